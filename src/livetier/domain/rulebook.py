@@ -1,0 +1,171 @@
+"""Rulebooks: versioned criteria trees per category line and tier, with an effective date."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from livetier.domain.metrics import METRICS, Kind
+from livetier.domain.tiers import GRADED_TIERS, Tier
+
+
+class Op(StrEnum):
+    """Comparison operators a criterion may use."""
+
+    GE = ">="
+    GT = ">"
+    LE = "<="
+    LT = "<"
+    EQ = "=="
+    NE = "!="
+    IN = "in"
+    NOT_IN = "not_in"
+    IS_TRUE = "is_true"
+    IS_FALSE = "is_false"
+
+    @property
+    def ordering(self) -> bool:
+        """Whether the operator compares magnitudes (and so has partial progress)."""
+        return self in (Op.GE, Op.GT, Op.LE, Op.LT)
+
+    @property
+    def takes_target(self) -> bool:
+        """is_true / is_false compare against nothing."""
+        return self not in (Op.IS_TRUE, Op.IS_FALSE)
+
+
+_KINDS_FOR_OP: dict[Op, frozenset[Kind]] = {
+    Op.GE: frozenset({Kind.INT, Kind.FLOAT}),
+    Op.GT: frozenset({Kind.INT, Kind.FLOAT}),
+    Op.LE: frozenset({Kind.INT, Kind.FLOAT}),
+    Op.LT: frozenset({Kind.INT, Kind.FLOAT}),
+    Op.EQ: frozenset(Kind),
+    Op.NE: frozenset(Kind),
+    Op.IN: frozenset({Kind.STR, Kind.INT}),
+    Op.NOT_IN: frozenset({Kind.STR, Kind.INT}),
+    Op.IS_TRUE: frozenset({Kind.BOOL}),
+    Op.IS_FALSE: frozenset({Kind.BOOL}),
+}
+
+Target = bool | int | float | str | tuple[str | int, ...] | None
+
+
+class RuleError(ValueError):
+    """A rulebook that does not make sense (unknown metric, wrong operator for a metric, ...)."""
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One comparison of a named metric with a target."""
+
+    metric: str
+    op: Op
+    target: Target = None
+
+    def __post_init__(self) -> None:
+        if self.metric not in METRICS:
+            raise RuleError(f"unknown metric {self.metric!r}; known: {', '.join(METRICS)}")
+        kind = METRICS[self.metric].kind
+        if kind not in _KINDS_FOR_OP[self.op]:
+            raise RuleError(
+                f"operator {self.op.value!r} does not apply to {kind.value} metric {self.metric!r}"
+            )
+        if self.op.takes_target == (self.target is None):
+            need = "needs a value" if self.op.takes_target else "takes no value"
+            raise RuleError(f"operator {self.op.value!r} on {self.metric!r} {need}")
+        if self.op in (Op.IN, Op.NOT_IN) and not isinstance(self.target, tuple):
+            raise RuleError(f"operator {self.op.value!r} on {self.metric!r} needs a list")
+        if self.op.ordering and (
+            isinstance(self.target, bool) or not isinstance(self.target, int | float)
+        ):
+            raise RuleError(f"operator {self.op.value!r} on {self.metric!r} needs a number")
+
+    @property
+    def key(self) -> str:
+        """A readable label, e.g. ``fans >= 500``."""
+        if not self.op.takes_target:
+            return f"{self.metric} {self.op.value}"
+        target = list(self.target) if isinstance(self.target, tuple) else self.target
+        return f"{self.metric} {self.op.value} {target}"
+
+
+@dataclass(frozen=True)
+class Group:
+    """All (every child) or any (at least one child) of a list of criteria and groups."""
+
+    mode: str  # "all" or "any"
+    children: tuple[Node, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.mode not in ("all", "any"):
+            raise RuleError(f"group mode must be 'all' or 'any', not {self.mode!r}")
+        if self.mode == "any" and not self.children:
+            raise RuleError("an 'any' group needs at least one branch")
+
+
+Node = Criterion | Group
+
+BASIC = "basic"
+"""Requirement-set name for the basic requirements that every graded tier needs."""
+
+
+@dataclass(frozen=True)
+class Version:
+    """One version of the rules, in force from ``effective_from`` until the next version."""
+
+    version: str
+    effective_from: date
+    basic: Group
+    lines: dict[str, dict[Tier, Group]]
+    privileges: dict[str, Tier] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for line, tiers in self.lines.items():
+            if set(tiers) != set(GRADED_TIERS):
+                raise RuleError(
+                    f"version {self.version}: line {line!r} must define exactly "
+                    f"{', '.join(t.value for t in GRADED_TIERS)}"
+                )
+
+    def requirement_sets(self, line: str) -> dict[str, Group]:
+        """The named requirement sets for one line: basic, then each graded tier's own."""
+        return {BASIC: self.basic, **{t.value: g for t, g in self.lines[line].items()}}
+
+
+@dataclass(frozen=True)
+class Definitions:
+    """Platform-wide meanings that the metrics pipeline applies (domain.md, Definitions)."""
+
+    timezone: str
+    valid_session_longer_than_minutes: int
+    window_days: int
+
+
+@dataclass(frozen=True)
+class Rulebook:
+    """A named set of rule versions with the definitions they rely on."""
+
+    name: str
+    definitions: Definitions
+    versions: tuple[Version, ...]
+
+    def __post_init__(self) -> None:
+        if not self.versions:
+            raise RuleError("a rulebook needs at least one version")
+        days = [v.effective_from for v in self.versions]
+        if len(set(days)) != len(days):
+            raise RuleError("two versions take effect on the same day")
+        ids = [v.version for v in self.versions]
+        if len(set(ids)) != len(ids):
+            raise RuleError("two versions share a version id")
+
+    def version_for(self, day: date) -> Version:
+        """The version in force on ``day``: the latest whose effective_from is on or before it."""
+        eligible = [v for v in self.versions if v.effective_from <= day]
+        if not eligible:
+            first = min(v.effective_from for v in self.versions)
+            raise RuleError(
+                f"no rulebook version is in force on {day}; the first takes effect on {first}"
+            )
+        return max(eligible, key=lambda v: v.effective_from)

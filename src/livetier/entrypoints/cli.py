@@ -1,0 +1,226 @@
+"""The ``livetier`` command line: each command parses, calls one service, and formats."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from livetier import rulebooks
+from livetier.domain.rulebook import RuleError
+from livetier.entrypoints import render
+from livetier.pipeline.contract import ContractError
+from livetier.services import demo as demo_service
+from livetier.services.evaluate import SHOWN_METRICS, Evaluation, evaluate, host_record
+
+app = typer.Typer(
+    help="livetier: grade live-commerce hosts (none, ordinary, expert, honor) from rules as data.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+rules_app = typer.Typer(help="Check and print rulebook files.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+out = Console()
+err = Console(stderr=True)
+
+
+class Format(StrEnum):
+    table = "table"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """Bad input ends the command with a clear message and exit code 2, never a traceback."""
+    try:
+        yield
+    except (ContractError, rulebooks.RulebookFileError, RuleError, ValueError) as e:
+        err.print(f"[bold red]error:[/] {e}", highlight=False, markup=True, soft_wrap=True)
+        raise typer.Exit(2) from None
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+DataOpt = Annotated[
+    Path,
+    typer.Option("--data", help="Folder with hosts, sessions, views, orders (.csv or .parquet)."),
+]
+DateOpt = Annotated[
+    str, typer.Option("--date", help="Evaluation day D (YYYY-MM-DD); the window is D-30 .. D-1.")
+]
+RulesOpt = Annotated[
+    Path | None, typer.Option("--rules", help="Rulebook YAML (default: the shipped 1688 rulebook).")
+]
+
+
+@app.command("evaluate")
+def evaluate_cmd(
+    data: DataOpt,
+    day: DateOpt,
+    rules: RulesOpt = None,
+    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    report: Annotated[
+        Path | None,
+        typer.Option("--report", help="Write the data-quality report here (.json or .csv)."),
+    ] = None,
+    limit: Annotated[int, typer.Option(help="Hosts listed by --format table.")] = 20,
+) -> None:
+    """Grade every host in a data folder on one day."""
+    with _user_errors():
+        _check_report_path(report)
+        result = evaluate(data, _day(day), rulebooks.load(rules))
+    _print_result(result, fmt, limit)
+    if report:
+        _write_report(result, report)
+    _print_summary(result, err if fmt is not Format.table else out)
+
+
+def _print_result(result: Evaluation, fmt: Format, limit: int) -> None:
+    if fmt is Format.jsonl:
+        write = sys.stdout.write
+        for h in result.hosts:
+            write(json.dumps(host_record(h, result.metrics[h.host_id]), ensure_ascii=False))
+            write("\n")
+    elif fmt is Format.csv:
+        fields = ["host_id", "tier", "line", *SHOWN_METRICS, "next_tier", "missing"]
+        writer = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        for h in result.hosts:
+            rec = host_record(h, result.metrics[h.host_id])
+            writer.writerow(
+                {
+                    **{k: rec[k] for k in ("host_id", "tier", "line", "next_tier")},
+                    **rec["metrics"],
+                    "missing": "; ".join(_missing_text(m) for m in rec["missing"]),
+                }
+            )
+    else:
+        out.print(render.hosts_table(result, limit))
+
+
+def _missing_text(record: dict[str, Any]) -> str:
+    if "metric" in record:
+        return f"{record['metric']} {record['op']} {record['target']}".rstrip(" None")
+    return " or ".join(_missing_text(b) for b in record["branches"])
+
+
+def _print_summary(result: Evaluation, console: Console) -> None:
+    console.print(render.tier_summary(result.tier_counts()))
+    console.print(render.problems_summary(result.problem_counts()))
+
+
+def _check_report_path(report: Path | None) -> None:
+    if report is not None and report.suffix not in (".json", ".csv"):
+        raise ValueError(f"--report {report}: use a .json or .csv file name")
+
+
+def _write_report(result: Evaluation, path: Path) -> None:
+    if path.suffix == ".csv":
+        with path.open("w", newline="", encoding="utf-8") as f:
+            writer = csv.DictWriter(
+                f,
+                fieldnames=list(result.problems[0])
+                if result.problems
+                else ["table", "row_id", "reason", "detail", "counted"],
+            )
+            writer.writeheader()
+            writer.writerows(result.problems)
+        return
+    counts = [
+        {"table": t, "reason": r, "rows": n}
+        for (t, r), n in sorted(result.problem_counts().items())
+    ]
+    doc = {
+        "day": result.day.isoformat(),
+        "rulebook_version": result.version.version,
+        "counts": counts,
+        "rows": result.problems,
+    }
+    path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+@rules_app.command("validate")
+def rules_validate(file: Annotated[Path, typer.Argument(help="Rulebook YAML to check.")]) -> None:
+    """Check a rulebook file; errors name the file and the place in it."""
+    with _user_errors():
+        book = rulebooks.load(file)
+    versions = ", ".join(f"{v.version} (from {v.effective_from})" for v in book.versions)
+    out.print(f"{file}: OK: {book.name}, {len(book.versions)} version(s): {versions}")
+
+
+@rules_app.command("show")
+def rules_show(
+    file: Annotated[Path | None, typer.Argument(help="Rulebook YAML (default: shipped).")] = None,
+    on: Annotated[
+        str | None, typer.Option("--on", help="Only the version in force on this day (YYYY-MM-DD).")
+    ] = None,
+) -> None:
+    """Print a rulebook as tables, like domain.md's."""
+    with _user_errors():
+        book = rulebooks.load(file)
+        versions = [book.version_for(_day(on))] if on else list(book.versions)
+    d = book.definitions
+    out.print(
+        f"[bold]{book.name}[/]: time zone {d.timezone}; a valid session lasts more than "
+        f"{d.valid_session_longer_than_minutes} min; window {d.window_days} days (D-"
+        f"{d.window_days} .. D-1)",
+        highlight=False,
+    )
+    for version in versions:
+        for table in render.rulebook_tables(version):
+            out.print(table)
+
+
+@app.command("demo")
+def demo_cmd(
+    hosts: Annotated[int, typer.Option(help="Number of hosts.")] = 10_000,
+    days: Annotated[int, typer.Option(help="Days of events before the evaluation day.")] = 45,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Keep the generated data in this folder (default: a temporary one)."
+        ),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 7,
+    day: Annotated[
+        str | None, typer.Option("--date", help="Evaluation day (default: today, platform time).")
+    ] = None,
+) -> None:
+    """Build a realistic synthetic platform, grade it, and show three hosts' task lists."""
+    with _user_errors():
+        when = _day(day) if day else None
+        with render.progress(err) as advance:
+            result = demo_service.run(
+                hosts=hosts, days=days, out=out_dir, seed=seed, day=when, progress=advance
+            )
+    _print_summary(result.evaluation, out)
+    for host in result.samples:
+        out.print(render.task_list(host, result.evaluation.metrics[host.host_id]))
+    if out_dir:
+        out.print(
+            f"data kept in {out_dir}: livetier evaluate --data {out_dir} --date "
+            f"{result.evaluation.day}",
+            highlight=False,
+        )
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,276 @@
+"""Rich renderings shared by CLI commands: tier summaries, task lists and rulebook tables."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Console
+from rich.console import Group as RichGroup
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from livetier.domain.evaluation import HostEvaluation, NodeResult
+from livetier.domain.metrics import METRICS
+from livetier.domain.rulebook import BASIC, Criterion, Node, Op, Version
+from livetier.domain.tiers import Tier
+
+if TYPE_CHECKING:
+    from livetier.services.evaluate import Evaluation
+
+_OP_SIGN = {
+    Op.GE: "≥",
+    Op.GT: ">",
+    Op.LE: "≤",
+    Op.LT: "<",
+    Op.EQ: "=",
+    Op.NE: "≠",
+    Op.IN: "in",
+    Op.NOT_IN: "not in",
+    Op.IS_TRUE: "yes",
+    Op.IS_FALSE: "no",
+}
+
+
+def tier_label(tier: Tier | None) -> str:
+    """``达人主播 expert``; the Chinese name first, as hosts read it."""
+    if tier is None:
+        return "—"
+    return tier.value if tier is Tier.NONE else f"{tier.zh} {tier.value}"
+
+
+def target_text(c: Criterion) -> str:
+    """A criterion's requirement as a short phrase, e.g. ``≥ 4.6``."""
+    if not c.op.takes_target:
+        return _OP_SIGN[c.op]
+    target = ", ".join(map(str, c.target)) if isinstance(c.target, tuple) else str(c.target)
+    return f"{_OP_SIGN[c.op]} {target}"
+
+
+def value_text(value: Any) -> str:
+    """A metric value for people: missing values say so."""
+    if value is None:
+        return "missing 缺失"
+    if isinstance(value, bool):
+        return "yes 是" if value else "no 否"
+    return str(value)
+
+
+def tier_summary(counts: dict[str, Counter[Tier]]) -> Table:
+    """Hosts per tier and line, with shares."""
+    table = Table(title="Tier distribution 主播身份分布")
+    table.add_column("tier 身份")
+    lines = sorted(counts)
+    for line in lines:
+        table.add_column(line, justify="right")
+    table.add_column("all", justify="right")
+    totals = {line: sum(counts[line].values()) for line in lines}
+    grand = sum(totals.values())
+    for tier in reversed(list(Tier)):
+        cells = []
+        for line in lines:
+            n = counts[line][tier]
+            cells.append(f"{n} ({n / totals[line]:.0%})" if totals[line] else "0")
+        n = sum(counts[line][tier] for line in lines)
+        cells.append(f"{n} ({n / grand:.0%})" if grand else "0")
+        table.add_row(tier_label(tier), *cells)
+    table.add_row("total", *(str(totals[line]) for line in lines), str(grand), style="bold")
+    return table
+
+
+def _bar(progress: float, width: int = 10) -> Text:
+    filled = round(progress * width)
+    return Text(
+        "█" * filled + "░" * (width - filled) + f" {progress:.0%}",
+        style="green" if progress >= 1 else "yellow",
+    )
+
+
+def _rows(result: NodeResult, indent: str = "") -> list[tuple[str, str, str, Text, Text]]:
+    node = result.node
+    mark = Text("✓", style="green") if result.met else Text("✗", style="red")
+    if isinstance(node, Criterion):
+        m = METRICS[node.metric]
+        return [
+            (
+                f"{indent}{m.zh} {m.en}",
+                value_text(result.value),
+                target_text(node),
+                mark,
+                _bar(result.progress),
+            )
+        ]
+    word = "any one of 任一" if node.mode == "any" else "all of 全部"
+    rows = [(f"{indent}{word}:", "", "", mark, _bar(result.progress))]
+    for i, child in enumerate(result.children):
+        child_rows = _rows(child, indent + "  ")
+        if result.closest == i and not result.met:
+            first = child_rows[0]
+            child_rows[0] = (first[0] + "  ← closest 最接近", *first[1:])
+        rows += child_rows
+    return rows
+
+
+def task_list(ev: HostEvaluation, metrics: dict[str, Any]) -> RichGroup:
+    """What a host sees: its tier, then each requirement set it must keep or reach."""
+    head = Text.assemble(
+        (f"{ev.host_id}", "bold"),
+        f"  {ev.line}  ",
+        (tier_label(ev.tier), "bold cyan"),
+        f"  → next 下一级: {tier_label(ev.next_tier)}" if ev.next_tier else "  (top tier 最高)",
+    )
+    parts: list[Any] = [head]
+    for name in ev.shown_sets():
+        result = ev.sets[name]
+        if not result.children:
+            continue
+        role = (
+            "basic requirements 基础要求"
+            if name == BASIC
+            else f"keep 保持 {tier_label(Tier(name))}"
+            if name == ev.tier.value
+            else f"reach 晋级 {tier_label(Tier(name))}"
+        )
+        table = Table(title=role, title_justify="left", show_edge=False)
+        for col in ("requirement 要求", "value 当前", "target 目标", "met", "progress 进度"):
+            table.add_column(col)
+        for child in result.children:
+            for row in _rows(child):
+                table.add_row(*row)
+        parts.append(table)
+    return RichGroup(*parts)
+
+
+def _cells(node: Node, suffix: str = "") -> dict[str, str]:
+    """Criteria of a tier as metric -> cell text; members of an 'any' group end in 'or'."""
+    if isinstance(node, Criterion):
+        return {node.metric: target_text(node) + suffix}
+    cells: dict[str, str] = {}
+    for i, child in enumerate(node.children):
+        last = i == len(node.children) - 1
+        cells.update(_cells(child, " or" if node.mode == "any" and not last else suffix))
+    return cells
+
+
+def rulebook_tables(version: Version) -> list[Table]:
+    """One version as tables like domain.md's: basic requirements, then a table per line."""
+    basic = Table(
+        title=f"{version.version} (from {version.effective_from}): basic requirements "
+        "基础要求, every tier",
+        title_justify="left",
+    )
+    basic.add_column("requirement 要求")
+    basic.add_column("must be")
+    for metric, text in _cells(version.basic).items():
+        m = METRICS[metric]
+        basic.add_row(f"{m.zh} {m.en}", text)
+    tables = [basic]
+    for line, tiers in version.lines.items():
+        per_tier = {t: _cells(g) for t, g in tiers.items()}
+        metrics = [m for m in METRICS if any(m in c for c in per_tier.values())]
+        table = Table(title=f"{version.version}: {line}", title_justify="left")
+        table.add_column("tier")
+        for m in metrics:
+            table.add_column(METRICS[m].en)
+        for tier, cells in per_tier.items():
+            table.add_row(tier_label(tier), *(cells.get(m, "—") for m in metrics))
+        tables.append(table)
+    if version.privileges:
+        priv = Table(
+            title=f"{version.version}: privileges 权益 (lowest tier)", title_justify="left"
+        )
+        priv.add_column("privilege")
+        priv.add_column("from tier")
+        for name, tier in version.privileges.items():
+            priv.add_row(name, tier_label(tier))
+        tables.append(priv)
+    return tables
+
+
+def hosts_table(result: Evaluation, limit: int) -> Table:
+    """The first ``limit`` graded hosts, one line each."""
+    table = Table(title=f"Hosts on {result.day} (rulebook {result.version.version})")
+    for col in (
+        "host",
+        "line",
+        "tier 身份",
+        "sessions 30d",
+        "buyers 30d",
+        "fans",
+        "medal",
+        "desc",
+        "ship",
+        "next",
+        "missing for next 差什么",
+    ):
+        table.add_column(col, overflow="fold")
+    for h in result.hosts[:limit]:
+        m = result.metrics[h.host_id]
+        missing = ", ".join(_short(n) for n in h.missing())
+        table.add_row(
+            h.host_id,
+            h.line,
+            tier_label(h.tier),
+            str(m["live_sessions_30d"]),
+            str(m["live_buyers_30d"]),
+            *(value_text(m[k]) for k in ("fans", "trade_medal", "bsr_description", "bsr_shipping")),
+            h.next_tier.value if h.next_tier else "—",
+            missing,
+        )
+    if len(result.hosts) > limit:
+        table.caption = (
+            f"… {len(result.hosts) - limit} more hosts: use --limit, or "
+            "--format jsonl / csv for all"
+        )
+    return table
+
+
+def _short(result: NodeResult) -> str:
+    node = result.node
+    if isinstance(node, Criterion):
+        return f"{node.metric} {target_text(node)}"
+    return "(" + " or ".join(_short(c) for c in result.children) + ")"
+
+
+def problems_summary(counts: Counter[tuple[str, str]]) -> Table:
+    """Data-quality report entries per table and reason."""
+    table = Table(title="Data quality 数据质量 (rows reported)")
+    table.add_column("table")
+    table.add_column("reason")
+    table.add_column("rows", justify="right")
+    for (name, reason), n in sorted(counts.items()):
+        table.add_row(name, reason, str(n))
+    if not counts:
+        table.add_row("—", "no problems found", "0")
+    return table
+
+
+@contextmanager
+def progress(console: Console) -> Iterator[Callable[[str, int, int], None]]:
+    """A Rich progress bar driven by ``advance(stage, done, total)`` calls."""
+    with Progress(
+        TextColumn("{task.description:<10}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def advance(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        yield advance

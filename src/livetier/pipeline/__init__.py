@@ -1,0 +1,1 @@
+"""The metrics pipeline: backend-neutral Ibis expressions from raw events to graded hosts."""

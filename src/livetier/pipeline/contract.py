@@ -1,0 +1,203 @@
+"""The input data contract: which tables and columns a data folder holds, and their types.
+
+These column names are public. Extra columns are ignored. A folder that breaks the contract (a
+missing file or column, a value of the wrong type) stops the run with a ContractError that
+names the file, the column and the row; row-level problems inside good data are not errors
+here: they go to the data-quality report (pipeline/clean.py).
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+import ibis
+import ibis.expr.datatypes as dt
+import pyarrow.parquet as pq
+from ibis import _
+
+from livetier.domain.metrics import METRICS, PROFILE_METRICS, Kind
+from livetier.pipeline.engine import Engine
+
+
+class Col(StrEnum):
+    """How a contract column is read."""
+
+    STR = "string"
+    BOOL = "boolean (true/false or 1/0)"
+    INT = "integer"
+    FLOAT = "decimal number"
+    DATE = "date (YYYY-MM-DD)"
+    TIMESTAMP = "ISO 8601 timestamp"
+
+
+_KIND_TO_COL = {Kind.BOOL: Col.BOOL, Kind.INT: Col.INT, Kind.FLOAT: Col.FLOAT, Kind.STR: Col.STR}
+
+
+@dataclass(frozen=True)
+class TableContract:
+    """A table's columns; ``optional`` columns may be absent from the file."""
+
+    name: str
+    columns: dict[str, Col]
+    optional: frozenset[str] = frozenset()
+
+
+CONTRACT: dict[str, TableContract] = {
+    "hosts": TableContract(
+        "hosts",
+        {
+            "host_id": Col.STR,
+            "snapshot_date": Col.DATE,
+            "category_line": Col.STR,
+            **{m: _KIND_TO_COL[METRICS[m].kind] for m in PROFILE_METRICS},
+        },
+        optional=frozenset({"snapshot_date"}),
+    ),
+    "sessions": TableContract(
+        "sessions",
+        {
+            "session_id": Col.STR,
+            "host_id": Col.STR,
+            "started_at": Col.TIMESTAMP,
+            "ended_at": Col.TIMESTAMP,
+            "deleted": Col.BOOL,
+        },
+    ),
+    "views": TableContract(
+        "views", {"session_id": Col.STR, "buyer_id": Col.STR, "viewed_at": Col.TIMESTAMP}
+    ),
+    "orders": TableContract(
+        "orders",
+        {"order_id": Col.STR, "host_id": Col.STR, "buyer_id": Col.STR, "paid_at": Col.TIMESTAMP},
+    ),
+}
+
+SUFFIXES = (".csv", ".parquet")
+
+
+class ContractError(Exception):
+    """Input that breaks the data contract; the message names the file, column and row."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input table: where it came from and its columns parsed to contract types.
+
+    Timestamp columns are left as they came (text or an engine timestamp): turning them into
+    instants and platform days is pipeline/timestamps.py's job, and an unparseable one is a
+    row-level problem, not a contract error.
+    """
+
+    name: str
+    path: Path
+    table: ibis.Table
+
+
+def find_file(folder: Path, name: str) -> Path:
+    """The one file holding table ``name`` in ``folder`` (``name.csv`` or ``name.parquet``)."""
+    if not folder.is_dir():
+        raise ContractError(f"{folder}: no such data folder")
+    found = [folder / f"{name}{s}" for s in SUFFIXES if (folder / f"{name}{s}").is_file()]
+    if not found:
+        raise ContractError(
+            f"{folder}: missing table {name!r} (expected {name}.csv or {name}.parquet)"
+        )
+    if len(found) > 1:
+        raise ContractError(
+            f"{folder}: table {name!r} is in both {found[0].name} and {found[1].name}; keep one"
+        )
+    return found[0]
+
+
+def _parse(value: ibis.Value, col: Col) -> ibis.Value:
+    """The typed value of a column; NULL where the text does not parse."""
+    if col is Col.STR:
+        return value.cast("string")
+    if col is Col.TIMESTAMP:
+        return value
+    if value.type().is_string():
+        text = value.strip().lower()
+        if col is Col.BOOL:
+            return ibis.cases(
+                (text.isin(["true", "1"]), True), (text.isin(["false", "0"]), False), else_=None
+            ).cast("boolean")
+        if col is Col.INT:
+            return text.try_cast("int64")
+        if col is Col.FLOAT:
+            return text.try_cast("float64")
+        return text.try_cast("date")
+    target = {Col.BOOL: dt.boolean, Col.INT: dt.int64, Col.FLOAT: dt.float64, Col.DATE: dt.date}
+    return value.try_cast(target[col])
+
+
+def _timestamp_ok(value: ibis.Value) -> bool:
+    """Timestamps may arrive as text or as engine timestamps; nothing else is a timestamp."""
+    return bool(value.type().is_string() or value.type().is_timestamp())
+
+
+def load(engine: Engine, folder: Path, name: str) -> Source:
+    """Open table ``name`` from ``folder`` and check it against the contract."""
+    contract = CONTRACT[name]
+    path = find_file(folder, name)
+    try:
+        raw = engine.read(path)
+    except Exception as e:  # the engine's reader names the problem; we add the file
+        raise ContractError(f"{path}: cannot be read: {str(e).splitlines()[0]}") from None
+    missing = [c for c in contract.columns if c not in raw.columns and c not in contract.optional]
+    if missing:
+        raise ContractError(
+            f"{path}: missing column(s) {', '.join(missing)} (has: {', '.join(raw.columns)})"
+        )
+    present = {c: k for c, k in contract.columns.items() if c in raw.columns}
+    for column, col in present.items():
+        if col is Col.TIMESTAMP and not _timestamp_ok(raw[column]):
+            raise ContractError(
+                f"{path}: column {column}: expected {col.value}, found {raw[column].type()} (row 1)"
+            )
+    _check_types(raw, path, present)
+    return Source(name, path, raw.select(**{c: _parse(raw[c], k) for c, k in present.items()}))
+
+
+def _check_types(raw: ibis.Table, path: Path, cols: dict[str, Col]) -> None:
+    """Stop at the first column with a value that is present but not of the contract's type."""
+    typed = [c for c, k in cols.items() if k not in (Col.STR, Col.TIMESTAMP)]
+    if not typed:
+        return
+    both = raw.select(
+        **{f"raw_{c}": raw[c] for c in typed}, **{c: _parse(raw[c], cols[c]) for c in typed}
+    )
+    bad = {c: (both[f"raw_{c}"].notnull() & both[c].isnull()).cast("int64").sum() for c in typed}
+    counts = both.aggregate(**{c: e for c, e in bad.items()}).to_pyarrow().to_pylist()[0]
+    for column in typed:
+        if counts[column]:
+            value = (
+                both.filter(both[f"raw_{column}"].notnull() & both[column].isnull())
+                .select(v=_[f"raw_{column}"].cast("string"))
+                .limit(1)
+                .to_pyarrow()
+                .column("v")[0]
+                .as_py()
+            )
+            row = _first_row_with(path, column, value)
+            raise ContractError(
+                f"{path}: row {row}, column {column}: {value!r} is not a {cols[column].value} "
+                f"({counts[column]} such row(s))"
+            )
+
+
+def _first_row_with(path: Path, column: str, value: str) -> int | str:
+    """1-based data row of the first occurrence of ``value`` in ``column`` (error path only)."""
+    if path.suffix == ".csv":
+        with path.open(newline="", encoding="utf-8", errors="replace") as f:
+            for i, record in enumerate(csv.DictReader(f), start=1):
+                if (record.get(column) or "").strip().lower() == value.strip().lower():
+                    return i
+        return "?"
+    values = pq.read_table(path, columns=[column]).column(column).to_pylist()
+    for i, v in enumerate(values, start=1):
+        if v is not None and str(v) == value:
+            return i
+    return "?"

@@ -1,0 +1,56 @@
+"""The one place that knows which engine runs the pipeline and how to set it up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import ibis
+from ibis.backends import BaseBackend
+
+# Engine differences are data, not branches in the pipeline (see style.md, the Ibis lesson).
+# CSVs are read as text so the pipeline, not the engine's sniffer, decides what a value means.
+READ_CSV_OPTIONS: dict[str, dict[str, Any]] = {
+    "duckdb": {"all_varchar": True, "header": True},
+}
+
+
+@dataclass
+class Engine:
+    """An Ibis backend plus the few engine-specific settings the pipeline needs."""
+
+    con: BaseBackend
+    name: str
+    _tables: int = field(default=0)
+
+    def read(self, path: Path) -> ibis.Table:
+        """Open a CSV or Parquet file as a table."""
+        if path.suffix == ".csv":
+            return self.con.read_csv(str(path), **READ_CSV_OPTIONS[self.name])
+        return self.con.read_parquet(str(path))
+
+
+def duckdb_engine(
+    *,
+    memory_limit: str | None = None,
+    threads: int | None = None,
+    temp_directory: Path | None = None,
+) -> Engine:
+    """An in-process DuckDB engine.
+
+    The session zone is pinned to UTC: every timestamp inside the pipeline is a naive UTC
+    instant, and the platform zone is applied explicitly (pipeline/timestamps.py), because
+    engines disagree on what a session zone does to casts (pitfalls.md).
+    """
+    con = ibis.duckdb.connect()
+    settings = {"TimeZone": "UTC", "preserve_insertion_order": "false"}
+    if memory_limit:
+        settings["memory_limit"] = memory_limit
+    if threads:
+        settings["threads"] = str(threads)
+    if temp_directory:
+        settings["temp_directory"] = str(temp_directory)
+    for key, value in settings.items():
+        con.raw_sql(f"SET {key} = '{value}'")
+    return Engine(con, "duckdb")

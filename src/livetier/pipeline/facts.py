@@ -1,0 +1,95 @@
+"""Per-host, per-platform-day facts, and the 30-day metrics summed from them."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import ibis
+from ibis import _
+
+from livetier.pipeline.clean import Cleaned
+
+FACT_COLUMNS = ("host_id", "day", "valid_sessions", "live_buyers", "cross_day_sessions")
+
+
+def daily_facts(
+    c: Cleaned, valid_longer_than_minutes: int, first: date | None = None, last: date | None = None
+) -> ibis.Table:
+    """One row per (host, platform day) with activity, optionally limited to first..last.
+
+    Every count is additive over days, so a window's metric is a plain sum and a day's facts
+    never change once its events are complete.
+    """
+    sessions, views, orders = c.sessions, c.views, c.orders
+    if first is not None and last is not None:
+        sessions = sessions.filter(sessions.start_day.between(first, last))
+        views = views.filter(views.view_day.between(first, last))
+        orders = orders.filter(orders.paid_day.between(first, last))
+
+    # A session counts on the day it started, and only if it lasted MORE than the minimum.
+    minimum = ibis.interval(minutes=valid_longer_than_minutes)
+    session_facts = sessions.group_by("host_id", day=sessions.start_day).agg(
+        valid_sessions=(sessions.end_utc > sessions.start_utc + minimum).cast("int64").sum(),
+        cross_day_sessions=(sessions.start_day != sessions.end_day).cast("int64").sum(),
+    )
+
+    # Live buyer: B viewed a session of H on day d and paid H on day d at or after a view.
+    # Some order is paid at or after some view of that day exactly when the day's last
+    # payment is at or after its first view, so two small aggregates replace a pairwise join.
+    first_view = views.group_by("host_id", "buyer_id", day=views.view_day).agg(
+        first_view=_.view_utc.min()
+    )
+    last_paid = orders.group_by("host_id", "buyer_id", day=orders.paid_day).agg(
+        last_paid=_.paid_utc.max()
+    )
+    buyer_facts = (
+        first_view.join(last_paid, ["host_id", "buyer_id", "day"])
+        .filter(_.last_paid >= _.first_view)
+        .group_by("host_id", "day")
+        .agg(live_buyers=_.count())
+    )
+
+    joined = session_facts.outer_join(buyer_facts, ["host_id", "day"])
+    return joined.select(
+        host_id=ibis.coalesce(joined.host_id, joined.host_id_right),
+        day=ibis.coalesce(joined.day, joined.day_right),
+        valid_sessions=joined.valid_sessions.fill_null(0),
+        live_buyers=joined.live_buyers.fill_null(0).cast("int64"),
+        cross_day_sessions=joined.cross_day_sessions.fill_null(0),
+    )
+
+
+def window(day: date, window_days: int) -> tuple[date, date]:
+    """The platform days counted for evaluation day D: D-window .. D-1 (T+1)."""
+    return day - timedelta(days=window_days), day - timedelta(days=1)
+
+
+def profile_as_of(hosts: ibis.Table, day: date) -> ibis.Table:
+    """Each host's latest profile snapshot dated on or before D-1 (NULL-dated: any day)."""
+    as_of = day - timedelta(days=1)
+    eligible = hosts.filter(hosts.snapshot_date.isnull() | (hosts.snapshot_date <= as_of))
+    rank = ibis.row_number().over(group_by="host_id", order_by=ibis.desc("snapshot_date"))
+    return eligible.mutate(_rank=rank).filter(_._rank == 0).drop("_rank")
+
+
+def metrics_for_day(
+    hosts: ibis.Table, facts: ibis.Table, day: date, window_days: int
+) -> ibis.Table:
+    """Every gradable host's profile and 30-day activity for evaluation day D."""
+    first, last = window(day, window_days)
+    activity = (
+        facts.filter(facts.day.between(first, last))
+        .group_by("host_id")
+        .agg(
+            live_sessions_30d=_.valid_sessions.sum(),
+            live_buyers_30d=_.live_buyers.sum(),
+            cross_day_sessions_30d=_.cross_day_sessions.sum(),
+        )
+    )
+    profile = profile_as_of(hosts, day)
+    joined = profile.left_join(activity, "host_id").drop("host_id_right")
+    return joined.mutate(
+        live_sessions_30d=joined.live_sessions_30d.fill_null(0).cast("int64"),
+        live_buyers_30d=joined.live_buyers_30d.fill_null(0).cast("int64"),
+        cross_day_sessions_30d=joined.cross_day_sessions_30d.fill_null(0).cast("int64"),
+    )

@@ -1,0 +1,132 @@
+"""Bulk grading inside the engine: a rule version compiled to Ibis expressions over all hosts.
+
+The compiled expressions mirror domain/evaluation.py node for node (met, progress, closest
+branch), so a row read back becomes the same HostEvaluation the pure evaluator gives; a
+property test holds the two together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+
+from livetier.domain.evaluation import HostEvaluation, NodeResult, iter_paths
+from livetier.domain.metrics import METRICS
+from livetier.domain.rulebook import BASIC, Criterion, Group, Node, Op, Version
+from livetier.domain.tiers import GRADED_TIERS, Tier
+
+ID_COLUMNS = ("host_id", "category_line")
+
+
+def _col(path: str, what: str) -> str:
+    return f"{what}__{path.replace('.', '_')}"
+
+
+def _criterion(c: Criterion, value: ir.Value) -> tuple[ir.BooleanValue, ir.FloatingValue]:
+    target: Any = list(c.target) if isinstance(c.target, tuple) else c.target
+    met: ir.BooleanValue
+    if c.op is Op.IS_TRUE:
+        met = value == ibis.literal(True)
+    elif c.op is Op.IS_FALSE:
+        met = value == ibis.literal(False)
+    elif c.op is Op.EQ:
+        met = value == target
+    elif c.op is Op.NE:
+        met = value != target
+    elif c.op is Op.IN:
+        met = value.isin(target)
+    elif c.op is Op.NOT_IN:
+        met = ~value.isin(target)
+    elif c.op is Op.GE:
+        met = value >= target
+    elif c.op is Op.GT:
+        met = value > target
+    elif c.op is Op.LE:
+        met = value <= target
+    else:
+        met = value < target
+    met = met.fill_null(False)  # a missing value fails every criterion (fail closed)
+    progress: ir.FloatingValue = ibis.literal(0.0)
+    if c.op in (Op.GE, Op.GT) and target > 0:
+        ratio = value.cast("float64") / float(target)
+        progress = ibis.greatest(ibis.least(ratio, 1.0), 0.0).fill_null(0.0)
+    return met, ibis.ifelse(met, 1.0, progress)
+
+
+def _compile(
+    node: Node, path: str, t: ir.Table, out: dict[str, ir.Value]
+) -> tuple[ir.BooleanValue, ir.FloatingValue]:
+    """Add met/progress (and closest) columns for ``node`` and below to ``out``."""
+    if isinstance(node, Criterion):
+        met, progress = _criterion(node, t[node.metric])
+    else:
+        parts = [_compile(c, f"{path}.{i}", t, out) for i, c in enumerate(node.children)]
+        mets = [m for m, _ in parts]
+        progresses = [p for _, p in parts]
+        if node.mode == "all":
+            met = ibis.literal(True)
+            for m in mets:
+                met = met & m
+            total: ir.FloatingValue = ibis.literal(0.0)
+            for p in progresses:
+                total = total + p
+            progress = total / len(progresses) if progresses else ibis.literal(1.0)
+        else:
+            met = ibis.literal(False)
+            for m in mets:
+                met = met | m
+            progress = ibis.greatest(*progresses) if len(progresses) > 1 else progresses[0]
+            out[_col(path, "closest")] = ibis.cases(
+                *((p == progress, i) for i, p in enumerate(progresses)), else_=0
+            )
+    out[_col(path, "met")] = met
+    out[_col(path, "progress")] = progress
+    return met, progress
+
+
+def grade(version: Version, metrics: ir.Table, line: str) -> ir.Table:
+    """Grade every host of one category line: the input columns plus tier and node outcomes."""
+    hosts = metrics.filter(metrics.category_line == line)
+    out: dict[str, ir.Value] = {}
+    sets = version.requirement_sets(line)
+    mets = {name: _compile(group, name, hosts, out)[0] for name, group in sets.items()}
+    tier = ibis.cases(
+        *(
+            (mets[BASIC] & mets[t.value], t.value)
+            for t in sorted(GRADED_TIERS, key=lambda t: -t.rank)
+        ),
+        else_=Tier.NONE.value,
+    )
+    return hosts.mutate(tier=tier, **out)
+
+
+def _node_from_row(row: dict[str, Any], path: str, node: Node) -> NodeResult:
+    met, progress = bool(row[_col(path, "met")]), float(row[_col(path, "progress")])
+    if isinstance(node, Criterion):
+        return NodeResult(path, node, met, progress, value=row[node.metric])
+    children = tuple(_node_from_row(row, f"{path}.{i}", c) for i, c in enumerate(node.children))
+    closest = int(row[_col(path, "closest")]) if node.mode == "any" else None
+    return NodeResult(path, node, met, progress, closest=closest, children=children)
+
+
+def read_back(version: Version, line: str, rows: list[dict[str, Any]]) -> Iterator[HostEvaluation]:
+    """Graded rows as the domain's HostEvaluation objects."""
+    sets = version.requirement_sets(line)
+    for row in rows:
+        yield HostEvaluation(
+            row["host_id"],
+            line,
+            Tier(row["tier"]),
+            {name: _node_from_row(row, name, group) for name, group in sets.items()},
+        )
+
+
+def metric_columns() -> list[str]:
+    """The metric columns a graded row carries."""
+    return list(METRICS)
+
+
+__all__ = ["Group", "grade", "iter_paths", "metric_columns", "read_back"]

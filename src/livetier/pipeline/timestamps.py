@@ -1,0 +1,119 @@
+"""Timestamps to instants and platform days, the same way on every engine.
+
+The engines' own zone handling cannot be trusted through Ibis (pitfalls.md: casts drop the
+target zone, and Spark reads naive text as UTC). So the pipeline keeps every instant as a naive
+UTC timestamp (the engine session zone is pinned to UTC) and applies the platform zone itself:
+the zone's UTC offsets, taken from the IANA database with zoneinfo for the years around the
+evaluation day, become a CASE expression (a constant for Asia/Shanghai, which has had no
+daylight saving since 1991). Nothing assumes a fixed +8 h.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import ibis
+
+# ISO 8601 as platforms write it: a date, "T" or a space, a time with optional fraction, and an
+# optional "Z" or +hh:mm / +hhmm / +hh offset. Anything else is unparseable.
+_ISO = r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?)(Z|[+-]\d{2}(?::?\d{2})?)?$"
+
+
+@dataclass(frozen=True)
+class PlatformZone:
+    """The platform zone's UTC offsets over a span: offsets[i] holds from transitions[i-1]."""
+
+    name: str
+    transitions: tuple[datetime, ...]  # naive UTC instants where the offset changes
+    offsets: tuple[int, ...]  # seconds east of UTC; one more than transitions
+
+    @classmethod
+    def around(cls, name: str, day: date, years: int = 2) -> PlatformZone:
+        """The zone's offsets from ``years`` before ``day`` to ``years`` after it.
+
+        Events further away than that cannot fall in a 30-day window ending at ``day``; they
+        take the nearest known offset.
+        """
+        zone = ZoneInfo(name)
+        start = datetime(day.year - years, 1, 1, tzinfo=UTC)
+        end = datetime(day.year + years + 1, 1, 1, tzinfo=UTC)
+
+        def offset(at: datetime) -> int:
+            delta = at.astimezone(zone).utcoffset()
+            return int(delta.total_seconds()) if delta else 0
+
+        transitions: list[datetime] = []
+        offsets = [offset(start)]
+        at = start
+        while at < end:
+            step = at + timedelta(days=1)
+            if offset(step) != offsets[-1]:
+                lo, hi = at, step  # the change lies in (lo, hi]: bisect to the second
+                while hi - lo > timedelta(seconds=1):
+                    mid = lo + (hi - lo) / 2
+                    lo, hi = (mid, hi) if offset(mid) == offsets[-1] else (lo, mid)
+                transitions.append(hi.replace(tzinfo=None, microsecond=0))
+                offsets.append(offset(step))
+            at = step
+        return cls(name, tuple(transitions), tuple(offsets))
+
+    def offset_at_utc(self, instant: ibis.TimestampValue) -> ibis.IntegerValue:
+        """Seconds east of UTC at a UTC instant."""
+        return self._piecewise(instant, self.transitions)
+
+    def offset_at_local(self, wall: ibis.TimestampValue) -> ibis.IntegerValue:
+        """Seconds east of UTC for a platform wall-clock time.
+
+        A wall time that is skipped or repeated by a transition takes the earlier offset, as
+        Python's zoneinfo does with fold=0.
+        """
+        bounds = tuple(
+            t + timedelta(seconds=max(before, after))
+            for t, before, after in zip(
+                self.transitions, self.offsets, self.offsets[1:], strict=False
+            )
+        )
+        return self._piecewise(wall, bounds)
+
+    def _piecewise(
+        self, at: ibis.TimestampValue, bounds: tuple[datetime, ...]
+    ) -> ibis.IntegerValue:
+        if not bounds:
+            return ibis.literal(self.offsets[0], type="int64")
+        branches = [(at < ibis.timestamp(b), o) for b, o in zip(bounds, self.offsets, strict=False)]
+        return ibis.cases(*branches, else_=self.offsets[-1])
+
+
+def to_instant(value: ibis.Value, zone: PlatformZone) -> tuple[ibis.TimestampValue, ibis.DateValue]:
+    """A timestamp column as (naive UTC instant, platform day); both NULL if unparseable.
+
+    Text with "Z" or an offset is absolute; text without one is platform local time. An engine
+    timestamp with a zone is absolute; one without a zone is platform local time.
+    """
+    if value.type().is_string():
+        text = value.strip()
+        local_part = text.re_extract(_ISO, 1) + " " + text.re_extract(_ISO, 2)
+        wall = ibis.ifelse(text.re_search(_ISO), local_part, None).try_cast("timestamp")
+        suffix = text.re_extract(_ISO, 3)
+        offset = _offset_seconds(suffix)
+        absolute = suffix.length() > 0
+    else:
+        absolute = ibis.literal(value.type().timezone is not None)
+        wall = value.cast("timestamp")  # the session zone is UTC, so a zoned value becomes UTC
+        offset = ibis.literal(0, type="int64")
+    utc_if_absolute = wall - offset.as_interval("s")
+    utc_if_local = wall - zone.offset_at_local(wall).as_interval("s")
+    instant = ibis.ifelse(absolute, utc_if_absolute, utc_if_local)
+    local = ibis.ifelse(absolute, instant + zone.offset_at_utc(instant).as_interval("s"), wall)
+    return instant, local.date()
+
+
+def _offset_seconds(suffix: ibis.StringValue) -> ibis.IntegerValue:
+    """Seconds east of UTC written as "Z", "+08:00", "+0800" or "+08" ("" when absent)."""
+    digits = suffix.replace(":", "")
+    hours = digits.substr(1, 2).try_cast("int64")
+    minutes = ibis.ifelse(digits.length() >= 5, digits.substr(3, 2).try_cast("int64"), 0)
+    sign = ibis.ifelse(digits.startswith("-"), -1, 1)
+    return ibis.ifelse(suffix == "Z", 0, sign * (hours * 3600 + minutes * 60)).fill_null(0)

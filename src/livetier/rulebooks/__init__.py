@@ -1,0 +1,203 @@
+"""Rulebook files: YAML on disk to the domain's Rulebook, validated with precise locations."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from livetier.domain.metrics import METRICS
+from livetier.domain.rulebook import (
+    Criterion,
+    Definitions,
+    Group,
+    Node,
+    Op,
+    Rulebook,
+    RuleError,
+    Version,
+)
+from livetier.domain.tiers import Tier
+
+DEFAULT_RULEBOOK = Path(__file__).with_name("1688.yaml")
+
+
+class RulebookFileError(Exception):
+    """A rules file that cannot be used; the message names the file and the place in it."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CriterionSpec(_Strict):
+    metric: str
+    op: Op
+    value: bool | int | float | str | list[str | int] | None = None
+
+    @field_validator("metric")
+    @classmethod
+    def _known_metric(cls, name: str) -> str:
+        if name not in METRICS:
+            raise ValueError(f"unknown metric {name!r}; known: {', '.join(METRICS)}")
+        return name
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CriterionSpec:
+        try:
+            self.to_domain()
+        except RuleError as e:
+            raise ValueError(str(e)) from None
+        return self
+
+    def to_domain(self) -> Criterion:
+        target = tuple(self.value) if isinstance(self.value, list) else self.value
+        return Criterion(self.metric, self.op, target)
+
+
+class GroupSpec(_Strict):
+    all_: list[NodeSpec] | None = Field(None, alias="all")
+    any_: list[NodeSpec] | None = Field(None, alias="any")
+
+    def to_domain(self) -> Group:
+        if (self.all_ is None) == (self.any_ is None):
+            raise ValueError("a group has exactly one of 'all' or 'any'")
+        mode, children = ("all", self.all_) if self.all_ is not None else ("any", self.any_)
+        assert children is not None
+        return Group(mode, tuple(c.to_domain() for c in children))
+
+
+def _node_kind(raw: Any) -> str:
+    if isinstance(raw, dict) and ("all" in raw or "any" in raw):
+        return "group"
+    return "criterion"
+
+
+NodeSpec = Annotated[
+    Annotated[CriterionSpec, Tag("criterion")] | Annotated[GroupSpec, Tag("group")],
+    Discriminator(_node_kind),
+]
+GroupSpec.model_rebuild()
+
+
+class DefinitionsSpec(_Strict):
+    timezone: str
+    valid_session_longer_than_minutes: int = Field(gt=0)
+    window_days: int = Field(gt=0)
+
+
+class VersionSpec(_Strict):
+    version: str
+    effective_from: date
+    privileges: dict[str, Literal["ordinary", "expert", "honor"]] = {}
+    basic: GroupSpec
+    lines: dict[str, dict[Literal["ordinary", "expert", "honor"], GroupSpec]]
+
+
+class RulebookSpec(_Strict):
+    rulebook: str
+    definitions: DefinitionsSpec
+    versions: list[VersionSpec] = Field(min_length=1)
+
+
+def _where(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        if part in ("criterion", "group"):  # union tags say nothing to a reader
+            continue
+        text = str(part)
+        out += (
+            f"[{part}]"
+            if isinstance(part, int) or text.startswith("[")
+            else (f".{text}" if out else text)
+        )
+    return out or "(top level)"
+
+
+def _to_domain(spec: RulebookSpec) -> Rulebook:
+    versions = []
+    for i, v in enumerate(spec.versions):
+        try:
+            versions.append(
+                Version(
+                    version=v.version,
+                    effective_from=v.effective_from,
+                    basic=_group(v.basic, f"versions[{i}].basic"),
+                    lines={
+                        line: {
+                            Tier(t): _group(g, f"versions[{i}].lines.{line}.{t}")
+                            for t, g in tiers.items()
+                        }
+                        for line, tiers in v.lines.items()
+                    },
+                    privileges={p: Tier(t) for p, t in v.privileges.items()},
+                )
+            )
+        except RuleError as e:
+            raise RuleError(f"versions[{i}]: {e}") from None
+    d = spec.definitions
+    return Rulebook(
+        spec.rulebook,
+        Definitions(d.timezone, d.valid_session_longer_than_minutes, d.window_days),
+        tuple(versions),
+    )
+
+
+def _group(spec: GroupSpec, where: str) -> Group:
+    try:
+        return spec.to_domain()
+    except (RuleError, ValueError) as e:
+        raise RuleError(f"{where}: {e}") from None
+
+
+def parse(text: str, source: str = "<string>") -> Rulebook:
+    """Parse and validate rulebook YAML; every error names ``source`` and the place in it."""
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        raise RulebookFileError(f"{source}: not valid YAML: {e}") from None
+    try:
+        spec = RulebookSpec.model_validate(raw)
+    except ValidationError as e:
+        lines = [f"{source}: {_where(err['loc'])}: {err['msg']}" for err in e.errors()]
+        raise RulebookFileError("\n".join(lines)) from None
+    try:
+        book = _to_domain(spec)
+        _check_timezone(book.definitions.timezone)
+    except RuleError as e:
+        raise RulebookFileError(f"{source}: {e}") from None
+    return book
+
+
+def _check_timezone(name: str) -> None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise RuleError(f"definitions.timezone: unknown time zone {name!r}") from None
+
+
+def load(path: Path | str | None = None) -> Rulebook:
+    """Load a rules file, or the shipped 1688 rulebook when ``path`` is None."""
+    file = Path(path) if path is not None else DEFAULT_RULEBOOK
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as e:
+        raise RulebookFileError(f"{file}: cannot read: {e.strerror}") from None
+    return parse(text, str(file))
+
+
+__all__ = ["DEFAULT_RULEBOOK", "Node", "RulebookFileError", "load", "parse"]

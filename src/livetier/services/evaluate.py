@@ -1,0 +1,128 @@
+"""Evaluate every host of a data folder on one day: tiers, criteria, progress and data quality."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from livetier.domain.evaluation import HostEvaluation, NodeResult
+from livetier.domain.metrics import ACTIVITY_METRICS
+from livetier.domain.rulebook import Criterion, Rulebook, Version
+from livetier.domain.tiers import Tier
+from livetier.pipeline import contract, facts, grading
+from livetier.pipeline.clean import REPORT_COLUMNS, clean
+from livetier.pipeline.engine import Engine, duckdb_engine
+from livetier.pipeline.timestamps import PlatformZone
+
+SHOWN_METRICS = (*ACTIVITY_METRICS, "fans", "trade_medal", "bsr_description", "bsr_shipping")
+"""The metrics every output record carries (issue #2: at least these)."""
+
+
+@dataclass
+class Evaluation:
+    """The outcome of grading one day."""
+
+    day: date
+    version: Version
+    hosts: list[HostEvaluation]
+    metrics: dict[str, dict[str, Any]]
+    problems: list[dict[str, Any]] = field(default_factory=list)
+
+    def tier_counts(self) -> dict[str, Counter[Tier]]:
+        """How many hosts sit in each tier, per category line."""
+        out: dict[str, Counter[Tier]] = {}
+        for h in self.hosts:
+            out.setdefault(h.line, Counter())[h.tier] += 1
+        return out
+
+    def problem_counts(self) -> Counter[tuple[str, str]]:
+        """Data-quality report entries per (table, reason)."""
+        return Counter((p["table"], p["reason"]) for p in self.problems)
+
+
+def evaluate(data: Path, day: date, rulebook: Rulebook, engine: Engine | None = None) -> Evaluation:
+    """Grade every host in ``data`` for evaluation day ``day`` under the version in force."""
+    engine = engine or duckdb_engine()
+    version = rulebook.version_for(day)
+    d = rulebook.definitions
+    sources = {name: contract.load(engine, data, name) for name in contract.CONTRACT}
+    cleaned = clean(sources, PlatformZone.around(d.timezone, day), version.lines)
+    first, last = facts.window(day, d.window_days)
+    daily = facts.daily_facts(cleaned, d.valid_session_longer_than_minutes, first, last)
+    evaluations: list[HostEvaluation] = []
+    values: dict[str, dict[str, Any]] = {}
+    # Materialised once, then graded per line: each line has its own criteria columns.
+    with facts.metrics_for_day(cleaned.hosts, daily, day, d.window_days).cache() as metrics:
+        for line in version.lines:
+            rows = grading.grade(version, metrics, line).to_pyarrow().to_pylist()
+            evaluations += grading.read_back(version, line, rows)
+            for row in rows:
+                values[row["host_id"]] = {
+                    "snapshot_date": row["snapshot_date"],
+                    **{m: row[m] for m in SHOWN_METRICS},
+                    "cross_day_sessions_30d": row["cross_day_sessions_30d"],
+                }
+    evaluations.sort(key=lambda e: e.host_id)
+
+    problems = cleaned.problems.to_pyarrow().to_pylist()
+    listed = sources["hosts"].table.select("host_id").distinct().to_pyarrow()
+    for host_id in sorted(set(listed.column("host_id").to_pylist()) - set(values) - {None}):
+        problems.append(
+            dict(
+                zip(
+                    REPORT_COLUMNS,
+                    (
+                        "hosts",
+                        host_id,
+                        "not_graded",
+                        f"no usable profile snapshot on or before {day.fromordinal(day.toordinal() - 1)}",
+                        False,
+                    ),
+                    strict=True,
+                )
+            )
+        )
+    problems.sort(key=lambda p: (p["table"], p["reason"], p["row_id"] or ""))
+    return Evaluation(day, version, evaluations, values, problems)
+
+
+def node_record(result: NodeResult, top: bool = True) -> dict[str, Any]:
+    """A criterion or group outcome as plain data; a top-level one names its requirement set."""
+    record: dict[str, Any] = {"set": result.path.split(".")[0]} if top else {}
+    node = result.node
+    if isinstance(node, Criterion):
+        target = list(node.target) if isinstance(node.target, tuple) else node.target
+        record.update(
+            metric=node.metric,
+            op=node.op.value,
+            target=target,
+            value=_plain(result.value),
+            met=result.met,
+            progress=round(result.progress, 4),
+        )
+        return record
+    record.update(mode=node.mode, met=result.met, progress=round(result.progress, 4))
+    if result.closest is not None:
+        record["closest"] = result.closest
+    record["branches"] = [node_record(c, top=False) for c in result.children]
+    return record
+
+
+def host_record(ev: HostEvaluation, metrics: dict[str, Any]) -> dict[str, Any]:
+    """One host's result with exactly the public keys of ``livetier evaluate --format jsonl``."""
+    return {
+        "host_id": ev.host_id,
+        "tier": ev.tier.value,
+        "line": ev.line,
+        "metrics": {m: _plain(metrics[m]) for m in SHOWN_METRICS},
+        "criteria": [node_record(c) for name in ev.shown_sets() for c in ev.sets[name].children],
+        "next_tier": ev.next_tier.value if ev.next_tier else None,
+        "missing": [node_record(c) for c in ev.missing()],
+    }
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
