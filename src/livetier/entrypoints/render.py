@@ -88,11 +88,13 @@ def tier_summary(counts: dict[str, Counter[Tier]]) -> Table:
     return table
 
 
-def _bar(progress: float, width: int = 10) -> Text:
-    filled = round(progress * width)
+def _bar(progress: float, met: bool, width: int = 10) -> Text:
+    # An unmet requirement never shows as full: 199 of 200 fans reads 99%, not 100%.
+    shown = progress if met else min(progress, 0.99)
+    filled = int(shown * width)
     return Text(
-        "█" * filled + "░" * (width - filled) + f" {progress:.0%}",
-        style="green" if progress >= 1 else "yellow",
+        "█" * filled + "░" * (width - filled) + f" {int(shown * 100)}%",
+        style="green" if met else "yellow",
     )
 
 
@@ -103,15 +105,15 @@ def _rows(result: NodeResult, indent: str = "") -> list[tuple[str, str, str, Tex
         m = METRICS[node.metric]
         return [
             (
-                f"{indent}{m.zh} {m.en}",
+                f"{indent}{m.zh}",
                 value_text(result.value),
                 target_text(node),
                 mark,
-                _bar(result.progress),
+                _bar(result.progress, result.met),
             )
         ]
     word = "any one of 任一" if node.mode == "any" else "all of 全部"
-    rows = [(f"{indent}{word}:", "", "", mark, _bar(result.progress))]
+    rows = [(f"{indent}{word}:", "", "", mark, _bar(result.progress, result.met))]
     for i, child in enumerate(result.children):
         child_rows = _rows(child, indent + "  ")
         if result.closest == i and not result.met:
@@ -133,6 +135,10 @@ def task_list(ev: HostEvaluation, metrics: dict[str, Any]) -> RichGroup:
     for name in ev.shown_sets():
         result = ev.sets[name]
         if not result.children:
+            continue
+        if name == BASIC and result.met:
+            count = len(result.children)
+            parts.append(Text(f"basic requirements 基础要求: all {count} met ✓", style="green"))
             continue
         role = (
             "basic requirements 基础要求"

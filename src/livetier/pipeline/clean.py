@@ -16,7 +16,7 @@ import ibis
 from ibis import _
 
 from livetier.pipeline.contract import CONTRACT, Source
-from livetier.pipeline.timestamps import PlatformZone, to_instant
+from livetier.pipeline.timestamps import PlatformZone, add_instant
 
 REPORT_COLUMNS = ("table", "row_id", "reason", "detail", "counted")
 
@@ -126,16 +126,17 @@ def clean(sources: dict[str, Source], zone: PlatformZone, lines: Iterable[str]) 
         )
     )
     hosts = h.filter(h._problem.isnull()).drop("_problem", "_conflict")
-    known_hosts = hosts.select("host_id").distinct()
+    # Events of a listed host whose profile rows were rejected are not "unknown": the host is
+    # simply not graded, and its rows are already in the report.
+    known_hosts = sources["hosts"].table.select("host_id").distinct()
 
     # sessions
     s = sources["sessions"].table.select(*CONTRACT["sessions"].columns)
     s, conflicts, dup_report = _duplicates("sessions", s, ["session_id"], _.session_id)
     reports.append(dup_report)
     s = _flag_conflicts(s, conflicts, ["session_id"])
-    start_utc, start_day = to_instant(s.started_at, zone)
-    end_utc, end_day = to_instant(s.ended_at, zone)
-    s = s.mutate(start_utc=start_utc, start_day=start_day, end_utc=end_utc, end_day=end_day)
+    s = add_instant(s, "started_at", zone, "start_utc", "start_day")
+    s = add_instant(s, "ended_at", zone, "end_utc", "end_day")
     s = s.mutate(
         _problem=_first_problem(
             (s.session_id.isnull() | s.host_id.isnull(), "missing_id"),
@@ -179,8 +180,7 @@ def clean(sources: dict[str, Source], zone: PlatformZone, lines: Iterable[str]) 
 
     # views: no id of their own, so the report names them by their three columns
     v = sources["views"].table.select(*CONTRACT["views"].columns)
-    view_utc, view_day = to_instant(v.viewed_at, zone)
-    v = v.mutate(view_utc=view_utc, view_day=view_day)
+    v = add_instant(v, "viewed_at", zone, "view_utc", "view_day")
     all_session_ids = s.select("session_id")
     v = v.mutate(
         _problem=_first_problem(
@@ -219,8 +219,7 @@ def clean(sources: dict[str, Source], zone: PlatformZone, lines: Iterable[str]) 
     o, conflicts, dup_report = _duplicates("orders", o, ["order_id"], _.order_id)
     reports.append(dup_report)
     o = _flag_conflicts(o, conflicts, ["order_id"])
-    paid_utc, paid_day = to_instant(o.paid_at, zone)
-    o = o.mutate(paid_utc=paid_utc, paid_day=paid_day)
+    o = add_instant(o, "paid_at", zone, "paid_utc", "paid_day")
     o = o.mutate(
         _problem=_first_problem(
             (o.order_id.isnull() | o.host_id.isnull() | o.buyer_id.isnull(), "missing_id"),

@@ -51,8 +51,9 @@ def _criterion(c: Criterion, value: ir.Value) -> tuple[ir.BooleanValue, ir.Float
     met = met.fill_null(False)  # a missing value fails every criterion (fail closed)
     progress: ir.FloatingValue = ibis.literal(0.0)
     if c.op in (Op.GE, Op.GT) and target > 0:
-        ratio = value.cast("float64") / float(target)
-        progress = ibis.greatest(ibis.least(ratio, 1.0), 0.0).fill_null(0.0)
+        # NULL first: GREATEST and LEAST skip NULLs, so a missing value would read as 100%.
+        ratio = (value.cast("float64") / float(target)).fill_null(0.0)
+        progress = ibis.greatest(ibis.least(ratio, 1.0), 0.0)
     return met, ibis.ifelse(met, 1.0, progress)
 
 

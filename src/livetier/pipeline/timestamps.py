@@ -86,28 +86,41 @@ class PlatformZone:
         return ibis.cases(*branches, else_=self.offsets[-1])
 
 
-def to_instant(value: ibis.Value, zone: PlatformZone) -> tuple[ibis.TimestampValue, ibis.DateValue]:
-    """A timestamp column as (naive UTC instant, platform day); both NULL if unparseable.
+def add_instant(t: ibis.Table, column: str, zone: PlatformZone, utc: str, day: str) -> ibis.Table:
+    """Add ``utc`` (naive UTC instant) and ``day`` (platform day) for a timestamp column.
 
     Text with "Z" or an offset is absolute; text without one is platform local time. An engine
-    timestamp with a zone is absolute; one without a zone is platform local time.
+    timestamp with a zone is absolute; one without a zone is platform local time. Both new
+    columns are NULL where the value does not parse. Each step is its own projection so the
+    engine parses a value once, not once per use.
     """
+    value = t[column]
     if value.type().is_string():
         text = value.strip()
-        local_part = text.re_extract(_ISO, 1) + " " + text.re_extract(_ISO, 2)
-        wall = ibis.ifelse(text.re_search(_ISO), local_part, None).try_cast("timestamp")
-        suffix = text.re_extract(_ISO, 3)
-        offset = _offset_seconds(suffix)
-        absolute = suffix.length() > 0
+        t = t.mutate(
+            _wall=(text.re_extract(_ISO, 1) + " " + text.re_extract(_ISO, 2)).try_cast("timestamp"),
+            _suffix=text.re_extract(_ISO, 3),
+        )
+        t = t.mutate(_absolute=t._suffix.length() > 0, _offset=_offset_seconds(t._suffix))
     else:
-        absolute = ibis.literal(value.type().timezone is not None)
-        wall = value.cast("timestamp")  # the session zone is UTC, so a zoned value becomes UTC
-        offset = ibis.literal(0, type="int64")
-    utc_if_absolute = wall - offset.as_interval("s")
-    utc_if_local = wall - zone.offset_at_local(wall).as_interval("s")
-    instant = ibis.ifelse(absolute, utc_if_absolute, utc_if_local)
-    local = ibis.ifelse(absolute, instant + zone.offset_at_utc(instant).as_interval("s"), wall)
-    return instant, local.date()
+        t = t.mutate(
+            # The session zone is UTC, so a zoned value casts to its UTC wall time.
+            _wall=value.cast("timestamp"),
+            _absolute=ibis.literal(value.type().timezone is not None),
+            _offset=ibis.literal(0, type="int64"),
+        )
+    t = t.mutate(
+        **{
+            utc: ibis.ifelse(
+                t._absolute,
+                t._wall - t._offset.as_interval("s"),
+                t._wall - zone.offset_at_local(t._wall).as_interval("s"),
+            )
+        }
+    )
+    local = ibis.ifelse(t._absolute, t[utc] + zone.offset_at_utc(t[utc]).as_interval("s"), t._wall)
+    t = t.mutate(**{day: local.date()})
+    return t.drop(*(c for c in ("_wall", "_suffix", "_absolute", "_offset") if c in t.columns))
 
 
 def _offset_seconds(suffix: ibis.StringValue) -> ibis.IntegerValue:
