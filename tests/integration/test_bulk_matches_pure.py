@@ -120,7 +120,9 @@ def test_bulk_and_pure_evaluation_agree_on_random_rules(engine, version, rows):
     assert [
         _diff(a, b)
         for a, b in zip(
-            sorted(bulk, key=lambda e: e.host_id), sorted(pure, key=lambda e: e.host_id)
+            sorted(bulk, key=lambda e: e.host_id),
+            sorted(pure, key=lambda e: e.host_id),
+            strict=True,
         )
     ] == [None] * len(rows)
     assert sorted(bulk, key=lambda e: e.host_id) == sorted(pure, key=lambda e: e.host_id)

@@ -41,7 +41,8 @@ INDUSTRIAL_HONOR = {
 }
 
 CASES = [
-    # consumer, expert: medal >= 2A, description >= 4.6, shipping >= 4.3, sessions >= 5 OR buyers >= 50
+    # consumer, expert: medal >= 2A, description >= 4.6, shipping >= 4.3,
+    # sessions >= 5 OR buyers >= 50
     ("c-expert-sessions", CONSUMER_EXPERT, 5, 0, "expert"),
     ("c-expert-buyers", CONSUMER_EXPERT, 0, 50, "expert"),
     ("c-expert-sessions-4-buyers-49", CONSUMER_EXPERT, 4, 49, "ordinary"),

@@ -51,7 +51,7 @@ class HostEvaluation:
 
 
 def criterion_met(criterion: Criterion, value: object) -> bool:
-    """Whether ``value`` meets ``criterion``; a missing value fails every criterion (fail closed)."""
+    """Whether ``value`` meets ``criterion``; a missing value fails it (fail closed)."""
     if value is None:
         return False
     target = criterion.target

@@ -182,6 +182,7 @@ def rules_show(
         f"{d.valid_session_longer_than_minutes} min; window {d.window_days} days (D-"
         f"{d.window_days} .. D-1)",
         highlight=False,
+        soft_wrap=True,
     )
     for version in versions:
         for table in render.rulebook_tables(version):

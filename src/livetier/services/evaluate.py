@@ -68,22 +68,13 @@ def evaluate(data: Path, day: date, rulebook: Rulebook, engine: Engine | None = 
     evaluations.sort(key=lambda e: e.host_id)
 
     problems = cleaned.problems.to_pyarrow().to_pylist()
+    # A listed host with no usable snapshot is not graded that day; say so rather than drop it.
     listed = sources["hosts"].table.select("host_id").distinct().to_pyarrow()
+    as_of = facts.window(day, 1)[1]
     for host_id in sorted(set(listed.column("host_id").to_pylist()) - set(values) - {None}):
+        detail = f"no usable profile snapshot on or before {as_of}"
         problems.append(
-            dict(
-                zip(
-                    REPORT_COLUMNS,
-                    (
-                        "hosts",
-                        host_id,
-                        "not_graded",
-                        f"no usable profile snapshot on or before {day.fromordinal(day.toordinal() - 1)}",
-                        False,
-                    ),
-                    strict=True,
-                )
-            )
+            dict(zip(REPORT_COLUMNS, ("hosts", host_id, "not_graded", detail, False), strict=True))
         )
     problems.sort(key=lambda p: (p["table"], p["reason"], p["row_id"] or ""))
     return Evaluation(day, version, evaluations, values, problems)

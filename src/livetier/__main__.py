@@ -1,0 +1,5 @@
+"""``python -m livetier``."""
+
+from livetier.entrypoints.cli import main
+
+main()
