@@ -1,0 +1,37 @@
+"""The README's embedded CLI help is the real help; the commands it shows exist."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from livetier.entrypoints.cli import app
+
+README = Path(__file__).parents[2] / "README.md"
+BLOCK = re.compile(r"<!-- help: livetier (.*?) -->\n```text\n(.*?)\n```", re.S)
+
+
+def _help(args: list[str]) -> str:
+    out = CliRunner().invoke(app, args, prog_name="livetier", terminal_width=100).output
+    return "\n".join(line.rstrip() for line in out.strip("\n").splitlines())
+
+
+def test_the_readme_opens_with_the_two_commands():
+    text = README.read_text()
+    assert text.index("make demo") < text.index("## Usage")
+    assert text.index("make test") < text.index("## Usage")
+
+
+@pytest.mark.parametrize("block", BLOCK.findall(README.read_text()), ids=lambda b: b[0])
+def test_embedded_help_matches_the_cli(block):
+    args, text = block
+    assert _help(args.split()) == text, "README help is stale: regenerate it from the CLI"
+
+
+def test_every_command_has_its_help_in_the_readme_or_is_listed_there():
+    text = README.read_text()
+    for command in ("evaluate", "demo", "rules show", "rules validate"):
+        assert f"livetier {command}" in text
