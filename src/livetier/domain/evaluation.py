@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from livetier.domain.rulebook import BASIC, Criterion, Group, Node, Op, RuleError, Version
+from livetier.domain.rulebook import BASIC, Criterion, Node, Op, RuleError, Version
 from livetier.domain.tiers import GRADED_TIERS, Tier
 
 
@@ -135,15 +135,3 @@ def evaluate_host(
             if sets[candidate.value].met:
                 tier = candidate
     return HostEvaluation(host_id, line, tier, sets)
-
-
-def iter_paths(name: str, group: Group) -> list[tuple[str, Node]]:
-    """Every node of a requirement set with its path, in the order evaluate_node visits them."""
-    out: list[tuple[str, Node]] = [(name, group)]
-    for i, child in enumerate(group.children):
-        path = f"{name}.{i}"
-        if isinstance(child, Group):
-            out += iter_paths(path, child)
-        else:
-            out.append((path, child))
-    return out

@@ -16,13 +16,12 @@ class Tier(StrEnum):
     @property
     def rank(self) -> int:
         """Position from the bottom: none is 0."""
-        return list(Tier).index(self)
+        return _RANK[self]
 
     @property
     def next(self) -> Tier | None:
         """The tier one step up, or None at the top."""
-        tiers = list(Tier)
-        return tiers[self.rank + 1] if self.rank + 1 < len(tiers) else None
+        return _NEXT[self]
 
     @property
     def zh(self) -> str:
@@ -33,6 +32,11 @@ class Tier(StrEnum):
         return self.value
 
 
+_ORDER = list(Tier)
+_RANK = {t: i for i, t in enumerate(_ORDER)}
+_NEXT: dict[Tier, Tier | None] = {
+    t: (_ORDER[i + 1] if i + 1 < len(_ORDER) else None) for i, t in enumerate(_ORDER)
+}
 _ZH = {Tier.NONE: "—", Tier.ORDINARY: "普通主播", Tier.EXPERT: "达人主播", Tier.HONOR: "荣耀主播"}
 
 GRADED_TIERS: tuple[Tier, ...] = (Tier.ORDINARY, Tier.EXPERT, Tier.HONOR)

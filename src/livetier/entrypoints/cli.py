@@ -12,6 +12,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
+import orjson
 import typer
 from rich.console import Console
 
@@ -20,7 +21,13 @@ from livetier.domain.rulebook import RuleError
 from livetier.entrypoints import render
 from livetier.pipeline.contract import ContractError
 from livetier.services import demo as demo_service
-from livetier.services.evaluate import SHOWN_METRICS, Evaluation, evaluate, host_record
+from livetier.services.evaluate import (
+    SHOWN_METRICS,
+    Evaluation,
+    evaluate,
+    host_record,
+    paused_gc,
+)
 
 app = typer.Typer(
     help="livetier: grade live-commerce hosts (none, ordinary, expert, honor) from rules as data.",
@@ -94,10 +101,11 @@ def evaluate_cmd(
 
 def _print_result(result: Evaluation, fmt: Format, limit: int) -> None:
     if fmt is Format.jsonl:
-        write = sys.stdout.write
-        for h in result.hosts:
-            write(json.dumps(host_record(h, result.metrics[h.host_id]), ensure_ascii=False))
-            write("\n")
+        write = sys.stdout.buffer.write
+        with paused_gc():
+            for h in result.hosts:
+                write(orjson.dumps(host_record(h, result.metrics[h.host_id])) + b"\n")
+        sys.stdout.buffer.flush()
     elif fmt is Format.csv:
         fields = ["host_id", "tier", "line", *SHOWN_METRICS, "next_tier", "missing"]
         writer = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n")

