@@ -53,6 +53,20 @@ _P1, _P2 = 7_919_993, 1_000_003
 _BAD_TIMESTAMPS = ("{y}-13-45T99:00:00", "{y}-02-30 25:61:00", "{y}-00-00T00:00:00+08:00")
 
 
+# (share true, share unknown): unknown counts as failing the basic requirements.
+_FLAGS = {
+    "enterprise_member": (0.985, 0.005),
+    "risk_assessment_passed": (0.985, 0.005),
+    "major_tax_violation": (0.004, 0.003),
+    "prohibited_goods_violation": (0.004, 0.003),
+    "compliance_violation": (0.005, 0.003),
+    "severe_infringement_penalty": (0.004, 0.003),
+    "business_status_abnormal": (0.005, 0.003),
+    "dishonest_record": (0.003, 0.003),
+    "competitiveness_passed": (0.98, 0.005),
+}
+
+
 @dataclass(frozen=True)
 class Anomalies:
     """Counts of deliberately injected problems, so tests can check the data-quality report."""
@@ -447,19 +461,7 @@ def _host_model(rng: np.random.Generator, n: int, days: int, vphd: float) -> _Ho
         "bsr_shipping_null": rng.random(n) < 0.025,
         "fans": fans,
     }
-    # (share true, share unknown): unknown counts as failing the basic requirements.
-    flags = {
-        "enterprise_member": (0.985, 0.005),
-        "risk_assessment_passed": (0.985, 0.005),
-        "major_tax_violation": (0.004, 0.003),
-        "prohibited_goods_violation": (0.004, 0.003),
-        "compliance_violation": (0.005, 0.003),
-        "severe_infringement_penalty": (0.004, 0.003),
-        "business_status_abnormal": (0.005, 0.003),
-        "dishonest_record": (0.003, 0.003),
-        "competitiveness_passed": (0.98, 0.005),
-    }
-    for name, (p_true, p_null) in flags.items():
+    for name, (p_true, p_null) in _FLAGS.items():
         u = rng.random(n)
         profile[name] = u < p_true
         profile[f"{name}_null"] = u >= 1 - p_null
@@ -522,20 +524,7 @@ def _host_table(
         "snapshot_date": pa.array(snapshot.astype("datetime64[D]"), type=pa.date32()),
         "category_line": pa.array(_LINES).take(pa.array(rows["line"])),
         "category": pa.array(_CATEGORIES).take(pa.array(rows["category"])),
-        **{
-            name: nullable(name)
-            for name in (
-                "enterprise_member",
-                "risk_assessment_passed",
-                "major_tax_violation",
-                "prohibited_goods_violation",
-                "compliance_violation",
-                "severe_infringement_penalty",
-                "business_status_abnormal",
-                "dishonest_record",
-                "competitiveness_passed",
-            )
-        },
+        **{name: nullable(name) for name in _FLAGS},
         "trade_medal": pa.array(rows["trade_medal"], type=pa.int32()),
         "bsr_description": nullable("bsr_description"),
         "bsr_shipping": nullable("bsr_shipping"),

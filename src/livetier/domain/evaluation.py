@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from livetier.domain.rulebook import BASIC, Criterion, Node, Op, RuleError, Version
 from livetier.domain.tiers import GRADED_TIERS, Tier
 
 
-@dataclass(frozen=True)
-class NodeResult:
-    """The outcome of one criterion or group for one host."""
+class NodeResult(NamedTuple):
+    """The outcome of one criterion or group for one host.
+
+    A named tuple rather than a frozen dataclass: grading 100k hosts builds millions of these,
+    and a tuple is several times cheaper to create.
+    """
 
     path: str
     node: Node

@@ -16,7 +16,8 @@ import ibis
 from ibis import _
 
 from livetier.pipeline.contract import CONTRACT, Source
-from livetier.pipeline.timestamps import PlatformZone, add_instant
+from livetier.pipeline.tables import without
+from livetier.pipeline.timestamps import PlatformZone, add_instant, unusable
 
 REPORT_COLUMNS = ("table", "row_id", "reason", "detail", "counted")
 
@@ -61,7 +62,7 @@ def _duplicates(
     conflicting key are all rejected: no one version can be trusted over the other.
     """
     counted = rows.group_by(rows.columns).agg(copies=_.count())
-    distinct = counted.drop("copies")
+    distinct = without(counted, "copies")
     conflicts = distinct.group_by(key).agg(versions=_.count()).filter(_.versions > 1)
     dup = counted.filter(_.copies > 1)
     report = _report(
@@ -72,16 +73,13 @@ def _duplicates(
         dup.copies.cast("string") + " identical rows counted once",
         True,
     )
-    return distinct, conflicts.drop("versions"), report
+    return distinct, without(conflicts, "versions"), report
 
 
 def _flag_conflicts(rows: ibis.Table, conflicts: ibis.Table, key: list[str]) -> ibis.Table:
     marked = conflicts.mutate(_conflict=ibis.literal(True))
-    return (
-        rows.left_join(marked, key)
-        .drop(*[f"{k}_right" for k in key])
-        .mutate(_conflict=_._conflict.fill_null(False))
-    )
+    joined = without(rows.left_join(marked, key), *[f"{k}_right" for k in key])
+    return joined.mutate(_conflict=joined._conflict.fill_null(False))
 
 
 def clean(sources: dict[str, Source], zone: PlatformZone, lines: Iterable[str]) -> Cleaned:
@@ -125,7 +123,7 @@ def clean(sources: dict[str, Source], zone: PlatformZone, lines: Iterable[str]) 
             False,
         )
     )
-    hosts = h.filter(h._problem.isnull()).drop("_problem", "_conflict")
+    hosts = without(h.filter(h._problem.isnull()), "_problem", "_conflict")
     # Events of a listed host whose profile rows were rejected are not "unknown": the host is
     # simply not graded, and its rows are already in the report.
     known_hosts = sources["hosts"].table.select("host_id").distinct()
@@ -140,8 +138,8 @@ def clean(sources: dict[str, Source], zone: PlatformZone, lines: Iterable[str]) 
     s = s.mutate(
         _problem=_first_problem(
             (s.session_id.isnull() | s.host_id.isnull(), "missing_id"),
-            (s.start_utc.isnull(), "unparseable_timestamp"),
-            (s.end_utc.isnull(), "unparseable_timestamp"),
+            (unusable(s, "started_at", "start_utc"), "unparseable_timestamp"),
+            (unusable(s, "ended_at", "end_utc"), "unparseable_timestamp"),
             (s.end_utc < s.start_utc, "ends_before_start"),
             (s._conflict, "conflicting_duplicate"),
             (~s.host_id.isin(known_hosts.host_id), "unknown_host"),
@@ -186,11 +184,11 @@ def clean(sources: dict[str, Source], zone: PlatformZone, lines: Iterable[str]) 
     lookup = s.select(
         "session_id", _host=ibis.ifelse(s._problem.isnull(), s.host_id, None), _seen=True
     ).distinct()
-    v = v.left_join(lookup, "session_id").drop("session_id_right")
+    v = without(v.left_join(lookup, "session_id"), "session_id_right")
     v = v.mutate(
         _problem=_first_problem(
             (v.session_id.isnull() | v.buyer_id.isnull(), "missing_id"),
-            (v.view_utc.isnull(), "unparseable_timestamp"),
+            (unusable(v, "viewed_at", "view_utc"), "unparseable_timestamp"),
             (v._seen.isnull(), "unknown_session"),
             (v._host.isnull(), "session_rejected"),
         )
@@ -226,7 +224,7 @@ def clean(sources: dict[str, Source], zone: PlatformZone, lines: Iterable[str]) 
     o = o.mutate(
         _problem=_first_problem(
             (o.order_id.isnull() | o.host_id.isnull() | o.buyer_id.isnull(), "missing_id"),
-            (o.paid_at.notnull() & o.paid_utc.isnull(), "unparseable_timestamp"),
+            (o.paid_at.notnull() & unusable(o, "paid_at", "paid_utc"), "unparseable_timestamp"),
             (o._conflict, "conflicting_duplicate"),
             (~o.host_id.isin(known_hosts.host_id), "unknown_host"),
         )
@@ -242,7 +240,7 @@ def clean(sources: dict[str, Source], zone: PlatformZone, lines: Iterable[str]) 
             False,
         )
     )
-    orders = o.filter(o._problem.isnull() & o.paid_utc.notnull()).select(
+    orders = o.filter(o._problem.isnull() & o.paid_at.notnull()).select(
         "host_id", "buyer_id", "paid_utc", "paid_day"
     )
 

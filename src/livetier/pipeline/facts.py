@@ -8,6 +8,7 @@ import ibis
 from ibis import _
 
 from livetier.pipeline.clean import Cleaned
+from livetier.pipeline.tables import without
 
 FACT_COLUMNS = ("host_id", "day", "valid_sessions", "live_buyers", "cross_day_sessions")
 
@@ -23,7 +24,6 @@ def daily_facts(
     sessions, views, orders = c.sessions, c.views, c.orders
     if first is not None and last is not None:
         sessions = sessions.filter(sessions.start_day.between(first, last))
-        views = views.filter(views.view_day.between(first, last))
         orders = orders.filter(orders.paid_day.between(first, last))
 
     # A session counts on the day it started, and only if it lasted MORE than the minimum.
@@ -33,18 +33,21 @@ def daily_facts(
         cross_day_sessions=(sessions.start_day != sessions.end_day).cast("int64").sum(),
     )
 
+    # Views need no day filter of their own: joining on the day with in-window payments keeps
+    # only in-window views, and skips computing the platform day of every view twice.
     # Live buyer: B viewed a session of H on day d and paid H on day d at or after a view.
-    # Some order is paid at or after some view of that day exactly when the day's last
-    # payment is at or after its first view, so two small aggregates replace a pairwise join.
-    first_view = views.group_by("host_id", "buyer_id", day=views.view_day).agg(
-        first_view=_.view_utc.min()
-    )
+    # Some order is paid at or after some view of that day exactly when some view comes at or
+    # before the day's last payment. Orders are few next to views, so views are probed against
+    # the (host, buyer, day) keys that have a payment instead of being grouped one by one.
     last_paid = orders.group_by("host_id", "buyer_id", day=orders.paid_day).agg(
         last_paid=_.paid_utc.max()
     )
+    viewed = views.select("host_id", "buyer_id", "view_utc", day=views.view_day)
     buyer_facts = (
-        first_view.join(last_paid, ["host_id", "buyer_id", "day"])
-        .filter(_.last_paid >= _.first_view)
+        viewed.join(last_paid, ["host_id", "buyer_id", "day"])
+        .filter(_.view_utc <= _.last_paid)
+        .select("host_id", "buyer_id", "day")
+        .distinct()
         .group_by("host_id", "day")
         .agg(live_buyers=_.count())
     )
@@ -69,7 +72,7 @@ def profile_as_of(hosts: ibis.Table, day: date) -> ibis.Table:
     as_of = day - timedelta(days=1)
     eligible = hosts.filter(hosts.snapshot_date.isnull() | (hosts.snapshot_date <= as_of))
     rank = ibis.row_number().over(group_by="host_id", order_by=ibis.desc("snapshot_date"))
-    return eligible.mutate(_rank=rank).filter(_._rank == 0).drop("_rank")
+    return without(eligible.mutate(_rank=rank).filter(_._rank == 0), "_rank")
 
 
 def metrics_for_day(
@@ -87,7 +90,7 @@ def metrics_for_day(
         )
     )
     profile = profile_as_of(hosts, day)
-    joined = profile.left_join(activity, "host_id").drop("host_id_right")
+    joined = without(profile.left_join(activity, "host_id"), "host_id_right")
     return joined.mutate(
         live_sessions_30d=joined.live_sessions_30d.fill_null(0).cast("int64"),
         live_buyers_30d=joined.live_buyers_30d.fill_null(0).cast("int64"),
