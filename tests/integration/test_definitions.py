@@ -253,3 +253,17 @@ def test_a_file_without_snapshot_date_is_valid_for_every_day(tmp_path):
     p = Platform()
     p.host("h", fans="42")
     assert p.grade(tmp_path, date(2026, 2, 2)).metric("h", "fans") == 42
+
+
+def test_conflicting_profiles_are_reported_and_the_host_is_not_graded(tmp_path):
+    p = Platform()
+    p.host("h", fans="1")
+    p.host("h", fans="2")  # same host, no snapshot_date, different content
+    p.host("twin")
+    p.host("twin")  # identical rows collapse to one
+    g = p.grade(tmp_path, D)
+    assert "h" not in g.result.metrics
+    assert g.problems("conflicting_duplicate") == {"h@*"}
+    assert g.problems("not_graded") == {"h"}
+    assert g.problems("duplicate_row") == {"twin@*"}
+    assert g.metric("twin", "snapshot_date") is None

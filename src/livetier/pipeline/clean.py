@@ -20,13 +20,15 @@ from livetier.pipeline.tables import without
 from livetier.pipeline.timestamps import PlatformZone, add_instant, unusable
 
 REPORT_COLUMNS = ("table", "row_id", "reason", "detail", "counted")
+ALWAYS = "0001-01-01"
+"""The snapshot date given to the single profile of a hosts file without snapshot_date."""
 
 
 @dataclass(frozen=True)
 class Cleaned:
     """Clean inputs, in the shapes the facts need, plus the problems found."""
 
-    hosts: ibis.Table  # host_id, snapshot_date (NULL: valid every day), category_line, profile
+    hosts: ibis.Table  # host_id, snapshot_date, category_line, profile
     sessions: ibis.Table  # session_id, host_id, start_utc, end_utc, start_day, end_day
     views: ibis.Table  # host_id, buyer_id, view_utc, view_day
     orders: ibis.Table  # host_id, buyer_id, paid_utc, paid_day; paid orders only
@@ -89,18 +91,21 @@ def clean(sources: dict[str, Source], zone: PlatformZone, lines: Iterable[str]) 
     # hosts: one row per (host_id, snapshot_date)
     h = sources["hosts"].table
     has_snapshots = "snapshot_date" in h.columns
-    if not has_snapshots:  # one snapshot valid for every day (domain.md)
-        h = h.mutate(snapshot_date=ibis.null("date"))
+    if not has_snapshots:
+        # One snapshot valid for every day (domain.md): dated before any evaluation day. A
+        # real date, not NULL, so that duplicate keys still compare equal in joins.
+        h = h.mutate(snapshot_date=ibis.date(ALWAYS))
     h = h.select(*CONTRACT["hosts"].columns)
     host_key = ["host_id", "snapshot_date"]
-    host_label = _.host_id.fill_null("") + "@" + _.snapshot_date.cast("string").fill_null("*")
+    dated = _.snapshot_date.cast("string") if has_snapshots else ibis.literal("*")
+    host_label = _.host_id.fill_null("") + "@" + dated.fill_null("(empty)")
     h, conflicts, dup_report = _duplicates("hosts", h, host_key, host_label)
     reports.append(dup_report)
     h = _flag_conflicts(h, conflicts, host_key)
     h = h.mutate(
         _problem=_first_problem(
             (h.host_id.isnull(), "missing_id"),
-            (h.snapshot_date.isnull() & ibis.literal(has_snapshots), "missing_snapshot_date"),
+            (h.snapshot_date.isnull(), "missing_snapshot_date"),
             (
                 ~h.category_line.isin(list(lines)) | h.category_line.isnull(),
                 "unknown_category_line",

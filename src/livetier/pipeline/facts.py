@@ -68,9 +68,9 @@ def window(day: date, window_days: int) -> tuple[date, date]:
 
 
 def profile_as_of(hosts: ibis.Table, day: date) -> ibis.Table:
-    """Each host's latest profile snapshot dated on or before D-1 (NULL-dated: any day)."""
+    """Each host's latest profile snapshot dated on or before D-1."""
     as_of = day - timedelta(days=1)
-    eligible = hosts.filter(hosts.snapshot_date.isnull() | (hosts.snapshot_date <= as_of))
+    eligible = hosts.filter(hosts.snapshot_date <= as_of)
     rank = ibis.row_number().over(group_by="host_id", order_by=ibis.desc("snapshot_date"))
     return without(eligible.mutate(_rank=rank).filter(_._rank == 0), "_rank")
 

@@ -70,6 +70,7 @@ def evaluate(data: Path, day: date, rulebook: Rulebook, engine: Engine | None = 
     d = rulebook.definitions
     sources = {name: contract.load(engine, data, name) for name in contract.CONTRACT}
     cleaned = clean(sources, PlatformZone.around(d.timezone, day), version.lines)
+    has_snapshots = "snapshot_date" in sources["hosts"].table.columns
     first, last = facts.window(day, d.window_days)
     daily = facts.daily_facts(cleaned, d.valid_session_longer_than_minutes, first, last)
     evaluations: list[HostEvaluation] = []
@@ -83,7 +84,7 @@ def evaluate(data: Path, day: date, rulebook: Rulebook, engine: Engine | None = 
                 evaluations += grading.read_back(version, line, rows)
                 for row in rows:
                     values[row["host_id"]] = {
-                        "snapshot_date": row["snapshot_date"],
+                        "snapshot_date": row["snapshot_date"] if has_snapshots else None,
                         **{m: row[m] for m in SHOWN_METRICS},
                         "cross_day_sessions_30d": row["cross_day_sessions_30d"],
                     }
