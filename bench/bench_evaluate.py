@@ -56,19 +56,33 @@ def generate(hosts: int, days: int, views: float) -> Path:
     from livetier import synthetic
 
     t = time.perf_counter()
-    s = synthetic.generate(folder, hosts=hosts, days=days, end_day=DAY, fmt="parquet",
-                           views_per_host_day=views)
-    (folder / "summary.json").write_text(json.dumps({
-        "hosts": s.hosts, "sessions": s.sessions, "views": s.views, "orders": s.orders,
-        "seconds": round(time.perf_counter() - t, 1)}))
+    s = synthetic.generate(
+        folder, hosts=hosts, days=days, end_day=DAY, fmt="parquet", views_per_host_day=views
+    )
+    (folder / "summary.json").write_text(
+        json.dumps(
+            {
+                "hosts": s.hosts,
+                "sessions": s.sessions,
+                "views": s.views,
+                "orders": s.orders,
+                "seconds": round(time.perf_counter() - t, 1),
+            }
+        )
+    )
     return folder
 
 
 def timed(cmd: list[str]) -> tuple[float, float]:
     """(wall seconds, peak RSS in MiB) of a command, via /usr/bin/time -v."""
     t = time.perf_counter()
-    proc = subprocess.run(["/usr/bin/time", "-v", *cmd], stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, text=True, check=False)
+    proc = subprocess.run(
+        ["/usr/bin/time", "-v", *cmd],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
     wall = time.perf_counter() - t
     if proc.returncode != 0:
         sys.exit(f"failed: {' '.join(cmd)}\n{proc.stderr[-2000:]}")
@@ -88,8 +102,16 @@ def main() -> None:
     summary = json.loads((folder / "summary.json").read_text())
     first, last = date.fromordinal(DAY.toordinal() - 30), date.fromordinal(DAY.toordinal() - 1)
     sql = BASELINE_SQL.format(d=folder, first=first, last=last)
-    livetier = [str(Path(sys.executable).with_name("livetier")), "evaluate", "--data",
-                str(folder), "--date", DAY.isoformat(), "--format", "jsonl"]
+    livetier = [
+        str(Path(sys.executable).with_name("livetier")),
+        "evaluate",
+        "--data",
+        str(folder),
+        "--date",
+        DAY.isoformat(),
+        "--format",
+        "jsonl",
+    ]
     baseline = [sys.executable, "-c", f"import duckdb; print(duckdb.sql({sql!r}).fetchall())"]
 
     runs: dict[str, list[tuple[float, float]]] = {"livetier": [], "baseline": []}
@@ -98,11 +120,14 @@ def main() -> None:
         runs["livetier"].append(timed(livetier))
     result = {"data": summary, "repeat": args.repeat}
     for name, samples in runs.items():
-        result[name] = {"median_s": round(statistics.median(w for w, _ in samples), 2),
-                        "peak_rss_mib": round(max(r for _, r in samples)),
-                        "walls_s": [round(w, 2) for w, _ in samples]}
+        result[name] = {
+            "median_s": round(statistics.median(w for w, _ in samples), 2),
+            "peak_rss_mib": round(max(r for _, r in samples)),
+            "walls_s": [round(w, 2) for w, _ in samples],
+        }
     result["ratio_livetier_to_baseline"] = round(
-        result["livetier"]["median_s"] / result["baseline"]["median_s"], 2)
+        result["livetier"]["median_s"] / result["baseline"]["median_s"], 2
+    )
     print(json.dumps(result, indent=1))
 
 
