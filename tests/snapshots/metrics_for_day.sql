@@ -68,7 +68,7 @@ WITH "t4" AS (
     FROM (
       SELECT
         "t0"."host_id",
-        CAST(NULL AS DATE) AS "snapshot_date",
+        MAKE_DATE(1, 1, 1) AS "snapshot_date",
         "t0"."category_line",
         CASE
           WHEN LOWER(TRIM("t0"."enterprise_member", ' 	
@@ -334,39 +334,39 @@ WITH "t4" AS (
         ) AS "_offset"
       FROM (
         SELECT
-          "t43"."session_id",
-          "t43"."host_id",
-          "t43"."started_at",
-          "t43"."ended_at",
-          "t43"."deleted",
-          "t43"."_conflict",
+          "t44"."session_id",
+          "t44"."host_id",
+          "t44"."started_at",
+          "t44"."ended_at",
+          "t44"."deleted",
+          "t44"."_conflict",
           CASE
-            WHEN "t43"."_absolute"
-            THEN "t43"."_wall" - TO_SECONDS("t43"."_offset")
-            ELSE "t43"."_wall" - TO_SECONDS(28800)
+            WHEN "t44"."_absolute"
+            THEN "t44"."_wall" - TO_SECONDS("t44"."_offset")
+            ELSE "t44"."_wall" - TO_SECONDS(28800)
           END AS "start_utc",
           CAST(CASE
-            WHEN "t43"."_absolute"
+            WHEN "t44"."_absolute"
             THEN CASE
-              WHEN "t43"."_absolute"
-              THEN "t43"."_wall" - TO_SECONDS("t43"."_offset")
-              ELSE "t43"."_wall" - TO_SECONDS(28800)
+              WHEN "t44"."_absolute"
+              THEN "t44"."_wall" - TO_SECONDS("t44"."_offset")
+              ELSE "t44"."_wall" - TO_SECONDS(28800)
             END + TO_SECONDS(28800)
-            ELSE "t43"."_wall"
+            ELSE "t44"."_wall"
           END AS DATE) AS "start_day",
           TRY_CAST(REGEXP_EXTRACT(
-            TRIM("t43"."ended_at", ' 	
+            TRIM("t44"."ended_at", ' 	
 '),
             '^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?)(Z|[+-]\d{2}(?::?\d{2})?)?$',
             1
           ) || ' ' || REGEXP_EXTRACT(
-            TRIM("t43"."ended_at", ' 	
+            TRIM("t44"."ended_at", ' 	
 '),
             '^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?)(Z|[+-]\d{2}(?::?\d{2})?)?$',
             2
           ) AS TIMESTAMP) AS "_wall",
           REGEXP_EXTRACT(
-            TRIM("t43"."ended_at", ' 	
+            TRIM("t44"."ended_at", ' 	
 '),
             '^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?)(Z|[+-]\d{2}(?::?\d{2})?)?$',
             3
@@ -472,7 +472,7 @@ WITH "t4" AS (
                 ON "t22"."session_id" = "t30"."session_id"
             ) AS "t34"
           ) AS "t39"
-        ) AS "t43"
+        ) AS "t44"
       ) AS "t47"
     ) AS "t52"
   ) AS "t53"
@@ -605,9 +605,7 @@ FROM (
             CASE
               WHEN COALESCE("t33"."host_id" IS NULL, FALSE)
               THEN 'missing_id'
-              WHEN COALESCE((
-                "t33"."snapshot_date" IS NULL
-              ) AND FALSE, FALSE)
+              WHEN COALESCE("t33"."snapshot_date" IS NULL, FALSE)
               THEN 'missing_snapshot_date'
               WHEN COALESCE(
                 NOT (
@@ -667,15 +665,7 @@ FROM (
           ) AS "t33"
         ) AS "t38"
         WHERE
-          "t38"."_problem" IS NULL
-          AND (
-            (
-              "t38"."snapshot_date" IS NULL
-            )
-            OR (
-              "t38"."snapshot_date" <= MAKE_DATE(2026, 11, 25)
-            )
-          )
+          "t38"."_problem" IS NULL AND "t38"."snapshot_date" <= MAKE_DATE(2026, 11, 25)
       ) AS "t40"
     ) AS "t42"
     WHERE
