@@ -35,3 +35,17 @@ def test_every_command_has_its_help_in_the_readme_or_is_listed_there():
     text = README.read_text()
     for command in ("evaluate", "demo", "rules show", "rules validate"):
         assert f"livetier {command}" in text
+
+
+DEMO = re.compile(r"hosts' task lists \(abridged\):\n\n```text\n(.*?)\n```", re.S)
+
+
+def test_the_demo_output_in_the_readme_is_real(tmp_path):
+    [shown] = DEMO.findall(README.read_text())
+    result = CliRunner().invoke(
+        app, ["demo", "--date", "2026-11-26", "--out", str(tmp_path)], terminal_width=100
+    )
+    assert result.exit_code == 0, result.output
+    printed = [line.rstrip() for line in result.stdout.splitlines()]
+    start = printed.index(shown.splitlines()[0].rstrip())
+    assert printed[start : start + len(shown.splitlines())] == shown.splitlines()
