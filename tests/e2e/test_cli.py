@@ -193,7 +193,7 @@ def test_a_wrong_type_names_file_row_and_column(tmp_path, platform):
     _expect_error(
         run("evaluate", "--data", str(folder), "--date", DAY),
         "hosts.csv",
-        "row 3",
+        "row 3 (line 4)",
         "column fans",
         "'lots'",
         "integer",
@@ -206,7 +206,7 @@ def test_a_bad_boolean_names_its_row(tmp_path, platform):
     folder = platform.write(tmp_path)
     row = len(platform.sessions)
     _expect_error(
-        run("evaluate", "--data", str(folder), "--date", DAY), f"row {row}, column deleted"
+        run("evaluate", "--data", str(folder), "--date", DAY), f"row {row} (line {row + 1}), column deleted"
     )
 
 

@@ -189,12 +189,13 @@ def _check_types(raw: ibis.Table, path: Path, cols: dict[str, Col]) -> None:
 
 
 def _first_row_with(path: Path, column: str, value: str) -> int | str:
-    """1-based data row of the first occurrence of ``value`` in ``column`` (error path only)."""
+    """1-based data row (and CSV line) of the first ``value`` in ``column`` (error path only)."""
     if path.suffix == ".csv":
         with path.open(newline="", encoding="utf-8", errors="replace") as f:
-            for i, record in enumerate(csv.DictReader(f), start=1):
+            reader = csv.DictReader(f)
+            for i, record in enumerate(reader, start=1):
                 if (record.get(column) or "").strip().lower() == value.strip().lower():
-                    return i
+                    return f"{i} (line {reader.line_num})"
         return "?"
     values = pq.read_table(path, columns=[column]).column(column).to_pylist()
     for i, v in enumerate(values, start=1):

@@ -20,8 +20,16 @@ from livetier.pipeline.clean import REPORT_COLUMNS, clean
 from livetier.pipeline.engine import Engine, duckdb_engine
 from livetier.pipeline.timestamps import PlatformZone
 
-SHOWN_METRICS = (*ACTIVITY_METRICS, "fans", "trade_medal", "bsr_description", "bsr_shipping")
-"""The metrics every output record carries (issue #2: at least these)."""
+SHOWN_METRICS = (
+    *ACTIVITY_METRICS,
+    "fans",
+    "trade_medal",
+    "bsr_description",
+    "bsr_shipping",
+    "cross_day_sessions_30d",
+)
+"""The metrics every output record carries: the rulebook's activity and rating inputs, and how
+many of the window's sessions crossed midnight (counted, but worth a look)."""
 
 
 @contextmanager
@@ -86,7 +94,6 @@ def evaluate(data: Path, day: date, rulebook: Rulebook, engine: Engine | None = 
                     values[row["host_id"]] = {
                         "snapshot_date": row["snapshot_date"] if has_snapshots else None,
                         **{m: row[m] for m in SHOWN_METRICS},
-                        "cross_day_sessions_30d": row["cross_day_sessions_30d"],
                     }
     evaluations.sort(key=lambda e: e.host_id)
 
