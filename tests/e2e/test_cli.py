@@ -206,7 +206,8 @@ def test_a_bad_boolean_names_its_row(tmp_path, platform):
     folder = platform.write(tmp_path)
     row = len(platform.sessions)
     _expect_error(
-        run("evaluate", "--data", str(folder), "--date", DAY), f"row {row} (line {row + 1}), column deleted"
+        run("evaluate", "--data", str(folder), "--date", DAY),
+        f"row {row} (line {row + 1}), column deleted",
     )
 
 
@@ -362,3 +363,107 @@ def test_a_rulebook_with_two_versions_uses_the_one_in_force(tmp_path, platform):
         if x.startswith("{")
     }
     assert tier["h2"] == "ordinary"  # 2026.4 asks for 4
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "expected"),
+    [
+        ("bsr_description", "nan", "is not a decimal number"),
+        ("bsr_shipping", "inf", "is not a decimal number"),
+        ("trade_medal", "1.5", "is not an integer"),
+        ("fans", "0x1F4", "is not an integer"),
+    ],
+)
+def test_lenient_engine_casts_do_not_let_odd_numbers_through(
+    tmp_path, platform, column, value, expected
+):
+    platform.hosts[0][column] = value
+    _expect_error(
+        run("evaluate", "--data", str(platform.write(tmp_path)), "--date", DAY),
+        f"column {column}",
+        expected,
+    )
+
+
+def test_parquet_numbers_in_a_boolean_column_must_be_0_or_1(tmp_path, platform):
+    folder = platform.write(tmp_path, "parquet")
+    table = pq.read_table(folder / "hosts.parquet")
+    flags = pa.array([2] + [1] * (table.num_rows - 1), pa.int64())
+    table = table.set_column(
+        table.schema.get_field_index("enterprise_member"), "enterprise_member", flags
+    )
+    pq.write_table(table, folder / "hosts.parquet")
+    _expect_error(
+        run("evaluate", "--data", str(folder), "--date", DAY), "column enterprise_member", "'2'"
+    )
+
+
+def test_an_all_empty_parquet_timestamp_column_means_nothing_was_paid(tmp_path, platform):
+    folder = platform.write(tmp_path, "parquet")
+    pq.write_table(
+        pa.table(
+            {
+                "order_id": ["o1"],
+                "host_id": ["h1"],
+                "buyer_id": ["b1"],
+                "paid_at": pa.array([None], pa.null()),
+            }
+        ),
+        folder / "orders.parquet",
+    )
+    result = run("evaluate", "--data", str(folder), "--date", DAY, "--format", "jsonl")
+    assert result.exit_code == 0, result.output
+    first = json.loads(result.stdout.splitlines()[0])
+    assert first["metrics"]["live_buyers_30d"] == 0
+
+
+def _long_sessions_csv(folder: Path, tail: str) -> None:
+    lines = ["session_id,host_id,started_at,ended_at,deleted"]
+    lines += [f"s{i},h1,2026-11-20T20:00:00,2026-11-20T20:30:00,false" for i in range(30_000)]
+    (folder / "sessions.csv").write_text("\n".join([*lines, tail]) + "\n")
+
+
+def test_a_ragged_row_deep_in_a_csv_is_named(tmp_path, platform):
+    folder = platform.write(tmp_path)
+    _long_sessions_csv(folder, "late,h1,2026-11-20T20:00:00,2026-11-20T20:30:00,false,extra")
+    _expect_error(
+        run("evaluate", "--data", str(folder), "--date", DAY),
+        "sessions.csv",
+        "row 30001 (line 30002) has 6 field(s), the header has 5",
+    )
+
+
+def test_a_ragged_row_in_a_small_csv_is_named(tmp_path, platform):
+    folder = platform.write(tmp_path)
+    with (folder / "hosts.csv").open("a") as f:
+        f.write("h9,consumer,apparel\n")
+    _expect_error(
+        run("evaluate", "--data", str(folder), "--date", DAY),
+        "hosts.csv",
+        "row 3 (line 4) has 3 field(s)",
+    )
+
+
+def test_quoted_fields_deep_in_a_csv_are_read_as_csv(tmp_path, platform):
+    folder = platform.write(tmp_path)
+    _long_sessions_csv(folder, 'late,h1,"2026-11-21T20:00:00","2026-11-21T20:30:00","true"')
+    result = run("evaluate", "--data", str(folder), "--date", DAY, "--format", "jsonl")
+    assert result.exit_code == 0, result.output
+    first = json.loads(result.stdout.splitlines()[0])
+    assert first["metrics"]["live_sessions_30d"] == 30_001
+
+
+def test_an_unwritable_report_path_is_refused_before_any_work(tmp_path, platform):
+    folder = str(platform.write(tmp_path))
+    _expect_error(
+        run(
+            "evaluate",
+            "--data",
+            folder,
+            "--date",
+            DAY,
+            "--report",
+            str(tmp_path / "no" / "such" / "r.json"),
+        ),
+        "does not exist",
+    )

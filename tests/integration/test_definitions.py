@@ -267,3 +267,38 @@ def test_conflicting_profiles_are_reported_and_the_host_is_not_graded(tmp_path):
     assert g.problems("not_graded") == {"h"}
     assert g.problems("duplicate_row") == {"twin@*"}
     assert g.metric("twin", "snapshot_date") is None
+
+
+def test_an_unusable_newest_snapshot_is_not_replaced_by_an_older_one(tmp_path):
+    # Grading on the stale 11-01 profile would fail open: the host is not graded instead.
+    p = Platform()
+    p.host("h", snapshot_date="2026-11-01")
+    p.host("h", snapshot_date="2026-11-25", category_line="", dishonest_record="true")
+    g = p.grade(tmp_path, D)
+    assert "h" not in g.result.metrics
+    assert g.problems("not_graded") == {"h"}
+    assert g.problems("unknown_category_line") == {"h@2026-11-25"}
+
+
+def test_codes_are_trimmed_and_case_insensitive_so_restrictions_cannot_be_dodged(tmp_path):
+    p = Platform()
+    p.host("padded", category=" E_Cigarette ")
+    p.host("line", category_line=" Consumer ")
+    p.host("blank_flag", enterprise_member=" ")  # blank is unknown, and unknown fails
+    g = p.grade(tmp_path, D)
+    assert g.tier("padded") == "none"
+    assert g.metric("line", "fans") == 1000 and g[("line")].line == "consumer"
+    assert g.tier("blank_flag") == "none"
+
+
+def test_loose_iso_forms_parse_and_a_blank_payment_is_unpaid(tmp_path):
+    p = Platform()
+    p.host("h")
+    s = p.session("h", "2026-11-25T20:00", "2026-11-25t20:30:00.1234567")
+    p.view(s, "b1", "2026-11-25T12:05:00z")  # 20:05 in Shanghai
+    p.order("h", "b1", "2026-11-25T20:10+08")
+    p.order("h", "b2", " ")
+    g = p.grade(tmp_path, D)
+    assert g.metric("h", "live_sessions_30d") == 1
+    assert g.metric("h", "live_buyers_30d") == 1
+    assert g.result.problems == []

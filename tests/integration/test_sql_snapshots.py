@@ -33,7 +33,7 @@ def expressions(tmp_path_factory):
     sources = {n: contract.load(engine, folder, n) for n in contract.CONTRACT}
     cleaned = clean(sources, PlatformZone.around(book.definitions.timezone, DAY), version.lines)
     daily = facts.daily_facts(cleaned, 15, *facts.window(DAY, 30))
-    metrics = facts.metrics_for_day(cleaned.hosts, daily, DAY, 30)
+    metrics = facts.metrics_for_day(cleaned.hosts, cleaned.snapshots, daily, DAY, 30)
     return {
         "daily_facts": daily,
         "metrics_for_day": metrics,

@@ -1,167 +1,304 @@
 WITH "t4" AS (
   SELECT DISTINCT
-    "t0"."host_id"
+    NULLIF(TRIM("t0"."host_id", ' 	
+'), '') AS "host_id"
   FROM "ibis_read_csv" AS "t0"
 ), "t10" AS (
   SELECT
-    "t7"."order_id",
-    "t7"."host_id",
-    "t7"."buyer_id",
-    "t7"."paid_at"
+    "t8"."order_id",
+    "t8"."host_id",
+    "t8"."buyer_id",
+    "t8"."paid_at"
   FROM (
     SELECT
-      "t5"."order_id",
-      "t5"."host_id",
-      "t5"."buyer_id",
-      "t5"."paid_at",
+      "t6"."order_id",
+      "t6"."host_id",
+      "t6"."buyer_id",
+      "t6"."paid_at",
       COUNT(*) AS "copies"
     FROM (
       SELECT
-        *
+        NULLIF(TRIM("t3"."order_id", ' 	
+'), '') AS "order_id",
+        NULLIF(TRIM("t3"."host_id", ' 	
+'), '') AS "host_id",
+        NULLIF(TRIM("t3"."buyer_id", ' 	
+'), '') AS "buyer_id",
+        NULLIF(TRIM("t3"."paid_at", ' 	
+'), '') AS "paid_at"
       FROM "ibis_read_csv" AS "t3"
-    ) AS "t5"
+    ) AS "t6"
     GROUP BY
       1,
       2,
       3,
       4
-  ) AS "t7"
-), "t17" AS (
+  ) AS "t8"
+), "t15" AS (
   SELECT
-    "t13"."host_id",
-    "t13"."snapshot_date",
-    "t13"."category_line",
-    "t13"."enterprise_member",
-    "t13"."risk_assessment_passed",
-    "t13"."major_tax_violation",
-    "t13"."prohibited_goods_violation",
-    "t13"."compliance_violation",
-    "t13"."severe_infringement_penalty",
-    "t13"."business_status_abnormal",
-    "t13"."dishonest_record",
-    "t13"."competitiveness_passed",
-    "t13"."category",
-    "t13"."trade_medal",
-    "t13"."bsr_description",
-    "t13"."bsr_shipping",
-    "t13"."fans"
+    "t11"."session_id",
+    "t11"."host_id",
+    "t11"."started_at",
+    "t11"."ended_at",
+    "t11"."deleted"
   FROM (
     SELECT
-      "t8"."host_id",
-      "t8"."snapshot_date",
-      "t8"."category_line",
-      "t8"."enterprise_member",
-      "t8"."risk_assessment_passed",
-      "t8"."major_tax_violation",
-      "t8"."prohibited_goods_violation",
-      "t8"."compliance_violation",
-      "t8"."severe_infringement_penalty",
-      "t8"."business_status_abnormal",
-      "t8"."dishonest_record",
-      "t8"."competitiveness_passed",
-      "t8"."category",
-      "t8"."trade_medal",
-      "t8"."bsr_description",
-      "t8"."bsr_shipping",
-      "t8"."fans",
+      "t9"."session_id",
+      "t9"."host_id",
+      "t9"."started_at",
+      "t9"."ended_at",
+      "t9"."deleted",
       COUNT(*) AS "copies"
     FROM (
       SELECT
-        "t0"."host_id",
-        MAKE_DATE(1, 1, 1) AS "snapshot_date",
-        "t0"."category_line",
+        NULLIF(TRIM("t2"."session_id", ' 	
+'), '') AS "session_id",
+        NULLIF(TRIM("t2"."host_id", ' 	
+'), '') AS "host_id",
+        NULLIF(TRIM("t2"."started_at", ' 	
+'), '') AS "started_at",
+        NULLIF(TRIM("t2"."ended_at", ' 	
+'), '') AS "ended_at",
         CASE
-          WHEN LOWER(TRIM("t0"."enterprise_member", ' 	
-')) IN ('true', '1')
+          WHEN LOWER(NULLIF(TRIM("t2"."deleted", ' 	
+'), '')) IN ('true', '1')
           THEN TRUE
-          WHEN LOWER(TRIM("t0"."enterprise_member", ' 	
-')) IN ('false', '0')
+          WHEN LOWER(NULLIF(TRIM("t2"."deleted", ' 	
+'), '')) IN ('false', '0')
+          THEN FALSE
+          ELSE NULL
+        END AS "deleted"
+      FROM "ibis_read_csv" AS "t2"
+    ) AS "t9"
+    GROUP BY
+      1,
+      2,
+      3,
+      4,
+      5
+  ) AS "t11"
+), "t21" AS (
+  SELECT
+    "t17"."host_id",
+    "t17"."snapshot_date",
+    "t17"."category_line",
+    "t17"."enterprise_member",
+    "t17"."risk_assessment_passed",
+    "t17"."major_tax_violation",
+    "t17"."prohibited_goods_violation",
+    "t17"."compliance_violation",
+    "t17"."severe_infringement_penalty",
+    "t17"."business_status_abnormal",
+    "t17"."dishonest_record",
+    "t17"."competitiveness_passed",
+    "t17"."category",
+    "t17"."trade_medal",
+    "t17"."bsr_description",
+    "t17"."bsr_shipping",
+    "t17"."fans"
+  FROM (
+    SELECT
+      "t13"."host_id",
+      "t13"."snapshot_date",
+      "t13"."category_line",
+      "t13"."enterprise_member",
+      "t13"."risk_assessment_passed",
+      "t13"."major_tax_violation",
+      "t13"."prohibited_goods_violation",
+      "t13"."compliance_violation",
+      "t13"."severe_infringement_penalty",
+      "t13"."business_status_abnormal",
+      "t13"."dishonest_record",
+      "t13"."competitiveness_passed",
+      "t13"."category",
+      "t13"."trade_medal",
+      "t13"."bsr_description",
+      "t13"."bsr_shipping",
+      "t13"."fans",
+      COUNT(*) AS "copies"
+    FROM (
+      SELECT
+        NULLIF(TRIM("t0"."host_id", ' 	
+'), '') AS "host_id",
+        MAKE_DATE(1, 1, 1) AS "snapshot_date",
+        LOWER(NULLIF(TRIM("t0"."category_line", ' 	
+'), '')) AS "category_line",
+        CASE
+          WHEN LOWER(NULLIF(TRIM("t0"."enterprise_member", ' 	
+'), '')) IN ('true', '1')
+          THEN TRUE
+          WHEN LOWER(NULLIF(TRIM("t0"."enterprise_member", ' 	
+'), '')) IN ('false', '0')
           THEN FALSE
           ELSE NULL
         END AS "enterprise_member",
         CASE
-          WHEN LOWER(TRIM("t0"."risk_assessment_passed", ' 	
-')) IN ('true', '1')
+          WHEN LOWER(NULLIF(TRIM("t0"."risk_assessment_passed", ' 	
+'), '')) IN ('true', '1')
           THEN TRUE
-          WHEN LOWER(TRIM("t0"."risk_assessment_passed", ' 	
-')) IN ('false', '0')
+          WHEN LOWER(NULLIF(TRIM("t0"."risk_assessment_passed", ' 	
+'), '')) IN ('false', '0')
           THEN FALSE
           ELSE NULL
         END AS "risk_assessment_passed",
         CASE
-          WHEN LOWER(TRIM("t0"."major_tax_violation", ' 	
-')) IN ('true', '1')
+          WHEN LOWER(NULLIF(TRIM("t0"."major_tax_violation", ' 	
+'), '')) IN ('true', '1')
           THEN TRUE
-          WHEN LOWER(TRIM("t0"."major_tax_violation", ' 	
-')) IN ('false', '0')
+          WHEN LOWER(NULLIF(TRIM("t0"."major_tax_violation", ' 	
+'), '')) IN ('false', '0')
           THEN FALSE
           ELSE NULL
         END AS "major_tax_violation",
         CASE
-          WHEN LOWER(TRIM("t0"."prohibited_goods_violation", ' 	
-')) IN ('true', '1')
+          WHEN LOWER(NULLIF(TRIM("t0"."prohibited_goods_violation", ' 	
+'), '')) IN ('true', '1')
           THEN TRUE
-          WHEN LOWER(TRIM("t0"."prohibited_goods_violation", ' 	
-')) IN ('false', '0')
+          WHEN LOWER(NULLIF(TRIM("t0"."prohibited_goods_violation", ' 	
+'), '')) IN ('false', '0')
           THEN FALSE
           ELSE NULL
         END AS "prohibited_goods_violation",
         CASE
-          WHEN LOWER(TRIM("t0"."compliance_violation", ' 	
-')) IN ('true', '1')
+          WHEN LOWER(NULLIF(TRIM("t0"."compliance_violation", ' 	
+'), '')) IN ('true', '1')
           THEN TRUE
-          WHEN LOWER(TRIM("t0"."compliance_violation", ' 	
-')) IN ('false', '0')
+          WHEN LOWER(NULLIF(TRIM("t0"."compliance_violation", ' 	
+'), '')) IN ('false', '0')
           THEN FALSE
           ELSE NULL
         END AS "compliance_violation",
         CASE
-          WHEN LOWER(TRIM("t0"."severe_infringement_penalty", ' 	
-')) IN ('true', '1')
+          WHEN LOWER(NULLIF(TRIM("t0"."severe_infringement_penalty", ' 	
+'), '')) IN ('true', '1')
           THEN TRUE
-          WHEN LOWER(TRIM("t0"."severe_infringement_penalty", ' 	
-')) IN ('false', '0')
+          WHEN LOWER(NULLIF(TRIM("t0"."severe_infringement_penalty", ' 	
+'), '')) IN ('false', '0')
           THEN FALSE
           ELSE NULL
         END AS "severe_infringement_penalty",
         CASE
-          WHEN LOWER(TRIM("t0"."business_status_abnormal", ' 	
-')) IN ('true', '1')
+          WHEN LOWER(NULLIF(TRIM("t0"."business_status_abnormal", ' 	
+'), '')) IN ('true', '1')
           THEN TRUE
-          WHEN LOWER(TRIM("t0"."business_status_abnormal", ' 	
-')) IN ('false', '0')
+          WHEN LOWER(NULLIF(TRIM("t0"."business_status_abnormal", ' 	
+'), '')) IN ('false', '0')
           THEN FALSE
           ELSE NULL
         END AS "business_status_abnormal",
         CASE
-          WHEN LOWER(TRIM("t0"."dishonest_record", ' 	
-')) IN ('true', '1')
+          WHEN LOWER(NULLIF(TRIM("t0"."dishonest_record", ' 	
+'), '')) IN ('true', '1')
           THEN TRUE
-          WHEN LOWER(TRIM("t0"."dishonest_record", ' 	
-')) IN ('false', '0')
+          WHEN LOWER(NULLIF(TRIM("t0"."dishonest_record", ' 	
+'), '')) IN ('false', '0')
           THEN FALSE
           ELSE NULL
         END AS "dishonest_record",
         CASE
-          WHEN LOWER(TRIM("t0"."competitiveness_passed", ' 	
-')) IN ('true', '1')
+          WHEN LOWER(NULLIF(TRIM("t0"."competitiveness_passed", ' 	
+'), '')) IN ('true', '1')
           THEN TRUE
-          WHEN LOWER(TRIM("t0"."competitiveness_passed", ' 	
-')) IN ('false', '0')
+          WHEN LOWER(NULLIF(TRIM("t0"."competitiveness_passed", ' 	
+'), '')) IN ('false', '0')
           THEN FALSE
           ELSE NULL
         END AS "competitiveness_passed",
-        "t0"."category",
-        TRY_CAST(LOWER(TRIM("t0"."trade_medal", ' 	
-')) AS BIGINT) AS "trade_medal",
-        TRY_CAST(LOWER(TRIM("t0"."bsr_description", ' 	
-')) AS DOUBLE) AS "bsr_description",
-        TRY_CAST(LOWER(TRIM("t0"."bsr_shipping", ' 	
-')) AS DOUBLE) AS "bsr_shipping",
-        TRY_CAST(LOWER(TRIM("t0"."fans", ' 	
-')) AS BIGINT) AS "fans"
+        LOWER(NULLIF(TRIM("t0"."category", ' 	
+'), '')) AS "category",
+        CASE
+          WHEN REGEXP_MATCHES(
+            LOWER(NULLIF(TRIM("t0"."trade_medal", ' 	
+'), '')),
+            '^[+-]?[0-9]+$'
+          )
+          THEN TRY_CAST(LOWER(NULLIF(TRIM("t0"."trade_medal", ' 	
+'), '')) AS BIGINT)
+          ELSE NULL
+        END AS "trade_medal",
+        CASE
+          WHEN ISNAN(
+            CASE
+              WHEN REGEXP_MATCHES(
+                LOWER(NULLIF(TRIM("t0"."bsr_description", ' 	
+'), '')),
+                '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$'
+              )
+              THEN TRY_CAST(LOWER(NULLIF(TRIM("t0"."bsr_description", ' 	
+'), '')) AS DOUBLE)
+              ELSE NULL
+            END
+          )
+          OR ISINF(
+            CASE
+              WHEN REGEXP_MATCHES(
+                LOWER(NULLIF(TRIM("t0"."bsr_description", ' 	
+'), '')),
+                '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$'
+              )
+              THEN TRY_CAST(LOWER(NULLIF(TRIM("t0"."bsr_description", ' 	
+'), '')) AS DOUBLE)
+              ELSE NULL
+            END
+          )
+          THEN NULL
+          ELSE CASE
+            WHEN REGEXP_MATCHES(
+              LOWER(NULLIF(TRIM("t0"."bsr_description", ' 	
+'), '')),
+              '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$'
+            )
+            THEN TRY_CAST(LOWER(NULLIF(TRIM("t0"."bsr_description", ' 	
+'), '')) AS DOUBLE)
+            ELSE NULL
+          END
+        END AS "bsr_description",
+        CASE
+          WHEN ISNAN(
+            CASE
+              WHEN REGEXP_MATCHES(
+                LOWER(NULLIF(TRIM("t0"."bsr_shipping", ' 	
+'), '')),
+                '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$'
+              )
+              THEN TRY_CAST(LOWER(NULLIF(TRIM("t0"."bsr_shipping", ' 	
+'), '')) AS DOUBLE)
+              ELSE NULL
+            END
+          )
+          OR ISINF(
+            CASE
+              WHEN REGEXP_MATCHES(
+                LOWER(NULLIF(TRIM("t0"."bsr_shipping", ' 	
+'), '')),
+                '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$'
+              )
+              THEN TRY_CAST(LOWER(NULLIF(TRIM("t0"."bsr_shipping", ' 	
+'), '')) AS DOUBLE)
+              ELSE NULL
+            END
+          )
+          THEN NULL
+          ELSE CASE
+            WHEN REGEXP_MATCHES(
+              LOWER(NULLIF(TRIM("t0"."bsr_shipping", ' 	
+'), '')),
+              '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$'
+            )
+            THEN TRY_CAST(LOWER(NULLIF(TRIM("t0"."bsr_shipping", ' 	
+'), '')) AS DOUBLE)
+            ELSE NULL
+          END
+        END AS "bsr_shipping",
+        CASE
+          WHEN REGEXP_MATCHES(LOWER(NULLIF(TRIM("t0"."fans", ' 	
+'), '')), '^[+-]?[0-9]+$')
+          THEN TRY_CAST(LOWER(NULLIF(TRIM("t0"."fans", ' 	
+'), '')) AS BIGINT)
+          ELSE NULL
+        END AS "fans"
       FROM "ibis_read_csv" AS "t0"
-    ) AS "t8"
+    ) AS "t13"
     GROUP BY
       1,
       2,
@@ -180,75 +317,77 @@ WITH "t4" AS (
       15,
       16,
       17
-  ) AS "t13"
-), "t18" AS (
+  ) AS "t17"
+), "t35" AS (
   SELECT
-    "t14"."session_id",
-    "t14"."host_id",
-    "t14"."started_at",
-    "t14"."ended_at",
-    "t14"."deleted"
-  FROM (
+    "t26"."host_id",
+    "t26"."snapshot_date",
+    "t26"."category_line",
+    "t26"."enterprise_member",
+    "t26"."risk_assessment_passed",
+    "t26"."major_tax_violation",
+    "t26"."prohibited_goods_violation",
+    "t26"."compliance_violation",
+    "t26"."severe_infringement_penalty",
+    "t26"."business_status_abnormal",
+    "t26"."dishonest_record",
+    "t26"."competitiveness_passed",
+    "t26"."category",
+    "t26"."trade_medal",
+    "t26"."bsr_description",
+    "t26"."bsr_shipping",
+    "t26"."fans",
+    "t32"."_conflict"
+  FROM "t21" AS "t26"
+  LEFT OUTER JOIN (
     SELECT
-      "t9"."session_id",
-      "t9"."host_id",
-      "t9"."started_at",
-      "t9"."ended_at",
-      "t9"."deleted",
-      COUNT(*) AS "copies"
+      "t27"."host_id",
+      "t27"."snapshot_date",
+      TRUE AS "_conflict"
     FROM (
       SELECT
-        "t2"."session_id",
-        "t2"."host_id",
-        "t2"."started_at",
-        "t2"."ended_at",
-        CASE
-          WHEN LOWER(TRIM("t2"."deleted", ' 	
-')) IN ('true', '1')
-          THEN TRUE
-          WHEN LOWER(TRIM("t2"."deleted", ' 	
-')) IN ('false', '0')
-          THEN FALSE
-          ELSE NULL
-        END AS "deleted"
-      FROM "ibis_read_csv" AS "t2"
-    ) AS "t9"
-    GROUP BY
-      1,
-      2,
-      3,
-      4,
-      5
-  ) AS "t14"
-), "t54" AS (
+        "t24"."host_id",
+        "t24"."snapshot_date",
+        COUNT(*) AS "versions"
+      FROM "t21" AS "t24"
+      GROUP BY
+        1,
+        2
+    ) AS "t27"
+    WHERE
+      "t27"."versions" > 1
+  ) AS "t32"
+    ON "t26"."host_id" = "t32"."host_id"
+    AND "t26"."snapshot_date" = "t32"."snapshot_date"
+), "t57" AS (
   SELECT
-    "t53"."session_id",
-    "t53"."host_id",
-    "t53"."started_at",
-    "t53"."ended_at",
-    "t53"."deleted",
-    "t53"."_conflict",
-    "t53"."start_utc",
-    "t53"."start_day",
-    "t53"."end_utc",
-    "t53"."end_day",
+    "t56"."session_id",
+    "t56"."host_id",
+    "t56"."started_at",
+    "t56"."ended_at",
+    "t56"."deleted",
+    "t56"."_conflict",
+    "t56"."start_utc",
+    "t56"."start_day",
+    "t56"."end_utc",
+    "t56"."end_day",
     CASE
       WHEN COALESCE((
-        "t53"."session_id" IS NULL
+        "t56"."session_id" IS NULL
       ) OR (
-        "t53"."host_id" IS NULL
+        "t56"."host_id" IS NULL
       ), FALSE)
       THEN 'missing_id'
-      WHEN COALESCE("t53"."start_utc" IS NULL, FALSE)
+      WHEN COALESCE("t56"."start_utc" IS NULL, FALSE)
       THEN 'unparseable_timestamp'
-      WHEN COALESCE("t53"."end_utc" IS NULL, FALSE)
+      WHEN COALESCE("t56"."end_utc" IS NULL, FALSE)
       THEN 'unparseable_timestamp'
-      WHEN COALESCE("t53"."end_utc" < "t53"."start_utc", FALSE)
+      WHEN COALESCE("t56"."end_utc" < "t56"."start_utc", FALSE)
       THEN 'ends_before_start'
-      WHEN COALESCE("t53"."_conflict", FALSE)
+      WHEN COALESCE("t56"."_conflict", FALSE)
       THEN 'conflicting_duplicate'
       WHEN COALESCE(NOT (
-        "t53"."host_id" IN (
+        "t56"."host_id" IN (
           SELECT
             *
           FROM "t4"
@@ -259,69 +398,69 @@ WITH "t4" AS (
     END AS "_problem"
   FROM (
     SELECT
-      "t52"."session_id",
-      "t52"."host_id",
-      "t52"."started_at",
-      "t52"."ended_at",
-      "t52"."deleted",
-      "t52"."_conflict",
-      "t52"."start_utc",
-      "t52"."start_day",
+      "t54"."session_id",
+      "t54"."host_id",
+      "t54"."started_at",
+      "t54"."ended_at",
+      "t54"."deleted",
+      "t54"."_conflict",
+      "t54"."start_utc",
+      "t54"."start_day",
       CASE
-        WHEN "t52"."_absolute"
-        THEN "t52"."_wall" - TO_SECONDS("t52"."_offset")
-        ELSE "t52"."_wall" - TO_SECONDS(28800)
+        WHEN "t54"."_absolute"
+        THEN "t54"."_wall" - TO_SECONDS("t54"."_offset")
+        ELSE "t54"."_wall" - TO_SECONDS(28800)
       END AS "end_utc",
       CAST(CASE
-        WHEN "t52"."_absolute"
+        WHEN "t54"."_absolute"
         THEN CASE
-          WHEN "t52"."_absolute"
-          THEN "t52"."_wall" - TO_SECONDS("t52"."_offset")
-          ELSE "t52"."_wall" - TO_SECONDS(28800)
+          WHEN "t54"."_absolute"
+          THEN "t54"."_wall" - TO_SECONDS("t54"."_offset")
+          ELSE "t54"."_wall" - TO_SECONDS(28800)
         END + TO_SECONDS(28800)
-        ELSE "t52"."_wall"
+        ELSE "t54"."_wall"
       END AS DATE) AS "end_day"
     FROM (
       SELECT
-        "t47"."session_id",
-        "t47"."host_id",
-        "t47"."started_at",
-        "t47"."ended_at",
-        "t47"."deleted",
-        "t47"."_conflict",
-        "t47"."start_utc",
-        "t47"."start_day",
-        "t47"."_wall",
-        "t47"."_suffix",
-        LENGTH("t47"."_suffix") > 0 AS "_absolute",
+        "t50"."session_id",
+        "t50"."host_id",
+        "t50"."started_at",
+        "t50"."ended_at",
+        "t50"."deleted",
+        "t50"."_conflict",
+        "t50"."start_utc",
+        "t50"."start_day",
+        "t50"."_wall",
+        "t50"."_suffix",
+        LENGTH("t50"."_suffix") > 0 AS "_absolute",
         COALESCE(
           CASE
-            WHEN "t47"."_suffix" = 'Z'
+            WHEN UPPER("t50"."_suffix") = 'Z'
             THEN 0
-            ELSE CASE WHEN STARTS_WITH(REPLACE("t47"."_suffix", ':', ''), '-') THEN -1 ELSE 1 END * (
+            ELSE CASE WHEN STARTS_WITH(REPLACE("t50"."_suffix", ':', ''), '-') THEN -1 ELSE 1 END * (
               (
                 TRY_CAST(SUBSTRING(
-                  REPLACE("t47"."_suffix", ':', ''),
+                  REPLACE("t50"."_suffix", ':', ''),
                   CASE
                     WHEN (
                       1 + 1
                     ) >= 1
                     THEN 1 + 1
-                    ELSE 1 + 1 + LENGTH(REPLACE("t47"."_suffix", ':', ''))
+                    ELSE 1 + 1 + LENGTH(REPLACE("t50"."_suffix", ':', ''))
                   END,
                   2
                 ) AS BIGINT) * 3600
               ) + (
                 CASE
-                  WHEN LENGTH(REPLACE("t47"."_suffix", ':', '')) >= 5
+                  WHEN LENGTH(REPLACE("t50"."_suffix", ':', '')) >= 5
                   THEN TRY_CAST(SUBSTRING(
-                    REPLACE("t47"."_suffix", ':', ''),
+                    REPLACE("t50"."_suffix", ':', ''),
                     CASE
                       WHEN (
                         3 + 1
                       ) >= 1
                       THEN 3 + 1
-                      ELSE 3 + 1 + LENGTH(REPLACE("t47"."_suffix", ':', ''))
+                      ELSE 3 + 1 + LENGTH(REPLACE("t50"."_suffix", ':', ''))
                     END,
                     2
                   ) AS BIGINT)
@@ -334,42 +473,50 @@ WITH "t4" AS (
         ) AS "_offset"
       FROM (
         SELECT
-          "t44"."session_id",
-          "t44"."host_id",
-          "t44"."started_at",
-          "t44"."ended_at",
-          "t44"."deleted",
-          "t44"."_conflict",
+          "t48"."session_id",
+          "t48"."host_id",
+          "t48"."started_at",
+          "t48"."ended_at",
+          "t48"."deleted",
+          "t48"."_conflict",
           CASE
-            WHEN "t44"."_absolute"
-            THEN "t44"."_wall" - TO_SECONDS("t44"."_offset")
-            ELSE "t44"."_wall" - TO_SECONDS(28800)
+            WHEN "t48"."_absolute"
+            THEN "t48"."_wall" - TO_SECONDS("t48"."_offset")
+            ELSE "t48"."_wall" - TO_SECONDS(28800)
           END AS "start_utc",
           CAST(CASE
-            WHEN "t44"."_absolute"
+            WHEN "t48"."_absolute"
             THEN CASE
-              WHEN "t44"."_absolute"
-              THEN "t44"."_wall" - TO_SECONDS("t44"."_offset")
-              ELSE "t44"."_wall" - TO_SECONDS(28800)
+              WHEN "t48"."_absolute"
+              THEN "t48"."_wall" - TO_SECONDS("t48"."_offset")
+              ELSE "t48"."_wall" - TO_SECONDS(28800)
             END + TO_SECONDS(28800)
-            ELSE "t44"."_wall"
+            ELSE "t48"."_wall"
           END AS DATE) AS "start_day",
           TRY_CAST(REGEXP_EXTRACT(
-            TRIM("t44"."ended_at", ' 	
+            TRIM("t48"."ended_at", ' 	
 '),
-            '^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?)(Z|[+-]\d{2}(?::?\d{2})?)?$',
+            '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
             1
           ) || ' ' || REGEXP_EXTRACT(
-            TRIM("t44"."ended_at", ' 	
+            TRIM("t48"."ended_at", ' 	
 '),
-            '^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?)(Z|[+-]\d{2}(?::?\d{2})?)?$',
+            '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
             2
+          ) || COALESCE(
+            REGEXP_EXTRACT(
+              TRIM("t48"."ended_at", ' 	
+'),
+              '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
+              3
+            ),
+            ''
           ) AS TIMESTAMP) AS "_wall",
           REGEXP_EXTRACT(
-            TRIM("t44"."ended_at", ' 	
+            TRIM("t48"."ended_at", ' 	
 '),
-            '^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?)(Z|[+-]\d{2}(?::?\d{2})?)?$',
-            3
+            '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
+            4
           ) AS "_suffix"
         FROM (
           SELECT
@@ -384,7 +531,7 @@ WITH "t4" AS (
             LENGTH("t39"."_suffix") > 0 AS "_absolute",
             COALESCE(
               CASE
-                WHEN "t39"."_suffix" = 'Z'
+                WHEN UPPER("t39"."_suffix") = 'Z'
                 THEN 0
                 ELSE CASE WHEN STARTS_WITH(REPLACE("t39"."_suffix", ':', ''), '-') THEN -1 ELSE 1 END * (
                   (
@@ -422,150 +569,158 @@ WITH "t4" AS (
             ) AS "_offset"
           FROM (
             SELECT
-              "t34"."session_id",
-              "t34"."host_id",
-              "t34"."started_at",
-              "t34"."ended_at",
-              "t34"."deleted",
-              COALESCE("t34"."_conflict", FALSE) AS "_conflict",
+              "t33"."session_id",
+              "t33"."host_id",
+              "t33"."started_at",
+              "t33"."ended_at",
+              "t33"."deleted",
+              COALESCE("t33"."_conflict", FALSE) AS "_conflict",
               TRY_CAST(REGEXP_EXTRACT(
-                TRIM("t34"."started_at", ' 	
+                TRIM("t33"."started_at", ' 	
 '),
-                '^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?)(Z|[+-]\d{2}(?::?\d{2})?)?$',
+                '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
                 1
               ) || ' ' || REGEXP_EXTRACT(
-                TRIM("t34"."started_at", ' 	
+                TRIM("t33"."started_at", ' 	
 '),
-                '^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?)(Z|[+-]\d{2}(?::?\d{2})?)?$',
+                '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
                 2
+              ) || COALESCE(
+                REGEXP_EXTRACT(
+                  TRIM("t33"."started_at", ' 	
+'),
+                  '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
+                  3
+                ),
+                ''
               ) AS TIMESTAMP) AS "_wall",
               REGEXP_EXTRACT(
-                TRIM("t34"."started_at", ' 	
+                TRIM("t33"."started_at", ' 	
 '),
-                '^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?)(Z|[+-]\d{2}(?::?\d{2})?)?$',
-                3
+                '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
+                4
               ) AS "_suffix"
             FROM (
               SELECT
-                "t22"."session_id",
-                "t22"."host_id",
-                "t22"."started_at",
-                "t22"."ended_at",
-                "t22"."deleted",
-                "t30"."_conflict"
-              FROM "t18" AS "t22"
+                "t20"."session_id",
+                "t20"."host_id",
+                "t20"."started_at",
+                "t20"."ended_at",
+                "t20"."deleted",
+                "t29"."_conflict"
+              FROM "t15" AS "t20"
               LEFT OUTER JOIN (
                 SELECT
-                  "t25"."session_id",
+                  "t22"."session_id",
                   TRUE AS "_conflict"
                 FROM (
                   SELECT
-                    "t20"."session_id",
+                    "t19"."session_id",
                     COUNT(*) AS "versions"
-                  FROM "t18" AS "t20"
+                  FROM "t15" AS "t19"
                   GROUP BY
                     1
-                ) AS "t25"
+                ) AS "t22"
                 WHERE
-                  "t25"."versions" > 1
-              ) AS "t30"
-                ON "t22"."session_id" = "t30"."session_id"
-            ) AS "t34"
+                  "t22"."versions" > 1
+              ) AS "t29"
+                ON "t20"."session_id" = "t29"."session_id"
+            ) AS "t33"
           ) AS "t39"
-        ) AS "t44"
-      ) AS "t47"
-    ) AS "t52"
-  ) AS "t53"
+        ) AS "t48"
+      ) AS "t50"
+    ) AS "t54"
+  ) AS "t56"
 )
 SELECT
-  "t74"."host_id",
-  "t74"."snapshot_date",
-  "t74"."category_line",
-  "t74"."enterprise_member",
-  "t74"."risk_assessment_passed",
-  "t74"."major_tax_violation",
-  "t74"."prohibited_goods_violation",
-  "t74"."compliance_violation",
-  "t74"."severe_infringement_penalty",
-  "t74"."business_status_abnormal",
-  "t74"."dishonest_record",
-  "t74"."competitiveness_passed",
-  "t74"."category",
-  "t74"."trade_medal",
-  "t74"."bsr_description",
-  "t74"."bsr_shipping",
-  "t74"."fans",
-  "t74"."live_sessions_30d",
-  "t74"."live_buyers_30d",
-  "t74"."cross_day_sessions_30d",
+  "t77"."host_id",
+  "t77"."snapshot_date",
+  "t77"."category_line",
+  "t77"."enterprise_member",
+  "t77"."risk_assessment_passed",
+  "t77"."major_tax_violation",
+  "t77"."prohibited_goods_violation",
+  "t77"."compliance_violation",
+  "t77"."severe_infringement_penalty",
+  "t77"."business_status_abnormal",
+  "t77"."dishonest_record",
+  "t77"."competitiveness_passed",
+  "t77"."category",
+  "t77"."trade_medal",
+  "t77"."bsr_description",
+  "t77"."bsr_shipping",
+  "t77"."fans",
+  "t77"."live_sessions_30d",
+  "t77"."live_buyers_30d",
+  "t77"."cross_day_sessions_30d",
   CASE
     WHEN TRUE
-    AND COALESCE("t74"."enterprise_member" = TRUE, FALSE)
-    AND COALESCE("t74"."risk_assessment_passed" = TRUE, FALSE)
-    AND COALESCE("t74"."major_tax_violation" = FALSE, FALSE)
-    AND COALESCE("t74"."prohibited_goods_violation" = FALSE, FALSE)
-    AND COALESCE("t74"."compliance_violation" = FALSE, FALSE)
-    AND COALESCE("t74"."severe_infringement_penalty" = FALSE, FALSE)
-    AND COALESCE("t74"."business_status_abnormal" = FALSE, FALSE)
-    AND COALESCE("t74"."dishonest_record" = FALSE, FALSE)
-    AND COALESCE("t74"."competitiveness_passed" = TRUE, FALSE)
+    AND COALESCE("t77"."enterprise_member" = TRUE, FALSE)
+    AND COALESCE("t77"."risk_assessment_passed" = TRUE, FALSE)
+    AND COALESCE("t77"."major_tax_violation" = FALSE, FALSE)
+    AND COALESCE("t77"."prohibited_goods_violation" = FALSE, FALSE)
+    AND COALESCE("t77"."compliance_violation" = FALSE, FALSE)
+    AND COALESCE("t77"."severe_infringement_penalty" = FALSE, FALSE)
+    AND COALESCE("t77"."business_status_abnormal" = FALSE, FALSE)
+    AND COALESCE("t77"."dishonest_record" = FALSE, FALSE)
+    AND COALESCE("t77"."competitiveness_passed" = TRUE, FALSE)
     AND COALESCE(
       NOT (
-        "t74"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+        "t77"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
       ),
       FALSE
     )
     AND (
       TRUE
-      AND COALESCE("t74"."trade_medal" >= 3, FALSE)
-      AND COALESCE("t74"."bsr_description" >= 4.7, FALSE)
-      AND COALESCE("t74"."bsr_shipping" >= 4.3, FALSE)
-      AND COALESCE("t74"."fans" >= 500, FALSE)
-      AND COALESCE("t74"."live_sessions_30d" >= 15, FALSE)
-      AND COALESCE("t74"."live_buyers_30d" >= 300, FALSE)
+      AND COALESCE("t77"."trade_medal" >= 3, FALSE)
+      AND COALESCE("t77"."bsr_description" >= 4.7, FALSE)
+      AND COALESCE("t77"."bsr_shipping" >= 4.3, FALSE)
+      AND COALESCE("t77"."fans" >= 500, FALSE)
+      AND COALESCE("t77"."live_sessions_30d" >= 15, FALSE)
+      AND COALESCE("t77"."live_buyers_30d" >= 300, FALSE)
     )
     THEN 'honor'
     WHEN TRUE
-    AND COALESCE("t74"."enterprise_member" = TRUE, FALSE)
-    AND COALESCE("t74"."risk_assessment_passed" = TRUE, FALSE)
-    AND COALESCE("t74"."major_tax_violation" = FALSE, FALSE)
-    AND COALESCE("t74"."prohibited_goods_violation" = FALSE, FALSE)
-    AND COALESCE("t74"."compliance_violation" = FALSE, FALSE)
-    AND COALESCE("t74"."severe_infringement_penalty" = FALSE, FALSE)
-    AND COALESCE("t74"."business_status_abnormal" = FALSE, FALSE)
-    AND COALESCE("t74"."dishonest_record" = FALSE, FALSE)
-    AND COALESCE("t74"."competitiveness_passed" = TRUE, FALSE)
+    AND COALESCE("t77"."enterprise_member" = TRUE, FALSE)
+    AND COALESCE("t77"."risk_assessment_passed" = TRUE, FALSE)
+    AND COALESCE("t77"."major_tax_violation" = FALSE, FALSE)
+    AND COALESCE("t77"."prohibited_goods_violation" = FALSE, FALSE)
+    AND COALESCE("t77"."compliance_violation" = FALSE, FALSE)
+    AND COALESCE("t77"."severe_infringement_penalty" = FALSE, FALSE)
+    AND COALESCE("t77"."business_status_abnormal" = FALSE, FALSE)
+    AND COALESCE("t77"."dishonest_record" = FALSE, FALSE)
+    AND COALESCE("t77"."competitiveness_passed" = TRUE, FALSE)
     AND COALESCE(
       NOT (
-        "t74"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+        "t77"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
       ),
       FALSE
     )
     AND (
       TRUE
-      AND COALESCE("t74"."trade_medal" >= 2, FALSE)
-      AND COALESCE("t74"."bsr_description" >= 4.6, FALSE)
-      AND COALESCE("t74"."bsr_shipping" >= 4.3, FALSE)
+      AND COALESCE("t77"."trade_medal" >= 2, FALSE)
+      AND COALESCE("t77"."bsr_description" >= 4.6, FALSE)
+      AND COALESCE("t77"."bsr_shipping" >= 4.3, FALSE)
       AND (
         FALSE
-        OR COALESCE("t74"."live_sessions_30d" >= 5, FALSE)
-        OR COALESCE("t74"."live_buyers_30d" >= 50, FALSE)
+        OR COALESCE("t77"."live_sessions_30d" >= 5, FALSE)
+        OR COALESCE("t77"."live_buyers_30d" >= 50, FALSE)
       )
     )
     THEN 'expert'
     WHEN TRUE
-    AND COALESCE("t74"."enterprise_member" = TRUE, FALSE)
-    AND COALESCE("t74"."risk_assessment_passed" = TRUE, FALSE)
-    AND COALESCE("t74"."major_tax_violation" = FALSE, FALSE)
-    AND COALESCE("t74"."prohibited_goods_violation" = FALSE, FALSE)
-    AND COALESCE("t74"."compliance_violation" = FALSE, FALSE)
-    AND COALESCE("t74"."severe_infringement_penalty" = FALSE, FALSE)
-    AND COALESCE("t74"."business_status_abnormal" = FALSE, FALSE)
-    AND COALESCE("t74"."dishonest_record" = FALSE, FALSE)
-    AND COALESCE("t74"."competitiveness_passed" = TRUE, FALSE)
+    AND COALESCE("t77"."enterprise_member" = TRUE, FALSE)
+    AND COALESCE("t77"."risk_assessment_passed" = TRUE, FALSE)
+    AND COALESCE("t77"."major_tax_violation" = FALSE, FALSE)
+    AND COALESCE("t77"."prohibited_goods_violation" = FALSE, FALSE)
+    AND COALESCE("t77"."compliance_violation" = FALSE, FALSE)
+    AND COALESCE("t77"."severe_infringement_penalty" = FALSE, FALSE)
+    AND COALESCE("t77"."business_status_abnormal" = FALSE, FALSE)
+    AND COALESCE("t77"."dishonest_record" = FALSE, FALSE)
+    AND COALESCE("t77"."competitiveness_passed" = TRUE, FALSE)
     AND COALESCE(
       NOT (
-        "t74"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+        "t77"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
       ),
       FALSE
     )
@@ -573,58 +728,58 @@ SELECT
     THEN 'ordinary'
     ELSE 'none'
   END AS "tier",
-  COALESCE("t74"."enterprise_member" = TRUE, FALSE) AS "met__basic_0",
-  CASE WHEN COALESCE("t74"."enterprise_member" = TRUE, FALSE) THEN 1.0 ELSE 0.0 END AS "progress__basic_0",
-  COALESCE("t74"."risk_assessment_passed" = TRUE, FALSE) AS "met__basic_1",
+  COALESCE("t77"."enterprise_member" = TRUE, FALSE) AS "met__basic_0",
+  CASE WHEN COALESCE("t77"."enterprise_member" = TRUE, FALSE) THEN 1.0 ELSE 0.0 END AS "progress__basic_0",
+  COALESCE("t77"."risk_assessment_passed" = TRUE, FALSE) AS "met__basic_1",
   CASE
-    WHEN COALESCE("t74"."risk_assessment_passed" = TRUE, FALSE)
+    WHEN COALESCE("t77"."risk_assessment_passed" = TRUE, FALSE)
     THEN 1.0
     ELSE 0.0
   END AS "progress__basic_1",
-  COALESCE("t74"."major_tax_violation" = FALSE, FALSE) AS "met__basic_2",
-  CASE WHEN COALESCE("t74"."major_tax_violation" = FALSE, FALSE) THEN 1.0 ELSE 0.0 END AS "progress__basic_2",
-  COALESCE("t74"."prohibited_goods_violation" = FALSE, FALSE) AS "met__basic_3",
+  COALESCE("t77"."major_tax_violation" = FALSE, FALSE) AS "met__basic_2",
+  CASE WHEN COALESCE("t77"."major_tax_violation" = FALSE, FALSE) THEN 1.0 ELSE 0.0 END AS "progress__basic_2",
+  COALESCE("t77"."prohibited_goods_violation" = FALSE, FALSE) AS "met__basic_3",
   CASE
-    WHEN COALESCE("t74"."prohibited_goods_violation" = FALSE, FALSE)
+    WHEN COALESCE("t77"."prohibited_goods_violation" = FALSE, FALSE)
     THEN 1.0
     ELSE 0.0
   END AS "progress__basic_3",
-  COALESCE("t74"."compliance_violation" = FALSE, FALSE) AS "met__basic_4",
+  COALESCE("t77"."compliance_violation" = FALSE, FALSE) AS "met__basic_4",
   CASE
-    WHEN COALESCE("t74"."compliance_violation" = FALSE, FALSE)
+    WHEN COALESCE("t77"."compliance_violation" = FALSE, FALSE)
     THEN 1.0
     ELSE 0.0
   END AS "progress__basic_4",
-  COALESCE("t74"."severe_infringement_penalty" = FALSE, FALSE) AS "met__basic_5",
+  COALESCE("t77"."severe_infringement_penalty" = FALSE, FALSE) AS "met__basic_5",
   CASE
-    WHEN COALESCE("t74"."severe_infringement_penalty" = FALSE, FALSE)
+    WHEN COALESCE("t77"."severe_infringement_penalty" = FALSE, FALSE)
     THEN 1.0
     ELSE 0.0
   END AS "progress__basic_5",
-  COALESCE("t74"."business_status_abnormal" = FALSE, FALSE) AS "met__basic_6",
+  COALESCE("t77"."business_status_abnormal" = FALSE, FALSE) AS "met__basic_6",
   CASE
-    WHEN COALESCE("t74"."business_status_abnormal" = FALSE, FALSE)
+    WHEN COALESCE("t77"."business_status_abnormal" = FALSE, FALSE)
     THEN 1.0
     ELSE 0.0
   END AS "progress__basic_6",
-  COALESCE("t74"."dishonest_record" = FALSE, FALSE) AS "met__basic_7",
-  CASE WHEN COALESCE("t74"."dishonest_record" = FALSE, FALSE) THEN 1.0 ELSE 0.0 END AS "progress__basic_7",
-  COALESCE("t74"."competitiveness_passed" = TRUE, FALSE) AS "met__basic_8",
+  COALESCE("t77"."dishonest_record" = FALSE, FALSE) AS "met__basic_7",
+  CASE WHEN COALESCE("t77"."dishonest_record" = FALSE, FALSE) THEN 1.0 ELSE 0.0 END AS "progress__basic_7",
+  COALESCE("t77"."competitiveness_passed" = TRUE, FALSE) AS "met__basic_8",
   CASE
-    WHEN COALESCE("t74"."competitiveness_passed" = TRUE, FALSE)
+    WHEN COALESCE("t77"."competitiveness_passed" = TRUE, FALSE)
     THEN 1.0
     ELSE 0.0
   END AS "progress__basic_8",
   COALESCE(
     NOT (
-      "t74"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+      "t77"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
     ),
     FALSE
   ) AS "met__basic_9",
   CASE
     WHEN COALESCE(
       NOT (
-        "t74"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+        "t77"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
       ),
       FALSE
     )
@@ -632,50 +787,50 @@ SELECT
     ELSE 0.0
   END AS "progress__basic_9",
   TRUE
-  AND COALESCE("t74"."enterprise_member" = TRUE, FALSE)
-  AND COALESCE("t74"."risk_assessment_passed" = TRUE, FALSE)
-  AND COALESCE("t74"."major_tax_violation" = FALSE, FALSE)
-  AND COALESCE("t74"."prohibited_goods_violation" = FALSE, FALSE)
-  AND COALESCE("t74"."compliance_violation" = FALSE, FALSE)
-  AND COALESCE("t74"."severe_infringement_penalty" = FALSE, FALSE)
-  AND COALESCE("t74"."business_status_abnormal" = FALSE, FALSE)
-  AND COALESCE("t74"."dishonest_record" = FALSE, FALSE)
-  AND COALESCE("t74"."competitiveness_passed" = TRUE, FALSE)
+  AND COALESCE("t77"."enterprise_member" = TRUE, FALSE)
+  AND COALESCE("t77"."risk_assessment_passed" = TRUE, FALSE)
+  AND COALESCE("t77"."major_tax_violation" = FALSE, FALSE)
+  AND COALESCE("t77"."prohibited_goods_violation" = FALSE, FALSE)
+  AND COALESCE("t77"."compliance_violation" = FALSE, FALSE)
+  AND COALESCE("t77"."severe_infringement_penalty" = FALSE, FALSE)
+  AND COALESCE("t77"."business_status_abnormal" = FALSE, FALSE)
+  AND COALESCE("t77"."dishonest_record" = FALSE, FALSE)
+  AND COALESCE("t77"."competitiveness_passed" = TRUE, FALSE)
   AND COALESCE(
     NOT (
-      "t74"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+      "t77"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
     ),
     FALSE
   ) AS "met__basic",
   (
-    0.0 + CASE WHEN COALESCE("t74"."enterprise_member" = TRUE, FALSE) THEN 1.0 ELSE 0.0 END + CASE
-      WHEN COALESCE("t74"."risk_assessment_passed" = TRUE, FALSE)
+    0.0 + CASE WHEN COALESCE("t77"."enterprise_member" = TRUE, FALSE) THEN 1.0 ELSE 0.0 END + CASE
+      WHEN COALESCE("t77"."risk_assessment_passed" = TRUE, FALSE)
       THEN 1.0
       ELSE 0.0
-    END + CASE WHEN COALESCE("t74"."major_tax_violation" = FALSE, FALSE) THEN 1.0 ELSE 0.0 END + CASE
-      WHEN COALESCE("t74"."prohibited_goods_violation" = FALSE, FALSE)
-      THEN 1.0
-      ELSE 0.0
-    END + CASE
-      WHEN COALESCE("t74"."compliance_violation" = FALSE, FALSE)
+    END + CASE WHEN COALESCE("t77"."major_tax_violation" = FALSE, FALSE) THEN 1.0 ELSE 0.0 END + CASE
+      WHEN COALESCE("t77"."prohibited_goods_violation" = FALSE, FALSE)
       THEN 1.0
       ELSE 0.0
     END + CASE
-      WHEN COALESCE("t74"."severe_infringement_penalty" = FALSE, FALSE)
+      WHEN COALESCE("t77"."compliance_violation" = FALSE, FALSE)
       THEN 1.0
       ELSE 0.0
     END + CASE
-      WHEN COALESCE("t74"."business_status_abnormal" = FALSE, FALSE)
+      WHEN COALESCE("t77"."severe_infringement_penalty" = FALSE, FALSE)
       THEN 1.0
       ELSE 0.0
-    END + CASE WHEN COALESCE("t74"."dishonest_record" = FALSE, FALSE) THEN 1.0 ELSE 0.0 END + CASE
-      WHEN COALESCE("t74"."competitiveness_passed" = TRUE, FALSE)
+    END + CASE
+      WHEN COALESCE("t77"."business_status_abnormal" = FALSE, FALSE)
+      THEN 1.0
+      ELSE 0.0
+    END + CASE WHEN COALESCE("t77"."dishonest_record" = FALSE, FALSE) THEN 1.0 ELSE 0.0 END + CASE
+      WHEN COALESCE("t77"."competitiveness_passed" = TRUE, FALSE)
       THEN 1.0
       ELSE 0.0
     END + CASE
       WHEN COALESCE(
         NOT (
-          "t74"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+          "t77"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
         ),
         FALSE
       )
@@ -685,540 +840,471 @@ SELECT
   ) / 10 AS "progress__basic",
   TRUE AS "met__ordinary",
   1.0 AS "progress__ordinary",
-  COALESCE("t74"."trade_medal" >= 2, FALSE) AS "met__expert_0",
+  COALESCE("t77"."trade_medal" >= 2, FALSE) AS "met__expert_0",
   CASE
-    WHEN COALESCE("t74"."trade_medal" >= 2, FALSE)
+    WHEN COALESCE("t77"."trade_medal" >= 2, FALSE)
     THEN 1.0
-    ELSE GREATEST(LEAST(COALESCE(CAST("t74"."trade_medal" AS DOUBLE) / 2.0, 0.0), 1.0), 0.0)
+    ELSE GREATEST(LEAST(COALESCE(CAST("t77"."trade_medal" AS DOUBLE) / 2.0, 0.0), 1.0), 0.0)
   END AS "progress__expert_0",
-  COALESCE("t74"."bsr_description" >= 4.6, FALSE) AS "met__expert_1",
+  COALESCE("t77"."bsr_description" >= 4.6, FALSE) AS "met__expert_1",
   CASE
-    WHEN COALESCE("t74"."bsr_description" >= 4.6, FALSE)
+    WHEN COALESCE("t77"."bsr_description" >= 4.6, FALSE)
     THEN 1.0
-    ELSE GREATEST(LEAST(COALESCE("t74"."bsr_description" / 4.6, 0.0), 1.0), 0.0)
+    ELSE GREATEST(LEAST(COALESCE("t77"."bsr_description" / 4.6, 0.0), 1.0), 0.0)
   END AS "progress__expert_1",
-  COALESCE("t74"."bsr_shipping" >= 4.3, FALSE) AS "met__expert_2",
+  COALESCE("t77"."bsr_shipping" >= 4.3, FALSE) AS "met__expert_2",
   CASE
-    WHEN COALESCE("t74"."bsr_shipping" >= 4.3, FALSE)
+    WHEN COALESCE("t77"."bsr_shipping" >= 4.3, FALSE)
     THEN 1.0
-    ELSE GREATEST(LEAST(COALESCE("t74"."bsr_shipping" / 4.3, 0.0), 1.0), 0.0)
+    ELSE GREATEST(LEAST(COALESCE("t77"."bsr_shipping" / 4.3, 0.0), 1.0), 0.0)
   END AS "progress__expert_2",
-  COALESCE("t74"."live_sessions_30d" >= 5, FALSE) AS "met__expert_3_0",
+  COALESCE("t77"."live_sessions_30d" >= 5, FALSE) AS "met__expert_3_0",
   CASE
-    WHEN COALESCE("t74"."live_sessions_30d" >= 5, FALSE)
+    WHEN COALESCE("t77"."live_sessions_30d" >= 5, FALSE)
     THEN 1.0
-    ELSE GREATEST(LEAST(COALESCE(CAST("t74"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
+    ELSE GREATEST(LEAST(COALESCE(CAST("t77"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
   END AS "progress__expert_3_0",
-  COALESCE("t74"."live_buyers_30d" >= 50, FALSE) AS "met__expert_3_1",
+  COALESCE("t77"."live_buyers_30d" >= 50, FALSE) AS "met__expert_3_1",
   CASE
-    WHEN COALESCE("t74"."live_buyers_30d" >= 50, FALSE)
+    WHEN COALESCE("t77"."live_buyers_30d" >= 50, FALSE)
     THEN 1.0
-    ELSE GREATEST(LEAST(COALESCE(CAST("t74"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
+    ELSE GREATEST(LEAST(COALESCE(CAST("t77"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
   END AS "progress__expert_3_1",
   CASE
     WHEN CASE
-      WHEN COALESCE("t74"."live_sessions_30d" >= 5, FALSE)
+      WHEN COALESCE("t77"."live_sessions_30d" >= 5, FALSE)
       THEN 1.0
-      ELSE GREATEST(LEAST(COALESCE(CAST("t74"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
+      ELSE GREATEST(LEAST(COALESCE(CAST("t77"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
     END = GREATEST(
       CASE
-        WHEN COALESCE("t74"."live_sessions_30d" >= 5, FALSE)
+        WHEN COALESCE("t77"."live_sessions_30d" >= 5, FALSE)
         THEN 1.0
-        ELSE GREATEST(LEAST(COALESCE(CAST("t74"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
+        ELSE GREATEST(LEAST(COALESCE(CAST("t77"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
       END,
       CASE
-        WHEN COALESCE("t74"."live_buyers_30d" >= 50, FALSE)
+        WHEN COALESCE("t77"."live_buyers_30d" >= 50, FALSE)
         THEN 1.0
-        ELSE GREATEST(LEAST(COALESCE(CAST("t74"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
+        ELSE GREATEST(LEAST(COALESCE(CAST("t77"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
       END
     )
     THEN 0
     WHEN CASE
-      WHEN COALESCE("t74"."live_buyers_30d" >= 50, FALSE)
+      WHEN COALESCE("t77"."live_buyers_30d" >= 50, FALSE)
       THEN 1.0
-      ELSE GREATEST(LEAST(COALESCE(CAST("t74"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
+      ELSE GREATEST(LEAST(COALESCE(CAST("t77"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
     END = GREATEST(
       CASE
-        WHEN COALESCE("t74"."live_sessions_30d" >= 5, FALSE)
+        WHEN COALESCE("t77"."live_sessions_30d" >= 5, FALSE)
         THEN 1.0
-        ELSE GREATEST(LEAST(COALESCE(CAST("t74"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
+        ELSE GREATEST(LEAST(COALESCE(CAST("t77"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
       END,
       CASE
-        WHEN COALESCE("t74"."live_buyers_30d" >= 50, FALSE)
+        WHEN COALESCE("t77"."live_buyers_30d" >= 50, FALSE)
         THEN 1.0
-        ELSE GREATEST(LEAST(COALESCE(CAST("t74"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
+        ELSE GREATEST(LEAST(COALESCE(CAST("t77"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
       END
     )
     THEN 1
     ELSE 0
   END AS "closest__expert_3",
   FALSE
-  OR COALESCE("t74"."live_sessions_30d" >= 5, FALSE)
-  OR COALESCE("t74"."live_buyers_30d" >= 50, FALSE) AS "met__expert_3",
+  OR COALESCE("t77"."live_sessions_30d" >= 5, FALSE)
+  OR COALESCE("t77"."live_buyers_30d" >= 50, FALSE) AS "met__expert_3",
   GREATEST(
     CASE
-      WHEN COALESCE("t74"."live_sessions_30d" >= 5, FALSE)
+      WHEN COALESCE("t77"."live_sessions_30d" >= 5, FALSE)
       THEN 1.0
-      ELSE GREATEST(LEAST(COALESCE(CAST("t74"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
+      ELSE GREATEST(LEAST(COALESCE(CAST("t77"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
     END,
     CASE
-      WHEN COALESCE("t74"."live_buyers_30d" >= 50, FALSE)
+      WHEN COALESCE("t77"."live_buyers_30d" >= 50, FALSE)
       THEN 1.0
-      ELSE GREATEST(LEAST(COALESCE(CAST("t74"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
+      ELSE GREATEST(LEAST(COALESCE(CAST("t77"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
     END
   ) AS "progress__expert_3",
   TRUE
-  AND COALESCE("t74"."trade_medal" >= 2, FALSE)
-  AND COALESCE("t74"."bsr_description" >= 4.6, FALSE)
-  AND COALESCE("t74"."bsr_shipping" >= 4.3, FALSE)
+  AND COALESCE("t77"."trade_medal" >= 2, FALSE)
+  AND COALESCE("t77"."bsr_description" >= 4.6, FALSE)
+  AND COALESCE("t77"."bsr_shipping" >= 4.3, FALSE)
   AND (
     FALSE
-    OR COALESCE("t74"."live_sessions_30d" >= 5, FALSE)
-    OR COALESCE("t74"."live_buyers_30d" >= 50, FALSE)
+    OR COALESCE("t77"."live_sessions_30d" >= 5, FALSE)
+    OR COALESCE("t77"."live_buyers_30d" >= 50, FALSE)
   ) AS "met__expert",
   (
     0.0 + CASE
-      WHEN COALESCE("t74"."trade_medal" >= 2, FALSE)
+      WHEN COALESCE("t77"."trade_medal" >= 2, FALSE)
       THEN 1.0
-      ELSE GREATEST(LEAST(COALESCE(CAST("t74"."trade_medal" AS DOUBLE) / 2.0, 0.0), 1.0), 0.0)
+      ELSE GREATEST(LEAST(COALESCE(CAST("t77"."trade_medal" AS DOUBLE) / 2.0, 0.0), 1.0), 0.0)
     END + CASE
-      WHEN COALESCE("t74"."bsr_description" >= 4.6, FALSE)
+      WHEN COALESCE("t77"."bsr_description" >= 4.6, FALSE)
       THEN 1.0
-      ELSE GREATEST(LEAST(COALESCE("t74"."bsr_description" / 4.6, 0.0), 1.0), 0.0)
+      ELSE GREATEST(LEAST(COALESCE("t77"."bsr_description" / 4.6, 0.0), 1.0), 0.0)
     END + CASE
-      WHEN COALESCE("t74"."bsr_shipping" >= 4.3, FALSE)
+      WHEN COALESCE("t77"."bsr_shipping" >= 4.3, FALSE)
       THEN 1.0
-      ELSE GREATEST(LEAST(COALESCE("t74"."bsr_shipping" / 4.3, 0.0), 1.0), 0.0)
+      ELSE GREATEST(LEAST(COALESCE("t77"."bsr_shipping" / 4.3, 0.0), 1.0), 0.0)
     END + GREATEST(
       CASE
-        WHEN COALESCE("t74"."live_sessions_30d" >= 5, FALSE)
+        WHEN COALESCE("t77"."live_sessions_30d" >= 5, FALSE)
         THEN 1.0
-        ELSE GREATEST(LEAST(COALESCE(CAST("t74"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
+        ELSE GREATEST(LEAST(COALESCE(CAST("t77"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
       END,
       CASE
-        WHEN COALESCE("t74"."live_buyers_30d" >= 50, FALSE)
+        WHEN COALESCE("t77"."live_buyers_30d" >= 50, FALSE)
         THEN 1.0
-        ELSE GREATEST(LEAST(COALESCE(CAST("t74"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
+        ELSE GREATEST(LEAST(COALESCE(CAST("t77"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
       END
     )
   ) / 4 AS "progress__expert",
-  COALESCE("t74"."trade_medal" >= 3, FALSE) AS "met__honor_0",
+  COALESCE("t77"."trade_medal" >= 3, FALSE) AS "met__honor_0",
   CASE
-    WHEN COALESCE("t74"."trade_medal" >= 3, FALSE)
+    WHEN COALESCE("t77"."trade_medal" >= 3, FALSE)
     THEN 1.0
-    ELSE GREATEST(LEAST(COALESCE(CAST("t74"."trade_medal" AS DOUBLE) / 3.0, 0.0), 1.0), 0.0)
+    ELSE GREATEST(LEAST(COALESCE(CAST("t77"."trade_medal" AS DOUBLE) / 3.0, 0.0), 1.0), 0.0)
   END AS "progress__honor_0",
-  COALESCE("t74"."bsr_description" >= 4.7, FALSE) AS "met__honor_1",
+  COALESCE("t77"."bsr_description" >= 4.7, FALSE) AS "met__honor_1",
   CASE
-    WHEN COALESCE("t74"."bsr_description" >= 4.7, FALSE)
+    WHEN COALESCE("t77"."bsr_description" >= 4.7, FALSE)
     THEN 1.0
-    ELSE GREATEST(LEAST(COALESCE("t74"."bsr_description" / 4.7, 0.0), 1.0), 0.0)
+    ELSE GREATEST(LEAST(COALESCE("t77"."bsr_description" / 4.7, 0.0), 1.0), 0.0)
   END AS "progress__honor_1",
-  COALESCE("t74"."bsr_shipping" >= 4.3, FALSE) AS "met__honor_2",
+  COALESCE("t77"."bsr_shipping" >= 4.3, FALSE) AS "met__honor_2",
   CASE
-    WHEN COALESCE("t74"."bsr_shipping" >= 4.3, FALSE)
+    WHEN COALESCE("t77"."bsr_shipping" >= 4.3, FALSE)
     THEN 1.0
-    ELSE GREATEST(LEAST(COALESCE("t74"."bsr_shipping" / 4.3, 0.0), 1.0), 0.0)
+    ELSE GREATEST(LEAST(COALESCE("t77"."bsr_shipping" / 4.3, 0.0), 1.0), 0.0)
   END AS "progress__honor_2",
-  COALESCE("t74"."fans" >= 500, FALSE) AS "met__honor_3",
+  COALESCE("t77"."fans" >= 500, FALSE) AS "met__honor_3",
   CASE
-    WHEN COALESCE("t74"."fans" >= 500, FALSE)
+    WHEN COALESCE("t77"."fans" >= 500, FALSE)
     THEN 1.0
-    ELSE GREATEST(LEAST(COALESCE(CAST("t74"."fans" AS DOUBLE) / 500.0, 0.0), 1.0), 0.0)
+    ELSE GREATEST(LEAST(COALESCE(CAST("t77"."fans" AS DOUBLE) / 500.0, 0.0), 1.0), 0.0)
   END AS "progress__honor_3",
-  COALESCE("t74"."live_sessions_30d" >= 15, FALSE) AS "met__honor_4",
+  COALESCE("t77"."live_sessions_30d" >= 15, FALSE) AS "met__honor_4",
   CASE
-    WHEN COALESCE("t74"."live_sessions_30d" >= 15, FALSE)
+    WHEN COALESCE("t77"."live_sessions_30d" >= 15, FALSE)
     THEN 1.0
-    ELSE GREATEST(LEAST(COALESCE(CAST("t74"."live_sessions_30d" AS DOUBLE) / 15.0, 0.0), 1.0), 0.0)
+    ELSE GREATEST(LEAST(COALESCE(CAST("t77"."live_sessions_30d" AS DOUBLE) / 15.0, 0.0), 1.0), 0.0)
   END AS "progress__honor_4",
-  COALESCE("t74"."live_buyers_30d" >= 300, FALSE) AS "met__honor_5",
+  COALESCE("t77"."live_buyers_30d" >= 300, FALSE) AS "met__honor_5",
   CASE
-    WHEN COALESCE("t74"."live_buyers_30d" >= 300, FALSE)
+    WHEN COALESCE("t77"."live_buyers_30d" >= 300, FALSE)
     THEN 1.0
-    ELSE GREATEST(LEAST(COALESCE(CAST("t74"."live_buyers_30d" AS DOUBLE) / 300.0, 0.0), 1.0), 0.0)
+    ELSE GREATEST(LEAST(COALESCE(CAST("t77"."live_buyers_30d" AS DOUBLE) / 300.0, 0.0), 1.0), 0.0)
   END AS "progress__honor_5",
   TRUE
-  AND COALESCE("t74"."trade_medal" >= 3, FALSE)
-  AND COALESCE("t74"."bsr_description" >= 4.7, FALSE)
-  AND COALESCE("t74"."bsr_shipping" >= 4.3, FALSE)
-  AND COALESCE("t74"."fans" >= 500, FALSE)
-  AND COALESCE("t74"."live_sessions_30d" >= 15, FALSE)
-  AND COALESCE("t74"."live_buyers_30d" >= 300, FALSE) AS "met__honor",
+  AND COALESCE("t77"."trade_medal" >= 3, FALSE)
+  AND COALESCE("t77"."bsr_description" >= 4.7, FALSE)
+  AND COALESCE("t77"."bsr_shipping" >= 4.3, FALSE)
+  AND COALESCE("t77"."fans" >= 500, FALSE)
+  AND COALESCE("t77"."live_sessions_30d" >= 15, FALSE)
+  AND COALESCE("t77"."live_buyers_30d" >= 300, FALSE) AS "met__honor",
   (
     0.0 + CASE
-      WHEN COALESCE("t74"."trade_medal" >= 3, FALSE)
+      WHEN COALESCE("t77"."trade_medal" >= 3, FALSE)
       THEN 1.0
-      ELSE GREATEST(LEAST(COALESCE(CAST("t74"."trade_medal" AS DOUBLE) / 3.0, 0.0), 1.0), 0.0)
+      ELSE GREATEST(LEAST(COALESCE(CAST("t77"."trade_medal" AS DOUBLE) / 3.0, 0.0), 1.0), 0.0)
     END + CASE
-      WHEN COALESCE("t74"."bsr_description" >= 4.7, FALSE)
+      WHEN COALESCE("t77"."bsr_description" >= 4.7, FALSE)
       THEN 1.0
-      ELSE GREATEST(LEAST(COALESCE("t74"."bsr_description" / 4.7, 0.0), 1.0), 0.0)
+      ELSE GREATEST(LEAST(COALESCE("t77"."bsr_description" / 4.7, 0.0), 1.0), 0.0)
     END + CASE
-      WHEN COALESCE("t74"."bsr_shipping" >= 4.3, FALSE)
+      WHEN COALESCE("t77"."bsr_shipping" >= 4.3, FALSE)
       THEN 1.0
-      ELSE GREATEST(LEAST(COALESCE("t74"."bsr_shipping" / 4.3, 0.0), 1.0), 0.0)
+      ELSE GREATEST(LEAST(COALESCE("t77"."bsr_shipping" / 4.3, 0.0), 1.0), 0.0)
     END + CASE
-      WHEN COALESCE("t74"."fans" >= 500, FALSE)
+      WHEN COALESCE("t77"."fans" >= 500, FALSE)
       THEN 1.0
-      ELSE GREATEST(LEAST(COALESCE(CAST("t74"."fans" AS DOUBLE) / 500.0, 0.0), 1.0), 0.0)
+      ELSE GREATEST(LEAST(COALESCE(CAST("t77"."fans" AS DOUBLE) / 500.0, 0.0), 1.0), 0.0)
     END + CASE
-      WHEN COALESCE("t74"."live_sessions_30d" >= 15, FALSE)
+      WHEN COALESCE("t77"."live_sessions_30d" >= 15, FALSE)
       THEN 1.0
-      ELSE GREATEST(LEAST(COALESCE(CAST("t74"."live_sessions_30d" AS DOUBLE) / 15.0, 0.0), 1.0), 0.0)
+      ELSE GREATEST(LEAST(COALESCE(CAST("t77"."live_sessions_30d" AS DOUBLE) / 15.0, 0.0), 1.0), 0.0)
     END + CASE
-      WHEN COALESCE("t74"."live_buyers_30d" >= 300, FALSE)
+      WHEN COALESCE("t77"."live_buyers_30d" >= 300, FALSE)
       THEN 1.0
-      ELSE GREATEST(LEAST(COALESCE(CAST("t74"."live_buyers_30d" AS DOUBLE) / 300.0, 0.0), 1.0), 0.0)
+      ELSE GREATEST(LEAST(COALESCE(CAST("t77"."live_buyers_30d" AS DOUBLE) / 300.0, 0.0), 1.0), 0.0)
     END
   ) / 6 AS "progress__honor"
 FROM (
   SELECT
-    "t73"."host_id",
-    "t73"."snapshot_date",
-    "t73"."category_line",
-    "t73"."enterprise_member",
-    "t73"."risk_assessment_passed",
-    "t73"."major_tax_violation",
-    "t73"."prohibited_goods_violation",
-    "t73"."compliance_violation",
-    "t73"."severe_infringement_penalty",
-    "t73"."business_status_abnormal",
-    "t73"."dishonest_record",
-    "t73"."competitiveness_passed",
-    "t73"."category",
-    "t73"."trade_medal",
-    "t73"."bsr_description",
-    "t73"."bsr_shipping",
-    "t73"."fans",
-    COALESCE("t73"."live_sessions_30d", 0) AS "live_sessions_30d",
-    COALESCE("t73"."live_buyers_30d", 0) AS "live_buyers_30d",
-    COALESCE("t73"."cross_day_sessions_30d", 0) AS "cross_day_sessions_30d"
+    "t76"."host_id",
+    "t76"."snapshot_date",
+    "t76"."category_line",
+    "t76"."enterprise_member",
+    "t76"."risk_assessment_passed",
+    "t76"."major_tax_violation",
+    "t76"."prohibited_goods_violation",
+    "t76"."compliance_violation",
+    "t76"."severe_infringement_penalty",
+    "t76"."business_status_abnormal",
+    "t76"."dishonest_record",
+    "t76"."competitiveness_passed",
+    "t76"."category",
+    "t76"."trade_medal",
+    CASE WHEN ISNAN("t76"."bsr_description") THEN NULL ELSE "t76"."bsr_description" END AS "bsr_description",
+    CASE WHEN ISNAN("t76"."bsr_shipping") THEN NULL ELSE "t76"."bsr_shipping" END AS "bsr_shipping",
+    "t76"."fans",
+    COALESCE("t76"."live_sessions_30d", 0) AS "live_sessions_30d",
+    COALESCE("t76"."live_buyers_30d", 0) AS "live_buyers_30d",
+    COALESCE("t76"."cross_day_sessions_30d", 0) AS "cross_day_sessions_30d"
   FROM (
     SELECT
-      "t45"."host_id",
-      "t45"."snapshot_date",
-      "t45"."category_line",
-      "t45"."enterprise_member",
-      "t45"."risk_assessment_passed",
-      "t45"."major_tax_violation",
-      "t45"."prohibited_goods_violation",
-      "t45"."compliance_violation",
-      "t45"."severe_infringement_penalty",
-      "t45"."business_status_abnormal",
-      "t45"."dishonest_record",
-      "t45"."competitiveness_passed",
-      "t45"."category",
-      "t45"."trade_medal",
-      "t45"."bsr_description",
-      "t45"."bsr_shipping",
-      "t45"."fans",
-      "t72"."live_sessions_30d",
-      "t72"."live_buyers_30d",
-      "t72"."cross_day_sessions_30d"
+      "t46"."host_id",
+      "t46"."snapshot_date",
+      "t46"."category_line",
+      "t46"."enterprise_member",
+      "t46"."risk_assessment_passed",
+      "t46"."major_tax_violation",
+      "t46"."prohibited_goods_violation",
+      "t46"."compliance_violation",
+      "t46"."severe_infringement_penalty",
+      "t46"."business_status_abnormal",
+      "t46"."dishonest_record",
+      "t46"."competitiveness_passed",
+      "t46"."category",
+      "t46"."trade_medal",
+      "t46"."bsr_description",
+      "t46"."bsr_shipping",
+      "t46"."fans",
+      "t75"."live_sessions_30d",
+      "t75"."live_buyers_30d",
+      "t75"."cross_day_sessions_30d"
     FROM (
       SELECT
-        "t42"."host_id",
-        "t42"."snapshot_date",
-        "t42"."category_line",
-        "t42"."enterprise_member",
-        "t42"."risk_assessment_passed",
-        "t42"."major_tax_violation",
-        "t42"."prohibited_goods_violation",
-        "t42"."compliance_violation",
-        "t42"."severe_infringement_penalty",
-        "t42"."business_status_abnormal",
-        "t42"."dishonest_record",
-        "t42"."competitiveness_passed",
-        "t42"."category",
-        "t42"."trade_medal",
-        "t42"."bsr_description",
-        "t42"."bsr_shipping",
-        "t42"."fans"
+        "t44"."host_id",
+        "t44"."snapshot_date",
+        "t44"."category_line",
+        "t44"."enterprise_member",
+        "t44"."risk_assessment_passed",
+        "t44"."major_tax_violation",
+        "t44"."prohibited_goods_violation",
+        "t44"."compliance_violation",
+        "t44"."severe_infringement_penalty",
+        "t44"."business_status_abnormal",
+        "t44"."dishonest_record",
+        "t44"."competitiveness_passed",
+        "t44"."category",
+        "t44"."trade_medal",
+        "t44"."bsr_description",
+        "t44"."bsr_shipping",
+        "t44"."fans"
       FROM (
         SELECT
-          "t40"."host_id",
-          "t40"."snapshot_date",
-          "t40"."category_line",
-          "t40"."enterprise_member",
-          "t40"."risk_assessment_passed",
-          "t40"."major_tax_violation",
-          "t40"."prohibited_goods_violation",
-          "t40"."compliance_violation",
-          "t40"."severe_infringement_penalty",
-          "t40"."business_status_abnormal",
-          "t40"."dishonest_record",
-          "t40"."competitiveness_passed",
-          "t40"."category",
-          "t40"."trade_medal",
-          "t40"."bsr_description",
-          "t40"."bsr_shipping",
-          "t40"."fans",
-          ROW_NUMBER() OVER (
-            PARTITION BY "t40"."host_id"
-            ORDER BY "t40"."snapshot_date" DESC
-            ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
-          ) - 1 AS "_rank"
-        FROM (
-          SELECT
-            "t38"."host_id",
-            "t38"."snapshot_date",
-            "t38"."category_line",
-            "t38"."enterprise_member",
-            "t38"."risk_assessment_passed",
-            "t38"."major_tax_violation",
-            "t38"."prohibited_goods_violation",
-            "t38"."compliance_violation",
-            "t38"."severe_infringement_penalty",
-            "t38"."business_status_abnormal",
-            "t38"."dishonest_record",
-            "t38"."competitiveness_passed",
-            "t38"."category",
-            "t38"."trade_medal",
-            "t38"."bsr_description",
-            "t38"."bsr_shipping",
-            "t38"."fans"
-          FROM (
-            SELECT
-              "t33"."host_id",
-              "t33"."snapshot_date",
-              "t33"."category_line",
-              "t33"."enterprise_member",
-              "t33"."risk_assessment_passed",
-              "t33"."major_tax_violation",
-              "t33"."prohibited_goods_violation",
-              "t33"."compliance_violation",
-              "t33"."severe_infringement_penalty",
-              "t33"."business_status_abnormal",
-              "t33"."dishonest_record",
-              "t33"."competitiveness_passed",
-              "t33"."category",
-              "t33"."trade_medal",
-              "t33"."bsr_description",
-              "t33"."bsr_shipping",
-              "t33"."fans",
-              COALESCE("t33"."_conflict", FALSE) AS "_conflict",
-              CASE
-                WHEN COALESCE("t33"."host_id" IS NULL, FALSE)
-                THEN 'missing_id'
-                WHEN COALESCE("t33"."snapshot_date" IS NULL, FALSE)
-                THEN 'missing_snapshot_date'
-                WHEN COALESCE(
-                  NOT (
-                    "t33"."category_line" IN ('consumer', 'industrial')
-                  )
-                  OR (
-                    "t33"."category_line" IS NULL
-                  ),
-                  FALSE
-                )
-                THEN 'unknown_category_line'
-                WHEN COALESCE(COALESCE("t33"."_conflict", FALSE), FALSE)
-                THEN 'conflicting_duplicate'
-                ELSE NULL
-              END AS "_problem"
-            FROM (
-              SELECT
-                "t21"."host_id",
-                "t21"."snapshot_date",
-                "t21"."category_line",
-                "t21"."enterprise_member",
-                "t21"."risk_assessment_passed",
-                "t21"."major_tax_violation",
-                "t21"."prohibited_goods_violation",
-                "t21"."compliance_violation",
-                "t21"."severe_infringement_penalty",
-                "t21"."business_status_abnormal",
-                "t21"."dishonest_record",
-                "t21"."competitiveness_passed",
-                "t21"."category",
-                "t21"."trade_medal",
-                "t21"."bsr_description",
-                "t21"."bsr_shipping",
-                "t21"."fans",
-                "t29"."_conflict"
-              FROM "t17" AS "t21"
-              LEFT OUTER JOIN (
-                SELECT
-                  "t24"."host_id",
-                  "t24"."snapshot_date",
-                  TRUE AS "_conflict"
-                FROM (
-                  SELECT
-                    "t19"."host_id",
-                    "t19"."snapshot_date",
-                    COUNT(*) AS "versions"
-                  FROM "t17" AS "t19"
-                  GROUP BY
-                    1,
-                    2
-                ) AS "t24"
-                WHERE
-                  "t24"."versions" > 1
-              ) AS "t29"
-                ON "t21"."host_id" = "t29"."host_id"
-                AND "t21"."snapshot_date" = "t29"."snapshot_date"
-            ) AS "t33"
-          ) AS "t38"
-          WHERE
-            "t38"."_problem" IS NULL AND "t38"."snapshot_date" <= MAKE_DATE(2026, 11, 25)
-        ) AS "t40"
-      ) AS "t42"
+          "t36"."host_id",
+          "t36"."snapshot_date",
+          "t36"."category_line",
+          "t36"."enterprise_member",
+          "t36"."risk_assessment_passed",
+          "t36"."major_tax_violation",
+          "t36"."prohibited_goods_violation",
+          "t36"."compliance_violation",
+          "t36"."severe_infringement_penalty",
+          "t36"."business_status_abnormal",
+          "t36"."dishonest_record",
+          "t36"."competitiveness_passed",
+          "t36"."category",
+          "t36"."trade_medal",
+          "t36"."bsr_description",
+          "t36"."bsr_shipping",
+          "t36"."fans",
+          COALESCE("t36"."_conflict", FALSE) AS "_conflict",
+          CASE
+            WHEN COALESCE("t36"."host_id" IS NULL, FALSE)
+            THEN 'missing_id'
+            WHEN COALESCE("t36"."snapshot_date" IS NULL, FALSE)
+            THEN 'missing_snapshot_date'
+            WHEN COALESCE(
+              NOT (
+                "t36"."category_line" IN ('consumer', 'industrial')
+              )
+              OR (
+                "t36"."category_line" IS NULL
+              ),
+              FALSE
+            )
+            THEN 'unknown_category_line'
+            WHEN COALESCE(COALESCE("t36"."_conflict", FALSE), FALSE)
+            THEN 'conflicting_duplicate'
+            ELSE NULL
+          END AS "_problem"
+        FROM "t35" AS "t36"
+      ) AS "t44"
       WHERE
-        "t42"."_rank" = 0
-    ) AS "t45"
+        "t44"."_problem" IS NULL
+    ) AS "t46"
+    INNER JOIN (
+      SELECT
+        "t38"."host_id",
+        MAX("t38"."snapshot_date") AS "snapshot_date"
+      FROM (
+        SELECT DISTINCT
+          "t36"."host_id",
+          "t36"."snapshot_date"
+        FROM "t35" AS "t36"
+        WHERE
+          "t36"."host_id" IS NOT NULL
+          AND "t36"."snapshot_date" IS NOT NULL
+          AND "t36"."snapshot_date" <= MAKE_DATE(2026, 11, 25)
+      ) AS "t38"
+      GROUP BY
+        1
+    ) AS "t43"
+      ON "t46"."host_id" = "t43"."host_id"
+      AND "t46"."snapshot_date" = "t43"."snapshot_date"
     LEFT OUTER JOIN (
       SELECT
-        "t70"."host_id",
-        SUM("t70"."valid_sessions") AS "live_sessions_30d",
-        SUM("t70"."live_buyers") AS "live_buyers_30d",
-        SUM("t70"."cross_day_sessions") AS "cross_day_sessions_30d"
+        "t73"."host_id",
+        SUM("t73"."valid_sessions") AS "live_sessions_30d",
+        SUM("t73"."live_buyers") AS "live_buyers_30d",
+        SUM("t73"."cross_day_sessions") AS "cross_day_sessions_30d"
       FROM (
         SELECT
           *
         FROM (
           SELECT
-            COALESCE("t61"."host_id", "t68"."host_id") AS "host_id",
-            COALESCE("t61"."day", "t68"."day") AS "day",
-            COALESCE("t61"."valid_sessions", 0) AS "valid_sessions",
-            COALESCE("t68"."live_buyers", 0) AS "live_buyers",
-            COALESCE("t61"."cross_day_sessions", 0) AS "cross_day_sessions"
+            COALESCE("t64"."host_id", "t71"."host_id") AS "host_id",
+            COALESCE("t64"."day", "t71"."day") AS "day",
+            COALESCE("t64"."valid_sessions", 0) AS "valid_sessions",
+            COALESCE("t71"."live_buyers", 0) AS "live_buyers",
+            COALESCE("t64"."cross_day_sessions", 0) AS "cross_day_sessions"
           FROM (
             SELECT
-              "t56"."host_id",
-              "t56"."start_day" AS "day",
-              SUM(CAST("t56"."end_utc" > (
-                "t56"."start_utc" + INTERVAL '15' MINUTE
+              "t59"."host_id",
+              "t59"."start_day" AS "day",
+              SUM(CAST("t59"."end_utc" > (
+                "t59"."start_utc" + INTERVAL '15' MINUTE
               ) AS BIGINT)) AS "valid_sessions",
-              SUM(CAST("t56"."start_day" <> "t56"."end_day" AS BIGINT)) AS "cross_day_sessions"
+              SUM(CAST("t59"."start_day" <> "t59"."end_day" AS BIGINT)) AS "cross_day_sessions"
             FROM (
               SELECT
-                "t55"."session_id",
-                "t55"."host_id",
-                "t55"."start_utc",
-                "t55"."end_utc",
-                "t55"."start_day",
-                "t55"."end_day"
-              FROM "t54" AS "t55"
+                "t58"."session_id",
+                "t58"."host_id",
+                "t58"."start_utc",
+                "t58"."end_utc",
+                "t58"."start_day",
+                "t58"."end_day"
+              FROM "t57" AS "t58"
               WHERE
-                "t55"."_problem" IS NULL
-                AND "t55"."start_day" BETWEEN MAKE_DATE(2026, 10, 27) AND MAKE_DATE(2026, 11, 25)
-            ) AS "t56"
+                "t58"."_problem" IS NULL
+                AND "t58"."start_day" BETWEEN MAKE_DATE(2026, 10, 27) AND MAKE_DATE(2026, 11, 25)
+            ) AS "t59"
             GROUP BY
               1,
               2
-          ) AS "t61"
+          ) AS "t64"
           FULL OUTER JOIN (
             SELECT
-              "t66"."host_id",
-              "t66"."day",
+              "t69"."host_id",
+              "t69"."day",
               COUNT(*) AS "live_buyers"
             FROM (
               SELECT DISTINCT
-                "t65"."host_id",
-                "t65"."buyer_id",
-                "t65"."day"
+                "t68"."host_id",
+                "t68"."buyer_id",
+                "t68"."day"
               FROM (
                 SELECT
-                  "t64"."host_id",
-                  "t64"."buyer_id",
-                  "t64"."view_utc",
-                  "t64"."day",
-                  "t51"."last_paid"
+                  "t67"."host_id",
+                  "t67"."buyer_id",
+                  "t67"."view_utc",
+                  "t67"."day",
+                  "t55"."last_paid"
                 FROM (
                   SELECT
-                    "t62"."_host" AS "host_id",
-                    "t62"."buyer_id",
-                    "t62"."view_utc",
-                    "t62"."view_day" AS "day"
+                    "t65"."_host" AS "host_id",
+                    "t65"."buyer_id",
+                    "t65"."view_utc",
+                    "t65"."view_day" AS "day"
                   FROM (
                     SELECT
-                      "t60"."session_id",
-                      "t60"."buyer_id",
-                      "t60"."viewed_at",
-                      "t60"."view_utc",
-                      "t60"."view_day",
-                      "t60"."_host",
-                      "t60"."_seen",
+                      "t63"."session_id",
+                      "t63"."buyer_id",
+                      "t63"."viewed_at",
+                      "t63"."view_utc",
+                      "t63"."view_day",
+                      "t63"."_host",
+                      "t63"."_seen",
                       CASE
                         WHEN COALESCE((
-                          "t60"."session_id" IS NULL
+                          "t63"."session_id" IS NULL
                         ) OR (
-                          "t60"."buyer_id" IS NULL
+                          "t63"."buyer_id" IS NULL
                         ), FALSE)
                         THEN 'missing_id'
-                        WHEN COALESCE("t60"."view_utc" IS NULL, FALSE)
+                        WHEN COALESCE("t63"."view_utc" IS NULL, FALSE)
                         THEN 'unparseable_timestamp'
-                        WHEN COALESCE("t60"."_seen" IS NULL, FALSE)
+                        WHEN COALESCE("t63"."_seen" IS NULL, FALSE)
                         THEN 'unknown_session'
-                        WHEN COALESCE("t60"."_host" IS NULL, FALSE)
+                        WHEN COALESCE("t63"."_host" IS NULL, FALSE)
                         THEN 'session_rejected'
                         ELSE NULL
                       END AS "_problem"
                     FROM (
                       SELECT
-                        "t37"."session_id",
-                        "t37"."buyer_id",
-                        "t37"."viewed_at",
-                        "t37"."view_utc",
-                        "t37"."view_day",
-                        "t58"."_host",
-                        "t58"."_seen"
+                        "t42"."session_id",
+                        "t42"."buyer_id",
+                        "t42"."viewed_at",
+                        "t42"."view_utc",
+                        "t42"."view_day",
+                        "t61"."_host",
+                        "t61"."_seen"
                       FROM (
                         SELECT
-                          "t32"."session_id",
-                          "t32"."buyer_id",
-                          "t32"."viewed_at",
+                          "t34"."session_id",
+                          "t34"."buyer_id",
+                          "t34"."viewed_at",
                           CASE
-                            WHEN "t32"."_absolute"
-                            THEN "t32"."_wall" - TO_SECONDS("t32"."_offset")
-                            ELSE "t32"."_wall" - TO_SECONDS(28800)
+                            WHEN "t34"."_absolute"
+                            THEN "t34"."_wall" - TO_SECONDS("t34"."_offset")
+                            ELSE "t34"."_wall" - TO_SECONDS(28800)
                           END AS "view_utc",
                           CAST(CASE
-                            WHEN "t32"."_absolute"
+                            WHEN "t34"."_absolute"
                             THEN CASE
-                              WHEN "t32"."_absolute"
-                              THEN "t32"."_wall" - TO_SECONDS("t32"."_offset")
-                              ELSE "t32"."_wall" - TO_SECONDS(28800)
+                              WHEN "t34"."_absolute"
+                              THEN "t34"."_wall" - TO_SECONDS("t34"."_offset")
+                              ELSE "t34"."_wall" - TO_SECONDS(28800)
                             END + TO_SECONDS(28800)
-                            ELSE "t32"."_wall"
+                            ELSE "t34"."_wall"
                           END AS DATE) AS "view_day"
                         FROM (
                           SELECT
-                            "t11"."session_id",
-                            "t11"."buyer_id",
-                            "t11"."viewed_at",
-                            "t11"."_wall",
-                            "t11"."_suffix",
-                            LENGTH("t11"."_suffix") > 0 AS "_absolute",
+                            "t18"."session_id",
+                            "t18"."buyer_id",
+                            "t18"."viewed_at",
+                            "t18"."_wall",
+                            "t18"."_suffix",
+                            LENGTH("t18"."_suffix") > 0 AS "_absolute",
                             COALESCE(
                               CASE
-                                WHEN "t11"."_suffix" = 'Z'
+                                WHEN UPPER("t18"."_suffix") = 'Z'
                                 THEN 0
-                                ELSE CASE WHEN STARTS_WITH(REPLACE("t11"."_suffix", ':', ''), '-') THEN -1 ELSE 1 END * (
+                                ELSE CASE WHEN STARTS_WITH(REPLACE("t18"."_suffix", ':', ''), '-') THEN -1 ELSE 1 END * (
                                   (
                                     TRY_CAST(SUBSTRING(
-                                      REPLACE("t11"."_suffix", ':', ''),
+                                      REPLACE("t18"."_suffix", ':', ''),
                                       CASE
                                         WHEN (
                                           1 + 1
                                         ) >= 1
                                         THEN 1 + 1
-                                        ELSE 1 + 1 + LENGTH(REPLACE("t11"."_suffix", ':', ''))
+                                        ELSE 1 + 1 + LENGTH(REPLACE("t18"."_suffix", ':', ''))
                                       END,
                                       2
                                     ) AS BIGINT) * 3600
                                   ) + (
                                     CASE
-                                      WHEN LENGTH(REPLACE("t11"."_suffix", ':', '')) >= 5
+                                      WHEN LENGTH(REPLACE("t18"."_suffix", ':', '')) >= 5
                                       THEN TRY_CAST(SUBSTRING(
-                                        REPLACE("t11"."_suffix", ':', ''),
+                                        REPLACE("t18"."_suffix", ':', ''),
                                         CASE
                                           WHEN (
                                             3 + 1
                                           ) >= 1
                                           THEN 3 + 1
-                                          ELSE 3 + 1 + LENGTH(REPLACE("t11"."_suffix", ':', ''))
+                                          ELSE 3 + 1 + LENGTH(REPLACE("t18"."_suffix", ':', ''))
                                         END,
                                         2
                                       ) AS BIGINT)
@@ -1231,88 +1317,105 @@ FROM (
                             ) AS "_offset"
                           FROM (
                             SELECT
-                              "t1"."session_id",
-                              "t1"."buyer_id",
-                              "t1"."viewed_at",
+                              "t5"."session_id",
+                              "t5"."buyer_id",
+                              "t5"."viewed_at",
                               TRY_CAST(REGEXP_EXTRACT(
-                                TRIM("t1"."viewed_at", ' 	
+                                TRIM("t5"."viewed_at", ' 	
 '),
-                                '^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?)(Z|[+-]\d{2}(?::?\d{2})?)?$',
+                                '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
                                 1
                               ) || ' ' || REGEXP_EXTRACT(
-                                TRIM("t1"."viewed_at", ' 	
+                                TRIM("t5"."viewed_at", ' 	
 '),
-                                '^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?)(Z|[+-]\d{2}(?::?\d{2})?)?$',
+                                '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
                                 2
+                              ) || COALESCE(
+                                REGEXP_EXTRACT(
+                                  TRIM("t5"."viewed_at", ' 	
+'),
+                                  '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
+                                  3
+                                ),
+                                ''
                               ) AS TIMESTAMP) AS "_wall",
                               REGEXP_EXTRACT(
-                                TRIM("t1"."viewed_at", ' 	
+                                TRIM("t5"."viewed_at", ' 	
 '),
-                                '^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?)(Z|[+-]\d{2}(?::?\d{2})?)?$',
-                                3
+                                '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
+                                4
                               ) AS "_suffix"
-                            FROM "ibis_read_csv" AS "t1"
-                          ) AS "t11"
-                        ) AS "t32"
-                      ) AS "t37"
+                            FROM (
+                              SELECT
+                                NULLIF(TRIM("t1"."session_id", ' 	
+'), '') AS "session_id",
+                                NULLIF(TRIM("t1"."buyer_id", ' 	
+'), '') AS "buyer_id",
+                                NULLIF(TRIM("t1"."viewed_at", ' 	
+'), '') AS "viewed_at"
+                              FROM "ibis_read_csv" AS "t1"
+                            ) AS "t5"
+                          ) AS "t18"
+                        ) AS "t34"
+                      ) AS "t42"
                       LEFT OUTER JOIN (
                         SELECT DISTINCT
-                          "t55"."session_id",
-                          CASE WHEN "t55"."_problem" IS NULL THEN "t55"."host_id" ELSE NULL END AS "_host",
+                          "t58"."session_id",
+                          CASE WHEN "t58"."_problem" IS NULL THEN "t58"."host_id" ELSE NULL END AS "_host",
                           TRUE AS "_seen"
-                        FROM "t54" AS "t55"
-                      ) AS "t58"
-                        ON "t37"."session_id" = "t58"."session_id"
-                    ) AS "t60"
-                  ) AS "t62"
+                        FROM "t57" AS "t58"
+                      ) AS "t61"
+                        ON "t42"."session_id" = "t61"."session_id"
+                    ) AS "t63"
+                  ) AS "t65"
                   WHERE
-                    "t62"."_problem" IS NULL
-                ) AS "t64"
+                    "t65"."_problem" IS NULL
+                ) AS "t67"
                 INNER JOIN (
                   SELECT
-                    "t49"."host_id",
-                    "t49"."buyer_id",
-                    "t49"."paid_day" AS "day",
-                    MAX("t49"."paid_utc") AS "last_paid"
+                    "t52"."host_id",
+                    "t52"."buyer_id",
+                    "t52"."paid_day" AS "day",
+                    MAX("t52"."paid_utc") AS "last_paid"
                   FROM (
                     SELECT
-                      "t48"."host_id",
-                      "t48"."buyer_id",
-                      "t48"."paid_utc",
-                      "t48"."paid_day"
+                      "t51"."host_id",
+                      "t51"."buyer_id",
+                      "t51"."paid_utc",
+                      "t51"."paid_day"
                     FROM (
                       SELECT
-                        "t46"."order_id",
-                        "t46"."host_id",
-                        "t46"."buyer_id",
-                        "t46"."paid_at",
-                        "t46"."_conflict",
-                        "t46"."paid_utc",
-                        "t46"."paid_day",
+                        "t49"."order_id",
+                        "t49"."host_id",
+                        "t49"."buyer_id",
+                        "t49"."paid_at",
+                        "t49"."_conflict",
+                        "t49"."paid_utc",
+                        "t49"."paid_day",
                         CASE
                           WHEN COALESCE(
                             (
-                              "t46"."order_id" IS NULL
+                              "t49"."order_id" IS NULL
                             )
                             OR (
-                              "t46"."host_id" IS NULL
+                              "t49"."host_id" IS NULL
                             )
                             OR (
-                              "t46"."buyer_id" IS NULL
+                              "t49"."buyer_id" IS NULL
                             ),
                             FALSE
                           )
                           THEN 'missing_id'
                           WHEN COALESCE((
-                            "t46"."paid_at" IS NOT NULL
+                            "t49"."paid_at" IS NOT NULL
                           ) AND (
-                            "t46"."paid_utc" IS NULL
+                            "t49"."paid_utc" IS NULL
                           ), FALSE)
                           THEN 'unparseable_timestamp'
-                          WHEN COALESCE("t46"."_conflict", FALSE)
+                          WHEN COALESCE("t49"."_conflict", FALSE)
                           THEN 'conflicting_duplicate'
                           WHEN COALESCE(NOT (
-                            "t46"."host_id" IN (
+                            "t49"."host_id" IN (
                               SELECT
                                 *
                               FROM "t4"
@@ -1323,63 +1426,63 @@ FROM (
                         END AS "_problem"
                       FROM (
                         SELECT
-                          "t41"."order_id",
-                          "t41"."host_id",
-                          "t41"."buyer_id",
-                          "t41"."paid_at",
-                          "t41"."_conflict",
+                          "t47"."order_id",
+                          "t47"."host_id",
+                          "t47"."buyer_id",
+                          "t47"."paid_at",
+                          "t47"."_conflict",
                           CASE
-                            WHEN "t41"."_absolute"
-                            THEN "t41"."_wall" - TO_SECONDS("t41"."_offset")
-                            ELSE "t41"."_wall" - TO_SECONDS(28800)
+                            WHEN "t47"."_absolute"
+                            THEN "t47"."_wall" - TO_SECONDS("t47"."_offset")
+                            ELSE "t47"."_wall" - TO_SECONDS(28800)
                           END AS "paid_utc",
                           CAST(CASE
-                            WHEN "t41"."_absolute"
+                            WHEN "t47"."_absolute"
                             THEN CASE
-                              WHEN "t41"."_absolute"
-                              THEN "t41"."_wall" - TO_SECONDS("t41"."_offset")
-                              ELSE "t41"."_wall" - TO_SECONDS(28800)
+                              WHEN "t47"."_absolute"
+                              THEN "t47"."_wall" - TO_SECONDS("t47"."_offset")
+                              ELSE "t47"."_wall" - TO_SECONDS(28800)
                             END + TO_SECONDS(28800)
-                            ELSE "t41"."_wall"
+                            ELSE "t47"."_wall"
                           END AS DATE) AS "paid_day"
                         FROM (
                           SELECT
-                            "t35"."order_id",
-                            "t35"."host_id",
-                            "t35"."buyer_id",
-                            "t35"."paid_at",
-                            "t35"."_conflict",
-                            "t35"."_wall",
-                            "t35"."_suffix",
-                            LENGTH("t35"."_suffix") > 0 AS "_absolute",
+                            "t37"."order_id",
+                            "t37"."host_id",
+                            "t37"."buyer_id",
+                            "t37"."paid_at",
+                            "t37"."_conflict",
+                            "t37"."_wall",
+                            "t37"."_suffix",
+                            LENGTH("t37"."_suffix") > 0 AS "_absolute",
                             COALESCE(
                               CASE
-                                WHEN "t35"."_suffix" = 'Z'
+                                WHEN UPPER("t37"."_suffix") = 'Z'
                                 THEN 0
-                                ELSE CASE WHEN STARTS_WITH(REPLACE("t35"."_suffix", ':', ''), '-') THEN -1 ELSE 1 END * (
+                                ELSE CASE WHEN STARTS_WITH(REPLACE("t37"."_suffix", ':', ''), '-') THEN -1 ELSE 1 END * (
                                   (
                                     TRY_CAST(SUBSTRING(
-                                      REPLACE("t35"."_suffix", ':', ''),
+                                      REPLACE("t37"."_suffix", ':', ''),
                                       CASE
                                         WHEN (
                                           1 + 1
                                         ) >= 1
                                         THEN 1 + 1
-                                        ELSE 1 + 1 + LENGTH(REPLACE("t35"."_suffix", ':', ''))
+                                        ELSE 1 + 1 + LENGTH(REPLACE("t37"."_suffix", ':', ''))
                                       END,
                                       2
                                     ) AS BIGINT) * 3600
                                   ) + (
                                     CASE
-                                      WHEN LENGTH(REPLACE("t35"."_suffix", ':', '')) >= 5
+                                      WHEN LENGTH(REPLACE("t37"."_suffix", ':', '')) >= 5
                                       THEN TRY_CAST(SUBSTRING(
-                                        REPLACE("t35"."_suffix", ':', ''),
+                                        REPLACE("t37"."_suffix", ':', ''),
                                         CASE
                                           WHEN (
                                             3 + 1
                                           ) >= 1
                                           THEN 3 + 1
-                                          ELSE 3 + 1 + LENGTH(REPLACE("t35"."_suffix", ':', ''))
+                                          ELSE 3 + 1 + LENGTH(REPLACE("t37"."_suffix", ':', ''))
                                         END,
                                         2
                                       ) AS BIGINT)
@@ -1392,36 +1495,44 @@ FROM (
                             ) AS "_offset"
                           FROM (
                             SELECT
-                              "t31"."order_id",
-                              "t31"."host_id",
-                              "t31"."buyer_id",
-                              "t31"."paid_at",
-                              COALESCE("t31"."_conflict", FALSE) AS "_conflict",
+                              "t30"."order_id",
+                              "t30"."host_id",
+                              "t30"."buyer_id",
+                              "t30"."paid_at",
+                              COALESCE("t30"."_conflict", FALSE) AS "_conflict",
                               TRY_CAST(REGEXP_EXTRACT(
-                                TRIM("t31"."paid_at", ' 	
+                                TRIM("t30"."paid_at", ' 	
 '),
-                                '^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?)(Z|[+-]\d{2}(?::?\d{2})?)?$',
+                                '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
                                 1
                               ) || ' ' || REGEXP_EXTRACT(
-                                TRIM("t31"."paid_at", ' 	
+                                TRIM("t30"."paid_at", ' 	
 '),
-                                '^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?)(Z|[+-]\d{2}(?::?\d{2})?)?$',
+                                '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
                                 2
+                              ) || COALESCE(
+                                REGEXP_EXTRACT(
+                                  TRIM("t30"."paid_at", ' 	
+'),
+                                  '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
+                                  3
+                                ),
+                                ''
                               ) AS TIMESTAMP) AS "_wall",
                               REGEXP_EXTRACT(
-                                TRIM("t31"."paid_at", ' 	
+                                TRIM("t30"."paid_at", ' 	
 '),
-                                '^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?)(Z|[+-]\d{2}(?::?\d{2})?)?$',
-                                3
+                                '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
+                                4
                               ) AS "_suffix"
                             FROM (
                               SELECT
-                                "t15"."order_id",
-                                "t15"."host_id",
-                                "t15"."buyer_id",
-                                "t15"."paid_at",
-                                "t26"."_conflict"
-                              FROM "t10" AS "t15"
+                                "t14"."order_id",
+                                "t14"."host_id",
+                                "t14"."buyer_id",
+                                "t14"."paid_at",
+                                "t25"."_conflict"
+                              FROM "t10" AS "t14"
                               LEFT OUTER JOIN (
                                 SELECT
                                   "t16"."order_id",
@@ -1436,44 +1547,44 @@ FROM (
                                 ) AS "t16"
                                 WHERE
                                   "t16"."versions" > 1
-                              ) AS "t26"
-                                ON "t15"."order_id" = "t26"."order_id"
-                            ) AS "t31"
-                          ) AS "t35"
-                        ) AS "t41"
-                      ) AS "t46"
-                    ) AS "t48"
+                              ) AS "t25"
+                                ON "t14"."order_id" = "t25"."order_id"
+                            ) AS "t30"
+                          ) AS "t37"
+                        ) AS "t47"
+                      ) AS "t49"
+                    ) AS "t51"
                     WHERE
-                      "t48"."_problem" IS NULL
-                      AND "t48"."paid_at" IS NOT NULL
-                      AND "t48"."paid_day" BETWEEN MAKE_DATE(2026, 10, 27) AND MAKE_DATE(2026, 11, 25)
-                  ) AS "t49"
+                      "t51"."_problem" IS NULL
+                      AND "t51"."paid_at" IS NOT NULL
+                      AND "t51"."paid_day" BETWEEN MAKE_DATE(2026, 10, 27) AND MAKE_DATE(2026, 11, 25)
+                  ) AS "t52"
                   GROUP BY
                     1,
                     2,
                     3
-                ) AS "t51"
-                  ON "t64"."host_id" = "t51"."host_id"
-                  AND "t64"."buyer_id" = "t51"."buyer_id"
-                  AND "t64"."day" = "t51"."day"
-              ) AS "t65"
+                ) AS "t55"
+                  ON "t67"."host_id" = "t55"."host_id"
+                  AND "t67"."buyer_id" = "t55"."buyer_id"
+                  AND "t67"."day" = "t55"."day"
+              ) AS "t68"
               WHERE
-                "t65"."view_utc" <= "t65"."last_paid"
-            ) AS "t66"
+                "t68"."view_utc" <= "t68"."last_paid"
+            ) AS "t69"
             GROUP BY
               1,
               2
-          ) AS "t68"
-            ON "t61"."host_id" = "t68"."host_id" AND "t61"."day" = "t68"."day"
-        ) AS "t69"
+          ) AS "t71"
+            ON "t64"."host_id" = "t71"."host_id" AND "t64"."day" = "t71"."day"
+        ) AS "t72"
         WHERE
-          "t69"."day" BETWEEN MAKE_DATE(2026, 10, 27) AND MAKE_DATE(2026, 11, 25)
-      ) AS "t70"
+          "t72"."day" BETWEEN MAKE_DATE(2026, 10, 27) AND MAKE_DATE(2026, 11, 25)
+      ) AS "t73"
       GROUP BY
         1
-    ) AS "t72"
-      ON "t45"."host_id" = "t72"."host_id"
-  ) AS "t73"
+    ) AS "t75"
+      ON "t46"."host_id" = "t75"."host_id"
+  ) AS "t76"
   WHERE
-    "t73"."category_line" = 'consumer'
-) AS "t74"
+    "t76"."category_line" = 'consumer'
+) AS "t77"

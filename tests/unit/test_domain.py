@@ -199,5 +199,6 @@ def test_the_domain_imports_only_the_standard_library():
             "enum",
             "collections",
             "livetier",
+            "math",
             "typing",
         }, (file.name, names)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -105,6 +106,8 @@ def evaluate_node(node: Node, values: Mapping[str, object], path: str) -> NodeRe
     """Evaluate one criterion or group against a host's metric values."""
     if isinstance(node, Criterion):
         value = values.get(node.metric)
+        if isinstance(value, float) and math.isnan(value):
+            value = None  # NaN is no rating at all: a missing value
         met = criterion_met(node, value)
         return NodeResult(path, node, met, criterion_progress(node, value, met), value=value)
     children = tuple(evaluate_node(c, values, f"{path}.{i}") for i, c in enumerate(node.children))

@@ -53,7 +53,7 @@ def _user_errors() -> Iterator[None]:
     """Bad input ends the command with a clear message and exit code 2, never a traceback."""
     try:
         yield
-    except (ContractError, rulebooks.RulebookFileError, RuleError, ValueError) as e:
+    except (ContractError, rulebooks.RulebookFileError, RuleError, ValueError, OSError) as e:
         err.print(f"[bold red]error:[/] {e}", highlight=False, markup=True, soft_wrap=True)
         raise typer.Exit(2) from None
 
@@ -95,7 +95,8 @@ def evaluate_cmd(
         result = evaluate(data, _day(day), rulebooks.load(rules))
     _print_result(result, fmt, limit)
     if report:
-        _write_report(result, report)
+        with _user_errors():
+            _write_report(result, report)
     _print_summary(result, err if fmt is not Format.table else out)
 
 
@@ -135,8 +136,13 @@ def _print_summary(result: Evaluation, console: Console) -> None:
 
 
 def _check_report_path(report: Path | None) -> None:
-    if report is not None and report.suffix not in (".json", ".csv"):
+    """Refuse an unusable report path before the work, not after it."""
+    if report is None:
+        return
+    if report.suffix not in (".json", ".csv"):
         raise ValueError(f"--report {report}: use a .json or .csv file name")
+    if not report.parent.is_dir():
+        raise ValueError(f"--report {report}: folder {report.parent} does not exist")
 
 
 def _write_report(result: Evaluation, path: Path) -> None:

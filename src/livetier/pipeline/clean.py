@@ -29,6 +29,7 @@ class Cleaned:
     """Clean inputs, in the shapes the facts need, plus the problems found."""
 
     hosts: ibis.Table  # host_id, snapshot_date, category_line, profile
+    snapshots: ibis.Table  # host_id, snapshot_date of every dated host row, even rejected
     sessions: ibis.Table  # session_id, host_id, start_utc, end_utc, start_day, end_day
     views: ibis.Table  # host_id, buyer_id, view_utc, view_day
     orders: ibis.Table  # host_id, buyer_id, paid_utc, paid_day; paid orders only
@@ -129,6 +130,9 @@ def clean(sources: dict[str, Source], zone: PlatformZone, lines: Iterable[str]) 
         )
     )
     hosts = without(h.filter(h._problem.isnull()), "_problem", "_conflict")
+    snapshots = h.filter(h.host_id.notnull() & h.snapshot_date.notnull()).select(
+        "host_id", "snapshot_date"
+    )
     # Events of a listed host whose profile rows were rejected are not "unknown": the host is
     # simply not graded, and its rows are already in the report.
     known_hosts = sources["hosts"].table.select("host_id").distinct()
@@ -249,4 +253,4 @@ def clean(sources: dict[str, Source], zone: PlatformZone, lines: Iterable[str]) 
         "host_id", "buyer_id", "paid_utc", "paid_day"
     )
 
-    return Cleaned(hosts, sessions, views, orders, ibis.union(*reports))
+    return Cleaned(hosts, snapshots.distinct(), sessions, views, orders, ibis.union(*reports))

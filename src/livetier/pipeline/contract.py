@@ -25,12 +25,12 @@ from livetier.pipeline.engine import Engine
 class Col(StrEnum):
     """How a contract column is read."""
 
-    STR = "string"
-    BOOL = "boolean (true/false or 1/0)"
-    INT = "integer"
-    FLOAT = "decimal number"
-    DATE = "date (YYYY-MM-DD)"
-    TIMESTAMP = "ISO 8601 timestamp"
+    STR = "a string"
+    BOOL = "a boolean (true/false or 1/0)"
+    INT = "an integer"
+    FLOAT = "a decimal number"
+    DATE = "a date (YYYY-MM-DD)"
+    TIMESTAMP = "an ISO 8601 timestamp"
 
 
 _KIND_TO_COL = {Kind.BOOL: Col.BOOL, Kind.INT: Col.INT, Kind.FLOAT: Col.FLOAT, Kind.STR: Col.STR}
@@ -112,30 +112,65 @@ def find_file(folder: Path, name: str) -> Path:
     return found[0]
 
 
-def _parse(value: ibis.Value, col: Col) -> ibis.Value:
-    """The typed value of a column; NULL where the text does not parse."""
+# Whole-string shapes: the engine's casts are lenient (1.5 -> 2, 0x1F4 -> 500), so a value is
+# only cast once it has the plain form the contract promises.
+_INTEGER = r"^[+-]?[0-9]+$"
+_DECIMAL = r"^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$"
+_TARGET = {Col.BOOL: dt.boolean, Col.INT: dt.int64, Col.FLOAT: dt.float64, Col.DATE: dt.date}
+# Codes compared with the rulebook's lower-case values: " E_cigarette" must not slip past.
+CASE_INSENSITIVE = frozenset({"category", "category_line"})
+
+
+def _text(value: ibis.Value) -> ibis.Value:
+    """Text with surrounding blanks removed; an empty or blank value is NULL (unknown)."""
+    return value.cast("string").strip().nullif("")
+
+
+def _present(value: ibis.Value) -> ibis.BooleanValue:
+    """Whether a raw value holds anything (blank text counts as empty)."""
+    return _text(value).notnull() if value.type().is_string() else value.notnull()
+
+
+def _parse(value: ibis.Value, col: Col, name: str = "") -> ibis.Value:
+    """The typed value of a column; NULL where it is empty or does not parse."""
+    if value.type().is_null():  # an all-empty Parquet column: every value is unknown
+        return ibis.null(dt.string if col in (Col.STR, Col.TIMESTAMP) else _TARGET[col])
     if col is Col.STR:
-        return value.cast("string")
+        text = _text(value)
+        return text.lower() if name in CASE_INSENSITIVE else text
     if col is Col.TIMESTAMP:
-        return value
+        return _text(value) if value.type().is_string() else value
     if value.type().is_string():
-        text = value.strip().lower()
+        text = _text(value).lower()
         if col is Col.BOOL:
             return ibis.cases(
                 (text.isin(["true", "1"]), True), (text.isin(["false", "0"]), False), else_=None
             ).cast("boolean")
         if col is Col.INT:
-            return text.try_cast("int64")
+            return ibis.ifelse(text.re_search(_INTEGER), text.try_cast("int64"), None)
         if col is Col.FLOAT:
-            return text.try_cast("float64")
+            number = ibis.ifelse(text.re_search(_DECIMAL), text.try_cast("float64"), None)
+            return _finite(number)
         return text.try_cast("date")
-    target = {Col.BOOL: dt.boolean, Col.INT: dt.int64, Col.FLOAT: dt.float64, Col.DATE: dt.date}
-    return value.try_cast(target[col])
+    kind = value.type()
+    if col is Col.BOOL and kind.is_integer():  # 1/0 as numbers; 2 is not a boolean
+        return ibis.cases((value == 1, True), (value == 0, False), else_=None).cast("boolean")
+    if col is Col.INT and kind.is_floating():  # 2.0 is an integer; 1.5 is not
+        return ibis.ifelse(value.floor() == value, value.try_cast("int64"), None)
+    if col is Col.FLOAT and kind.is_floating():
+        return _finite(value.cast("float64"))
+    return value.try_cast(_TARGET[col])
+
+
+def _finite(number: ibis.FloatingValue) -> ibis.FloatingValue:
+    """NaN and infinities are not ratings: engines order NaN above every threshold."""
+    return ibis.ifelse(number.isnan() | number.isinf(), None, number)
 
 
 def _timestamp_ok(value: ibis.Value) -> bool:
     """Timestamps may arrive as text or as engine timestamps; nothing else is a timestamp."""
-    return bool(value.type().is_string() or value.type().is_timestamp())
+    kind = value.type()
+    return bool(kind.is_string() or kind.is_timestamp() or kind.is_null())
 
 
 def load(engine: Engine, folder: Path, name: str) -> Source:
@@ -144,8 +179,12 @@ def load(engine: Engine, folder: Path, name: str) -> Source:
     path = find_file(folder, name)
     try:
         raw = engine.read(path)
-    except Exception as e:  # the engine's reader names the problem; we add the file
-        raise ContractError(f"{path}: cannot be read: {str(e).splitlines()[0]}") from None
+    except engine.errors as e:  # the engine's reader names the problem; we add the file
+        raise ContractError(describe_unreadable(path, e)) from None
+    # An all-empty Parquet column has no type of its own: read it as empty text.
+    untyped = [c for c in raw.columns if raw[c].type().is_null() or raw[c].type().is_unknown()]
+    if untyped:
+        raw = raw.mutate(**{c: ibis.null(dt.string) for c in untyped})
     missing = [c for c in contract.columns if c not in raw.columns and c not in contract.optional]
     if missing:
         raise ContractError(
@@ -158,7 +197,7 @@ def load(engine: Engine, folder: Path, name: str) -> Source:
                 f"{path}: column {column}: expected {col.value}, found {raw[column].type()} (row 1)"
             )
     _check_types(raw, path, present)
-    return Source(name, path, raw.select(**{c: _parse(raw[c], k) for c, k in present.items()}))
+    return Source(name, path, raw.select(**{c: _parse(raw[c], k, c) for c, k in present.items()}))
 
 
 def _check_types(raw: ibis.Table, path: Path, cols: dict[str, Col]) -> None:
@@ -169,12 +208,12 @@ def _check_types(raw: ibis.Table, path: Path, cols: dict[str, Col]) -> None:
     both = raw.select(
         **{f"raw_{c}": raw[c] for c in typed}, **{c: _parse(raw[c], cols[c]) for c in typed}
     )
-    bad = {c: (both[f"raw_{c}"].notnull() & both[c].isnull()).cast("int64").sum() for c in typed}
+    bad = {c: (_present(both[f"raw_{c}"]) & both[c].isnull()).cast("int64").sum() for c in typed}
     counts = both.aggregate(**{c: e for c, e in bad.items()}).to_pyarrow().to_pylist()[0]
     for column in typed:
         if counts[column]:
             value = (
-                both.filter(both[f"raw_{column}"].notnull() & both[column].isnull())
+                both.filter(_present(both[f"raw_{column}"]) & both[column].isnull())
                 .select(v=_[f"raw_{column}"].cast("string"))
                 .limit(1)
                 .to_pyarrow()
@@ -183,9 +222,30 @@ def _check_types(raw: ibis.Table, path: Path, cols: dict[str, Col]) -> None:
             )
             row = _first_row_with(path, column, value)
             raise ContractError(
-                f"{path}: row {row}, column {column}: {value!r} is not a {cols[column].value} "
+                f"{path}: row {row}, column {column}: {value!r} is not {cols[column].value} "
                 f"({counts[column]} such row(s))"
             )
+
+
+def ragged_row(path: Path) -> str | None:
+    """The first CSV row whose field count differs from the header's (error path only)."""
+    if path.suffix != ".csv":
+        return None
+    with path.open(newline="", encoding="utf-8", errors="replace") as f:
+        reader = csv.reader(f)
+        header = next(reader, [])
+        for i, record in enumerate(reader, start=1):
+            if len(record) != len(header):
+                return (
+                    f"{path}: row {i} (line {reader.line_num}) has {len(record)} field(s), "
+                    f"the header has {len(header)}"
+                )
+    return None
+
+
+def describe_unreadable(path: Path, error: Exception) -> str:
+    """Why a file cannot be read: the ragged CSV row if there is one, else the engine's words."""
+    return ragged_row(path) or f"{path}: cannot be read: {str(error).strip().splitlines()[0]}"
 
 
 def _first_row_with(path: Path, column: str, value: str) -> int | str:

@@ -67,16 +67,24 @@ def window(day: date, window_days: int) -> tuple[date, date]:
     return day - timedelta(days=window_days), day - timedelta(days=1)
 
 
-def profile_as_of(hosts: ibis.Table, day: date) -> ibis.Table:
-    """Each host's latest profile snapshot dated on or before D-1."""
+def profile_as_of(hosts: ibis.Table, snapshots: ibis.Table, day: date) -> ibis.Table:
+    """Each host's latest profile snapshot dated on or before D-1.
+
+    The latest date is taken over every snapshot, rejected ones included: if the newest is
+    unusable the host is not graded, rather than graded on an older, stale profile.
+    """
     as_of = day - timedelta(days=1)
-    eligible = hosts.filter(hosts.snapshot_date <= as_of)
-    rank = ibis.row_number().over(group_by="host_id", order_by=ibis.desc("snapshot_date"))
-    return without(eligible.mutate(_rank=rank).filter(_._rank == 0), "_rank")
+    latest = (
+        snapshots.filter(snapshots.snapshot_date <= as_of)
+        .group_by("host_id")
+        .agg(snapshot_date=_.snapshot_date.max())
+    )
+    # Clean rows are unique per (host, date): duplicates collapsed, conflicting ones rejected.
+    return hosts.join(latest, ["host_id", "snapshot_date"])
 
 
 def metrics_for_day(
-    hosts: ibis.Table, facts: ibis.Table, day: date, window_days: int
+    hosts: ibis.Table, snapshots: ibis.Table, facts: ibis.Table, day: date, window_days: int
 ) -> ibis.Table:
     """Every gradable host's profile and 30-day activity for evaluation day D."""
     first, last = window(day, window_days)
@@ -89,7 +97,7 @@ def metrics_for_day(
             cross_day_sessions_30d=_.cross_day_sessions.sum(),
         )
     )
-    profile = profile_as_of(hosts, day)
+    profile = profile_as_of(hosts, snapshots, day)
     joined = without(profile.left_join(activity, "host_id"), "host_id_right")
     return joined.mutate(
         live_sessions_30d=joined.live_sessions_30d.fill_null(0).cast("int64"),

@@ -15,6 +15,7 @@ import ibis
 import ibis.expr.types as ir
 
 from livetier.domain.evaluation import HostEvaluation, NodeResult
+from livetier.domain.metrics import METRICS, Kind
 from livetier.domain.rulebook import BASIC, Criterion, Group, Node, Op, Version
 from livetier.domain.tiers import GRADED_TIERS, Tier
 
@@ -91,6 +92,9 @@ def _compile(
 def grade(version: Version, metrics: ir.Table, line: str) -> ir.Table:
     """Grade every host of one category line: the input columns plus tier and node outcomes."""
     hosts = metrics.filter(metrics.category_line == line)
+    # NaN is a missing value, as in the domain: engines order NaN above every threshold.
+    floats = [m for m, spec in METRICS.items() if spec.kind is Kind.FLOAT and m in hosts.columns]
+    hosts = hosts.mutate(**{m: ibis.ifelse(hosts[m].isnan(), None, hosts[m]) for m in floats})
     out: dict[str, ir.Value] = {}
     sets = version.requirement_sets(line)
     mets = {name: _compile(group, name, hosts, out)[0] for name, group in sets.items()}

@@ -18,9 +18,13 @@ import ibis
 
 from livetier.pipeline.tables import without
 
-# ISO 8601 as platforms write it: a date, "T" or a space, a time with optional fraction, and an
-# optional "Z" or +hh:mm / +hhmm / +hh offset. Anything else is unparseable.
-_ISO = r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?)(Z|[+-]\d{2}(?::?\d{2})?)?$"
+# ISO 8601 as platforms write it: a date, "T" or a space, hh:mm with optional seconds and
+# fraction (microseconds kept, finer digits dropped), and an optional "Z" or +hh:mm / +hhmm /
+# +hh offset. Anything else is unparseable.
+_ISO = (
+    r"^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?"
+    r"([Zz]|[+-]\d{2}(?::?\d{2})?)?$"
+)
 
 
 @dataclass(frozen=True)
@@ -109,8 +113,13 @@ def add_instant(t: ibis.Table, column: str, zone: PlatformZone, utc: str, day: s
         return t.mutate(**{day: value.date()})
     text = value.strip()
     t = t.mutate(
-        _wall=(text.re_extract(_ISO, 1) + " " + text.re_extract(_ISO, 2)).try_cast("timestamp"),
-        _suffix=text.re_extract(_ISO, 3),
+        _wall=(
+            text.re_extract(_ISO, 1)
+            + " "
+            + text.re_extract(_ISO, 2)
+            + text.re_extract(_ISO, 3).fill_null("")
+        ).try_cast("timestamp"),
+        _suffix=text.re_extract(_ISO, 4),
     )
     t = t.mutate(_absolute=t._suffix.length() > 0, _offset=_offset_seconds(t._suffix))
     t = t.mutate(
@@ -144,4 +153,4 @@ def _offset_seconds(suffix: ibis.StringValue) -> ibis.IntegerValue:
     hours = digits.substr(1, 2).try_cast("int64")
     minutes = ibis.ifelse(digits.length() >= 5, digits.substr(3, 2).try_cast("int64"), 0)
     sign = ibis.ifelse(digits.startswith("-"), -1, 1)
-    return ibis.ifelse(suffix == "Z", 0, sign * (hours * 3600 + minutes * 60)).fill_null(0)
+    return ibis.ifelse(suffix.upper() == "Z", 0, sign * (hours * 3600 + minutes * 60)).fill_null(0)

@@ -63,7 +63,16 @@ class CriterionSpec(_Strict):
         return self
 
     def to_domain(self) -> Criterion:
-        target = tuple(self.value) if isinstance(self.value, list) else self.value
+        # Text codes (categories) are compared case-insensitively: input is lower-cased on
+        # read (pipeline/contract.py), so targets are too.
+        value = self.value
+        if isinstance(value, str):
+            value = value.lower()
+        target = (
+            tuple(v.lower() if isinstance(v, str) else v for v in value)
+            if isinstance(value, list)
+            else value
+        )
         return Criterion(self.metric, self.op, target)
 
 

@@ -74,6 +74,17 @@ class Evaluation:
 def evaluate(data: Path, day: date, rulebook: Rulebook, engine: Engine | None = None) -> Evaluation:
     """Grade every host in ``data`` for evaluation day ``day`` under the version in force."""
     engine = engine or duckdb_engine()
+    try:
+        return _evaluate(data, day, rulebook, engine)
+    except engine.errors as e:  # raised lazily, by whichever query first reads the bad part
+        for name in contract.CONTRACT:
+            if why := contract.ragged_row(contract.find_file(data, name)):
+                raise contract.ContractError(why) from None
+        message = str(e).strip().splitlines()[0]
+        raise contract.ContractError(f"{data}: input cannot be read: {message}") from None
+
+
+def _evaluate(data: Path, day: date, rulebook: Rulebook, engine: Engine) -> Evaluation:
     version = rulebook.version_for(day)
     d = rulebook.definitions
     sources = {name: contract.load(engine, data, name) for name in contract.CONTRACT}
@@ -84,7 +95,9 @@ def evaluate(data: Path, day: date, rulebook: Rulebook, engine: Engine | None = 
     evaluations: list[HostEvaluation] = []
     values: dict[str, dict[str, Any]] = {}
     # Materialised once, then graded per line: each line has its own criteria columns.
-    with facts.metrics_for_day(cleaned.hosts, daily, day, d.window_days).cache() as metrics:
+    with facts.metrics_for_day(
+        cleaned.hosts, cleaned.snapshots, daily, day, d.window_days
+    ).cache() as metrics:
         for line in version.lines:
             graded = grading.grade(version, metrics, line).to_pyarrow()
             with paused_gc():
