@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -28,7 +29,12 @@ def test_the_readme_opens_with_the_two_commands():
 @pytest.mark.parametrize("block", BLOCK.findall(README.read_text()), ids=lambda b: b[0])
 def test_embedded_help_matches_the_cli(block):
     args, text = block
-    assert _help(args.split()) == text, "README help is stale: regenerate it from the CLI"
+    fresh = _help(args.split())
+    if os.environ.get("LIVETIER_UPDATE_SNAPSHOTS") == "1":
+        marker = f"<!-- help: livetier {args} -->\n```text\n"
+        README.write_text(README.read_text().replace(marker + text, marker + fresh))
+        text = fresh
+    assert fresh == text, "README help is stale: LIVETIER_UPDATE_SNAPSHOTS=1 regenerates it"
 
 
 def test_every_command_has_its_help_in_the_readme_or_is_listed_there():

@@ -15,11 +15,13 @@ from typing import Annotated, Any
 import orjson
 import typer
 from rich.console import Console
+from rich.table import Table
 
 from livetier import rulebooks
 from livetier.domain.rulebook import RuleError
 from livetier.entrypoints import render
 from livetier.pipeline.contract import ContractError
+from livetier.services import daily, state
 from livetier.services import demo as demo_service
 from livetier.services.evaluate import (
     SHOWN_METRICS,
@@ -28,6 +30,7 @@ from livetier.services.evaluate import (
     host_record,
     paused_gc,
 )
+from livetier.store import schema
 
 app = typer.Typer(
     help="livetier: grade live-commerce hosts (none, ordinary, expert, honor) from rules as data.",
@@ -234,6 +237,73 @@ def demo_cmd(
             f"{result.evaluation.day}",
             highlight=False,
         )
+
+
+DbOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--db", help="State store URL (default: $LIVETIER_DB, else sqlite:///livetier.db)."
+    ),
+]
+
+
+class ListFormat(StrEnum):
+    table = "table"
+    jsonl = "jsonl"
+
+
+@app.command("run")
+def run_cmd(data: DataOpt, day: DateOpt, rules: RulesOpt = None, db: DbOpt = None) -> None:
+    """Grade day D and record tier changes against the previous day run (state store)."""
+    with _user_errors():
+        outcome = daily.run_day(data, _day(day), rulebooks.load(rules), schema.open_engine(db))
+    if outcome.status == "unchanged":
+        out.print(f"{outcome.day}: already run with the same input; nothing changed")
+        return
+    out.print(
+        f"{outcome.day}: run {outcome.run_id} graded {outcome.graded} hosts: "
+        f"{outcome.changes} tier change(s), {outcome.replaced} replaced, "
+        f"{outcome.events} event(s)",
+        highlight=False,
+    )
+
+
+def _print_records(records: list[dict[str, Any]], fmt: ListFormat, title: str) -> None:
+    if fmt is ListFormat.jsonl:
+        write = sys.stdout.buffer.write
+        for record in records:
+            write(orjson.dumps(record) + b"\n")
+        sys.stdout.buffer.flush()
+        return
+    table = Table(title=title)
+    for key in records[0] if records else ["(none)"]:
+        table.add_column(key)
+    for record in records:
+        table.add_row(*(", ".join(v) if isinstance(v, list) else str(v) for v in record.values()))
+    out.print(table)
+
+
+@app.command("tiers")
+def tiers_cmd(
+    db: DbOpt = None,
+    fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+) -> None:
+    """Every host's current tier, from the state store."""
+    with _user_errors():
+        records = state.tiers(schema.open_engine(db))
+    _print_records(records, fmt, "Current tiers 当前身份")
+
+
+@app.command("history")
+def history_cmd(
+    host: Annotated[str | None, typer.Argument(help="Only this host.")] = None,
+    db: DbOpt = None,
+    fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+) -> None:
+    """Tier changes, oldest first, from the state store."""
+    with _user_errors():
+        records = state.history(schema.open_engine(db), host)
+    _print_records(records, fmt, "Tier changes 身份变更")
 
 
 def main() -> None:

@@ -1,0 +1,1 @@
+"""Service state: current tiers, their history, runs, claims and the event outbox (SQLAlchemy)."""

@@ -1,0 +1,80 @@
+"""Tables of the state store. Schema changes go through Alembic migrations (migrations/)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    """Declarative base of the state store."""
+
+
+class Run(Base):
+    """One daily run: which day, on what input, how it ended."""
+
+    __tablename__ = "runs"
+    __table_args__ = ({"sqlite_autoincrement": True},)  # ids never reused, even after a delete
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    day: Mapped[date] = mapped_column(index=True)
+    status: Mapped[str] = mapped_column(String(16))  # running | succeeded | failed
+    started_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    rulebook_version: Mapped[str] = mapped_column(String(64))
+    counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class HostTier(Base):
+    """A host's current tier and the day it took effect."""
+
+    __tablename__ = "host_tiers"
+
+    host_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    tier: Mapped[str] = mapped_column(String(16))
+    since: Mapped[date]  # the day of the last change, or the first day the host was graded
+    first_seen: Mapped[date]
+    rulebook_version: Mapped[str] = mapped_column(String(64))
+
+
+class TierChange(Base):
+    """A day on which a host's tier differed from its tier on the previous day run."""
+
+    __tablename__ = "tier_changes"
+    __table_args__ = (UniqueConstraint("host_id", "day"), Index("ix_tier_changes_day", "day"))
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    host_id: Mapped[str] = mapped_column(String(128))
+    day: Mapped[date]
+    from_tier: Mapped[str] = mapped_column(String(16))
+    to_tier: Mapped[str] = mapped_column(String(16))
+    reasons: Mapped[list[str]] = mapped_column(JSON)
+    rulebook_version: Mapped[str] = mapped_column(String(64))
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+
+
+class Claim(Base):
+    """A host's opt-in to its identity (领取主播身份)."""
+
+    __tablename__ = "claims"
+
+    host_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    claimed_at: Mapped[datetime]
+
+
+class OutboxEvent(Base):
+    """A tier event waiting to be read or delivered; ids only ever increase."""
+
+    __tablename__ = "outbox"
+    __table_args__ = ({"sqlite_autoincrement": True},)  # consumers keep a cursor: never reuse ids
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    host_id: Mapped[str] = mapped_column(String(128), index=True)
+    day: Mapped[date]
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))

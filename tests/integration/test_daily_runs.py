@@ -1,0 +1,170 @@
+"""Daily runs with history (issue #3, first slice): re-runs and failures keep history true."""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from builders import Platform
+from livetier import rulebooks
+from livetier.services import daily, state
+from livetier.store.models import OutboxEvent, Run
+from livetier.store.schema import open_engine
+
+D1, D2 = date(2026, 11, 25), date(2026, 11, 26)
+
+
+@pytest.fixture
+def db(tmp_path):
+    return open_engine(f"sqlite:///{tmp_path / 'state.db'}")
+
+
+def _platform(expert_sessions: int = 5) -> Platform:
+    """h_exp: consumer expert on D1 and D2 (sessions on 11-20..); h_ord: always ordinary."""
+    p = Platform()
+    p.host("h_exp", trade_medal="2", bsr_description="4.6", fans="0")
+    p.sessions_for("h_exp", expert_sessions, date(2026, 11, 20))
+    p.host("h_ord", trade_medal="1")
+    p.host("h_none", enterprise_member="false")
+    return p
+
+
+def _run(p: Platform, folder, day: date, db) -> daily.RunOutcome:
+    return daily.run_day(p.write(folder), day, rulebooks.load(), db)
+
+
+def _counts(db) -> tuple[int, int, int]:
+    with Session(db) as s:
+        return (
+            s.scalar(select(func.count()).select_from(Run)) or 0,
+            len(state.history(db)),
+            s.scalar(select(func.count()).select_from(OutboxEvent)) or 0,
+        )
+
+
+def test_the_first_run_starts_every_host_from_none(tmp_path, db):
+    outcome = _run(_platform(), tmp_path, D1, db)
+    assert (outcome.graded, outcome.changes, outcome.events) == (3, 2, 2)
+    tiers = {t["host_id"]: (t["tier"], t["since"]) for t in state.tiers(db)}
+    assert tiers == {
+        "h_exp": ("expert", "2026-11-25"),
+        "h_ord": ("ordinary", "2026-11-25"),
+        "h_none": ("none", "2026-11-25"),
+    }
+    changes = {c["host_id"]: (c["from_tier"], c["to_tier"]) for c in state.history(db)}
+    assert changes == {"h_exp": ("none", "expert"), "h_ord": ("none", "ordinary")}
+    with Session(db) as s:
+        kinds = set(s.scalars(select(OutboxEvent.kind)))
+    assert kinds == {"first_qualification"}
+
+
+def test_rerunning_a_day_with_the_same_input_adds_nothing(tmp_path, db):
+    p = _platform()
+    _run(p, tmp_path, D1, db)
+    before = (_counts(db), state.tiers(db), state.history(db))
+    folder = tmp_path
+    again = daily.run_day(folder, D1, rulebooks.load(), db)
+    assert again.status == "unchanged" and again.run_id is None
+    assert (_counts(db), state.tiers(db), state.history(db)) == before
+    # A touched file is new input: the day is graded again, and still nothing changes.
+    later = datetime.now().timestamp() + 5
+    os.utime(folder / "hosts.csv", (later, later))
+    touched = daily.run_day(folder, D1, rulebooks.load(), db)
+    assert touched.status == "succeeded" and touched.changes == touched.replaced == 0
+    assert state.tiers(db) == before[1] and state.history(db) == before[2]
+    assert _counts(db)[2] == before[0][2]  # no new events
+
+
+def test_the_next_day_records_only_what_changed(tmp_path, db):
+    p = _platform()
+    _run(p, tmp_path / "d1", D1, db)
+    # h_ord's data now qualify it for expert; nothing else moves between D1 and D2.
+    p.hosts[1].update(trade_medal="2", bsr_description="4.6")
+    p.sessions_for("h_ord", 5, date(2026, 11, 20))
+    outcome = _run(p, tmp_path / "d2", D2, db)
+    assert (outcome.changes, outcome.replaced) == (1, 0)
+    [change] = [c for c in state.history(db) if c["day"] == "2026-11-26"]
+    assert (change["host_id"], change["from_tier"], change["to_tier"]) == (
+        "h_ord",
+        "ordinary",
+        "expert",
+    )
+    assert change["reasons"][0].startswith("expert: trade_medal >= 2")
+    with Session(db) as s:
+        assert s.scalars(select(OutboxEvent.kind).order_by(OutboxEvent.id.desc())).first() == (
+            "upgrade"
+        )
+
+
+def test_rerunning_the_latest_day_after_a_correction_replaces_its_changes(tmp_path, db):
+    p = _platform()
+    _run(p, tmp_path / "d1", D1, db)
+    p.hosts[1].update(trade_medal="2", bsr_description="4.6")
+    p.sessions_for("h_ord", 5, date(2026, 11, 20))
+    _run(p, tmp_path / "d2", D2, db)
+    # The D2 data were wrong: corrected, h_ord stays ordinary and h_exp drops to ordinary.
+    p.hosts[1].update(trade_medal="1")
+    p.hosts[0].update(bsr_description="4.5")
+    outcome = _run(p, tmp_path / "d2-fixed", D2, db)
+    assert outcome.replaced == 1 and outcome.changes == 1
+    d2 = {
+        c["host_id"]: (c["from_tier"], c["to_tier"])
+        for c in state.history(db)
+        if c["day"] == "2026-11-26"
+    }
+    assert d2 == {"h_exp": ("expert", "ordinary")}
+    tiers = {t["host_id"]: (t["tier"], t["since"]) for t in state.tiers(db)}
+    assert tiers["h_ord"] == ("ordinary", "2026-11-25")  # restored to its D1 state
+    assert tiers["h_exp"] == ("ordinary", "2026-11-26")
+
+
+def test_a_day_before_the_latest_is_refused_and_history_is_untouched(tmp_path, db):
+    p = _platform()
+    _run(p, tmp_path / "d2", D2, db)
+    before = (_counts(db), state.history(db))
+    with pytest.raises(daily.RunRefused, match="before 2026-11-26, the latest day"):
+        _run(p, tmp_path / "d1", D1, db)
+    assert (_counts(db), state.history(db)) == before
+
+
+def test_a_failure_while_recording_leaves_the_previous_state_and_the_next_run_completes(
+    tmp_path, db, monkeypatch
+):
+    p = _platform()
+    _run(p, tmp_path / "d1", D1, db)
+    before = (state.tiers(db), state.history(db))
+    real = daily._record
+
+    def crash_after_writing(*args, **kwargs):
+        real(*args, **kwargs)  # every write of the day is made, then the process fails
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(daily, "_record", crash_after_writing)
+    p.hosts[0].update(bsr_description="4.5")
+    with pytest.raises(RuntimeError, match="disk full"):
+        _run(p, tmp_path / "d2", D2, db)
+    assert (state.tiers(db), state.history(db)) == before
+    with Session(db) as s:
+        assert s.scalars(select(Run.status).order_by(Run.id)).all() == ["succeeded", "failed"]
+    monkeypatch.setattr(daily, "_record", real)
+    outcome = _run(p, tmp_path / "d2-again", D2, db)
+    assert outcome.changes == 1
+    assert state.history(db, "h_exp")[-1]["to_tier"] == "ordinary"
+
+
+def test_outbox_ids_strictly_increase(tmp_path, db):
+    p = _platform()
+    _run(p, tmp_path / "d1", D1, db)
+    p.hosts[0].update(bsr_description="4.5")
+    _run(p, tmp_path / "d2", D2, db)
+    p.hosts[0].update(bsr_description="4.6")
+    p.hosts[1].update(trade_medal="2", bsr_description="4.6")
+    p.sessions_for("h_ord", 5, date(2026, 11, 20) - timedelta(days=1))
+    _run(p, tmp_path / "d2b", D2, db)
+    with Session(db) as s:
+        ids = s.scalars(select(OutboxEvent.id).order_by(OutboxEvent.id)).all()
+    assert ids == sorted(set(ids)) and len(ids) >= 3
