@@ -1,16 +1,59 @@
-"""Suite-wide rules: with CI=true a skipped test fails the run (issue: nothing may be skipped)."""
+"""Suite-wide fixtures and rules: with CI=true a skipped test fails the run."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from pathlib import Path
+from uuid import uuid4
 
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
+
+# A server role allowed to create databases; .ci/run sets one up. Each test gets its own
+# database, dropped afterwards.
+PG_ADMIN_URL = os.environ.get(
+    "LIVETIER_TEST_PG", "postgresql+psycopg://livetier:livetier@127.0.0.1:5432/postgres"
+)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty state-store URL: a SQLite file, or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'state.db'}"
+        return
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            name = f"livetier_test_{uuid4().hex[:12]}"
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError as e:
+        admin.dispose()
+        reason = str(e.orig).strip().splitlines()[0] if e.orig else str(e)
+        pytest.skip(f"PostgreSQL not reachable at {PG_ADMIN_URL} ({reason})")
+    try:
+        yield admin.url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _skipped(config: pytest.Config) -> int:
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    return len(reporter.stats.get("skipped", [])) if reporter else 0
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-    skipped = len(reporter.stats.get("skipped", [])) if reporter else 0
-    if os.environ.get("CI") == "true" and skipped:
-        if reporter:
-            reporter.write_line(f"CI=true: {skipped} skipped test(s) count as failures", red=True)
+    if os.environ.get("CI") == "true" and _skipped(session.config):
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:  # type: ignore[no-untyped-def]
+    skipped = _skipped(config)
+    if os.environ.get("CI") == "true" and skipped:
+        terminalreporter.write_line(
+            f"CI=true: {skipped} skipped test(s) count as failures", red=True, bold=True
+        )

@@ -19,8 +19,10 @@ D1, D2 = date(2026, 11, 25), date(2026, 11, 26)
 
 
 @pytest.fixture
-def db(tmp_path):
-    return open_engine(f"sqlite:///{tmp_path / 'state.db'}")
+def db(db_url):
+    engine = open_engine(db_url)
+    yield engine
+    engine.dispose()
 
 
 def _platform(expert_sessions: int = 5) -> Platform:

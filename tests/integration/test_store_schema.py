@@ -9,17 +9,17 @@ from livetier.store.models import Base
 from livetier.store.schema import database_url, open_engine
 
 
-def test_migrations_match_the_models(tmp_path):
-    engine = open_engine(f"sqlite:///{tmp_path / 's.db'}")
+def test_migrations_match_the_models(db_url):
+    engine = open_engine(db_url)
     with engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    engine.dispose()
     assert diff == []
 
 
-def test_opening_twice_is_harmless(tmp_path):
-    url = f"sqlite:///{tmp_path / 's.db'}"
-    open_engine(url)
-    open_engine(url)
+def test_opening_twice_is_harmless(db_url):
+    open_engine(db_url).dispose()
+    open_engine(db_url).dispose()
 
 
 def test_the_database_url_comes_from_the_flag_then_the_environment(monkeypatch):
