@@ -169,3 +169,48 @@ class Rulebook:
                 f"no rulebook version is in force on {day}; the first takes effect on {first}"
             )
         return max(eligible, key=lambda v: v.effective_from)
+
+
+@dataclass(frozen=True)
+class ThresholdChange:
+    """One criterion that differs between two rule versions."""
+
+    scope: str  # "basic" or "<line>.<tier>"
+    criterion: str  # metric and operator, with the group it sits in, e.g. "any: fans >="
+    change: str  # "added", "removed" or "changed"
+    before: Target = None
+    after: Target = None
+
+
+def _flatten(version: Version) -> dict[tuple[str, str], Target]:
+    out: dict[tuple[str, str], Target] = {}
+
+    def walk(scope: str, group: Group, prefix: str) -> None:
+        for child in group.children:
+            if isinstance(child, Group):
+                walk(scope, child, f"{prefix}{child.mode}: ")
+            else:
+                key, n = f"{prefix}{child.metric} {child.op.value}", 2
+                while (scope, key) in out:  # the same metric twice in one group
+                    key, n = f"{prefix}{child.metric} {child.op.value} #{n}", n + 1
+                out[(scope, key)] = child.target
+
+    walk(BASIC, version.basic, "")
+    for line, tiers in version.lines.items():
+        for tier, group in tiers.items():
+            walk(f"{line}.{tier.value}", group, "")
+    return out
+
+
+def diff_versions(before: Version, after: Version) -> list[ThresholdChange]:
+    """Criteria added, removed or given another target between two versions, in order."""
+    a, b = _flatten(before), _flatten(after)
+    changes = []
+    for key in [*a, *(k for k in b if k not in a)]:
+        if key not in b:
+            changes.append(ThresholdChange(*key, "removed", before=a[key]))
+        elif key not in a:
+            changes.append(ThresholdChange(*key, "added", after=b[key]))
+        elif a[key] != b[key]:
+            changes.append(ThresholdChange(*key, "changed", a[key], b[key]))
+    return changes

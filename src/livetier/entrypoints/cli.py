@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from livetier import rulebooks
-from livetier.domain.rulebook import RuleError
+from livetier.domain.rulebook import RuleError, diff_versions
 from livetier.entrypoints import render
 from livetier.pipeline.contract import ContractError
 from livetier.services import daily, state
@@ -252,11 +252,55 @@ class ListFormat(StrEnum):
     jsonl = "jsonl"
 
 
+@rules_app.command("diff")
+def rules_diff(
+    file_a: Annotated[Path, typer.Argument(help="The earlier rulebook YAML.")],
+    file_b: Annotated[Path, typer.Argument(help="The later rulebook YAML.")],
+    on: Annotated[
+        str | None,
+        typer.Option(
+            "--on", help="Compare the versions in force on this day (default: each file's latest)."
+        ),
+    ] = None,
+) -> None:
+    """Show which thresholds differ between two rulebooks."""
+    with _user_errors():
+        books = [rulebooks.load(f) for f in (file_a, file_b)]
+        when = _day(on) if on else None
+        a, b = (
+            bk.version_for(when) if when else max(bk.versions, key=lambda v: v.effective_from)
+            for bk in books
+        )
+    changes = diff_versions(a, b)
+    table = Table(title=f"{a.version} ({file_a.name}) → {b.version} ({file_b.name})")
+    for col in ("where", "criterion", "change", "before", "after"):
+        table.add_column(col)
+    for c in changes:
+        table.add_row(
+            c.scope,
+            c.criterion,
+            c.change,
+            _target(c.before, c.change == "added"),
+            _target(c.after, c.change == "removed"),
+        )
+    if not changes:
+        table.add_row("—", "no threshold differs", "", "", "")
+    out.print(table)
+
+
+def _target(value: object, absent: bool) -> str:
+    if absent:
+        return "—"
+    return (
+        "(no value)" if value is None else str(list(value) if isinstance(value, tuple) else value)
+    )
+
+
 @app.command("run")
 def run_cmd(data: DataOpt, day: DateOpt, rules: RulesOpt = None, db: DbOpt = None) -> None:
     """Grade day D and record tier changes against the previous day run (state store)."""
-    with _user_errors():
-        outcome = daily.run_day(data, _day(day), rulebooks.load(rules), schema.open_engine(db))
+    with _user_errors(), schema.connected(db) as store:
+        outcome = daily.run_day(data, _day(day), rulebooks.load(rules), store)
     if outcome.status == "unchanged":
         out.print(f"{outcome.day}: already run with the same input; nothing changed")
         return
@@ -289,8 +333,8 @@ def tiers_cmd(
     fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
 ) -> None:
     """Every host's current tier, from the state store."""
-    with _user_errors():
-        records = state.tiers(schema.open_engine(db))
+    with _user_errors(), schema.connected(db) as store:
+        records = state.tiers(store)
     _print_records(records, fmt, "Current tiers 当前身份")
 
 
@@ -301,9 +345,48 @@ def history_cmd(
     fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
 ) -> None:
     """Tier changes, oldest first, from the state store."""
-    with _user_errors():
-        records = state.history(schema.open_engine(db), host)
+    with _user_errors(), schema.connected(db) as store:
+        records = state.history(store, host)
     _print_records(records, fmt, "Tier changes 身份变更")
+
+
+@app.command("backfill")
+def backfill_cmd(
+    data: DataOpt,
+    first: Annotated[str, typer.Option("--from", help="First day to run (YYYY-MM-DD).")],
+    last: Annotated[str, typer.Option("--to", help="Last day to run (YYYY-MM-DD).")],
+    rules: RulesOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Run every day from --from to --to in order, as daily runs would."""
+    with _user_errors(), schema.connected(db) as store, render.progress(err) as advance:
+        outcomes = daily.backfill(
+            data, _day(first), _day(last), rulebooks.load(rules), store, advance
+        )
+    changes = sum(o.changes for o in outcomes)
+    out.print(f"{len(outcomes)} day(s) run: {changes} tier change(s)", highlight=False)
+
+
+@app.command("claim")
+def claim_cmd(host: Annotated[str, typer.Argument(help="Host id.")], db: DbOpt = None) -> None:
+    """Claim a host's identity (领取主播身份); it must qualify at least for ordinary."""
+    with _user_errors(), schema.connected(db) as store:
+        record = state.claim(store, host)
+    out.print(
+        f"{record['host_id']} claimed {record['tier']} at {record['claimed_at']} UTC",
+        highlight=False,
+    )
+
+
+@app.command("events")
+def events_cmd(
+    after: Annotated[int, typer.Option("--after", help="Print events with a larger id.")] = 0,
+    db: DbOpt = None,
+) -> None:
+    """Tier events from the outbox as JSON lines, oldest first."""
+    with _user_errors(), schema.connected(db) as store:
+        records = state.events_after(store, after)
+    _print_records(records, ListFormat.jsonl, "")
 
 
 def main() -> None:

@@ -10,8 +10,9 @@ leaves the previous state intact.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine, delete, func, select
@@ -224,3 +225,23 @@ def _kind(before: Tier, after: Tier) -> str:
     if before is Tier.NONE:
         return "first_qualification"
     return "upgrade" if after.rank > before.rank else "downgrade"
+
+
+def backfill(
+    data: Path,
+    first: date,
+    last: date,
+    rulebook: Rulebook,
+    db: Engine,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> list[RunOutcome]:
+    """Run every day from ``first`` to ``last`` in order, exactly as daily runs would."""
+    if last < first:
+        raise RunRefused(f"--to {last} is before --from {first}")
+    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    outcomes = []
+    for i, day in enumerate(days):
+        outcomes.append(run_day(data, day, rulebook, db))
+        if progress:
+            progress("days", i + 1, len(days))
+    return outcomes

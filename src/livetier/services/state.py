@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from livetier.store.models import Claim, HostTier, TierChange
+from livetier.domain.tiers import Tier
+from livetier.store.models import Claim, HostTier, OutboxEvent, TierChange
 
 
 def tiers(db: Engine) -> list[dict[str, Any]]:
@@ -43,4 +45,49 @@ def history(db: Engine, host_id: str | None = None) -> list[dict[str, Any]]:
                 "run_id": c.run_id,
             }
             for c in s.scalars(query)
+        ]
+
+
+class ClaimRefused(ValueError):
+    """A claim the rules do not allow; the message says why."""
+
+
+def claim(db: Engine, host_id: str) -> dict[str, Any]:
+    """Record a host's claim of its identity; it must qualify at least for ordinary."""
+    with Session(db) as s, s.begin():
+        host = s.get(HostTier, host_id)
+        if host is None:
+            raise ClaimRefused(f"{host_id}: no such host in the state store (not graded yet)")
+        if host.tier == Tier.NONE.value:
+            raise ClaimRefused(
+                f"{host_id} does not qualify for any tier (current tier: none since "
+                f"{host.since}), so there is no identity to claim"
+            )
+        existing = s.get(Claim, host_id)
+        if existing is None:  # claiming again keeps the first claim
+            existing = Claim(host_id=host_id, claimed_at=datetime.now(UTC).replace(tzinfo=None))
+            s.add(existing)
+        return {
+            "host_id": host_id,
+            "tier": host.tier,
+            "claimed_at": existing.claimed_at.isoformat(),
+        }
+
+
+def events_after(db: Engine, after: int = 0, limit: int | None = None) -> list[dict[str, Any]]:
+    """Outbox events with an id above ``after``, oldest first."""
+    query = select(OutboxEvent).where(OutboxEvent.id > after).order_by(OutboxEvent.id)
+    if limit is not None:
+        query = query.limit(limit)
+    with Session(db) as s:
+        return [
+            {
+                "id": e.id,
+                "kind": e.kind,
+                "host_id": e.host_id,
+                "day": e.day.isoformat(),
+                **e.payload,
+                "run_id": e.run_id,
+            }
+            for e in s.scalars(query)
         ]

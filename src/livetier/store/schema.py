@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -29,6 +31,16 @@ def open_engine(url: str | None = None) -> Engine:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
     return engine
+
+
+@contextmanager
+def connected(url: str | None = None) -> Iterator[Engine]:
+    """An opened store for the length of a command; its connections are closed after."""
+    engine = open_engine(url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
