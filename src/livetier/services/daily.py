@@ -10,12 +10,14 @@ leaves the previous state intact.
 from __future__ import annotations
 
 import hashlib
+import os
+import signal
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from livetier.domain.evaluation import HostEvaluation
@@ -52,6 +54,13 @@ def fingerprint(data: Path, version: Version) -> str:
         stat = path.stat()
         digest.update(f"|{path.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     return digest.hexdigest()
+
+
+def _checkpoint(name: str) -> None:
+    """Crash here for real (SIGKILL) when LIVETIER_CRASH_AT names this point: the crash tests
+    kill a run at each step and check that the state store is intact."""
+    if os.environ.get("LIVETIER_CRASH_AT") == name:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _now() -> datetime:
@@ -98,8 +107,11 @@ def run_day(data: Path, day: date, rulebook: Rulebook, db: Engine) -> RunOutcome
             return RunOutcome(day, None, "unchanged", 0, 0, 0, 0)
 
     result = evaluate(data, day, rulebook)  # slow and read-only: outside any transaction
+    _checkpoint("evaluated")
 
     with Session(db) as s, s.begin():  # the run is visible even if what follows fails
+        # A run still "running" was killed: nothing of it was committed but its own row.
+        s.execute(update(Run).where(Run.status == "running").values(status="interrupted"))
         run = Run(
             day=day,
             status="running",
@@ -111,9 +123,11 @@ def run_day(data: Path, day: date, rulebook: Rulebook, db: Engine) -> RunOutcome
         s.add(run)
         s.flush()
         run_id = run.id
+    _checkpoint("run-started")
     try:
         with Session(db) as s, s.begin():
             outcome = _record(s, run_id, day, version, result.hosts)
+            _checkpoint("changes-written")
             stored = s.get_one(Run, run_id)
             stored.status, stored.ended_at = "succeeded", _now()
             stored.counts = {
@@ -123,6 +137,7 @@ def run_day(data: Path, day: date, rulebook: Rulebook, db: Engine) -> RunOutcome
                 "events": outcome.events,
                 "problems": len(result.problems),
             }
+        _checkpoint("committed")
         return outcome
     except BaseException:
         with Session(db) as s, s.begin():
