@@ -21,7 +21,7 @@ from livetier import rulebooks
 from livetier.domain.rulebook import RuleError, diff_versions
 from livetier.entrypoints import render
 from livetier.pipeline.contract import ContractError
-from livetier.services import daily, state
+from livetier.services import daily, delivery, state
 from livetier.services import demo as demo_service
 from livetier.services.evaluate import (
     SHOWN_METRICS,
@@ -387,6 +387,32 @@ def events_cmd(
     with _user_errors(), schema.connected(db) as store:
         records = state.events_after(store, after)
     _print_records(records, ListFormat.jsonl, "")
+
+
+@app.command("deliver")
+def deliver_cmd(
+    url: Annotated[str, typer.Option("--url", help="Webhook that receives each event (POST).")],
+    db: DbOpt = None,
+    consumer: Annotated[str | None, typer.Option(help="Cursor name (default: the URL).")] = None,
+    max_attempts: Annotated[int, typer.Option(help="Tries per event before giving up.")] = 6,
+    backoff: Annotated[
+        float, typer.Option(help="First retry delay, doubling each time (s).")
+    ] = 0.5,
+) -> None:
+    """Post new tier events to a webhook, at least once, resuming from the stored cursor."""
+    with _user_errors(), schema.connected(db) as store:
+        try:
+            outcome = delivery.deliver(
+                store, url, consumer=consumer, max_attempts=max_attempts, backoff=backoff
+            )
+        except delivery.DeliveryFailed as e:
+            err.print(f"[bold red]error:[/] {e}", highlight=False)
+            raise typer.Exit(1) from None
+    out.print(
+        f"delivered {outcome.delivered} event(s) ({outcome.retries} retries); cursor at "
+        f"{outcome.cursor}",
+        highlight=False,
+    )
 
 
 def main() -> None:

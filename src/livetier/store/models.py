@@ -78,3 +78,13 @@ class OutboxEvent(Base):
     day: Mapped[date]
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+
+
+class DeliveryCursor(Base):
+    """How far a webhook consumer has been sent the outbox (the last delivered event id)."""
+
+    __tablename__ = "delivery_cursors"
+
+    consumer: Mapped[str] = mapped_column(String(512), primary_key=True)
+    last_id: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime]
