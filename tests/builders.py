@@ -170,3 +170,18 @@ class Graded:
 
     def problems(self, reason: str) -> set[str]:
         return {p["row_id"] for p in self.result.problems if p["reason"] == reason}
+
+
+def rulebook_with_new_version(folder: Path, effective: str, old: str, new: str) -> Path:
+    """The shipped rulebook plus a version "2026.4" from ``effective`` with ``old`` -> ``new``."""
+    text = rulebooks.DEFAULT_RULEBOOK.read_text()
+    version = text[text.index("  - version:") :]
+    assert old in version, old
+    second = (
+        version.replace('"2026.1"', '"2026.4"')
+        .replace("effective_from: 2026-01-01", f"effective_from: {effective}")
+        .replace(old, new)
+    )
+    path = folder / "rules.yaml"
+    path.write_text(text + second)
+    return path

@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
-from builders import Platform
+from builders import Platform, rulebook_with_new_version
 from livetier.entrypoints.cli import app
 
 runner = CliRunner()
@@ -323,19 +323,12 @@ def test_rules_show_prints_the_thresholds_as_tables():
 
 
 def test_a_rulebook_with_two_versions_uses_the_one_in_force(tmp_path, platform):
-    text = SHIPPED.read_text()
-    start = text.index("  - version:")
-    second = (
-        text[start:]
-        .replace('"2026.1"', '"2026.4"')
-        .replace("effective_from: 2026-01-01", "effective_from: 2026-11-26")
-        .replace(
-            '{metric: live_sessions_30d, op: ">=", value: 3}',
-            '{metric: live_sessions_30d, op: ">=", value: 4}',
-        )
+    rules = rulebook_with_new_version(
+        tmp_path,
+        "2026-11-26",
+        '{metric: live_sessions_30d, op: ">=", value: 3}',
+        '{metric: live_sessions_30d, op: ">=", value: 4}',
     )
-    rules = tmp_path / "rules.yaml"
-    rules.write_text(text + second)
     folder = str(platform.write(tmp_path / "d"))
     before = run(
         "evaluate",

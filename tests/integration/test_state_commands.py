@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from typer.testing import CliRunner
 
-from builders import Platform
+from builders import Platform, rulebook_with_new_version
 from livetier import rulebooks
 from livetier.entrypoints.cli import app
 from livetier.services import daily, state
@@ -112,19 +112,12 @@ def test_backfill_gives_the_history_of_daily_runs_and_events_follow_a_cursor(tmp
 
 
 def test_on_the_day_a_new_rule_version_takes_effect_tiers_move_and_record_it(tmp_path, db):
-    text = rulebooks.DEFAULT_RULEBOOK.read_text()
-    start = text.index("  - version:")
-    stricter = (
-        text[start:]
-        .replace('"2026.1"', '"2026.4"')
-        .replace("effective_from: 2026-01-01", "effective_from: 2026-11-26")
-        .replace(
-            '{metric: live_sessions_30d, op: ">=", value: 5}',
-            '{metric: live_sessions_30d, op: ">=", value: 6}',
-        )
+    rules = rulebook_with_new_version(
+        tmp_path,
+        "2026-11-26",
+        '{metric: live_sessions_30d, op: ">=", value: 5}',
+        '{metric: live_sessions_30d, op: ">=", value: 6}',
     )
-    rules = tmp_path / "rules.yaml"
-    rules.write_text(text + stricter)
     folder = _platform().write(tmp_path / "data")
     book = rulebooks.load(rules)
     daily.run_day(folder, date(2026, 11, 25), book, db)

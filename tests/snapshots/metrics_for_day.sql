@@ -1,7 +1,6 @@
 WITH "t4" AS (
   SELECT DISTINCT
-    NULLIF(TRIM("t0"."host_id", ' 	
-'), '') AS "host_id"
+    "t0"."host_id"
   FROM "ibis_read_csv" AS "t0"
 ), "t10" AS (
   SELECT
@@ -11,23 +10,20 @@ WITH "t4" AS (
     "t8"."paid_at"
   FROM (
     SELECT
-      "t6"."order_id",
-      "t6"."host_id",
-      "t6"."buyer_id",
-      "t6"."paid_at",
+      "t7"."order_id",
+      "t7"."host_id",
+      "t7"."buyer_id",
+      "t7"."paid_at",
       COUNT(*) AS "copies"
     FROM (
       SELECT
-        NULLIF(TRIM("t3"."order_id", ' 	
-'), '') AS "order_id",
-        NULLIF(TRIM("t3"."host_id", ' 	
-'), '') AS "host_id",
-        NULLIF(TRIM("t3"."buyer_id", ' 	
-'), '') AS "buyer_id",
+        "t3"."order_id",
+        "t3"."host_id",
+        "t3"."buyer_id",
         NULLIF(TRIM("t3"."paid_at", ' 	
 '), '') AS "paid_at"
       FROM "ibis_read_csv" AS "t3"
-    ) AS "t6"
+    ) AS "t7"
     GROUP BY
       1,
       2,
@@ -51,10 +47,8 @@ WITH "t4" AS (
       COUNT(*) AS "copies"
     FROM (
       SELECT
-        NULLIF(TRIM("t2"."session_id", ' 	
-'), '') AS "session_id",
-        NULLIF(TRIM("t2"."host_id", ' 	
-'), '') AS "host_id",
+        "t2"."session_id",
+        "t2"."host_id",
         NULLIF(TRIM("t2"."started_at", ' 	
 '), '') AS "started_at",
         NULLIF(TRIM("t2"."ended_at", ' 	
@@ -118,8 +112,7 @@ WITH "t4" AS (
       COUNT(*) AS "copies"
     FROM (
       SELECT
-        NULLIF(TRIM("t0"."host_id", ' 	
-'), '') AS "host_id",
+        "t0"."host_id",
         MAKE_DATE(1, 1, 1) AS "snapshot_date",
         LOWER(NULLIF(TRIM("t0"."category_line", ' 	
 '), '')) AS "category_line",
@@ -921,22 +914,22 @@ FROM (
                           ) AS "_offset"
                         FROM (
                           SELECT
-                            "t5"."session_id",
-                            "t5"."buyer_id",
-                            "t5"."viewed_at",
+                            "t6"."session_id",
+                            "t6"."buyer_id",
+                            "t6"."viewed_at",
                             TRY_CAST(REGEXP_EXTRACT(
-                              TRIM("t5"."viewed_at", ' 	
+                              TRIM("t6"."viewed_at", ' 	
 '),
                               '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
                               1
                             ) || ' ' || REGEXP_EXTRACT(
-                              TRIM("t5"."viewed_at", ' 	
+                              TRIM("t6"."viewed_at", ' 	
 '),
                               '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
                               2
                             ) || COALESCE(
                               REGEXP_EXTRACT(
-                                TRIM("t5"."viewed_at", ' 	
+                                TRIM("t6"."viewed_at", ' 	
 '),
                                 '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
                                 3
@@ -944,21 +937,19 @@ FROM (
                               ''
                             ) AS TIMESTAMP) AS "_wall",
                             REGEXP_EXTRACT(
-                              TRIM("t5"."viewed_at", ' 	
+                              TRIM("t6"."viewed_at", ' 	
 '),
                               '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
                               4
                             ) AS "_suffix"
                           FROM (
                             SELECT
-                              NULLIF(TRIM("t1"."session_id", ' 	
-'), '') AS "session_id",
-                              NULLIF(TRIM("t1"."buyer_id", ' 	
-'), '') AS "buyer_id",
+                              "t1"."session_id",
+                              "t1"."buyer_id",
                               NULLIF(TRIM("t1"."viewed_at", ' 	
 '), '') AS "viewed_at"
                             FROM "ibis_read_csv" AS "t1"
-                          ) AS "t5"
+                          ) AS "t6"
                         ) AS "t18"
                       ) AS "t34"
                     ) AS "t42"
