@@ -19,6 +19,8 @@ from livetier.domain.tiers import GRADED_TIERS
 from livetier.pipeline import grading
 from livetier.pipeline.engine import duckdb_engine
 
+pytestmark = pytest.mark.slow  # run anyway by `make test`; skip locally with -m "not slow"
+
 CATEGORIES = ["apparel", "machinery", "adult_health", "e_cigarette"]
 ARROW = {
     Kind.BOOL: pa.bool_(),

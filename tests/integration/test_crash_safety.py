@@ -21,6 +21,8 @@ from livetier.services import state
 from livetier.store.models import Run
 from livetier.store.schema import connected
 
+pytestmark = pytest.mark.slow  # run anyway by `make test`; skip locally with -m "not slow"
+
 STEPS = ["evaluated", "run-started", "changes-written", "committed"]
 
 

@@ -23,7 +23,6 @@ from livetier.domain.rulebook import (
     Criterion,
     Definitions,
     Group,
-    Node,
     Op,
     Rulebook,
     RuleError,
@@ -209,4 +208,4 @@ def load(path: Path | str | None = None) -> Rulebook:
     return parse(text, str(file))
 
 
-__all__ = ["DEFAULT_RULEBOOK", "Node", "RulebookFileError", "load", "parse"]
+__all__ = ["DEFAULT_RULEBOOK", "RulebookFileError", "load", "parse"]
