@@ -460,3 +460,14 @@ def test_an_unwritable_report_path_is_refused_before_any_work(tmp_path, platform
         ),
         "does not exist",
     )
+
+
+def test_csv_names_missing_criteria_in_full(tmp_path, platform):
+    platform.host("h3", enterprise_member="false")
+    result = run(
+        "evaluate", "--data", str(platform.write(tmp_path)), "--date", DAY, "--format", "csv"
+    )
+    assert result.exit_code == 0, result.output
+    rows = {r["host_id"]: r for r in csv.DictReader(io.StringIO(result.stdout))}
+    assert rows["h3"]["missing"] == "enterprise_member is_true"
+    assert rows["h1"]["missing"] == "(live_sessions_30d >= 5 or live_buyers_30d >= 50)"

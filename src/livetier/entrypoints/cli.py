@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
@@ -26,6 +26,7 @@ from livetier.services import demo as demo_service
 from livetier.services.evaluate import (
     SHOWN_METRICS,
     Evaluation,
+    criterion_text,
     evaluate,
     host_record,
     paused_gc,
@@ -105,11 +106,8 @@ def evaluate_cmd(
 
 def _print_result(result: Evaluation, fmt: Format, limit: int) -> None:
     if fmt is Format.jsonl:
-        write = sys.stdout.buffer.write
         with paused_gc():
-            for h in result.hosts:
-                write(orjson.dumps(host_record(h, result.metrics[h.host_id])) + b"\n")
-        sys.stdout.buffer.flush()
+            _write_jsonl(host_record(h, result.metrics[h.host_id]) for h in result.hosts)
     elif fmt is Format.csv:
         fields = ["host_id", "tier", "line", *SHOWN_METRICS, "next_tier", "missing"]
         writer = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n")
@@ -120,17 +118,19 @@ def _print_result(result: Evaluation, fmt: Format, limit: int) -> None:
                 {
                     **{k: rec[k] for k in ("host_id", "tier", "line", "next_tier")},
                     **rec["metrics"],
-                    "missing": "; ".join(_missing_text(m) for m in rec["missing"]),
+                    "missing": "; ".join(criterion_text(m) for m in rec["missing"]),
                 }
             )
     else:
         out.print(render.hosts_table(result, limit))
 
 
-def _missing_text(record: dict[str, Any]) -> str:
-    if "metric" in record:
-        return f"{record['metric']} {record['op']} {record['target']}".rstrip(" None")
-    return " or ".join(_missing_text(b) for b in record["branches"])
+def _write_jsonl(records: Iterable[dict[str, Any]]) -> None:
+    """One JSON object per line on stdout, as UTF-8 bytes."""
+    write = sys.stdout.buffer.write
+    for record in records:
+        write(orjson.dumps(record) + b"\n")
+    sys.stdout.buffer.flush()
 
 
 def _print_summary(result: Evaluation, console: Console) -> None:
@@ -314,10 +314,7 @@ def run_cmd(data: DataOpt, day: DateOpt, rules: RulesOpt = None, db: DbOpt = Non
 
 def _print_records(records: list[dict[str, Any]], fmt: ListFormat, title: str) -> None:
     if fmt is ListFormat.jsonl:
-        write = sys.stdout.buffer.write
-        for record in records:
-            write(orjson.dumps(record) + b"\n")
-        sys.stdout.buffer.flush()
+        _write_jsonl(records)
         return
     table = Table(title=title)
     for key in records[0] if records else ["(none)"]:

@@ -20,11 +20,11 @@ from pathlib import Path
 from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from livetier.domain.evaluation import HostEvaluation
+from livetier.domain.evaluation import HostEvaluation, NodeResult
 from livetier.domain.rulebook import Rulebook, Version
 from livetier.domain.tiers import Tier
 from livetier.pipeline import contract
-from livetier.services.evaluate import evaluate, node_record
+from livetier.services.evaluate import criterion_text, evaluate, node_record
 from livetier.store.models import HostTier, OutboxEvent, Run, TierChange
 
 
@@ -77,13 +77,9 @@ def reasons(ev: HostEvaluation, before: Tier) -> list[str]:
     return met + [_key(c) for c in ev.sets[ev.tier.value].children]
 
 
-def _key(result: object) -> str:
-    record = node_record(result)  # type: ignore[arg-type]
-    if "metric" in record:
-        target = "" if record["target"] is None else f" {record['target']}"
-        return f"{record['set']}: {record['metric']} {record['op']}{target}"
-    branches = " or ".join(f"{b['metric']} {b['op']} {b['target']}" for b in record["branches"])
-    return f"{record['set']}: {branches}"
+def _key(result: NodeResult) -> str:
+    record = node_record(result)
+    return f"{record['set']}: {criterion_text(record)}"
 
 
 def run_day(data: Path, day: date, rulebook: Rulebook, db: Engine) -> RunOutcome:

@@ -157,6 +157,17 @@ def node_record(result: NodeResult, top: bool = True) -> dict[str, Any]:
     return record
 
 
+def criterion_text(record: dict[str, Any]) -> str:
+    """A node record as one line, e.g. ``fans >= 500`` or ``(a >= 5 or b >= 50)``."""
+    if "metric" in record:
+        target = "" if record["target"] is None else f" {record['target']}"
+        return f"{record['metric']} {record['op']}{target}"
+    joined = f" {'or' if record['mode'] == 'any' else 'and'} ".join(
+        criterion_text(b) for b in record["branches"]
+    )
+    return f"({joined})"
+
+
 def host_record(ev: HostEvaluation, metrics: dict[str, Any]) -> dict[str, Any]:
     """One host's result with exactly the public keys of ``livetier evaluate --format jsonl``."""
     return {
