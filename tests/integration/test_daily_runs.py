@@ -170,3 +170,23 @@ def test_outbox_ids_strictly_increase(tmp_path, db):
     with Session(db) as s:
         ids = s.scalars(select(OutboxEvent.id).order_by(OutboxEvent.id)).all()
     assert ids == sorted(set(ids)) and len(ids) >= 3
+
+
+def test_a_corrected_day_can_move_a_host_to_another_tier_than_first_recorded(tmp_path, db):
+    p = _platform()
+    _run(p, tmp_path / "d1", D1, db)  # h_ord: ordinary
+    p.hosts[1].update(trade_medal="2", bsr_description="4.6")
+    p.sessions_for("h_ord", 5, date(2026, 11, 20))
+    _run(p, tmp_path / "d2", D2, db)  # h_ord: ordinary -> expert
+    p.hosts[1].update(trade_medal="3", bsr_description="4.7", fans="500")
+    p.buyers_for("h_ord", 300, date(2026, 11, 24))
+    p.sessions_for("h_ord", 10, date(2026, 11, 1))
+    outcome = _run(p, tmp_path / "d2-fixed", D2, db)  # corrected: ordinary -> honor
+    assert (outcome.replaced, outcome.changes) == (1, 1)
+    d2 = [
+        (c["host_id"], c["from_tier"], c["to_tier"])
+        for c in state.history(db)
+        if c["day"] == "2026-11-26"
+    ]
+    assert d2 == [("h_ord", "ordinary", "honor")]
+    assert {t["host_id"]: t["tier"] for t in state.tiers(db)}["h_ord"] == "honor"

@@ -164,6 +164,7 @@ def _record(
             continue  # the day's change stands as recorded
         if old is not None:
             s.delete(old)
+            s.flush()  # the unit of work inserts before it deletes: free (host, day) first
             replaced += 1
         if row is None:
             row = HostTier(
