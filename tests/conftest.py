@@ -18,6 +18,14 @@ PG_ADMIN_URL = os.environ.get(
 )
 
 
+@pytest.fixture(autouse=True)
+def warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test's own warehouse file; commands without --warehouse use it too."""
+    path = tmp_path / "livetier.duckdb"
+    monkeypatch.setenv("LIVETIER_WAREHOUSE", str(path))
+    return path
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh, empty state-store URL: a SQLite file, or a new PostgreSQL database."""

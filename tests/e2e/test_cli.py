@@ -46,7 +46,16 @@ def test_jsonl_has_one_object_per_host_with_exactly_the_public_keys(tmp_path, pl
     records = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     assert [r["host_id"] for r in records] == ["h1", "h2"]
     for r in records:
-        assert set(r) == {"host_id", "tier", "line", "metrics", "criteria", "next_tier", "missing"}
+        assert set(r) == {
+            "host_id",
+            "tier",
+            "line",
+            "holds_days",
+            "metrics",
+            "criteria",
+            "next_tier",
+            "missing",
+        }
         assert isinstance(r["metrics"]["live_sessions_30d"], int)
         assert isinstance(r["metrics"]["live_buyers_30d"], int)
         assert {"fans", "trade_medal", "bsr_description", "bsr_shipping"} <= set(r["metrics"])

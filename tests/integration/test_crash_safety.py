@@ -20,10 +20,18 @@ from builders import Platform
 from livetier.services import state
 from livetier.store.models import Run
 from livetier.store.schema import connected
+from livetier.store.warehouse import open_warehouse
 
 pytestmark = pytest.mark.slow  # run anyway by `make test`; skip locally with -m "not slow"
 
-STEPS = ["evaluated", "run-started", "changes-written", "committed"]
+STEPS = [
+    "facts-written",  # inside the warehouse transaction
+    "warehouse-written",  # facts committed, state store not yet touched
+    "evaluated",
+    "run-started",
+    "changes-written",
+    "committed",
+]
 
 
 def _livetier(*args: str, crash_at: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -43,7 +51,7 @@ def _snapshot(url: str):
 
 
 @pytest.mark.parametrize("step", STEPS)
-def test_a_run_killed_at_any_step_leaves_state_intact(tmp_path, db_url, step):
+def test_a_run_killed_at_any_step_leaves_state_intact(tmp_path, db_url, step, warehouse):
     p = Platform()
     p.host("h_exp", trade_medal="2", bsr_description="4.6", fans="0")
     p.sessions_for("h_exp", 5, date(2026, 11, 1))
@@ -82,3 +90,8 @@ def test_a_run_killed_at_any_step_leaves_state_intact(tmp_path, db_url, step):
     # Once the first day, once the second (after a commit, the re-run finds it done).
     assert statuses.count("succeeded") == 2
     assert "running" not in statuses
+    # The warehouse holds each (host, day) once, and the facts a clean run would store.
+    with open_warehouse(warehouse) as wh:
+        rows = wh.facts().to_pyarrow().to_pylist()
+    assert len(rows) == len({(r["host_id"], r["day"]) for r in rows})
+    assert sum(r["valid_sessions"] for r in rows if r["host_id"] == "h_exp") == 5

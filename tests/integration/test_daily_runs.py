@@ -1,4 +1,4 @@
-"""Daily runs with history (issue #3, first slice): re-runs and failures keep history true."""
+"""Daily runs with history: re-runs and failures keep history true."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from livetier import rulebooks
 from livetier.services import daily, state
 from livetier.store.models import OutboxEvent, Run
 from livetier.store.schema import open_engine
+from livetier.store.warehouse import warehouse_path
 
 D1, D2 = date(2026, 11, 25), date(2026, 11, 26)
 
@@ -35,8 +36,15 @@ def _platform(expert_sessions: int = 5) -> Platform:
     return p
 
 
+# These tests rewrite earlier days' events between runs; a 30-day lookback recomputes them
+# all, so each run sees its whole folder (tests/integration/test_warehouse.py covers lookback).
+WHOLE_WINDOW = daily.Settings(lookback=30)
+
+
 def _run(p: Platform, folder, day: date, db) -> daily.RunOutcome:
-    return daily.run_day(p.write(folder), day, rulebooks.load(), db)
+    return daily.run_day(
+        p.write(folder), day, rulebooks.load(), db, warehouse_path(None), WHOLE_WINDOW
+    )
 
 
 def _counts(db) -> tuple[int, int, int]:
@@ -69,13 +77,13 @@ def test_rerunning_a_day_with_the_same_input_adds_nothing(tmp_path, db):
     _run(p, tmp_path, D1, db)
     before = (_counts(db), state.tiers(db), state.history(db))
     folder = tmp_path
-    again = daily.run_day(folder, D1, rulebooks.load(), db)
+    again = daily.run_day(folder, D1, rulebooks.load(), db, warehouse_path(None), WHOLE_WINDOW)
     assert again.status == "unchanged" and again.run_id is None
     assert (_counts(db), state.tiers(db), state.history(db)) == before
     # A touched file is new input: the day is graded again, and still nothing changes.
     later = datetime.now().timestamp() + 5
     os.utime(folder / "hosts.csv", (later, later))
-    touched = daily.run_day(folder, D1, rulebooks.load(), db)
+    touched = daily.run_day(folder, D1, rulebooks.load(), db, warehouse_path(None), WHOLE_WINDOW)
     assert touched.status == "succeeded" and touched.changes == touched.replaced == 0
     assert state.tiers(db) == before[1] and state.history(db) == before[2]
     assert _counts(db)[2] == before[0][2]  # no new events

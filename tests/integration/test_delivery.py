@@ -15,6 +15,7 @@ from livetier import rulebooks
 from livetier.entrypoints.cli import app
 from livetier.services import daily, delivery, state
 from livetier.store.schema import connected
+from livetier.store.warehouse import warehouse_path
 
 
 class Webhook:
@@ -53,7 +54,9 @@ def store(tmp_path, db_url):
     for i in range(4):
         p.host(f"h{i}")
     with connected(db_url) as engine:
-        daily.run_day(p.write(tmp_path), date(2026, 11, 26), rulebooks.load(), engine)
+        daily.run_day(
+            p.write(tmp_path), date(2026, 11, 26), rulebooks.load(), engine, warehouse_path(None)
+        )
         yield engine
 
 

@@ -18,6 +18,7 @@ from livetier import rulebooks
 from livetier.pipeline import contract, facts, grading
 from livetier.pipeline.clean import clean
 from livetier.pipeline.engine import duckdb_engine
+from livetier.pipeline.holds import line_holds
 from livetier.pipeline.timestamps import PlatformZone
 
 SNAPSHOTS = Path(__file__).parents[1] / "snapshots"
@@ -32,12 +33,15 @@ def expressions(tmp_path_factory):
     engine = duckdb_engine()
     sources = {n: contract.load(engine, folder, n) for n in contract.CONTRACT}
     cleaned = clean(sources, PlatformZone.around(book.definitions.timezone, DAY), version.lines)
-    daily = facts.daily_facts(cleaned, 15, *facts.window(DAY, 30))
+    daily = facts.daily_facts(cleaned, 15, facts.window_days_of(DAY, 30))
     metrics = facts.metrics_for_day(cleaned.hosts, cleaned.snapshots, daily, DAY, 30)
     return {
         "daily_facts": daily,
         "metrics_for_day": metrics,
         "grade_consumer": grading.grade(version, metrics, "consumer"),
+        "holds_consumer": line_holds(
+            version, grading.grade(version, metrics, "consumer"), daily, DAY, 30, "consumer"
+        ),
     }
 
 
@@ -46,7 +50,9 @@ def _normalise(sql: str) -> str:
     return re.sub(r"ibis_read_(csv|parquet)_[a-z0-9]+", r"ibis_read_\1", sql).strip() + "\n"
 
 
-@pytest.mark.parametrize("name", ["daily_facts", "metrics_for_day", "grade_consumer"])
+@pytest.mark.parametrize(
+    "name", ["daily_facts", "metrics_for_day", "grade_consumer", "holds_consumer"]
+)
 def test_compiled_sql_matches_its_snapshot(expressions, name):
     sql = _normalise(ibis.to_sql(expressions[name], dialect="duckdb"))
     path = SNAPSHOTS / f"{name}.sql"

@@ -7,13 +7,15 @@ WITH "t4" AS (
     "t8"."order_id",
     "t8"."host_id",
     "t8"."buyer_id",
-    "t8"."paid_at"
+    "t8"."paid_at",
+    "t8"."_part"
   FROM (
     SELECT
       "t7"."order_id",
       "t7"."host_id",
       "t7"."buyer_id",
       "t7"."paid_at",
+      "t7"."_part",
       COUNT(*) AS "copies"
     FROM (
       SELECT
@@ -21,14 +23,16 @@ WITH "t4" AS (
         "t3"."host_id",
         "t3"."buyer_id",
         NULLIF(TRIM("t3"."paid_at", ' 	
-'), '') AS "paid_at"
+'), '') AS "paid_at",
+        CAST(NULL AS DATE) AS "_part"
       FROM "ibis_read_csv" AS "t3"
     ) AS "t7"
     GROUP BY
       1,
       2,
       3,
-      4
+      4,
+      5
   ) AS "t8"
 ), "t14" AS (
   SELECT
@@ -36,7 +40,8 @@ WITH "t4" AS (
     "t11"."host_id",
     "t11"."started_at",
     "t11"."ended_at",
-    "t11"."deleted"
+    "t11"."deleted",
+    "t11"."_part"
   FROM (
     SELECT
       "t9"."session_id",
@@ -44,6 +49,7 @@ WITH "t4" AS (
       "t9"."started_at",
       "t9"."ended_at",
       "t9"."deleted",
+      "t9"."_part",
       COUNT(*) AS "copies"
     FROM (
       SELECT
@@ -61,7 +67,8 @@ WITH "t4" AS (
 '), '')) IN ('false', '0')
           THEN FALSE
           ELSE NULL
-        END AS "deleted"
+        END AS "deleted",
+        CAST(NULL AS DATE) AS "_part"
       FROM "ibis_read_csv" AS "t2"
     ) AS "t9"
     GROUP BY
@@ -69,7 +76,8 @@ WITH "t4" AS (
       2,
       3,
       4,
-      5
+      5,
+      6
   ) AS "t11"
 ), "t41" AS (
   SELECT
@@ -78,6 +86,7 @@ WITH "t4" AS (
     "t40"."started_at",
     "t40"."ended_at",
     "t40"."deleted",
+    "t40"."_part",
     "t40"."_conflict",
     "t40"."start_utc",
     "t40"."start_day",
@@ -106,6 +115,15 @@ WITH "t4" AS (
         )
       ), FALSE)
       THEN 'unknown_host'
+      WHEN COALESCE(
+        (
+          "t40"."_part" IS NOT NULL
+        ) AND (
+          "t40"."_part" <> "t40"."start_day"
+        ),
+        FALSE
+      )
+      THEN 'wrong_partition'
       ELSE NULL
     END AS "_problem"
   FROM (
@@ -115,6 +133,7 @@ WITH "t4" AS (
       "t38"."started_at",
       "t38"."ended_at",
       "t38"."deleted",
+      "t38"."_part",
       "t38"."_conflict",
       "t38"."start_utc",
       "t38"."start_day",
@@ -139,6 +158,7 @@ WITH "t4" AS (
         "t34"."started_at",
         "t34"."ended_at",
         "t34"."deleted",
+        "t34"."_part",
         "t34"."_conflict",
         "t34"."start_utc",
         "t34"."start_day",
@@ -190,6 +210,7 @@ WITH "t4" AS (
           "t32"."started_at",
           "t32"."ended_at",
           "t32"."deleted",
+          "t32"."_part",
           "t32"."_conflict",
           CASE
             WHEN "t32"."_absolute"
@@ -237,6 +258,7 @@ WITH "t4" AS (
             "t28"."started_at",
             "t28"."ended_at",
             "t28"."deleted",
+            "t28"."_part",
             "t28"."_conflict",
             "t28"."_wall",
             "t28"."_suffix",
@@ -286,6 +308,7 @@ WITH "t4" AS (
               "t25"."started_at",
               "t25"."ended_at",
               "t25"."deleted",
+              "t25"."_part",
               COALESCE("t25"."_conflict", FALSE) AS "_conflict",
               TRY_CAST(REGEXP_EXTRACT(
                 TRIM("t25"."started_at", ' 	
@@ -319,6 +342,7 @@ WITH "t4" AS (
                 "t18"."started_at",
                 "t18"."ended_at",
                 "t18"."deleted",
+                "t18"."_part",
                 "t23"."_conflict"
               FROM "t14" AS "t18"
               LEFT OUTER JOIN (
@@ -345,10 +369,10 @@ WITH "t4" AS (
   ) AS "t40"
 )
 SELECT
-  COALESCE("t48"."host_id", "t55"."host_id") AS "host_id",
-  COALESCE("t48"."day", "t55"."day") AS "day",
+  COALESCE("t48"."host_id", "t56"."host_id") AS "host_id",
+  COALESCE("t48"."day", "t56"."day") AS "day",
   COALESCE("t48"."valid_sessions", 0) AS "valid_sessions",
-  COALESCE("t55"."live_buyers", 0) AS "live_buyers",
+  COALESCE("t56"."live_buyers", 0) AS "live_buyers",
   COALESCE("t48"."cross_day_sessions", 0) AS "cross_day_sessions"
 FROM (
   SELECT
@@ -369,7 +393,38 @@ FROM (
     FROM "t41" AS "t42"
     WHERE
       "t42"."_problem" IS NULL
-      AND "t42"."start_day" BETWEEN MAKE_DATE(2026, 10, 27) AND MAKE_DATE(2026, 11, 25)
+      AND "t42"."start_day" IN (
+        MAKE_DATE(2026, 10, 27),
+        MAKE_DATE(2026, 10, 28),
+        MAKE_DATE(2026, 10, 29),
+        MAKE_DATE(2026, 10, 30),
+        MAKE_DATE(2026, 10, 31),
+        MAKE_DATE(2026, 11, 1),
+        MAKE_DATE(2026, 11, 2),
+        MAKE_DATE(2026, 11, 3),
+        MAKE_DATE(2026, 11, 4),
+        MAKE_DATE(2026, 11, 5),
+        MAKE_DATE(2026, 11, 6),
+        MAKE_DATE(2026, 11, 7),
+        MAKE_DATE(2026, 11, 8),
+        MAKE_DATE(2026, 11, 9),
+        MAKE_DATE(2026, 11, 10),
+        MAKE_DATE(2026, 11, 11),
+        MAKE_DATE(2026, 11, 12),
+        MAKE_DATE(2026, 11, 13),
+        MAKE_DATE(2026, 11, 14),
+        MAKE_DATE(2026, 11, 15),
+        MAKE_DATE(2026, 11, 16),
+        MAKE_DATE(2026, 11, 17),
+        MAKE_DATE(2026, 11, 18),
+        MAKE_DATE(2026, 11, 19),
+        MAKE_DATE(2026, 11, 20),
+        MAKE_DATE(2026, 11, 21),
+        MAKE_DATE(2026, 11, 22),
+        MAKE_DATE(2026, 11, 23),
+        MAKE_DATE(2026, 11, 24),
+        MAKE_DATE(2026, 11, 25)
+      )
   ) AS "t43"
   GROUP BY
     1,
@@ -377,49 +432,56 @@ FROM (
 ) AS "t48"
 FULL OUTER JOIN (
   SELECT
-    "t53"."host_id",
-    "t53"."day",
+    "t54"."host_id",
+    "t54"."day",
     COUNT(*) AS "live_buyers"
   FROM (
     SELECT DISTINCT
-      "t52"."host_id",
-      "t52"."buyer_id",
-      "t52"."day"
+      "t53"."host_id",
+      "t53"."buyer_id",
+      "t53"."day"
     FROM (
       SELECT
-        "t51"."host_id",
-        "t51"."buyer_id",
-        "t51"."view_utc",
-        "t51"."day",
+        "t52"."host_id",
+        "t52"."buyer_id",
+        "t52"."view_utc",
+        "t52"."day",
         "t39"."last_paid"
       FROM (
         SELECT
-          "t49"."_host" AS "host_id",
-          "t49"."buyer_id",
-          "t49"."view_utc",
-          "t49"."view_day" AS "day"
+          "t50"."_host" AS "host_id",
+          "t50"."buyer_id",
+          "t50"."view_utc",
+          "t50"."view_day" AS "day"
         FROM (
           SELECT
-            "t47"."session_id",
-            "t47"."buyer_id",
-            "t47"."viewed_at",
-            "t47"."view_utc",
-            "t47"."view_day",
-            "t47"."_host",
-            "t47"."_seen",
+            "t49"."session_id",
+            "t49"."buyer_id",
+            "t49"."viewed_at",
+            "t49"."_part",
+            "t49"."view_utc",
+            "t49"."view_day",
+            "t49"."_host",
+            "t49"."_seen",
             CASE
               WHEN COALESCE((
-                "t47"."session_id" IS NULL
+                "t49"."session_id" IS NULL
               ) OR (
-                "t47"."buyer_id" IS NULL
+                "t49"."buyer_id" IS NULL
               ), FALSE)
               THEN 'missing_id'
-              WHEN COALESCE("t47"."view_utc" IS NULL, FALSE)
+              WHEN COALESCE("t49"."view_utc" IS NULL, FALSE)
               THEN 'unparseable_timestamp'
-              WHEN COALESCE("t47"."_seen" IS NULL, FALSE)
+              WHEN COALESCE("t49"."_seen" IS NULL, FALSE)
               THEN 'unknown_session'
-              WHEN COALESCE("t47"."_host" IS NULL, FALSE)
+              WHEN COALESCE("t49"."_host" IS NULL, FALSE)
               THEN 'session_rejected'
+              WHEN COALESCE((
+                "t49"."_part" IS NOT NULL
+              ) AND (
+                "t49"."_part" <> "t49"."view_day"
+              ), FALSE)
+              THEN 'wrong_partition'
               ELSE NULL
             END AS "_problem"
           FROM (
@@ -427,15 +489,17 @@ FULL OUTER JOIN (
               "t30"."session_id",
               "t30"."buyer_id",
               "t30"."viewed_at",
+              "t30"."_part",
               "t30"."view_utc",
               "t30"."view_day",
-              "t45"."_host",
-              "t45"."_seen"
+              "t46"."_host",
+              "t46"."_seen"
             FROM (
               SELECT
                 "t26"."session_id",
                 "t26"."buyer_id",
                 "t26"."viewed_at",
+                "t26"."_part",
                 CASE
                   WHEN "t26"."_absolute"
                   THEN "t26"."_wall" - TO_SECONDS("t26"."_offset")
@@ -455,6 +519,7 @@ FULL OUTER JOIN (
                   "t16"."session_id",
                   "t16"."buyer_id",
                   "t16"."viewed_at",
+                  "t16"."_part",
                   "t16"."_wall",
                   "t16"."_suffix",
                   LENGTH("t16"."_suffix") > 0 AS "_absolute",
@@ -501,6 +566,7 @@ FULL OUTER JOIN (
                     "t6"."session_id",
                     "t6"."buyer_id",
                     "t6"."viewed_at",
+                    "t6"."_part",
                     TRY_CAST(REGEXP_EXTRACT(
                       TRIM("t6"."viewed_at", ' 	
 '),
@@ -531,25 +597,31 @@ FULL OUTER JOIN (
                       "t1"."session_id",
                       "t1"."buyer_id",
                       NULLIF(TRIM("t1"."viewed_at", ' 	
-'), '') AS "viewed_at"
+'), '') AS "viewed_at",
+                      CAST(NULL AS DATE) AS "_part"
                     FROM "ibis_read_csv" AS "t1"
                   ) AS "t6"
                 ) AS "t16"
               ) AS "t26"
             ) AS "t30"
             LEFT OUTER JOIN (
-              SELECT DISTINCT
-                "t42"."session_id",
-                CASE WHEN "t42"."_problem" IS NULL THEN "t42"."host_id" ELSE NULL END AS "_host",
+              SELECT
+                "t44"."session_id",
+                "t44"."_host",
                 TRUE AS "_seen"
-              FROM "t41" AS "t42"
-            ) AS "t45"
-              ON "t30"."session_id" = "t45"."session_id"
-          ) AS "t47"
-        ) AS "t49"
+              FROM (
+                SELECT DISTINCT
+                  "t42"."session_id",
+                  CASE WHEN "t42"."_problem" IS NULL THEN "t42"."host_id" ELSE NULL END AS "_host"
+                FROM "t41" AS "t42"
+              ) AS "t44"
+            ) AS "t46"
+              ON "t30"."session_id" = "t46"."session_id"
+          ) AS "t49"
+        ) AS "t50"
         WHERE
-          "t49"."_problem" IS NULL
-      ) AS "t51"
+          "t50"."_problem" IS NULL
+      ) AS "t52"
       INNER JOIN (
         SELECT
           "t36"."host_id",
@@ -568,6 +640,7 @@ FULL OUTER JOIN (
               "t33"."host_id",
               "t33"."buyer_id",
               "t33"."paid_at",
+              "t33"."_part",
               "t33"."_conflict",
               "t33"."paid_utc",
               "t33"."paid_day",
@@ -593,6 +666,12 @@ FULL OUTER JOIN (
                 THEN 'unparseable_timestamp'
                 WHEN COALESCE("t33"."_conflict", FALSE)
                 THEN 'conflicting_duplicate'
+                WHEN COALESCE((
+                  "t33"."_part" IS NOT NULL
+                ) AND (
+                  "t33"."_part" <> "t33"."paid_day"
+                ), FALSE)
+                THEN 'wrong_partition'
                 WHEN COALESCE(NOT (
                   "t33"."host_id" IN (
                     SELECT
@@ -609,6 +688,7 @@ FULL OUTER JOIN (
                 "t31"."host_id",
                 "t31"."buyer_id",
                 "t31"."paid_at",
+                "t31"."_part",
                 "t31"."_conflict",
                 CASE
                   WHEN "t31"."_absolute"
@@ -630,6 +710,7 @@ FULL OUTER JOIN (
                   "t27"."host_id",
                   "t27"."buyer_id",
                   "t27"."paid_at",
+                  "t27"."_part",
                   "t27"."_conflict",
                   "t27"."_wall",
                   "t27"."_suffix",
@@ -678,6 +759,7 @@ FULL OUTER JOIN (
                     "t24"."host_id",
                     "t24"."buyer_id",
                     "t24"."paid_at",
+                    "t24"."_part",
                     COALESCE("t24"."_conflict", FALSE) AS "_conflict",
                     TRY_CAST(REGEXP_EXTRACT(
                       TRIM("t24"."paid_at", ' 	
@@ -710,6 +792,7 @@ FULL OUTER JOIN (
                       "t13"."host_id",
                       "t13"."buyer_id",
                       "t13"."paid_at",
+                      "t13"."_part",
                       "t21"."_conflict"
                     FROM "t10" AS "t13"
                     LEFT OUTER JOIN (
@@ -736,22 +819,53 @@ FULL OUTER JOIN (
           WHERE
             "t35"."_problem" IS NULL
             AND "t35"."paid_at" IS NOT NULL
-            AND "t35"."paid_day" BETWEEN MAKE_DATE(2026, 10, 27) AND MAKE_DATE(2026, 11, 25)
+            AND "t35"."paid_day" IN (
+              MAKE_DATE(2026, 10, 27),
+              MAKE_DATE(2026, 10, 28),
+              MAKE_DATE(2026, 10, 29),
+              MAKE_DATE(2026, 10, 30),
+              MAKE_DATE(2026, 10, 31),
+              MAKE_DATE(2026, 11, 1),
+              MAKE_DATE(2026, 11, 2),
+              MAKE_DATE(2026, 11, 3),
+              MAKE_DATE(2026, 11, 4),
+              MAKE_DATE(2026, 11, 5),
+              MAKE_DATE(2026, 11, 6),
+              MAKE_DATE(2026, 11, 7),
+              MAKE_DATE(2026, 11, 8),
+              MAKE_DATE(2026, 11, 9),
+              MAKE_DATE(2026, 11, 10),
+              MAKE_DATE(2026, 11, 11),
+              MAKE_DATE(2026, 11, 12),
+              MAKE_DATE(2026, 11, 13),
+              MAKE_DATE(2026, 11, 14),
+              MAKE_DATE(2026, 11, 15),
+              MAKE_DATE(2026, 11, 16),
+              MAKE_DATE(2026, 11, 17),
+              MAKE_DATE(2026, 11, 18),
+              MAKE_DATE(2026, 11, 19),
+              MAKE_DATE(2026, 11, 20),
+              MAKE_DATE(2026, 11, 21),
+              MAKE_DATE(2026, 11, 22),
+              MAKE_DATE(2026, 11, 23),
+              MAKE_DATE(2026, 11, 24),
+              MAKE_DATE(2026, 11, 25)
+            )
         ) AS "t36"
         GROUP BY
           1,
           2,
           3
       ) AS "t39"
-        ON "t51"."host_id" = "t39"."host_id"
-        AND "t51"."buyer_id" = "t39"."buyer_id"
-        AND "t51"."day" = "t39"."day"
-    ) AS "t52"
+        ON "t52"."host_id" = "t39"."host_id"
+        AND "t52"."buyer_id" = "t39"."buyer_id"
+        AND "t52"."day" = "t39"."day"
+    ) AS "t53"
     WHERE
-      "t52"."view_utc" <= "t52"."last_paid"
-  ) AS "t53"
+      "t53"."view_utc" <= "t53"."last_paid"
+  ) AS "t54"
   GROUP BY
     1,
     2
-) AS "t55"
-  ON "t48"."host_id" = "t55"."host_id" AND "t48"."day" = "t55"."day"
+) AS "t56"
+  ON "t48"."host_id" = "t56"."host_id" AND "t48"."day" = "t56"."day"

@@ -7,13 +7,15 @@ WITH "t4" AS (
     "t8"."order_id",
     "t8"."host_id",
     "t8"."buyer_id",
-    "t8"."paid_at"
+    "t8"."paid_at",
+    "t8"."_part"
   FROM (
     SELECT
       "t7"."order_id",
       "t7"."host_id",
       "t7"."buyer_id",
       "t7"."paid_at",
+      "t7"."_part",
       COUNT(*) AS "copies"
     FROM (
       SELECT
@@ -21,14 +23,16 @@ WITH "t4" AS (
         "t3"."host_id",
         "t3"."buyer_id",
         NULLIF(TRIM("t3"."paid_at", ' 	
-'), '') AS "paid_at"
+'), '') AS "paid_at",
+        CAST(NULL AS DATE) AS "_part"
       FROM "ibis_read_csv" AS "t3"
     ) AS "t7"
     GROUP BY
       1,
       2,
       3,
-      4
+      4,
+      5
   ) AS "t8"
 ), "t15" AS (
   SELECT
@@ -36,7 +40,8 @@ WITH "t4" AS (
     "t11"."host_id",
     "t11"."started_at",
     "t11"."ended_at",
-    "t11"."deleted"
+    "t11"."deleted",
+    "t11"."_part"
   FROM (
     SELECT
       "t9"."session_id",
@@ -44,6 +49,7 @@ WITH "t4" AS (
       "t9"."started_at",
       "t9"."ended_at",
       "t9"."deleted",
+      "t9"."_part",
       COUNT(*) AS "copies"
     FROM (
       SELECT
@@ -61,7 +67,8 @@ WITH "t4" AS (
 '), '')) IN ('false', '0')
           THEN FALSE
           ELSE NULL
-        END AS "deleted"
+        END AS "deleted",
+        CAST(NULL AS DATE) AS "_part"
       FROM "ibis_read_csv" AS "t2"
     ) AS "t9"
     GROUP BY
@@ -69,7 +76,8 @@ WITH "t4" AS (
       2,
       3,
       4,
-      5
+      5,
+      6
   ) AS "t11"
 ), "t21" AS (
   SELECT
@@ -359,6 +367,7 @@ WITH "t4" AS (
     "t56"."started_at",
     "t56"."ended_at",
     "t56"."deleted",
+    "t56"."_part",
     "t56"."_conflict",
     "t56"."start_utc",
     "t56"."start_day",
@@ -387,6 +396,15 @@ WITH "t4" AS (
         )
       ), FALSE)
       THEN 'unknown_host'
+      WHEN COALESCE(
+        (
+          "t56"."_part" IS NOT NULL
+        ) AND (
+          "t56"."_part" <> "t56"."start_day"
+        ),
+        FALSE
+      )
+      THEN 'wrong_partition'
       ELSE NULL
     END AS "_problem"
   FROM (
@@ -396,6 +414,7 @@ WITH "t4" AS (
       "t54"."started_at",
       "t54"."ended_at",
       "t54"."deleted",
+      "t54"."_part",
       "t54"."_conflict",
       "t54"."start_utc",
       "t54"."start_day",
@@ -420,6 +439,7 @@ WITH "t4" AS (
         "t50"."started_at",
         "t50"."ended_at",
         "t50"."deleted",
+        "t50"."_part",
         "t50"."_conflict",
         "t50"."start_utc",
         "t50"."start_day",
@@ -471,6 +491,7 @@ WITH "t4" AS (
           "t48"."started_at",
           "t48"."ended_at",
           "t48"."deleted",
+          "t48"."_part",
           "t48"."_conflict",
           CASE
             WHEN "t48"."_absolute"
@@ -518,6 +539,7 @@ WITH "t4" AS (
             "t39"."started_at",
             "t39"."ended_at",
             "t39"."deleted",
+            "t39"."_part",
             "t39"."_conflict",
             "t39"."_wall",
             "t39"."_suffix",
@@ -567,6 +589,7 @@ WITH "t4" AS (
               "t33"."started_at",
               "t33"."ended_at",
               "t33"."deleted",
+              "t33"."_part",
               COALESCE("t33"."_conflict", FALSE) AS "_conflict",
               TRY_CAST(REGEXP_EXTRACT(
                 TRIM("t33"."started_at", ' 	
@@ -600,6 +623,7 @@ WITH "t4" AS (
                 "t20"."started_at",
                 "t20"."ended_at",
                 "t20"."deleted",
+                "t20"."_part",
                 "t29"."_conflict"
               FROM "t15" AS "t20"
               LEFT OUTER JOIN (
@@ -626,26 +650,26 @@ WITH "t4" AS (
   ) AS "t56"
 )
 SELECT
-  "t76"."host_id",
-  "t76"."snapshot_date",
-  "t76"."category_line",
-  "t76"."enterprise_member",
-  "t76"."risk_assessment_passed",
-  "t76"."major_tax_violation",
-  "t76"."prohibited_goods_violation",
-  "t76"."compliance_violation",
-  "t76"."severe_infringement_penalty",
-  "t76"."business_status_abnormal",
-  "t76"."dishonest_record",
-  "t76"."competitiveness_passed",
-  "t76"."category",
-  "t76"."trade_medal",
-  "t76"."bsr_description",
-  "t76"."bsr_shipping",
-  "t76"."fans",
-  COALESCE("t76"."live_sessions_30d", 0) AS "live_sessions_30d",
-  COALESCE("t76"."live_buyers_30d", 0) AS "live_buyers_30d",
-  COALESCE("t76"."cross_day_sessions_30d", 0) AS "cross_day_sessions_30d"
+  "t77"."host_id",
+  "t77"."snapshot_date",
+  "t77"."category_line",
+  "t77"."enterprise_member",
+  "t77"."risk_assessment_passed",
+  "t77"."major_tax_violation",
+  "t77"."prohibited_goods_violation",
+  "t77"."compliance_violation",
+  "t77"."severe_infringement_penalty",
+  "t77"."business_status_abnormal",
+  "t77"."dishonest_record",
+  "t77"."competitiveness_passed",
+  "t77"."category",
+  "t77"."trade_medal",
+  "t77"."bsr_description",
+  "t77"."bsr_shipping",
+  "t77"."fans",
+  COALESCE("t77"."live_sessions_30d", 0) AS "live_sessions_30d",
+  COALESCE("t77"."live_buyers_30d", 0) AS "live_buyers_30d",
+  COALESCE("t77"."cross_day_sessions_30d", 0) AS "cross_day_sessions_30d"
 FROM (
   SELECT
     "t46"."host_id",
@@ -665,9 +689,9 @@ FROM (
     "t46"."bsr_description",
     "t46"."bsr_shipping",
     "t46"."fans",
-    "t75"."live_sessions_30d",
-    "t75"."live_buyers_30d",
-    "t75"."cross_day_sessions_30d"
+    "t76"."live_sessions_30d",
+    "t76"."live_buyers_30d",
+    "t76"."cross_day_sessions_30d"
   FROM (
     SELECT
       "t44"."host_id",
@@ -752,19 +776,19 @@ FROM (
     AND "t46"."snapshot_date" = "t43"."snapshot_date"
   LEFT OUTER JOIN (
     SELECT
-      "t73"."host_id",
-      SUM("t73"."valid_sessions") AS "live_sessions_30d",
-      SUM("t73"."live_buyers") AS "live_buyers_30d",
-      SUM("t73"."cross_day_sessions") AS "cross_day_sessions_30d"
+      "t74"."host_id",
+      SUM("t74"."valid_sessions") AS "live_sessions_30d",
+      SUM("t74"."live_buyers") AS "live_buyers_30d",
+      SUM("t74"."cross_day_sessions") AS "cross_day_sessions_30d"
     FROM (
       SELECT
         *
       FROM (
         SELECT
-          COALESCE("t64"."host_id", "t71"."host_id") AS "host_id",
-          COALESCE("t64"."day", "t71"."day") AS "day",
+          COALESCE("t64"."host_id", "t72"."host_id") AS "host_id",
+          COALESCE("t64"."day", "t72"."day") AS "day",
           COALESCE("t64"."valid_sessions", 0) AS "valid_sessions",
-          COALESCE("t71"."live_buyers", 0) AS "live_buyers",
+          COALESCE("t72"."live_buyers", 0) AS "live_buyers",
           COALESCE("t64"."cross_day_sessions", 0) AS "cross_day_sessions"
         FROM (
           SELECT
@@ -785,7 +809,38 @@ FROM (
             FROM "t57" AS "t58"
             WHERE
               "t58"."_problem" IS NULL
-              AND "t58"."start_day" BETWEEN MAKE_DATE(2026, 10, 27) AND MAKE_DATE(2026, 11, 25)
+              AND "t58"."start_day" IN (
+                MAKE_DATE(2026, 10, 27),
+                MAKE_DATE(2026, 10, 28),
+                MAKE_DATE(2026, 10, 29),
+                MAKE_DATE(2026, 10, 30),
+                MAKE_DATE(2026, 10, 31),
+                MAKE_DATE(2026, 11, 1),
+                MAKE_DATE(2026, 11, 2),
+                MAKE_DATE(2026, 11, 3),
+                MAKE_DATE(2026, 11, 4),
+                MAKE_DATE(2026, 11, 5),
+                MAKE_DATE(2026, 11, 6),
+                MAKE_DATE(2026, 11, 7),
+                MAKE_DATE(2026, 11, 8),
+                MAKE_DATE(2026, 11, 9),
+                MAKE_DATE(2026, 11, 10),
+                MAKE_DATE(2026, 11, 11),
+                MAKE_DATE(2026, 11, 12),
+                MAKE_DATE(2026, 11, 13),
+                MAKE_DATE(2026, 11, 14),
+                MAKE_DATE(2026, 11, 15),
+                MAKE_DATE(2026, 11, 16),
+                MAKE_DATE(2026, 11, 17),
+                MAKE_DATE(2026, 11, 18),
+                MAKE_DATE(2026, 11, 19),
+                MAKE_DATE(2026, 11, 20),
+                MAKE_DATE(2026, 11, 21),
+                MAKE_DATE(2026, 11, 22),
+                MAKE_DATE(2026, 11, 23),
+                MAKE_DATE(2026, 11, 24),
+                MAKE_DATE(2026, 11, 25)
+              )
           ) AS "t59"
           GROUP BY
             1,
@@ -793,49 +848,56 @@ FROM (
         ) AS "t64"
         FULL OUTER JOIN (
           SELECT
-            "t69"."host_id",
-            "t69"."day",
+            "t70"."host_id",
+            "t70"."day",
             COUNT(*) AS "live_buyers"
           FROM (
             SELECT DISTINCT
-              "t68"."host_id",
-              "t68"."buyer_id",
-              "t68"."day"
+              "t69"."host_id",
+              "t69"."buyer_id",
+              "t69"."day"
             FROM (
               SELECT
-                "t67"."host_id",
-                "t67"."buyer_id",
-                "t67"."view_utc",
-                "t67"."day",
+                "t68"."host_id",
+                "t68"."buyer_id",
+                "t68"."view_utc",
+                "t68"."day",
                 "t55"."last_paid"
               FROM (
                 SELECT
-                  "t65"."_host" AS "host_id",
-                  "t65"."buyer_id",
-                  "t65"."view_utc",
-                  "t65"."view_day" AS "day"
+                  "t66"."_host" AS "host_id",
+                  "t66"."buyer_id",
+                  "t66"."view_utc",
+                  "t66"."view_day" AS "day"
                 FROM (
                   SELECT
-                    "t63"."session_id",
-                    "t63"."buyer_id",
-                    "t63"."viewed_at",
-                    "t63"."view_utc",
-                    "t63"."view_day",
-                    "t63"."_host",
-                    "t63"."_seen",
+                    "t65"."session_id",
+                    "t65"."buyer_id",
+                    "t65"."viewed_at",
+                    "t65"."_part",
+                    "t65"."view_utc",
+                    "t65"."view_day",
+                    "t65"."_host",
+                    "t65"."_seen",
                     CASE
                       WHEN COALESCE((
-                        "t63"."session_id" IS NULL
+                        "t65"."session_id" IS NULL
                       ) OR (
-                        "t63"."buyer_id" IS NULL
+                        "t65"."buyer_id" IS NULL
                       ), FALSE)
                       THEN 'missing_id'
-                      WHEN COALESCE("t63"."view_utc" IS NULL, FALSE)
+                      WHEN COALESCE("t65"."view_utc" IS NULL, FALSE)
                       THEN 'unparseable_timestamp'
-                      WHEN COALESCE("t63"."_seen" IS NULL, FALSE)
+                      WHEN COALESCE("t65"."_seen" IS NULL, FALSE)
                       THEN 'unknown_session'
-                      WHEN COALESCE("t63"."_host" IS NULL, FALSE)
+                      WHEN COALESCE("t65"."_host" IS NULL, FALSE)
                       THEN 'session_rejected'
+                      WHEN COALESCE((
+                        "t65"."_part" IS NOT NULL
+                      ) AND (
+                        "t65"."_part" <> "t65"."view_day"
+                      ), FALSE)
+                      THEN 'wrong_partition'
                       ELSE NULL
                     END AS "_problem"
                   FROM (
@@ -843,15 +905,17 @@ FROM (
                       "t42"."session_id",
                       "t42"."buyer_id",
                       "t42"."viewed_at",
+                      "t42"."_part",
                       "t42"."view_utc",
                       "t42"."view_day",
-                      "t61"."_host",
-                      "t61"."_seen"
+                      "t62"."_host",
+                      "t62"."_seen"
                     FROM (
                       SELECT
                         "t34"."session_id",
                         "t34"."buyer_id",
                         "t34"."viewed_at",
+                        "t34"."_part",
                         CASE
                           WHEN "t34"."_absolute"
                           THEN "t34"."_wall" - TO_SECONDS("t34"."_offset")
@@ -871,6 +935,7 @@ FROM (
                           "t18"."session_id",
                           "t18"."buyer_id",
                           "t18"."viewed_at",
+                          "t18"."_part",
                           "t18"."_wall",
                           "t18"."_suffix",
                           LENGTH("t18"."_suffix") > 0 AS "_absolute",
@@ -917,6 +982,7 @@ FROM (
                             "t6"."session_id",
                             "t6"."buyer_id",
                             "t6"."viewed_at",
+                            "t6"."_part",
                             TRY_CAST(REGEXP_EXTRACT(
                               TRIM("t6"."viewed_at", ' 	
 '),
@@ -947,25 +1013,31 @@ FROM (
                               "t1"."session_id",
                               "t1"."buyer_id",
                               NULLIF(TRIM("t1"."viewed_at", ' 	
-'), '') AS "viewed_at"
+'), '') AS "viewed_at",
+                              CAST(NULL AS DATE) AS "_part"
                             FROM "ibis_read_csv" AS "t1"
                           ) AS "t6"
                         ) AS "t18"
                       ) AS "t34"
                     ) AS "t42"
                     LEFT OUTER JOIN (
-                      SELECT DISTINCT
-                        "t58"."session_id",
-                        CASE WHEN "t58"."_problem" IS NULL THEN "t58"."host_id" ELSE NULL END AS "_host",
+                      SELECT
+                        "t60"."session_id",
+                        "t60"."_host",
                         TRUE AS "_seen"
-                      FROM "t57" AS "t58"
-                    ) AS "t61"
-                      ON "t42"."session_id" = "t61"."session_id"
-                  ) AS "t63"
-                ) AS "t65"
+                      FROM (
+                        SELECT DISTINCT
+                          "t58"."session_id",
+                          CASE WHEN "t58"."_problem" IS NULL THEN "t58"."host_id" ELSE NULL END AS "_host"
+                        FROM "t57" AS "t58"
+                      ) AS "t60"
+                    ) AS "t62"
+                      ON "t42"."session_id" = "t62"."session_id"
+                  ) AS "t65"
+                ) AS "t66"
                 WHERE
-                  "t65"."_problem" IS NULL
-              ) AS "t67"
+                  "t66"."_problem" IS NULL
+              ) AS "t68"
               INNER JOIN (
                 SELECT
                   "t52"."host_id",
@@ -984,6 +1056,7 @@ FROM (
                       "t49"."host_id",
                       "t49"."buyer_id",
                       "t49"."paid_at",
+                      "t49"."_part",
                       "t49"."_conflict",
                       "t49"."paid_utc",
                       "t49"."paid_day",
@@ -1009,6 +1082,12 @@ FROM (
                         THEN 'unparseable_timestamp'
                         WHEN COALESCE("t49"."_conflict", FALSE)
                         THEN 'conflicting_duplicate'
+                        WHEN COALESCE((
+                          "t49"."_part" IS NOT NULL
+                        ) AND (
+                          "t49"."_part" <> "t49"."paid_day"
+                        ), FALSE)
+                        THEN 'wrong_partition'
                         WHEN COALESCE(NOT (
                           "t49"."host_id" IN (
                             SELECT
@@ -1025,6 +1104,7 @@ FROM (
                         "t47"."host_id",
                         "t47"."buyer_id",
                         "t47"."paid_at",
+                        "t47"."_part",
                         "t47"."_conflict",
                         CASE
                           WHEN "t47"."_absolute"
@@ -1046,6 +1126,7 @@ FROM (
                           "t37"."host_id",
                           "t37"."buyer_id",
                           "t37"."paid_at",
+                          "t37"."_part",
                           "t37"."_conflict",
                           "t37"."_wall",
                           "t37"."_suffix",
@@ -1094,6 +1175,7 @@ FROM (
                             "t30"."host_id",
                             "t30"."buyer_id",
                             "t30"."paid_at",
+                            "t30"."_part",
                             COALESCE("t30"."_conflict", FALSE) AS "_conflict",
                             TRY_CAST(REGEXP_EXTRACT(
                               TRIM("t30"."paid_at", ' 	
@@ -1126,6 +1208,7 @@ FROM (
                               "t14"."host_id",
                               "t14"."buyer_id",
                               "t14"."paid_at",
+                              "t14"."_part",
                               "t25"."_conflict"
                             FROM "t10" AS "t14"
                             LEFT OUTER JOIN (
@@ -1152,31 +1235,62 @@ FROM (
                   WHERE
                     "t51"."_problem" IS NULL
                     AND "t51"."paid_at" IS NOT NULL
-                    AND "t51"."paid_day" BETWEEN MAKE_DATE(2026, 10, 27) AND MAKE_DATE(2026, 11, 25)
+                    AND "t51"."paid_day" IN (
+                      MAKE_DATE(2026, 10, 27),
+                      MAKE_DATE(2026, 10, 28),
+                      MAKE_DATE(2026, 10, 29),
+                      MAKE_DATE(2026, 10, 30),
+                      MAKE_DATE(2026, 10, 31),
+                      MAKE_DATE(2026, 11, 1),
+                      MAKE_DATE(2026, 11, 2),
+                      MAKE_DATE(2026, 11, 3),
+                      MAKE_DATE(2026, 11, 4),
+                      MAKE_DATE(2026, 11, 5),
+                      MAKE_DATE(2026, 11, 6),
+                      MAKE_DATE(2026, 11, 7),
+                      MAKE_DATE(2026, 11, 8),
+                      MAKE_DATE(2026, 11, 9),
+                      MAKE_DATE(2026, 11, 10),
+                      MAKE_DATE(2026, 11, 11),
+                      MAKE_DATE(2026, 11, 12),
+                      MAKE_DATE(2026, 11, 13),
+                      MAKE_DATE(2026, 11, 14),
+                      MAKE_DATE(2026, 11, 15),
+                      MAKE_DATE(2026, 11, 16),
+                      MAKE_DATE(2026, 11, 17),
+                      MAKE_DATE(2026, 11, 18),
+                      MAKE_DATE(2026, 11, 19),
+                      MAKE_DATE(2026, 11, 20),
+                      MAKE_DATE(2026, 11, 21),
+                      MAKE_DATE(2026, 11, 22),
+                      MAKE_DATE(2026, 11, 23),
+                      MAKE_DATE(2026, 11, 24),
+                      MAKE_DATE(2026, 11, 25)
+                    )
                 ) AS "t52"
                 GROUP BY
                   1,
                   2,
                   3
               ) AS "t55"
-                ON "t67"."host_id" = "t55"."host_id"
-                AND "t67"."buyer_id" = "t55"."buyer_id"
-                AND "t67"."day" = "t55"."day"
-            ) AS "t68"
+                ON "t68"."host_id" = "t55"."host_id"
+                AND "t68"."buyer_id" = "t55"."buyer_id"
+                AND "t68"."day" = "t55"."day"
+            ) AS "t69"
             WHERE
-              "t68"."view_utc" <= "t68"."last_paid"
-          ) AS "t69"
+              "t69"."view_utc" <= "t69"."last_paid"
+          ) AS "t70"
           GROUP BY
             1,
             2
-        ) AS "t71"
-          ON "t64"."host_id" = "t71"."host_id" AND "t64"."day" = "t71"."day"
-      ) AS "t72"
+        ) AS "t72"
+          ON "t64"."host_id" = "t72"."host_id" AND "t64"."day" = "t72"."day"
+      ) AS "t73"
       WHERE
-        "t72"."day" BETWEEN MAKE_DATE(2026, 10, 27) AND MAKE_DATE(2026, 11, 25)
-    ) AS "t73"
+        "t73"."day" BETWEEN MAKE_DATE(2026, 10, 27) AND MAKE_DATE(2026, 11, 25)
+    ) AS "t74"
     GROUP BY
       1
-  ) AS "t75"
-    ON "t46"."host_id" = "t75"."host_id"
-) AS "t76"
+  ) AS "t76"
+    ON "t46"."host_id" = "t76"."host_id"
+) AS "t77"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import NamedTuple
 
 from livetier.domain.rulebook import BASIC, Criterion, Node, Op, RuleError, Version
@@ -142,3 +143,34 @@ def evaluate_host(
             if sets[candidate.value].met:
                 tier = candidate
     return HostEvaluation(host_id, line, tier, sets)
+
+
+def tier_holds(
+    version: Version,
+    line: str,
+    values: Mapping[str, object],
+    daily: Mapping[date, Mapping[str, int]],
+    day: date,
+    window_days: int,
+    tier: Tier,
+) -> int | None:
+    """How many more days ``tier`` holds after ``day`` if nothing new happens.
+
+    ``values`` are the host's metrics on ``day``; ``daily`` gives, for each day of the window,
+    what that day adds to each activity metric. With no new activity and the profile
+    unchanged, the only thing that moves is the window: day d stops counting on
+    d + window_days + 1, oldest first. The answer is the number of days after ``day`` on
+    which the host still grades at ``tier`` or above, or None when it never drops (the tier
+    needs no activity, or is ``none``).
+    """
+    if tier is Tier.NONE:
+        return None
+    first = day - timedelta(days=window_days)
+    remaining = dict(values)
+    for d in sorted(x for x in daily if first <= x < day):
+        for metric, amount in daily[d].items():
+            remaining[metric] = int(remaining[metric]) - amount  # type: ignore[call-overload]
+        if evaluate_host(version, "", line, remaining).tier.rank < tier.rank:
+            lost_on = d + timedelta(days=window_days + 1)
+            return (lost_on - day).days - 1
+    return None

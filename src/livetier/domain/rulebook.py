@@ -128,6 +128,10 @@ class Version:
                     f"{', '.join(t.value for t in GRADED_TIERS)}"
                 )
 
+    def privileges_for(self, tier: Tier) -> list[str]:
+        """The privileges ``tier`` unlocks: each has a lowest tier, and higher tiers keep it."""
+        return [name for name, lowest in self.privileges.items() if tier.rank >= lowest.rank]
+
     def requirement_sets(self, line: str) -> dict[str, Group]:
         """The named requirement sets for one line: basic, then each graded tier's own."""
         return {BASIC: self.basic, **{t.value: g for t, g in self.lines[line].items()}}

@@ -7,7 +7,7 @@ import json
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,8 +20,9 @@ from rich.table import Table
 from livetier import rulebooks
 from livetier.domain.rulebook import RuleError, diff_versions
 from livetier.entrypoints import render
+from livetier.partition import partition
 from livetier.pipeline.contract import ContractError
-from livetier.services import daily, delivery, state
+from livetier.services import daily, delivery, state, status
 from livetier.services import demo as demo_service
 from livetier.services.evaluate import (
     SHOWN_METRICS,
@@ -32,6 +33,7 @@ from livetier.services.evaluate import (
     paused_gc,
 )
 from livetier.store import schema
+from livetier.store.warehouse import WarehouseBusy, open_warehouse, warehouse_path
 
 app = typer.Typer(
     help="livetier: grade live-commerce hosts (none, ordinary, expert, honor) from rules as data.",
@@ -57,7 +59,15 @@ def _user_errors() -> Iterator[None]:
     """Bad input ends the command with a clear message and exit code 2, never a traceback."""
     try:
         yield
-    except (ContractError, rulebooks.RulebookFileError, RuleError, ValueError, OSError) as e:
+    except (
+        ContractError,
+        rulebooks.RulebookFileError,
+        RuleError,
+        ValueError,
+        OSError,
+        WarehouseBusy,
+        status.UnknownHost,
+    ) as e:
         err.print(f"[bold red]error:[/] {e}", highlight=False, markup=True, soft_wrap=True)
         raise typer.Exit(2) from None
 
@@ -107,16 +117,19 @@ def evaluate_cmd(
 def _print_result(result: Evaluation, fmt: Format, limit: int) -> None:
     if fmt is Format.jsonl:
         with paused_gc():
-            _write_jsonl(host_record(h, result.metrics[h.host_id]) for h in result.hosts)
+            _write_jsonl(
+                host_record(h, result.metrics[h.host_id], result.holds.get(h.host_id))
+                for h in result.hosts
+            )
     elif fmt is Format.csv:
-        fields = ["host_id", "tier", "line", *SHOWN_METRICS, "next_tier", "missing"]
+        fields = ["host_id", "tier", "line", "holds_days", *SHOWN_METRICS, "next_tier", "missing"]
         writer = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n")
         writer.writeheader()
         for h in result.hosts:
-            rec = host_record(h, result.metrics[h.host_id])
+            rec = host_record(h, result.metrics[h.host_id], result.holds.get(h.host_id))
             writer.writerow(
                 {
-                    **{k: rec[k] for k in ("host_id", "tier", "line", "next_tier")},
+                    **{k: rec[k] for k in ("host_id", "tier", "line", "holds_days", "next_tier")},
                     **rec["metrics"],
                     "missing": "; ".join(criterion_text(m) for m in rec["missing"]),
                 }
@@ -230,7 +243,13 @@ def demo_cmd(
             )
     _print_summary(result.evaluation, out)
     for host in result.samples:
-        out.print(render.task_list(host, result.evaluation.metrics[host.host_id]))
+        out.print(
+            render.task_list(
+                host,
+                result.evaluation.metrics[host.host_id],
+                result.evaluation.holds.get(host.host_id),
+            )
+        )
     if out_dir:
         out.print(
             f"data kept in {out_dir}: livetier evaluate --data {out_dir} --date "
@@ -296,18 +315,67 @@ def _target(value: object, absent: bool) -> str:
     )
 
 
+WarehouseOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--warehouse",
+        help="DuckDB file of daily facts (default: $LIVETIER_WAREHOUSE or ./livetier.duckdb).",
+    ),
+]
+LookbackOpt = Annotated[
+    int,
+    typer.Option(
+        "--lookback", help="Recompute the facts of the last N days from raw data (late fixes)."
+    ),
+]
+AtRiskOpt = Annotated[
+    int,
+    typer.Option(
+        "--at-risk-days", help="Send an at-risk event when the tier holds this many days or fewer."
+    ),
+]
+
+
+def _settings(lookback: int, at_risk_days: int) -> daily.Settings:
+    return daily.Settings(lookback=lookback, at_risk_days=at_risk_days)
+
+
 @app.command("run")
-def run_cmd(data: DataOpt, day: DateOpt, rules: RulesOpt = None, db: DbOpt = None) -> None:
-    """Grade day D and record tier changes against the previous day run (state store)."""
+def run_cmd(
+    data: DataOpt,
+    day: DateOpt,
+    rules: RulesOpt = None,
+    db: DbOpt = None,
+    warehouse: WarehouseOpt = None,
+    lookback: LookbackOpt = 1,
+    at_risk_days: AtRiskOpt = daily.AT_RISK_DAYS,
+) -> None:
+    """Add day D-1's facts to the warehouse, grade day D, and record tier changes against the
+    previous day run in the state store."""
     with _user_errors(), schema.connected(db) as store:
-        outcome = daily.run_day(data, _day(day), rulebooks.load(rules), store)
+        outcome = daily.run_day(
+            data,
+            _day(day),
+            rulebooks.load(rules),
+            store,
+            warehouse_path(warehouse),
+            _settings(lookback, at_risk_days),
+        )
     if outcome.status == "unchanged":
         out.print(f"{outcome.day}: already run with the same input; nothing changed")
         return
+    _print_outcome(outcome)
+
+
+def _print_outcome(outcome: daily.RunOutcome) -> None:
+    days = outcome.computed_days
+    computed = f"{days[0]}" if len(days) == 1 else f"{len(days)} days, {days[0]} .. {days[-1]}"
     out.print(
         f"{outcome.day}: run {outcome.run_id} graded {outcome.graded} hosts: "
         f"{outcome.changes} tier change(s), {outcome.replaced} replaced, "
-        f"{outcome.events} event(s)",
+        f"{outcome.events} event(s) ({outcome.at_risk} at risk)\n"
+        f"  facts computed for {computed}; {outcome.facts_changed} stored fact(s) changed; "
+        f"{outcome.problems} data-quality entries",
         highlight=False,
     )
 
@@ -327,9 +395,10 @@ def _print_records(records: list[dict[str, Any]], fmt: ListFormat, title: str) -
 @app.command("tiers")
 def tiers_cmd(
     db: DbOpt = None,
+    warehouse: WarehouseOpt = None,
     fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
 ) -> None:
-    """Every host's current tier, from the state store."""
+    """Every host's current tier, from the state store (--warehouse is not needed)."""
     with _user_errors(), schema.connected(db) as store:
         records = state.tiers(store)
     _print_records(records, fmt, "Current tiers 当前身份")
@@ -339,9 +408,10 @@ def tiers_cmd(
 def history_cmd(
     host: Annotated[str | None, typer.Argument(help="Only this host.")] = None,
     db: DbOpt = None,
+    warehouse: WarehouseOpt = None,
     fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
 ) -> None:
-    """Tier changes, oldest first, from the state store."""
+    """Tier changes, oldest first, from the state store (--warehouse is not needed)."""
     with _user_errors(), schema.connected(db) as store:
         records = state.history(store, host)
     _print_records(records, fmt, "Tier changes 身份变更")
@@ -354,14 +424,75 @@ def backfill_cmd(
     last: Annotated[str, typer.Option("--to", help="Last day to run (YYYY-MM-DD).")],
     rules: RulesOpt = None,
     db: DbOpt = None,
+    warehouse: WarehouseOpt = None,
+    lookback: LookbackOpt = 1,
+    at_risk_days: AtRiskOpt = daily.AT_RISK_DAYS,
 ) -> None:
     """Run every day from --from to --to in order, as daily runs would."""
     with _user_errors(), schema.connected(db) as store, render.progress(err) as advance:
         outcomes = daily.backfill(
-            data, _day(first), _day(last), rulebooks.load(rules), store, advance
+            data,
+            _day(first),
+            _day(last),
+            rulebooks.load(rules),
+            store,
+            warehouse_path(warehouse),
+            _settings(lookback, at_risk_days),
+            advance,
         )
     changes = sum(o.changes for o in outcomes)
     out.print(f"{len(outcomes)} day(s) run: {changes} tier change(s)", highlight=False)
+
+
+@app.command("status")
+def status_cmd(
+    host: Annotated[str, typer.Argument(help="Host id.")],
+    rules: RulesOpt = None,
+    db: DbOpt = None,
+    warehouse: WarehouseOpt = None,
+    fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+) -> None:
+    """A host's tier, privileges, how long the tier holds, and its task list (latest day run)."""
+    with _user_errors(), schema.connected(db) as store:
+        found = status.host_status(store, warehouse_path(warehouse), host, rulebooks.load(rules))
+    if fmt is ListFormat.jsonl:
+        _write_jsonl([status.status_record(found)])
+        return
+    out.print(render.status_panel(found))
+    if found.evaluation is not None:
+        out.print(render.task_list(found.evaluation, found.metrics, found.holds_days))
+    else:
+        out.print(f"no usable profile snapshot on or before {found.day}: not graded that day")
+
+
+@app.command("fact-changes")
+def fact_changes_cmd(
+    day: Annotated[
+        str | None, typer.Option("--date", help="Only the changes logged by this day's run.")
+    ] = None,
+    warehouse: WarehouseOpt = None,
+) -> None:
+    """Stored daily facts that a recomputation (--lookback) changed, as JSON lines."""
+    with _user_errors(), open_warehouse(warehouse_path(warehouse), read_only=True) as wh:
+        records = wh.fact_changes(_day(day) if day else None)
+    _write_jsonl(
+        {k: v.isoformat() if isinstance(v, date | datetime) else v for k, v in r.items()}
+        for r in records
+    )
+
+
+@app.command("partition")
+def partition_cmd(
+    data: DataOpt,
+    out_dir: Annotated[Path, typer.Option("--out", help="New folder for the partitioned copy.")],
+    rules: RulesOpt = None,
+) -> None:
+    """Copy a flat data folder as day partitions (views/day=YYYY-MM-DD/...), by platform day."""
+    with _user_errors():
+        book = rulebooks.load(rules)
+        done = partition(data, out_dir, book.definitions.timezone, date.today())
+    for name, rows in done.rows.items():
+        out.print(f"{name}: {rows} row(s) in {done.days[name]} day partition(s)", highlight=False)
 
 
 @app.command("claim")

@@ -24,6 +24,8 @@ from livetier.domain.evaluation import HostEvaluation, NodeResult
 from livetier.domain.metrics import METRICS
 from livetier.domain.rulebook import BASIC, Criterion, Node, Op, Version
 from livetier.domain.tiers import Tier
+from livetier.services.daily import AT_RISK_DAYS
+from livetier.services.status import HostStatus, claim_state
 
 if TYPE_CHECKING:
     from livetier.services.evaluate import Evaluation
@@ -123,8 +125,25 @@ def _rows(result: NodeResult, indent: str = "") -> list[tuple[str, str, str, Tex
     return rows
 
 
-def task_list(ev: HostEvaluation, metrics: dict[str, Any]) -> RichGroup:
-    """What a host sees: its tier, then each requirement set it must keep or reach."""
+def holds_text(tier: Tier, holds_days: int | None, at_risk_days: int = AT_RISK_DAYS) -> Text:
+    """How long the tier holds if nothing new happens, in the host's words; red when at risk."""
+    if tier is Tier.NONE:
+        return Text("")
+    if holds_days is None:
+        return Text("holds while the profile is unchanged 资料不变即可保持", style="green")
+    style = "bold red" if holds_days <= at_risk_days else "green"
+    return Text(
+        f"holds {holds_days} more day(s) with no new activity 若无新增直播与买家，"
+        f"当前身份还可保持 {holds_days} 天",
+        style=style,
+    )
+
+
+def task_list(
+    ev: HostEvaluation, metrics: dict[str, Any], holds_days: int | None = None
+) -> RichGroup:
+    """What a host sees: its tier and how long it holds, then each requirement set it must
+    keep or reach."""
     head = Text.assemble(
         (f"{ev.host_id}", "bold"),
         f"  {ev.line}  ",
@@ -132,6 +151,8 @@ def task_list(ev: HostEvaluation, metrics: dict[str, Any]) -> RichGroup:
         f"  → next 下一级: {tier_label(ev.next_tier)}" if ev.next_tier else "  (top tier 最高)",
     )
     parts: list[Any] = [head]
+    if ev.tier is not Tier.NONE:
+        parts.append(holds_text(ev.tier, holds_days))
     for name in ev.shown_sets():
         result = ev.sets[name]
         if not result.children:
@@ -280,3 +301,20 @@ def progress(console: Console) -> Iterator[Callable[[str, int, int], None]]:
             bar.update(tasks[stage], completed=done, total=total)
 
         yield advance
+
+
+def status_panel(st: HostStatus) -> Table:
+    """A host's headline: tier, claim, privileges and how long the tier holds."""
+    table = Table(title=f"{st.host_id} on 日期 {st.day}", title_justify="left", show_header=False)
+    table.add_column("what")
+    table.add_column("value")
+    claim = {
+        "none": "—",
+        "claimed": "claimed 已领取",
+        "qualified_not_claimed": "qualified, not claimed 已达标，未领取",
+    }[claim_state(st)]
+    table.add_row("tier 身份", f"{tier_label(st.tier)} since 自 {st.since} ({st.rulebook_version})")
+    table.add_row("claim 领取", claim)
+    table.add_row("privileges 权益", ", ".join(st.privileges) or "—")
+    table.add_row("holds 保持", holds_text(st.tier, st.holds_days))
+    return table

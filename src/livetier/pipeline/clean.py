@@ -85,7 +85,52 @@ def _flag_conflicts(rows: ibis.Table, conflicts: ibis.Table, key: list[str]) -> 
     return joined.mutate(_conflict=joined._conflict.fill_null(False))
 
 
-def clean(sources: dict[str, Source], zone: PlatformZone, lines: Iterable[str]) -> Cleaned:
+def _with_part(table: ibis.Table, name: str) -> ibis.Table:
+    """The contract columns, and the partition day (NULL for a flat file)."""
+    part = table["_part"] if "_part" in table.columns else ibis.null("date")
+    return table.select(*CONTRACT[name].columns, _part=part)
+
+
+def _outside_partition(rows: ibis.Table, day: str) -> ibis.BooleanValue:
+    """A row filed under another day's partition than its own platform day. It is not counted:
+    a day's facts must come from that day's partition alone, or a daily run would miss it."""
+    return rows._part.notnull() & (rows._part != rows[day])
+
+
+def _partition_note(rows: ibis.Table) -> ibis.StringValue:
+    return ibis.ifelse(rows._part.notnull(), " partition=day=" + rows._part.cast("string"), "")
+
+
+def _checked_sessions(
+    table: ibis.Table, zone: PlatformZone, known_hosts: ibis.Table
+) -> tuple[ibis.Table, ibis.Table]:
+    """Sessions with their instants, platform days and first problem (NULL when clean), and
+    the report of collapsed duplicates."""
+    s = _with_part(table, "sessions")
+    s, conflicts, dup_report = _duplicates("sessions", s, ["session_id"], _.session_id)
+    s = _flag_conflicts(s, conflicts, ["session_id"])
+    s = add_instant(s, "started_at", zone, "start_utc", "start_day")
+    s = add_instant(s, "ended_at", zone, "end_utc", "end_day")
+    s = s.mutate(
+        _problem=_first_problem(
+            (s.session_id.isnull() | s.host_id.isnull(), "missing_id"),
+            (unusable(s, "started_at", "start_utc"), "unparseable_timestamp"),
+            (unusable(s, "ended_at", "end_utc"), "unparseable_timestamp"),
+            (s.end_utc < s.start_utc, "ends_before_start"),
+            (s._conflict, "conflicting_duplicate"),
+            (~s.host_id.isin(known_hosts.host_id), "unknown_host"),
+            (_outside_partition(s, "start_day"), "wrong_partition"),
+        )
+    )
+    return s, dup_report
+
+
+def clean(
+    sources: dict[str, Source],
+    zone: PlatformZone,
+    lines: Iterable[str],
+    lookup_sessions: Source | None = None,
+) -> Cleaned:
     """Validate every row; return the clean tables and the report of the rest."""
     reports: list[ibis.Table] = []
 
@@ -138,22 +183,8 @@ def clean(sources: dict[str, Source], zone: PlatformZone, lines: Iterable[str]) 
     known_hosts = sources["hosts"].table.select("host_id").distinct()
 
     # sessions
-    s = sources["sessions"].table.select(*CONTRACT["sessions"].columns)
-    s, conflicts, dup_report = _duplicates("sessions", s, ["session_id"], _.session_id)
+    s, dup_report = _checked_sessions(sources["sessions"].table, zone, known_hosts)
     reports.append(dup_report)
-    s = _flag_conflicts(s, conflicts, ["session_id"])
-    s = add_instant(s, "started_at", zone, "start_utc", "start_day")
-    s = add_instant(s, "ended_at", zone, "end_utc", "end_day")
-    s = s.mutate(
-        _problem=_first_problem(
-            (s.session_id.isnull() | s.host_id.isnull(), "missing_id"),
-            (unusable(s, "started_at", "start_utc"), "unparseable_timestamp"),
-            (unusable(s, "ended_at", "end_utc"), "unparseable_timestamp"),
-            (s.end_utc < s.start_utc, "ends_before_start"),
-            (s._conflict, "conflicting_duplicate"),
-            (~s.host_id.isin(known_hosts.host_id), "unknown_host"),
-        )
-    )
     bad = s.filter(s._problem.notnull())
     reports.append(
         _report(
@@ -164,7 +195,8 @@ def clean(sources: dict[str, Source], zone: PlatformZone, lines: Iterable[str]) 
             "started_at="
             + bad.started_at.cast("string").fill_null("(empty)")
             + " ended_at="
-            + bad.ended_at.cast("string").fill_null("(empty)"),
+            + bad.ended_at.cast("string").fill_null("(empty)")
+            + _partition_note(bad),
             False,
         )
     )
@@ -186,13 +218,25 @@ def clean(sources: dict[str, Source], zone: PlatformZone, lines: Iterable[str]) 
     )
 
     # views: no id of their own, so the report names them by their three columns
-    v = sources["views"].table.select(*CONTRACT["views"].columns)
+    v = _with_part(sources["views"].table, "views")
     v = add_instant(v, "viewed_at", zone, "view_utc", "view_day")
     # One lookup join tells a view's host, or why it has none: each session id maps to its
     # host when the session is clean, to NULL when it was rejected, and is absent if unknown.
-    lookup = s.select(
-        "session_id", _host=ibis.ifelse(s._problem.isnull(), s.host_id, None), _seen=True
-    ).distinct()
+    # Sessions of the day before the days read (partitioned input) serve only this lookup:
+    # a view just after midnight belongs to a session started the evening before.
+    known = [s]
+    if lookup_sessions is not None:
+        known.append(_checked_sessions(lookup_sessions.table, zone, known_hosts)[0])
+    lookup = (
+        ibis.union(
+            *(
+                k.select("session_id", _host=ibis.ifelse(k._problem.isnull(), k.host_id, None))
+                for k in known
+            )
+        )
+        .distinct()
+        .mutate(_seen=True)
+    )
     v = without(v.left_join(lookup, "session_id"), "session_id_right")
     v = v.mutate(
         _problem=_first_problem(
@@ -200,6 +244,7 @@ def clean(sources: dict[str, Source], zone: PlatformZone, lines: Iterable[str]) 
             (unusable(v, "viewed_at", "view_utc"), "unparseable_timestamp"),
             (v._seen.isnull(), "unknown_session"),
             (v._host.isnull(), "session_rejected"),
+            (_outside_partition(v, "view_day"), "wrong_partition"),
         )
     )
     bad = v.filter(v._problem.notnull())
@@ -216,7 +261,7 @@ def clean(sources: dict[str, Source], zone: PlatformZone, lines: Iterable[str]) 
             bad,
             view_label,
             bad._problem,
-            "viewed_at=" + bad.viewed_at.cast("string").fill_null("(empty)"),
+            "viewed_at=" + bad.viewed_at.cast("string").fill_null("(empty)") + _partition_note(bad),
             False,
         )
     )
@@ -225,7 +270,7 @@ def clean(sources: dict[str, Source], zone: PlatformZone, lines: Iterable[str]) 
     )
 
     # orders: an empty paid_at is an unpaid order, which never counts and is not a problem
-    o = sources["orders"].table.select(*CONTRACT["orders"].columns)
+    o = _with_part(sources["orders"].table, "orders")
     o, conflicts, dup_report = _duplicates("orders", o, ["order_id"], _.order_id)
     reports.append(dup_report)
     o = _flag_conflicts(o, conflicts, ["order_id"])
@@ -235,6 +280,7 @@ def clean(sources: dict[str, Source], zone: PlatformZone, lines: Iterable[str]) 
             (o.order_id.isnull() | o.host_id.isnull() | o.buyer_id.isnull(), "missing_id"),
             (o.paid_at.notnull() & unusable(o, "paid_at", "paid_utc"), "unparseable_timestamp"),
             (o._conflict, "conflicting_duplicate"),
+            (_outside_partition(o, "paid_day"), "wrong_partition"),
             (~o.host_id.isin(known_hosts.host_id), "unknown_host"),
         )
     )
@@ -245,7 +291,7 @@ def clean(sources: dict[str, Source], zone: PlatformZone, lines: Iterable[str]) 
             bad,
             bad.order_id,
             bad._problem,
-            "paid_at=" + bad.paid_at.cast("string").fill_null("(empty)"),
+            "paid_at=" + bad.paid_at.cast("string").fill_null("(empty)") + _partition_note(bad),
             False,
         )
     )

@@ -9,12 +9,16 @@ here: they go to the data-quality report (pipeline/clean.py).
 from __future__ import annotations
 
 import csv
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
 import ibis
 import ibis.expr.datatypes as dt
+import pyarrow as pa
 import pyarrow.parquet as pq
 from ibis import _
 
@@ -88,7 +92,8 @@ class Source:
 
     Timestamp columns are left as they came (text or an engine timestamp): turning them into
     instants and platform days is pipeline/timestamps.py's job, and an unparseable one is a
-    row-level problem, not a contract error.
+    row-level problem, not a contract error. A table read from day partitions has a ``_part``
+    column, the day of the partition each row came from.
     """
 
     name: str
@@ -96,20 +101,83 @@ class Source:
     table: ibis.Table
 
 
-def find_file(folder: Path, name: str) -> Path:
-    """The one file holding table ``name`` in ``folder`` (``name.csv`` or ``name.parquet``)."""
+@dataclass(frozen=True)
+class Located:
+    """Where a table's rows are: one flat file, or a folder of Hive-style day partitions
+    (``views/day=2026-11-25/*.parquet``), each holding the events of that platform day."""
+
+    name: str
+    path: Path  # the flat file, or the table's folder
+    partitions: dict[date, tuple[Path, ...]] | None = None  # None for a flat file
+
+    def files(self, days: Iterable[date] | None = None) -> tuple[Path, ...]:
+        """The files to read for ``days`` (every file when None)."""
+        if self.partitions is None:
+            return (self.path,)
+        wanted = self.partitions.keys() if days is None else set(days) & self.partitions.keys()
+        return tuple(f for d in sorted(wanted) for f in self.partitions[d])
+
+    def first_day(self) -> date | None:
+        """The first partition's day: the table's data starts there."""
+        return min(self.partitions) if self.partitions else None
+
+
+_PARTITION = re.compile(r"^day=(\d{4}-\d{2}-\d{2})$")
+
+
+def locate(folder: Path, name: str) -> Located:
+    """Find table ``name`` in ``folder``: ``name.csv``, ``name.parquet`` or a ``name/`` folder
+    of ``day=YYYY-MM-DD`` partitions with .csv or .parquet files (one kind per table)."""
     if not folder.is_dir():
         raise ContractError(f"{folder}: no such data folder")
     found = [folder / f"{name}{s}" for s in SUFFIXES if (folder / f"{name}{s}").is_file()]
+    if (folder / name).is_dir():
+        found.append(folder / name)
     if not found:
         raise ContractError(
-            f"{folder}: missing table {name!r} (expected {name}.csv or {name}.parquet)"
+            f"{folder}: missing table {name!r} (expected {name}.csv, {name}.parquet "
+            f"or a {name}/ folder of day=YYYY-MM-DD partitions)"
         )
     if len(found) > 1:
         raise ContractError(
             f"{folder}: table {name!r} is in both {found[0].name} and {found[1].name}; keep one"
         )
-    return found[0]
+    if found[0].is_file():
+        return Located(name, found[0])
+    return Located(name, found[0], _partitions(found[0]))
+
+
+def _partitions(table_dir: Path) -> dict[date, tuple[Path, ...]]:
+    partitions: dict[date, tuple[Path, ...]] = {}
+    suffixes: set[str] = set()
+    for part in sorted(table_dir.iterdir()):
+        if part.name.startswith((".", "_")):  # hidden and marker files (_SUCCESS) are not data
+            continue
+        match = _PARTITION.match(part.name)
+        day = None
+        if match and part.is_dir():
+            try:
+                day = date.fromisoformat(match.group(1))
+            except ValueError:
+                day = None
+        if day is None:
+            raise ContractError(
+                f"{part}: not a day partition (expected a folder named day=YYYY-MM-DD)"
+            )
+        files = tuple(f for f in sorted(part.iterdir()) if f.is_file() and f.suffix in SUFFIXES)
+        suffixes.update(f.suffix for f in files)
+        partitions[day] = files
+    if len(suffixes) > 1:
+        raise ContractError(f"{table_dir}: partitions mix .csv and .parquet files; keep one kind")
+    return partitions
+
+
+def find_file(folder: Path, name: str) -> Path:
+    """The one flat file holding table ``name`` in ``folder`` (``name.csv`` or ``name.parquet``)."""
+    located = locate(folder, name)
+    if located.partitions is not None:
+        raise ContractError(f"{located.path}: table {name!r} must be one file here, not partitions")
+    return located.path
 
 
 # Whole-string shapes: the engine's casts are lenient (1.5 -> 2, 0x1F4 -> 500), so a value is
@@ -173,14 +241,42 @@ def _timestamp_ok(value: ibis.Value) -> bool:
     return bool(kind.is_string() or kind.is_timestamp() or kind.is_null())
 
 
-def load(engine: Engine, folder: Path, name: str) -> Source:
-    """Open table ``name`` from ``folder`` and check it against the contract."""
-    contract = CONTRACT[name]
-    path = find_file(folder, name)
+def load(engine: Engine, folder: Path, name: str, days: Iterable[date] | None = None) -> Source:
+    """Open table ``name`` from ``folder`` and check it against the contract.
+
+    For a partitioned table only the partitions of ``days`` are read (all when None), and
+    each row carries its partition's day as ``_part``; a flat file is read whole.
+    """
+    located = locate(folder, name)
+    if located.partitions is None:
+        raw = _read(engine, (located.path,))
+    else:
+        parts = [
+            _read(engine, files).mutate(_part=ibis.literal(day))
+            for day, files in sorted(located.partitions.items())
+            if (days is None or day in set(days)) and files
+        ]
+        raw = ibis.union(*parts) if parts else _empty(name)
+    return check(name, located, raw)
+
+
+def _read(engine: Engine, files: tuple[Path, ...]) -> ibis.Table:
     try:
-        raw = engine.read(path)
+        return engine.read(files)
     except engine.errors as e:  # the engine's reader names the problem; we add the file
-        raise ContractError(describe_unreadable(path, e)) from None
+        raise ContractError(describe_unreadable(files, e)) from None
+
+
+def _empty(name: str) -> ibis.Table:
+    """A table with no rows: the days asked for have empty (or no) partitions."""
+    columns = {c: pa.array([], pa.string()) for c in CONTRACT[name].columns}
+    return ibis.memtable(pa.table({**columns, "_part": pa.array([], pa.date32())}))
+
+
+def check(name: str, located: Located, raw: ibis.Table) -> Source:
+    """Check raw rows against the contract and parse them to contract types."""
+    contract = CONTRACT[name]
+    path = located.path
     # An all-empty Parquet column has no type of its own: read it as empty text.
     untyped = [c for c in raw.columns if raw[c].type().is_null() or raw[c].type().is_unknown()]
     if untyped:
@@ -196,11 +292,14 @@ def load(engine: Engine, folder: Path, name: str) -> Source:
             raise ContractError(
                 f"{path}: column {column}: expected {col.value}, found {raw[column].type()} (row 1)"
             )
-    _check_types(raw, path, present)
-    return Source(name, path, raw.select(**{c: _parse(raw[c], k, c) for c, k in present.items()}))
+    _check_types(raw, located, present)
+    extra = {"_part": raw["_part"]} if "_part" in raw.columns else {}
+    return Source(
+        name, path, raw.select(**{c: _parse(raw[c], k, c) for c, k in present.items()}, **extra)
+    )
 
 
-def _check_types(raw: ibis.Table, path: Path, cols: dict[str, Col]) -> None:
+def _check_types(raw: ibis.Table, located: Located, cols: dict[str, Col]) -> None:
     """Stop at the first column with a value that is present but not of the contract's type."""
     typed = [c for c, k in cols.items() if k not in (Col.STR, Col.TIMESTAMP)]
     if not typed:
@@ -220,7 +319,7 @@ def _check_types(raw: ibis.Table, path: Path, cols: dict[str, Col]) -> None:
                 .column("v")[0]
                 .as_py()
             )
-            row = _first_row_with(path, column, value)
+            path, row = _first_row_with(located.files(), column, value)
             raise ContractError(
                 f"{path}: row {row}, column {column}: {value!r} is not {cols[column].value} "
                 f"({counts[column]} such row(s))"
@@ -243,22 +342,28 @@ def ragged_row(path: Path) -> str | None:
     return None
 
 
-def describe_unreadable(path: Path, error: Exception) -> str:
-    """Why a file cannot be read: the ragged CSV row if there is one, else the engine's words."""
-    return ragged_row(path) or f"{path}: cannot be read: {str(error).strip().splitlines()[0]}"
+def describe_unreadable(files: tuple[Path, ...], error: Exception) -> str:
+    """Why files cannot be read: the ragged CSV row if there is one, else the engine's words."""
+    for path in files:
+        if why := ragged_row(path):
+            return why
+    where = files[0] if len(files) == 1 else f"{files[0].parent.parent} ({len(files)} files)"
+    return f"{where}: cannot be read: {str(error).strip().splitlines()[0]}"
 
 
-def _first_row_with(path: Path, column: str, value: str) -> int | str:
-    """1-based data row (and CSV line) of the first ``value`` in ``column`` (error path only)."""
-    if path.suffix == ".csv":
-        with path.open(newline="", encoding="utf-8", errors="replace") as f:
-            reader = csv.DictReader(f)
-            for i, record in enumerate(reader, start=1):
-                if (record.get(column) or "").strip().lower() == value.strip().lower():
-                    return f"{i} (line {reader.line_num})"
-        return "?"
-    values = pq.read_table(path, columns=[column]).column(column).to_pylist()
-    for i, v in enumerate(values, start=1):
-        if v is not None and str(v) == value:
-            return i
-    return "?"
+def _first_row_with(files: tuple[Path, ...], column: str, value: str) -> tuple[Path, int | str]:
+    """The file and 1-based data row (and CSV line) of the first ``value`` in ``column``
+    (error path only)."""
+    for path in files:
+        if path.suffix == ".csv":
+            with path.open(newline="", encoding="utf-8", errors="replace") as f:
+                reader = csv.DictReader(f)
+                for i, record in enumerate(reader, start=1):
+                    if (record.get(column) or "").strip().lower() == value.strip().lower():
+                        return path, f"{i} (line {reader.line_num})"
+            continue
+        values = pq.read_table(path, columns=[column]).column(column).to_pylist()
+        for i, v in enumerate(values, start=1):
+            if v is not None and str(v) == value:
+                return path, i
+    return files[0], "?"

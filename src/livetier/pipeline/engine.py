@@ -35,11 +35,12 @@ class Engine:
     errors: tuple[type[Exception], ...] = field(default=())
     """What the engine raises for input it cannot read (a ragged CSV row, a broken file)."""
 
-    def read(self, path: Path) -> ibis.Table:
-        """Open a CSV or Parquet file as a table."""
-        if path.suffix == ".csv":
-            return self.con.read_csv(str(path), **READ_CSV_OPTIONS[self.name])
-        return self.con.read_parquet(str(path))
+    def read(self, files: tuple[Path, ...]) -> ibis.Table:
+        """Open CSV or Parquet files (all of one kind, with the same columns) as one table."""
+        paths = [str(f) for f in files]
+        if files[0].suffix == ".csv":
+            return self.con.read_csv(paths, **READ_CSV_OPTIONS[self.name])
+        return self.con.read_parquet(paths)
 
 
 def duckdb_engine(
@@ -54,7 +55,22 @@ def duckdb_engine(
     instant, and the platform zone is applied explicitly (pipeline/timestamps.py), because
     engines disagree on what a session zone does to casts (pitfalls.md).
     """
-    con = ibis.duckdb.connect()
+    return configure_duckdb(
+        ibis.duckdb.connect(),
+        memory_limit=memory_limit,
+        threads=threads,
+        temp_directory=temp_directory,
+    )
+
+
+def configure_duckdb(
+    con: Any,
+    *,
+    memory_limit: str | None = None,
+    threads: int | None = None,
+    temp_directory: Path | None = None,
+) -> Engine:
+    """The pipeline's settings on a DuckDB connection (in memory, or the warehouse file)."""
     settings = {"TimeZone": "UTC", "preserve_insertion_order": "false"}
     if memory_limit:
         settings["memory_limit"] = memory_limit

@@ -2,29 +2,37 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 import ibis
 from ibis import _
 
-from livetier.pipeline.clean import Cleaned
+from livetier.pipeline.clean import REPORT_COLUMNS, Cleaned
 from livetier.pipeline.tables import without
 
 FACT_COLUMNS = ("host_id", "day", "valid_sessions", "live_buyers", "cross_day_sessions")
+METRIC_OF_FACT = {
+    "valid_sessions": "live_sessions_30d",
+    "live_buyers": "live_buyers_30d",
+    "cross_day_sessions": "cross_day_sessions_30d",
+}
+"""The window metric each daily fact adds up to."""
 
 
 def daily_facts(
-    c: Cleaned, valid_longer_than_minutes: int, first: date | None = None, last: date | None = None
+    c: Cleaned, valid_longer_than_minutes: int, days: Iterable[date] | None = None
 ) -> ibis.Table:
-    """One row per (host, platform day) with activity, optionally limited to first..last.
+    """One row per (host, platform day) with activity, optionally limited to ``days``.
 
     Every count is additive over days, so a window's metric is a plain sum and a day's facts
     never change once its events are complete.
     """
     sessions, views, orders = c.sessions, c.views, c.orders
-    if first is not None and last is not None:
-        sessions = sessions.filter(sessions.start_day.between(first, last))
-        orders = orders.filter(orders.paid_day.between(first, last))
+    if days is not None:
+        wanted = sorted(set(days))
+        sessions = sessions.filter(sessions.start_day.isin(wanted))
+        orders = orders.filter(orders.paid_day.isin(wanted))
 
     # A session counts on the day it started, and only if it lasted MORE than the minimum.
     minimum = ibis.interval(minutes=valid_longer_than_minutes)
@@ -67,6 +75,39 @@ def window(day: date, window_days: int) -> tuple[date, date]:
     return day - timedelta(days=window_days), day - timedelta(days=1)
 
 
+def window_days_of(day: date, window_days: int) -> list[date]:
+    """Every platform day counted for evaluation day D, oldest first."""
+    first = window(day, window_days)[0]
+    return [first + timedelta(days=i) for i in range(window_days)]
+
+
+def not_graded(listed: ibis.Table, profile: ibis.Table, day: date) -> ibis.Table:
+    """Report entries for listed hosts with no usable profile snapshot on or before D-1.
+
+    Such a host is not graded that day: saying so beats leaving it out silently.
+    """
+    as_of = window(day, 1)[1]
+    missing = (
+        listed.filter(listed.host_id.notnull())
+        .select("host_id")
+        .distinct()
+        .anti_join(profile, "host_id")
+    )
+    values = (
+        "hosts",
+        missing.host_id,
+        "not_graded",
+        f"no usable profile snapshot on or before {as_of}",
+        False,
+    )
+    return missing.select(
+        **{
+            c: v if isinstance(v, ibis.Value) else ibis.literal(v)
+            for c, v in zip(REPORT_COLUMNS, values, strict=True)
+        }
+    )
+
+
 def profile_as_of(hosts: ibis.Table, snapshots: ibis.Table, day: date) -> ibis.Table:
     """Each host's latest profile snapshot dated on or before D-1.
 
@@ -91,16 +132,10 @@ def metrics_for_day(
     activity = (
         facts.filter(facts.day.between(first, last))
         .group_by("host_id")
-        .agg(
-            live_sessions_30d=_.valid_sessions.sum(),
-            live_buyers_30d=_.live_buyers.sum(),
-            cross_day_sessions_30d=_.cross_day_sessions.sum(),
-        )
+        .agg(**{metric: _[fact].sum() for fact, metric in METRIC_OF_FACT.items()})
     )
     profile = profile_as_of(hosts, snapshots, day)
     joined = without(profile.left_join(activity, "host_id"), "host_id_right")
     return joined.mutate(
-        live_sessions_30d=joined.live_sessions_30d.fill_null(0).cast("int64"),
-        live_buyers_30d=joined.live_buyers_30d.fill_null(0).cast("int64"),
-        cross_day_sessions_30d=joined.cross_day_sessions_30d.fill_null(0).cast("int64"),
+        **{m: joined[m].fill_null(0).cast("int64") for m in METRIC_OF_FACT.values()}
     )

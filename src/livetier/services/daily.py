@@ -1,10 +1,12 @@
-"""Daily runs with history: grade day D and record what changed, in one transaction.
+"""Daily runs with history: add the new day's facts to the warehouse, grade day D from it, and
+record what changed in the state store, in one transaction each.
 
-This first slice grades D from the raw data folder (the full 30-day pipeline of
-services/evaluate.py); the warehouse of stored daily facts that makes a run incremental comes
-next. What is here already holds for it: a re-run with the same input adds nothing, a re-run
-of the latest day replaces that day's changes, an earlier day is refused, and a failure
-leaves the previous state intact.
+A run reads only the raw events of the days it computes: the days of D's window that the
+warehouse lacks, plus the last ``lookback`` days (late corrections). With day-partitioned
+input that is one new partition a day. Facts are deterministic, so the warehouse is written
+first: a crash before the state store commits is healed by the next run, which finds the same
+facts. A re-run with the same input adds nothing, a re-run of the latest day replaces that
+day's changes, an earlier day is refused, and a failure leaves the previous state intact.
 """
 
 from __future__ import annotations
@@ -12,20 +14,30 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, delete, func, select, update
+import ibis
+import ibis.expr.types as ir
+from sqlalchemy import Engine, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from livetier.domain.evaluation import HostEvaluation, NodeResult
-from livetier.domain.rulebook import Rulebook, Version
+from livetier.domain.rulebook import Definitions, Rulebook, Version
 from livetier.domain.tiers import Tier
-from livetier.pipeline import contract
-from livetier.services.evaluate import criterion_text, evaluate, node_record
+from livetier.pipeline import contract, facts, grading
+from livetier.pipeline.clean import clean
+from livetier.pipeline.holds import line_holds
+from livetier.pipeline.timestamps import PlatformZone
+from livetier.services.evaluate import criterion_text, node_record, paused_gc
 from livetier.store.models import HostTier, OutboxEvent, Run, TierChange
+from livetier.store.warehouse import Warehouse, open_warehouse
+
+AT_RISK_DAYS = 3
+"""A tier that holds this many more days or fewer is "at risk" (``--at-risk-days``)."""
 
 
 class RunRefused(ValueError):
@@ -43,16 +55,46 @@ class RunOutcome:
     changes: int
     replaced: int
     events: int
+    computed_days: tuple[date, ...] = ()  # the days whose facts were computed from raw data
+    facts_changed: int = 0  # stored facts a recomputation changed (logged in the warehouse)
+    at_risk: int = 0  # "at risk" events sent
+    problems: int = 0  # data-quality report entries
 
 
-def fingerprint(data: Path, version: Version) -> str:
-    """Identifies a run's input: each table file's name, size and modification time, and the
-    rule version. A touched file counts as new input; the result is then compared anyway."""
+@dataclass(frozen=True)
+class Settings:
+    """How a run reads its input and what it calls at risk."""
+
+    lookback: int = 1
+    at_risk_days: int = AT_RISK_DAYS
+    memory_limit: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.lookback < 1:
+            raise ValueError(f"--lookback must be at least 1 (the new day), not {self.lookback}")
+        if self.at_risk_days < 0:
+            raise ValueError(f"--at-risk-days must be 0 or more, not {self.at_risk_days}")
+
+
+def definitions_key(d: Definitions) -> str:
+    """What stored facts depend on: recomputed when any of it changes."""
+    return f"{d.timezone}|{d.valid_session_longer_than_minutes}"
+
+
+def fingerprint(
+    layout: dict[str, contract.Located], days: Iterable[date], version: Version, settings: str
+) -> str:
+    """Identifies the input day D depends on: each file's name, size and modification time
+    (for partitioned tables, only the partitions of ``days``), the rule version and the run
+    settings. A touched file counts as new input; the result is then compared anyway."""
     digest = hashlib.sha256(f"{version.version}|{version.effective_from}|{version!r}".encode())
-    for name in contract.CONTRACT:
-        path = contract.find_file(data, name)
-        stat = path.stat()
-        digest.update(f"|{path.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    digest.update(settings.encode())
+    wanted = list(days)
+    for name, located in layout.items():
+        files = located.files(None if name == "hosts" else wanted)
+        for path in files:
+            stat = path.stat()
+            digest.update(f"|{name}|{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     return digest.hexdigest()
 
 
@@ -82,10 +124,29 @@ def _key(result: NodeResult) -> str:
     return f"{record['set']}: {criterion_text(record)}"
 
 
-def run_day(data: Path, day: date, rulebook: Rulebook, db: Engine) -> RunOutcome:
-    """Grade ``day`` and record the tier changes against the previous day run."""
+def run_day(
+    data: Path,
+    day: date,
+    rulebook: Rulebook,
+    db: Engine,
+    warehouse: Path,
+    settings: Settings | None = None,
+) -> RunOutcome:
+    """Add the new day's facts, grade ``day`` and record the tier changes against the
+    previous day run."""
+    settings = settings or Settings()
     version = rulebook.version_for(day)
-    print_ = fingerprint(data, version)
+    d = rulebook.definitions
+    layout = {name: contract.locate(data, name) for name in contract.CONTRACT}
+    window = facts.window_days_of(day, d.window_days)
+    lookback_days = [day - timedelta(days=i) for i in range(settings.lookback, 0, -1)]
+    read_days = sorted({window[0] - timedelta(days=1), *window, *lookback_days})
+    print_ = fingerprint(
+        layout,
+        read_days,
+        version,
+        f"{definitions_key(d)}|{settings.lookback}|{settings.at_risk_days}",
+    )
     with Session(db) as s:
         latest = s.scalar(select(func.max(Run.day)).where(Run.status == "succeeded"))
         if latest is not None and day < latest:
@@ -102,56 +163,215 @@ def run_day(data: Path, day: date, rulebook: Rulebook, db: Engine) -> RunOutcome
         if previous is not None and previous.fingerprint == print_:
             return RunOutcome(day, None, "unchanged", 0, 0, 0, 0)
 
-    result = evaluate(data, day, rulebook)  # slow and read-only: outside any transaction
-    _checkpoint("evaluated")
+    with open_warehouse(warehouse, memory_limit=settings.memory_limit) as wh:
+        stored = wh.stored_days(definitions_key(d))
+        compute = sorted((set(window) - stored) | set(lookback_days))
+        ingested = _ingest(wh, data, layout, compute, day, rulebook, version)
+        _checkpoint("warehouse-written")
+        graded = grade_day(wh, version, day, d.window_days)  # read-only from here on
+        _checkpoint("evaluated")
 
-    with Session(db) as s, s.begin():  # the run is visible even if what follows fails
-        # A run still "running" was killed: nothing of it was committed but its own row.
-        s.execute(update(Run).where(Run.status == "running").values(status="interrupted"))
-        run = Run(
-            day=day,
-            status="running",
-            started_at=_now(),
-            fingerprint=print_,
-            rulebook_version=version.version,
-            counts={},
-        )
-        s.add(run)
-        s.flush()
-        run_id = run.id
-    _checkpoint("run-started")
+        with Session(db) as s, s.begin():  # the run is visible even if what follows fails
+            # A run still "running" was killed: nothing of it was committed but its own row.
+            s.execute(update(Run).where(Run.status == "running").values(status="interrupted"))
+            run = Run(
+                day=day,
+                status="running",
+                started_at=_now(),
+                fingerprint=print_,
+                rulebook_version=version.version,
+                counts={},
+            )
+            s.add(run)
+            s.flush()
+            run_id = run.id
+        _checkpoint("run-started")
+        try:
+            with Session(db) as s, s.begin():
+                recorded = _record(s, run_id, day, version, graded, settings.at_risk_days)
+                _checkpoint("changes-written")
+                outcome = RunOutcome(
+                    day,
+                    run_id,
+                    "succeeded",
+                    graded=len(graded.tiers),
+                    changes=recorded.changes,
+                    replaced=recorded.replaced,
+                    events=recorded.events,
+                    computed_days=tuple(compute),
+                    facts_changed=ingested.facts_changed,
+                    at_risk=recorded.at_risk,
+                    problems=ingested.problems,
+                )
+                finished = s.get_one(Run, run_id)
+                finished.status, finished.ended_at = "succeeded", _now()
+                finished.counts = {
+                    "graded": outcome.graded,
+                    "changes": outcome.changes,
+                    "replaced": outcome.replaced,
+                    "events": outcome.events,
+                    "at_risk": outcome.at_risk,
+                    "problems": outcome.problems,
+                    "computed_days": len(compute),
+                    "facts_changed": outcome.facts_changed,
+                }
+            _checkpoint("committed")
+            return outcome
+        except BaseException:
+            with Session(db) as s, s.begin():
+                failed = s.get_one(Run, run_id)
+                failed.status, failed.ended_at = "failed", _now()
+            raise
+
+
+@dataclass(frozen=True)
+class _Ingested:
+    facts_changed: int
+    problems: int
+
+
+def _ingest(
+    wh: Warehouse,
+    data: Path,
+    layout: dict[str, contract.Located],
+    compute: list[date],
+    day: date,
+    rulebook: Rulebook,
+    version: Version,
+) -> _Ingested:
+    """Compute the facts of ``compute`` from raw data and store them, with the profiles and
+    the day's data-quality report, in one warehouse transaction."""
+    d = rulebook.definitions
+    _check_partitions(layout, compute)
+    engine = wh.engine
     try:
-        with Session(db) as s, s.begin():
-            outcome = _record(s, run_id, day, version, result.hosts)
-            _checkpoint("changes-written")
-            stored = s.get_one(Run, run_id)
-            stored.status, stored.ended_at = "succeeded", _now()
-            stored.counts = {
-                "graded": outcome.graded,
-                "changes": outcome.changes,
-                "replaced": outcome.replaced,
-                "events": outcome.events,
-                "problems": len(result.problems),
-            }
-        _checkpoint("committed")
-        return outcome
-    except BaseException:
-        with Session(db) as s, s.begin():
-            failed = s.get_one(Run, run_id)
-            failed.status, failed.ended_at = "failed", _now()
-        raise
+        sources = {  # profiles are read whole: the latest snapshot may be of any day
+            name: contract.load(engine, data, name, None if name == "hosts" else compute)
+            for name in contract.CONTRACT
+        }
+        # A view just after midnight may belong to a session of the evening before.
+        lookup_days = sorted({x - timedelta(days=1) for x in compute} - set(compute))
+        sessions = layout["sessions"]
+        lookup = (
+            contract.load(engine, data, "sessions", lookup_days)
+            if sessions.partitions is not None and set(lookup_days) & sessions.partitions.keys()
+            else None
+        )
+        zone = PlatformZone.around(d.timezone, day)
+        cleaned = clean(sources, zone, version.lines, lookup)
+        daily = facts.daily_facts(cleaned, d.valid_session_longer_than_minutes, compute)
+        profile = facts.profile_as_of(cleaned.hosts, cleaned.snapshots, day)
+        problems = ibis.union(
+            cleaned.problems, facts.not_graded(sources["hosts"].table, profile, day)
+        )
+        with wh.transaction():
+            changed = wh.replace_days(compute, daily, definitions_key(d), day, _now())
+            _checkpoint("facts-written")  # inside the warehouse transaction: rolled back
+            wh.sync_profiles(cleaned.hosts, cleaned.snapshots)
+            count = wh.save_quality(day, problems)
+    except engine.errors as e:  # raised lazily, by whichever query first reads the bad part
+        for located in layout.values():
+            for path in located.files(compute):
+                if why := contract.ragged_row(path):
+                    raise contract.ContractError(why) from None
+        message = str(e).strip().splitlines()[0]
+        raise contract.ContractError(f"{data}: input cannot be read: {message}") from None
+    return _Ingested(changed, count)
+
+
+def _check_partitions(layout: dict[str, contract.Located], compute: list[date]) -> None:
+    """Every day to compute needs its partition, unless the table's data starts later."""
+    for located in layout.values():
+        if located.partitions is None or located.name == "hosts":
+            continue
+        start = located.first_day()
+        missing = [
+            x for x in compute if x not in located.partitions and (start is None or x >= start)
+        ]
+        if missing:
+            raise contract.ContractError(
+                f"{located.path}: no partition day={missing[-1]} "
+                f"({len(missing)} day(s) missing, first day={missing[0]}); the run needs the "
+                "events of every day it computes. An empty folder stands for a day without events."
+            )
+
+
+@dataclass
+class DayGrades:
+    """Day D's tier of every gradable host, how long it holds, and the full evaluation of any
+    host on demand (for the reasons of a change)."""
+
+    tiers: dict[str, str]
+    holds: dict[str, int | None]
+    graded_by_line: dict[str, ir.Table] = field(repr=False)
+    version: Version = field(repr=False)
+
+    def explain(self, host_ids: list[str]) -> dict[str, HostEvaluation]:
+        """Full evaluations of ``host_ids`` (read back from the engine, few at a time)."""
+        if not host_ids:
+            return {}
+        wanted = ibis.memtable({"host_id": sorted(host_ids)})
+        out: dict[str, HostEvaluation] = {}
+        for line, graded in self.graded_by_line.items():
+            rows = graded.semi_join(wanted, "host_id").to_pyarrow().to_pylist()
+            with paused_gc():
+                out.update((e.host_id, e) for e in grading.read_back(self.version, line, rows))
+        return out
+
+
+def grade_day(wh: Warehouse, version: Version, day: date, window_days: int) -> DayGrades:
+    """Grade every host with a usable profile on ``day`` from the warehouse alone."""
+    hosts, snapshots = wh.profiles()
+    metrics = facts.metrics_for_day(hosts, snapshots, wh.facts(), day, window_days)
+    cached = wh.engine.con.create_table("_day_metrics", metrics, temp=True, overwrite=True)
+    tiers: dict[str, str] = {}
+    holds: dict[str, int | None] = {}
+    by_line: dict[str, ir.Table] = {}
+    for line in version.lines:
+        graded = grading.grade(version, cached, line)
+        by_line[line] = graded
+        table = graded.select("host_id", "tier").to_pyarrow()
+        tiers.update(zip(table["host_id"].to_pylist(), table["tier"].to_pylist(), strict=True))
+        held = line_holds(version, graded, wh.facts(), day, window_days, line).to_pyarrow()
+        holds.update(zip(held["host_id"].to_pylist(), held["holds_days"].to_pylist(), strict=True))
+    return DayGrades(tiers, holds, by_line, version)
+
+
+_TIERS = HostTier.__table__  # plain Core statements: many rows, one executemany each
+
+
+@dataclass(frozen=True)
+class _Recorded:
+    changes: int
+    replaced: int
+    events: int
+    at_risk: int
 
 
 def _record(
-    s: Session, run_id: int, day: date, version: Version, hosts: list[HostEvaluation]
-) -> RunOutcome:
-    """Write what changed on ``day``; the caller's transaction makes it all or nothing."""
-    recorded = {c.host_id: c for c in s.scalars(select(TierChange).where(TierChange.day == day))}
-    state = {h.host_id: h for h in s.scalars(select(HostTier))}
-    graded = {h.host_id: h for h in hosts}
-    changes = events = replaced = 0
+    s: Session, run_id: int, day: date, version: Version, graded: DayGrades, at_risk_days: int
+) -> _Recorded:
+    """Write what changed on ``day``; the caller's transaction makes it all or nothing.
 
-    for host_id, ev in graded.items():
+    Reads every host's state in one query and writes only the hosts that moved, are new, or
+    entered or left the at-risk state: a quiet day writes next to nothing.
+    """
+    recorded = {c.host_id: c for c in s.scalars(select(TierChange).where(TierChange.day == day))}
+    state = {
+        r.host_id: r
+        for r in s.execute(
+            select(HostTier.host_id, HostTier.tier, HostTier.first_seen, HostTier.at_risk)
+        )
+    }
+    new_rows: list[dict[str, Any]] = []
+    moved: list[tuple[str, Tier, Tier]] = []  # (host, before, after)
+    withdrawn: list[str] = []
+    risk_flags: list[dict[str, Any]] = []
+    risk_events: list[str] = []
+    replaced = 0
+
+    for host_id in sorted(graded.tiers):
+        tier = Tier(graded.tiers[host_id])
         old = recorded.get(host_id)
         row = state.get(host_id)
         if old is not None:  # a re-run of this day: compare with the tier of the day before
@@ -160,60 +380,113 @@ def _record(
             before = Tier(row.tier)
         else:
             before = Tier.NONE  # a host with no earlier state starts from none
-        if old is not None and old.to_tier == ev.tier.value:
+        holds = graded.holds.get(host_id)
+        at_risk = tier is not Tier.NONE and holds is not None and holds <= at_risk_days
+        was_at_risk = bool(row is not None and row.at_risk and row.tier == tier.value)
+        if row is None:
+            new_rows.append(
+                {
+                    "host_id": host_id,
+                    "tier": tier.value,
+                    "since": day,
+                    "first_seen": day,
+                    "rulebook_version": version.version,
+                    "at_risk": at_risk,
+                }
+            )
+        elif at_risk != bool(row.at_risk):
+            risk_flags.append({"h": host_id, "a": at_risk})
+        if at_risk and not was_at_risk:
+            risk_events.append(host_id)
+        if old is not None and old.to_tier == tier.value:
             continue  # the day's change stands as recorded
         if old is not None:
-            s.delete(old)
-            s.flush()  # the unit of work inserts before it deletes: free (host, day) first
             replaced += 1
-        if row is None:
-            row = HostTier(
-                host_id=host_id,
-                tier=before.value,
-                since=day,
-                first_seen=day,
-                rulebook_version=version.version,
-            )
-            s.add(row)
-        if ev.tier is before:
-            if old is not None:  # the change recorded earlier no longer happens
-                _restore(s, row, day, graded_today=True)
-            continue
-        s.add(
-            TierChange(
-                host_id=host_id,
-                day=day,
-                from_tier=before.value,
-                to_tier=ev.tier.value,
-                reasons=reasons(ev, before),
-                rulebook_version=version.version,
-                run_id=run_id,
-            )
-        )
-        row.tier, row.since, row.rulebook_version = ev.tier.value, day, version.version
-        s.add(
-            OutboxEvent(
-                kind=_kind(before, ev.tier),
-                host_id=host_id,
-                day=day,
-                run_id=run_id,
-                payload={
-                    "from_tier": before.value,
-                    "to_tier": ev.tier.value,
-                    "rulebook_version": version.version,
-                },
-            )
-        )
-        changes += 1
-        events += 1
+            if tier is before:
+                withdrawn.append(host_id)
+        if tier is not before:
+            moved.append((host_id, before, tier))
 
-    for host_id, old in recorded.items():  # recorded on an earlier run, not graded now
-        if host_id not in graded:
-            s.delete(old)
-            replaced += 1
-            _restore(s, state[host_id], day, graded_today=False)
-    s.flush()
-    return RunOutcome(day, run_id, "succeeded", len(graded), changes, replaced, events)
+    if recorded:  # free (host, day) before any new change of the day is written
+        redo = [recorded[h].id for h, _, _ in moved if h in recorded] + [
+            recorded[h].id for h in withdrawn
+        ]
+        gone = [c for h, c in recorded.items() if h not in graded.tiers]
+        redo += [c.id for c in gone]
+        replaced += len(gone)
+        if redo:
+            s.execute(delete(TierChange).where(TierChange.id.in_(redo)))
+        s.expire_all()
+        for host_id in withdrawn:
+            _restore(s, s.get_one(HostTier, host_id), day, graded_today=True)
+        for c in gone:
+            _restore(s, s.get_one(HostTier, c.host_id), day, graded_today=False)
+        s.flush()
+
+    if new_rows:
+        s.execute(insert(HostTier), new_rows)
+    evaluations = graded.explain([h for h, _, _ in moved])
+    if moved:
+        s.execute(
+            insert(TierChange),
+            [
+                {
+                    "host_id": h,
+                    "day": day,
+                    "from_tier": before.value,
+                    "to_tier": after.value,
+                    "reasons": reasons(evaluations[h], before),
+                    "rulebook_version": version.version,
+                    "run_id": run_id,
+                }
+                for h, before, after in moved
+            ],
+        )
+        updates = [
+            {"h": h, "t": after.value, "v": version.version} for h, _, after in moved if h in state
+        ]
+        if updates:
+            s.execute(
+                update(_TIERS)
+                .where(_TIERS.c.host_id == bindparam("h"))
+                .values(tier=bindparam("t"), since=day, rulebook_version=bindparam("v")),
+                updates,
+            )
+    if risk_flags:
+        s.execute(
+            update(_TIERS).where(_TIERS.c.host_id == bindparam("h")).values(at_risk=bindparam("a")),
+            risk_flags,
+        )
+    events = [
+        {
+            "kind": _kind(before, after),
+            "host_id": h,
+            "day": day,
+            "run_id": run_id,
+            "payload": {
+                "from_tier": before.value,
+                "to_tier": after.value,
+                "rulebook_version": version.version,
+            },
+        }
+        for h, before, after in moved
+    ] + [
+        {
+            "kind": "at_risk",
+            "host_id": h,
+            "day": day,
+            "run_id": run_id,
+            "payload": {
+                "tier": graded.tiers[h],
+                "holds_days": graded.holds[h],
+                "rulebook_version": version.version,
+            },
+        }
+        for h in risk_events
+    ]
+    if events:
+        s.execute(insert(OutboxEvent), events)  # in list order: ids increase with it
+    return _Recorded(len(moved), replaced, len(events), len(risk_events))
 
 
 def _restore(s: Session, row: HostTier, day: date, *, graded_today: bool) -> None:
@@ -245,6 +518,8 @@ def backfill(
     last: date,
     rulebook: Rulebook,
     db: Engine,
+    warehouse: Path,
+    settings: Settings | None = None,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> list[RunOutcome]:
     """Run every day from ``first`` to ``last`` in order, exactly as daily runs would."""
@@ -253,7 +528,7 @@ def backfill(
     days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
     outcomes = []
     for i, day in enumerate(days):
-        outcomes.append(run_day(data, day, rulebook, db))
+        outcomes.append(run_day(data, day, rulebook, db, warehouse, settings))
         if progress:
             progress("days", i + 1, len(days))
     return outcomes

@@ -11,13 +11,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import ibis
+
 from livetier.domain.evaluation import HostEvaluation, NodeResult
 from livetier.domain.metrics import ACTIVITY_METRICS
 from livetier.domain.rulebook import Criterion, Node, Rulebook, Version
 from livetier.domain.tiers import Tier
 from livetier.pipeline import contract, facts, grading
-from livetier.pipeline.clean import REPORT_COLUMNS, clean
+from livetier.pipeline.clean import clean
 from livetier.pipeline.engine import Engine, duckdb_engine
+from livetier.pipeline.holds import line_holds
 from livetier.pipeline.timestamps import PlatformZone
 
 SHOWN_METRICS = (
@@ -58,6 +61,8 @@ class Evaluation:
     hosts: list[HostEvaluation]
     metrics: dict[str, dict[str, Any]]
     problems: list[dict[str, Any]] = field(default_factory=list)
+    holds: dict[str, int | None] = field(default_factory=dict)
+    """Days each tier above none holds if nothing new happens (None: as long as the profile)."""
 
     def tier_counts(self) -> dict[str, Counter[Tier]]:
         """How many hosts sit in each tier, per category line."""
@@ -78,8 +83,9 @@ def evaluate(data: Path, day: date, rulebook: Rulebook, engine: Engine | None = 
         return _evaluate(data, day, rulebook, engine)
     except engine.errors as e:  # raised lazily, by whichever query first reads the bad part
         for name in contract.CONTRACT:
-            if why := contract.ragged_row(contract.find_file(data, name)):
-                raise contract.ContractError(why) from None
+            for path in contract.locate(data, name).files():
+                if why := contract.ragged_row(path):
+                    raise contract.ContractError(why) from None
         message = str(e).strip().splitlines()[0]
         raise contract.ContractError(f"{data}: input cannot be read: {message}") from None
 
@@ -90,16 +96,27 @@ def _evaluate(data: Path, day: date, rulebook: Rulebook, engine: Engine) -> Eval
     sources = {name: contract.load(engine, data, name) for name in contract.CONTRACT}
     cleaned = clean(sources, PlatformZone.around(d.timezone, day), version.lines)
     has_snapshots = "snapshot_date" in sources["hosts"].table.columns
-    first, last = facts.window(day, d.window_days)
-    daily = facts.daily_facts(cleaned, d.valid_session_longer_than_minutes, first, last)
+    daily = facts.daily_facts(
+        cleaned, d.valid_session_longer_than_minutes, facts.window_days_of(day, d.window_days)
+    )
     evaluations: list[HostEvaluation] = []
     values: dict[str, dict[str, Any]] = {}
-    # Materialised once, then graded per line: each line has its own criteria columns.
-    with facts.metrics_for_day(
-        cleaned.hosts, cleaned.snapshots, daily, day, d.window_days
-    ).cache() as metrics:
+    holds: dict[str, int | None] = {}
+    # Facts and metrics materialised once, then graded per line (each line has its own
+    # criteria columns); the facts serve again for how long each tier holds.
+    with (
+        daily.cache() as stored,
+        facts.metrics_for_day(
+            cleaned.hosts, cleaned.snapshots, stored, day, d.window_days
+        ).cache() as metrics,
+    ):
         for line in version.lines:
-            graded = grading.grade(version, metrics, line).to_pyarrow()
+            graded_expr = grading.grade(version, metrics, line)
+            graded = graded_expr.to_pyarrow()
+            held = line_holds(version, graded_expr, stored, day, d.window_days, line).to_pyarrow()
+            holds.update(
+                zip(held["host_id"].to_pylist(), held["holds_days"].to_pylist(), strict=True)
+            )
             with paused_gc():
                 rows = graded.to_pylist()
                 evaluations += grading.read_back(version, line, rows)
@@ -110,17 +127,11 @@ def _evaluate(data: Path, day: date, rulebook: Rulebook, engine: Engine) -> Eval
                     }
     evaluations.sort(key=lambda e: e.host_id)
 
-    problems = cleaned.problems.to_pyarrow().to_pylist()
-    # A listed host with no usable snapshot is not graded that day; say so rather than drop it.
-    listed = sources["hosts"].table.select("host_id").distinct().to_pyarrow()
-    as_of = facts.window(day, 1)[1]
-    for host_id in sorted(set(listed.column("host_id").to_pylist()) - set(values) - {None}):
-        detail = f"no usable profile snapshot on or before {as_of}"
-        problems.append(
-            dict(zip(REPORT_COLUMNS, ("hosts", host_id, "not_graded", detail, False), strict=True))
-        )
+    profile = facts.profile_as_of(cleaned.hosts, cleaned.snapshots, day)
+    missing = facts.not_graded(sources["hosts"].table, profile, day)
+    problems = ibis.union(cleaned.problems, missing).to_pyarrow().to_pylist()
     problems.sort(key=lambda p: (p["table"], p["reason"], p["row_id"] or ""))
-    return Evaluation(day, version, evaluations, values, problems)
+    return Evaluation(day, version, evaluations, values, problems, holds)
 
 
 _TEMPLATES: dict[tuple[str, int, bool], tuple[Node, dict[str, Any]]] = {}
@@ -168,12 +179,18 @@ def criterion_text(record: dict[str, Any]) -> str:
     return f"({joined})"
 
 
-def host_record(ev: HostEvaluation, metrics: dict[str, Any]) -> dict[str, Any]:
-    """One host's result with exactly the public keys of ``livetier evaluate --format jsonl``."""
+def host_record(
+    ev: HostEvaluation, metrics: dict[str, Any], holds_days: int | None = None
+) -> dict[str, Any]:
+    """One host's result with exactly the public keys of ``livetier evaluate --format jsonl``.
+
+    ``holds_days``: how many more days the tier holds if nothing new happens (None for
+    ``none``, or when it holds as long as the profile does)."""
     return {
         "host_id": ev.host_id,
         "tier": ev.tier.value,
         "line": ev.line,
+        "holds_days": holds_days,
         "metrics": {m: _plain(metrics[m]) for m in SHOWN_METRICS},
         "criteria": [node_record(c) for name in ev.shown_sets() for c in ev.sets[name].children],
         "next_tier": ev.next_tier.value if ev.next_tier else None,

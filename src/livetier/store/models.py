@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -39,6 +39,9 @@ class HostTier(Base):
     since: Mapped[date]  # the day of the last change, or the first day the host was graded
     first_seen: Mapped[date]
     rulebook_version: Mapped[str] = mapped_column(String(64))
+    # Whether the "at risk" event was sent for the current tier (it holds only a few more
+    # days): sent once when the host enters that state, again only after leaving it.
+    at_risk: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class TierChange(Base):

@@ -1,0 +1,62 @@
+"""How many more days each host's tier holds if nothing new happens, for all hosts at once.
+
+With no new events and the profile unchanged, only the window moves: day d stops counting on
+d + window + 1, oldest first, so a host's metrics can only change on the days one of its
+fact days leaves. Each such point is graded with the same compiled rules as the day itself,
+and the tier holds until the first point that grades lower. This is the bulk form of
+domain/evaluation.tier_holds; a test holds the two together.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import ibis
+import ibis.expr.types as ir
+
+from livetier.domain.rulebook import Version
+from livetier.domain.tiers import Tier
+from livetier.pipeline import grading
+from livetier.pipeline.facts import METRIC_OF_FACT, window
+from livetier.pipeline.tables import without
+
+
+def tier_rank(tier: ir.StringValue) -> ir.IntegerValue:
+    return ibis.cases(*((tier == t.value, t.rank) for t in Tier), else_=0)
+
+
+def line_holds(
+    version: Version, graded: ir.Table, facts: ir.Table, day: date, window_days: int, line: str
+) -> ir.Table:
+    """``host_id, holds_days`` for the graded hosts of ``line`` above ``none``.
+
+    ``graded`` is grading.grade's output for the line (metrics and tier of day D); ``facts``
+    the stored daily facts. ``holds_days`` is NULL when the tier never drops.
+    """
+    first, last = window(day, window_days)
+    tiered = graded.filter(graded.tier != Tier.NONE.value)
+    f = facts.filter(facts.day.between(first, last)).semi_join(tiered, "host_id")
+    # What each host's fact days add up to, oldest first: the window loses them in that order.
+    gone = ibis.cumulative_window(group_by="host_id", order_by="day")
+    left = f.select(
+        "host_id", "day", **{f"_gone_{fact}": f[fact].sum().over(gone) for fact in METRIC_OF_FACT}
+    )
+    points = without(tiered.join(left, "host_id"), "host_id_right")
+    points = points.mutate(
+        _tier_now=points.tier,
+        **{
+            metric: points[metric] - points[f"_gone_{fact}"]
+            for fact, metric in METRIC_OF_FACT.items()
+        },
+    )
+    regraded = grading.grade(version, points, line)
+    lost = regraded.filter(tier_rank(regraded.tier) < tier_rank(regraded._tier_now))
+    # Day d leaves on d + window + 1: the tier holds the days strictly between D and then.
+    first_lost = lost.group_by("host_id").agg(lost_day=lost.day.min())
+    holds = without(tiered.select("host_id").left_join(first_lost, "host_id"), "host_id_right")
+    return holds.select(
+        "host_id",
+        holds_days=(holds.lost_day.delta(ibis.literal(day), unit="day") + window_days).cast(
+            "int64"
+        ),
+    )
