@@ -39,7 +39,17 @@ def test_embedded_help_matches_the_cli(block):
 
 def test_every_command_has_its_help_in_the_readme_or_is_listed_there():
     text = README.read_text()
-    for command in ("evaluate", "demo", "rules show", "rules validate"):
+    for command in (
+        "evaluate",
+        "demo",
+        "rules show",
+        "rules validate",
+        "run",
+        "status",
+        "partition",
+        "fact-changes",
+        "backfill",
+    ):
         assert f"livetier {command}" in text
 
 

@@ -81,7 +81,10 @@ def _day(text: str) -> date:
 
 DataOpt = Annotated[
     Path,
-    typer.Option("--data", help="Folder with hosts, sessions, views, orders (.csv or .parquet)."),
+    typer.Option(
+        "--data",
+        help="Folder with hosts, sessions, views, orders (.csv, .parquet or day partitions).",
+    ),
 ]
 DateOpt = Annotated[
     str, typer.Option("--date", help="Evaluation day D (YYYY-MM-DD); the window is D-30 .. D-1.")

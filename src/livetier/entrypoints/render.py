@@ -133,8 +133,7 @@ def holds_text(tier: Tier, holds_days: int | None, at_risk_days: int = AT_RISK_D
         return Text("holds while the profile is unchanged 资料不变即可保持", style="green")
     style = "bold red" if holds_days <= at_risk_days else "green"
     return Text(
-        f"holds {holds_days} more day(s) with no new activity 若无新增直播与买家，"
-        f"当前身份还可保持 {holds_days} 天",
+        f"holds {holds_days} more day(s) if nothing new happens 无新增活动可再保持 {holds_days} 天",
         style=style,
     )
 
