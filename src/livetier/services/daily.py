@@ -131,9 +131,12 @@ def run_day(
     db: Engine,
     warehouse: Path,
     settings: Settings | None = None,
+    *,
+    ingest: bool = True,
 ) -> RunOutcome:
     """Add the new day's facts, grade ``day`` and record the tier changes against the
-    previous day run."""
+    previous day run. ``ingest=False`` is for backfill, which stored every day's facts in one
+    pass just before."""
     settings = settings or Settings()
     version = rulebook.version_for(day)
     d = rulebook.definitions
@@ -147,13 +150,8 @@ def run_day(
         version,
         f"{definitions_key(d)}|{settings.lookback}|{settings.at_risk_days}",
     )
+    _refuse_before_latest(db, day)
     with Session(db) as s:
-        latest = s.scalar(select(func.max(Run.day)).where(Run.status == "succeeded"))
-        if latest is not None and day < latest:
-            raise RunRefused(
-                f"{day} is before {latest}, the latest day already run: history after it would "
-                f"no longer follow. Run {latest} again, or a later day."
-            )
         previous = s.scalars(
             select(Run)
             .where(Run.day == day, Run.status == "succeeded")
@@ -165,8 +163,12 @@ def run_day(
 
     with open_warehouse(warehouse, memory_limit=settings.memory_limit) as wh:
         stored = wh.stored_days(definitions_key(d))
-        compute = sorted((set(window) - stored) | set(lookback_days))
-        ingested = _ingest(wh, data, layout, compute, day, rulebook, version)
+        compute = sorted((set(window) - stored) | set(lookback_days)) if ingest else []
+        ingested = (
+            _ingest(wh, data, layout, compute, day, rulebook, version.lines)
+            if compute
+            else _Ingested(0, 0)
+        )
         _checkpoint("warehouse-written")
         graded = grade_day(wh, version, day, d.window_days)  # read-only from here on
         _checkpoint("evaluated")
@@ -224,6 +226,16 @@ def run_day(
             raise
 
 
+def _refuse_before_latest(db: Engine, day: date) -> None:
+    with Session(db) as s:
+        latest = s.scalar(select(func.max(Run.day)).where(Run.status == "succeeded"))
+    if latest is not None and day < latest:
+        raise RunRefused(
+            f"{day} is before {latest}, the latest day already run: history after it would "
+            f"no longer follow. Run {latest} again, or a later day."
+        )
+
+
 @dataclass(frozen=True)
 class _Ingested:
     facts_changed: int
@@ -237,7 +249,7 @@ def _ingest(
     compute: list[date],
     day: date,
     rulebook: Rulebook,
-    version: Version,
+    lines: Iterable[str],
 ) -> _Ingested:
     """Compute the facts of ``compute`` from raw data and store them, with the profiles and
     the day's data-quality report, in one warehouse transaction."""
@@ -258,7 +270,7 @@ def _ingest(
             else None
         )
         zone = PlatformZone.around(d.timezone, day)
-        cleaned = clean(sources, zone, version.lines, lookup)
+        cleaned = clean(sources, zone, lines, lookup)
         daily = facts.daily_facts(cleaned, d.valid_session_longer_than_minutes, compute)
         profile = facts.profile_as_of(cleaned.hosts, cleaned.snapshots, day)
         problems = ibis.union(
@@ -370,14 +382,15 @@ def _record(
     risk_events: list[str] = []
     replaced = 0
 
-    for host_id in sorted(graded.tiers):
-        tier = Tier(graded.tiers[host_id])
+    tiers = {t.value: t for t in Tier}
+    for host_id, graded_tier in graded.tiers.items():
+        tier = tiers[graded_tier]
         old = recorded.get(host_id)
         row = state.get(host_id)
         if old is not None:  # a re-run of this day: compare with the tier of the day before
             before = Tier(old.from_tier)
         elif row is not None and row.first_seen < day:
-            before = Tier(row.tier)
+            before = tiers[row.tier]
         else:
             before = Tier.NONE  # a host with no earlier state starts from none
         holds = graded.holds.get(host_id)
@@ -407,6 +420,9 @@ def _record(
         if tier is not before:
             moved.append((host_id, before, tier))
 
+    moved.sort()  # ids follow host order: a re-run writes its events in the same order
+    risk_events.sort()
+    new_rows.sort(key=lambda r: str(r["host_id"]))
     if recorded:  # free (host, day) before any new change of the day is written
         redo = [recorded[h].id for h, _, _ in moved if h in recorded] + [
             recorded[h].id for h in withdrawn
@@ -522,13 +538,33 @@ def backfill(
     settings: Settings | None = None,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> list[RunOutcome]:
-    """Run every day from ``first`` to ``last`` in order, exactly as daily runs would."""
+    """Run every day from ``first`` to ``last`` in order, exactly as daily runs would.
+
+    The facts every one of those runs would compute are computed first, in one pass over the
+    raw data (one scan instead of one per day; facts are the same either way), then each
+    day is graded and recorded in order. That pass's data-quality report is kept as the
+    last day's.
+    """
     if last < first:
         raise RunRefused(f"--to {last} is before --from {first}")
+    settings = settings or Settings()
+    _refuse_before_latest(db, first)
     days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    d = rulebook.definitions
+    needed: set[date] = set()
+    for day in days:
+        needed.update(facts.window_days_of(day, d.window_days))
+    recomputed = {
+        last - timedelta(days=i) for i in range(1, settings.lookback + (last - first).days + 1)
+    }
+    layout = {name: contract.locate(data, name) for name in contract.CONTRACT}
+    lines = dict.fromkeys(line for day in days for line in rulebook.version_for(day).lines)
+    with open_warehouse(warehouse, memory_limit=settings.memory_limit) as wh:
+        compute = sorted((needed - wh.stored_days(definitions_key(d))) | recomputed)
+        _ingest(wh, data, layout, compute, last, rulebook, lines)
     outcomes = []
     for i, day in enumerate(days):
-        outcomes.append(run_day(data, day, rulebook, db, warehouse, settings))
+        outcomes.append(run_day(data, day, rulebook, db, warehouse, settings, ingest=False))
         if progress:
             progress("days", i + 1, len(days))
     return outcomes
