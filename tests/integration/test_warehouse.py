@@ -165,6 +165,11 @@ def test_rows_in_another_days_partition_are_reported_and_not_counted(tmp_path, d
     assert entry["row_id"] == "s_late" and f"partition=day={days_before(1)}" in entry["detail"]
     assert not entry["counted"]
     assert not [f for f in facts if f["host_id"] == "h_ord" and f["day"] == days_before(3)]
+    printed = runner.invoke(app, ["quality", "--date", str(D)])
+    assert printed.exit_code == 0, printed.output
+    assert "│ sessions │ wrong_partition  │    1 │" in printed.stdout
+    as_lines = runner.invoke(app, ["quality", "--date", str(D), "--format", "jsonl"])
+    assert [json.loads(x)["row_id"] for x in as_lines.stdout.splitlines()].count("s_late") == 1
 
 
 def _holds_platform() -> Platform:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -466,6 +467,21 @@ def status_cmd(
         out.print(render.task_list(found.evaluation, found.metrics, found.holds_days))
     else:
         out.print(f"no usable profile snapshot on or before {found.day}: not graded that day")
+
+
+@app.command("quality")
+def quality_cmd(
+    day: Annotated[str, typer.Option("--date", help="The run day whose report to print.")],
+    warehouse: WarehouseOpt = None,
+    fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+) -> None:
+    """The data-quality report a run stored: counts per table and reason, or every row."""
+    with _user_errors(), open_warehouse(warehouse_path(warehouse), read_only=True) as wh:
+        rows = wh.quality(_day(day))
+    if fmt is ListFormat.jsonl:
+        _write_jsonl(rows)
+        return
+    out.print(render.problems_summary(Counter((str(r["table"]), str(r["reason"])) for r in rows)))
 
 
 @app.command("fact-changes")
