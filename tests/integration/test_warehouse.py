@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from builders import Platform
+from builders import Platform, rulebook_with_new_version
 from livetier import rulebooks
 from livetier.domain.tiers import Tier
 from livetier.entrypoints.cli import app
@@ -278,3 +278,26 @@ def test_contract_errors_in_a_partition_name_the_file(tmp_path, db, warehouse):
     (parts / "views" / "day=soon").mkdir()
     with pytest.raises(ContractError, match=r"day=soon: not a day partition"):
         daily.run_day(parts, D, rulebooks.load(), db, warehouse)
+
+
+def test_holds_follow_rules_where_less_activity_can_raise_a_tier(tmp_path, db, warehouse):
+    """With a "<=" on activity the tier may come back as days leave; it holds until the first
+    day it drops, and the bulk walk (every fact day) agrees with the pure one."""
+    rules = rulebook_with_new_version(
+        tmp_path,
+        "2026-11-01",
+        '{metric: live_buyers_30d, op: ">=", value: 50}',
+        '{metric: live_buyers_30d, op: "<=", value: 0}',
+    )
+    book = rulebooks.load(rules)
+    p = Platform()
+    p.host("h_mixed", trade_medal="2", bsr_description="4.6", fans="0")
+    p.sessions_for("h_mixed", 5, days_before(20))  # expert through sessions until D+11
+    p.buyers_for("h_mixed", 3, days_before(2))  # 3 buyers: the "<= 0" branch fails to D+28
+    p.host("h_quiet", trade_medal="2", bsr_description="4.6", fans="0")  # expert, no activity
+    folder = p.write(tmp_path / "flat")
+    daily.run_day(folder, D, book, db, warehouse)
+    bulk = evaluate(folder, D, book).holds
+    for host, holds in {"h_mixed": 10, "h_quiet": None}.items():
+        assert status.host_status(db, warehouse, host, book).holds_days == holds, host
+        assert bulk.get(host) == holds, host

@@ -8,7 +8,7 @@ look (a session crossing midnight, an exact duplicate collapsed to one) are repo
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,9 +86,13 @@ def _flag_conflicts(rows: ibis.Table, conflicts: ibis.Table, key: list[str]) -> 
 
 
 def _with_part(table: ibis.Table, name: str) -> ibis.Table:
-    """The contract columns, and the partition day (NULL for a flat file)."""
+    """The contract columns, the partition day (NULL for a flat file), and the scope in which
+    ids must be unique: the partition, so that a day's facts depend on its partition alone
+    (the whole file for a flat file)."""
     part = table["_part"] if "_part" in table.columns else ibis.null("date")
-    return table.select(*CONTRACT[name].columns, _part=part)
+    return table.select(
+        *CONTRACT[name].columns, _part=part, _scope=part.fill_null(ibis.date(ALWAYS))
+    )
 
 
 def _outside_partition(rows: ibis.Table, day: str) -> ibis.BooleanValue:
@@ -107,8 +111,8 @@ def _checked_sessions(
     """Sessions with their instants, platform days and first problem (NULL when clean), and
     the report of collapsed duplicates."""
     s = _with_part(table, "sessions")
-    s, conflicts, dup_report = _duplicates("sessions", s, ["session_id"], _.session_id)
-    s = _flag_conflicts(s, conflicts, ["session_id"])
+    s, conflicts, dup_report = _duplicates("sessions", s, ["session_id", "_scope"], _.session_id)
+    s = _flag_conflicts(s, conflicts, ["session_id", "_scope"])
     s = add_instant(s, "started_at", zone, "start_utc", "start_day")
     s = add_instant(s, "ended_at", zone, "end_utc", "end_day")
     s = s.mutate(
@@ -130,8 +134,13 @@ def clean(
     zone: PlatformZone,
     lines: Iterable[str],
     lookup_sessions: Source | None = None,
+    keep: Callable[[ibis.Table], ibis.Table] = lambda t: t,
 ) -> Cleaned:
-    """Validate every row; return the clean tables and the report of the rest."""
+    """Validate every row; return the clean tables and the report of the rest.
+
+    ``keep`` may materialise the checked sessions, views and orders (each row with its first
+    problem), so that the clean rows and the report are computed from one pass over them.
+    """
     reports: list[ibis.Table] = []
 
     # hosts: one row per (host_id, snapshot_date)
@@ -184,6 +193,7 @@ def clean(
 
     # sessions
     s, dup_report = _checked_sessions(sources["sessions"].table, zone, known_hosts)
+    s = keep(s)
     reports.append(dup_report)
     bad = s.filter(s._problem.notnull())
     reports.append(
@@ -247,6 +257,7 @@ def clean(
             (_outside_partition(v, "view_day"), "wrong_partition"),
         )
     )
+    v = keep(v)
     bad = v.filter(v._problem.notnull())
     view_label = (
         bad.session_id.fill_null("")
@@ -271,9 +282,9 @@ def clean(
 
     # orders: an empty paid_at is an unpaid order, which never counts and is not a problem
     o = _with_part(sources["orders"].table, "orders")
-    o, conflicts, dup_report = _duplicates("orders", o, ["order_id"], _.order_id)
+    o, conflicts, dup_report = _duplicates("orders", o, ["order_id", "_scope"], _.order_id)
     reports.append(dup_report)
-    o = _flag_conflicts(o, conflicts, ["order_id"])
+    o = _flag_conflicts(o, conflicts, ["order_id", "_scope"])
     o = add_instant(o, "paid_at", zone, "paid_utc", "paid_day")
     o = o.mutate(
         _problem=_first_problem(
@@ -284,6 +295,7 @@ def clean(
             (~o.host_id.isin(known_hosts.host_id), "unknown_host"),
         )
     )
+    o = keep(o)
     bad = o.filter(o._problem.notnull())
     reports.append(
         _report(

@@ -14,11 +14,24 @@ from datetime import date
 import ibis
 import ibis.expr.types as ir
 
-from livetier.domain.rulebook import Version
+from livetier.domain.metrics import ACTIVITY_METRICS
+from livetier.domain.rulebook import Criterion, Node, Op, Version
 from livetier.domain.tiers import Tier
 from livetier.pipeline import grading
 from livetier.pipeline.facts import METRIC_OF_FACT, window
 from livetier.pipeline.tables import without
+
+
+def _monotone(version: Version, line: str) -> bool:
+    """Whether every criterion on an activity metric asks for at least some amount (>=, >):
+    then a tier can only be lost, never regained, as activity leaves the window."""
+
+    def rising(node: Node) -> bool:
+        if isinstance(node, Criterion):
+            return node.metric not in ACTIVITY_METRICS or node.op in (Op.GE, Op.GT)
+        return all(rising(c) for c in node.children)
+
+    return all(rising(group) for group in version.requirement_sets(line).values())
 
 
 def tier_rank(tier: ir.StringValue) -> ir.IntegerValue:
@@ -35,13 +48,24 @@ def line_holds(
     """
     first, last = window(day, window_days)
     tiered = graded.filter(graded.tier != Tier.NONE.value)
-    f = facts.filter(facts.day.between(first, last)).semi_join(tiered, "host_id")
+    candidates = tiered
+    if _monotone(version, line):
+        # More activity never lowers a tier under these rules, so a host that keeps its tier
+        # with no activity at all keeps it every day: only the others need the day-by-day walk.
+        zero = tiered.mutate(
+            _tier_now=tiered.tier,
+            **{m: ibis.literal(0, "int64") for m in METRIC_OF_FACT.values()},
+        )
+        floor = grading.grade(version, zero, line)
+        drops = floor.filter(tier_rank(floor.tier) < tier_rank(floor._tier_now))
+        candidates = tiered.semi_join(drops.select("host_id"), "host_id")
+    f = facts.filter(facts.day.between(first, last)).semi_join(candidates, "host_id")
     # What each host's fact days add up to, oldest first: the window loses them in that order.
     gone = ibis.cumulative_window(group_by="host_id", order_by="day")
     left = f.select(
         "host_id", "day", **{f"_gone_{fact}": f[fact].sum().over(gone) for fact in METRIC_OF_FACT}
     )
-    points = without(tiered.join(left, "host_id"), "host_id_right")
+    points = without(candidates.join(left, "host_id"), "host_id_right")
     points = points.mutate(
         _tier_now=points.tier,
         **{

@@ -20,8 +20,10 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import ibis
 import ibis.expr.types as ir
+import pyarrow as pa
 from sqlalchemy import Engine, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
@@ -196,7 +198,7 @@ def run_day(
                     day,
                     run_id,
                     "succeeded",
-                    graded=len(graded.tiers),
+                    graded=graded.table.num_rows,
                     changes=recorded.changes,
                     replaced=recorded.replaced,
                     events=recorded.events,
@@ -254,6 +256,7 @@ def _ingest(
     """Compute the facts of ``compute`` from raw data and store them, with the profiles and
     the day's data-quality report, in one warehouse transaction."""
     d = rulebook.definitions
+    lines = list(lines)
     _check_partitions(layout, compute)
     engine = wh.engine
     try:
@@ -270,7 +273,12 @@ def _ingest(
             else None
         )
         zone = PlatformZone.around(d.timezone, day)
-        cleaned = clean(sources, zone, lines, lookup)
+        stages = iter(range(1_000))
+
+        def keep(t: ir.Table) -> ir.Table:  # checked once; facts and report both read it
+            return engine.con.create_table(f"_checked_{next(stages)}", t, temp=True, overwrite=True)
+
+        cleaned = clean(sources, zone, lines, lookup, keep)
         daily = facts.daily_facts(cleaned, d.valid_session_longer_than_minutes, compute)
         profile = facts.profile_as_of(cleaned.hosts, cleaned.snapshots, day)
         problems = ibis.union(
@@ -279,7 +287,8 @@ def _ingest(
         with wh.transaction():
             changed = wh.replace_days(compute, daily, definitions_key(d), day, _now())
             _checkpoint("facts-written")  # inside the warehouse transaction: rolled back
-            wh.sync_profiles(cleaned.hosts, cleaned.snapshots)
+            source = f"{_files_key(layout['hosts'])}|lines={','.join(lines)}"
+            wh.sync_profiles(cleaned.hosts, cleaned.snapshots, source)
             count = wh.save_quality(day, problems)
     except engine.errors as e:  # raised lazily, by whichever query first reads the bad part
         for located in layout.values():
@@ -289,6 +298,11 @@ def _ingest(
         message = str(e).strip().splitlines()[0]
         raise contract.ContractError(f"{data}: input cannot be read: {message}") from None
     return _Ingested(changed, count)
+
+
+def _files_key(located: contract.Located) -> str:
+    """Names, sizes and modification times of a table's files: unchanged files, same key."""
+    return "|".join(f"{p}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in located.files())
 
 
 def _check_partitions(layout: dict[str, contract.Located], compute: list[date]) -> None:
@@ -310,19 +324,18 @@ def _check_partitions(layout: dict[str, contract.Located], compute: list[date]) 
 
 @dataclass
 class DayGrades:
-    """Day D's tier of every gradable host, how long it holds, and the full evaluation of any
-    host on demand (for the reasons of a change)."""
+    """Day D's tier of every gradable host and how long it holds (one Arrow table), and the
+    full evaluation of any host on demand (for the reasons of a change)."""
 
-    tiers: dict[str, str]
-    holds: dict[str, int | None]
+    table: pa.Table  # host_id, tier, holds_days
     graded_by_line: dict[str, ir.Table] = field(repr=False)
     version: Version = field(repr=False)
 
     def explain(self, host_ids: list[str]) -> dict[str, HostEvaluation]:
-        """Full evaluations of ``host_ids`` (read back from the engine, few at a time)."""
+        """Full evaluations of ``host_ids`` (read back from the engine)."""
         if not host_ids:
             return {}
-        wanted = ibis.memtable({"host_id": sorted(host_ids)})
+        wanted = ibis.memtable(pa.table({"host_id": pa.array(sorted(host_ids), pa.string())}))
         out: dict[str, HostEvaluation] = {}
         for line, graded in self.graded_by_line.items():
             rows = graded.semi_join(wanted, "host_id").to_pyarrow().to_pylist()
@@ -336,20 +349,31 @@ def grade_day(wh: Warehouse, version: Version, day: date, window_days: int) -> D
     hosts, snapshots = wh.profiles()
     metrics = facts.metrics_for_day(hosts, snapshots, wh.facts(), day, window_days)
     cached = wh.engine.con.create_table("_day_metrics", metrics, temp=True, overwrite=True)
-    tiers: dict[str, str] = {}
-    holds: dict[str, int | None] = {}
+    parts = []
     by_line: dict[str, ir.Table] = {}
     for line in version.lines:
         graded = grading.grade(version, cached, line)
         by_line[line] = graded
-        table = graded.select("host_id", "tier").to_pyarrow()
-        tiers.update(zip(table["host_id"].to_pylist(), table["tier"].to_pylist(), strict=True))
-        held = line_holds(version, graded, wh.facts(), day, window_days, line).to_pyarrow()
-        holds.update(zip(held["host_id"].to_pylist(), held["holds_days"].to_pylist(), strict=True))
-    return DayGrades(tiers, holds, by_line, version)
+        held = line_holds(version, graded, wh.facts(), day, window_days, line)
+        joined = graded.select("host_id", "tier").left_join(held, "host_id")
+        parts.append(joined.select("host_id", "tier", "holds_days"))
+    table = wh.engine.con.create_table("_day_grades", ibis.union(*parts), temp=True, overwrite=True)
+    return DayGrades(table.to_pyarrow(), by_line, version)
 
 
 _TIERS = HostTier.__table__  # plain Core statements: many rows, one executemany each
+_CHANGES = TierChange.__table__
+_EXPLAIN_BATCH = 50_000  # hosts read back at a time: bounds memory on a day most hosts move
+
+# The hosts a day may write: new ones, those whose tier or at-risk state differs from the
+# state store, and those with a change already recorded that day (a re-run). On a quiet day
+# that is a few thousand of a million, found by one join instead of a Python loop.
+_TO_WRITE = """
+SELECT g.host_id, g.tier, g.holds_days, s.tier AS old_tier, s.seen_before, s.at_risk
+FROM g LEFT JOIN s ON g.host_id = s.host_id
+WHERE s.host_id IS NULL OR s.tier <> g.tier OR g.host_id IN (SELECT host_id FROM r)
+   OR s.at_risk <> coalesce(g.tier <> 'none' AND g.holds_days <= $days, false)
+"""
 
 
 @dataclass(frozen=True)
@@ -360,6 +384,15 @@ class _Recorded:
     at_risk: int
 
 
+@dataclass(frozen=True)
+class _Old:
+    """A change recorded by an earlier run of the same day."""
+
+    id: int
+    from_tier: str
+    to_tier: str
+
+
 def _record(
     s: Session, run_id: int, day: date, version: Version, graded: DayGrades, at_risk_days: int
 ) -> _Recorded:
@@ -368,13 +401,43 @@ def _record(
     Reads every host's state in one query and writes only the hosts that moved, are new, or
     entered or left the at-risk state: a quiet day writes next to nothing.
     """
-    recorded = {c.host_id: c for c in s.scalars(select(TierChange).where(TierChange.day == day))}
-    state = {
-        r.host_id: r
+    recorded = {
+        r.host_id: _Old(r.id, r.from_tier, r.to_tier)
         for r in s.execute(
-            select(HostTier.host_id, HostTier.tier, HostTier.first_seen, HostTier.at_risk)
+            select(
+                _CHANGES.c.id, _CHANGES.c.host_id, _CHANGES.c.from_tier, _CHANGES.c.to_tier
+            ).where(_CHANGES.c.day == day)
         )
     }
+    rows = s.execute(
+        select(
+            _TIERS.c.host_id,
+            _TIERS.c.tier,
+            (_TIERS.c.first_seen < day).label("seen_before"),
+            _TIERS.c.at_risk,
+        )
+    ).all()
+    columns = list(zip(*rows, strict=True)) if rows else [[], [], [], []]
+    with duckdb.connect() as con:
+        con.register("g", graded.table)
+        con.register(
+            "s",
+            pa.table(
+                {
+                    "host_id": pa.array(columns[0], pa.string()),
+                    "tier": pa.array(columns[1], pa.string()),
+                    "seen_before": pa.array([bool(x) for x in columns[2]], pa.bool_()),
+                    "at_risk": pa.array([bool(x) for x in columns[3]], pa.bool_()),
+                }
+            ),
+        )
+        con.register("r", pa.table({"host_id": pa.array(list(recorded), pa.string())}))
+        candidates = con.execute(_TO_WRITE, {"days": at_risk_days}).fetchall()
+    del rows, columns
+    graded_ids = set(graded.table.column("host_id").to_pylist()) if recorded else set()
+    holds_of: dict[str, int | None] = {}
+    tier_of: dict[str, str] = {}
+    known_hosts: set[str] = set()
     new_rows: list[dict[str, Any]] = []
     moved: list[tuple[str, Tier, Tier]] = []  # (host, before, after)
     withdrawn: list[str] = []
@@ -383,20 +446,22 @@ def _record(
     replaced = 0
 
     tiers = {t.value: t for t in Tier}
-    for host_id, graded_tier in graded.tiers.items():
+    for host_id, graded_tier, holds, old_tier, seen_before, stored_risk in candidates:
         tier = tiers[graded_tier]
+        holds_of[host_id], tier_of[host_id] = holds, graded_tier
         old = recorded.get(host_id)
-        row = state.get(host_id)
+        known = old_tier is not None
+        if known:
+            known_hosts.add(host_id)
         if old is not None:  # a re-run of this day: compare with the tier of the day before
-            before = Tier(old.from_tier)
-        elif row is not None and row.first_seen < day:
-            before = tiers[row.tier]
+            before = tiers[old.from_tier]
+        elif known and seen_before:
+            before = tiers[old_tier]
         else:
             before = Tier.NONE  # a host with no earlier state starts from none
-        holds = graded.holds.get(host_id)
         at_risk = tier is not Tier.NONE and holds is not None and holds <= at_risk_days
-        was_at_risk = bool(row is not None and row.at_risk and row.tier == tier.value)
-        if row is None:
+        was_at_risk = bool(known and stored_risk and old_tier == tier.value)
+        if not known:
             new_rows.append(
                 {
                     "host_id": host_id,
@@ -407,7 +472,7 @@ def _record(
                     "at_risk": at_risk,
                 }
             )
-        elif at_risk != bool(row.at_risk):
+        elif at_risk != bool(stored_risk):
             risk_flags.append({"h": host_id, "a": at_risk})
         if at_risk and not was_at_risk:
             risk_events.append(host_id)
@@ -427,24 +492,24 @@ def _record(
         redo = [recorded[h].id for h, _, _ in moved if h in recorded] + [
             recorded[h].id for h in withdrawn
         ]
-        gone = [c for h, c in recorded.items() if h not in graded.tiers]
-        redo += [c.id for c in gone]
+        gone = [h for h in recorded if h not in graded_ids]
+        redo += [recorded[h].id for h in gone]
         replaced += len(gone)
-        if redo:
-            s.execute(delete(TierChange).where(TierChange.id.in_(redo)))
-        s.expire_all()
+        for i in range(0, len(redo), 10_000):  # bound the statement's parameter count
+            s.execute(delete(_CHANGES).where(_CHANGES.c.id.in_(redo[i : i + 10_000])))
         for host_id in withdrawn:
             _restore(s, s.get_one(HostTier, host_id), day, graded_today=True)
-        for c in gone:
-            _restore(s, s.get_one(HostTier, c.host_id), day, graded_today=False)
+        for host_id in gone:
+            _restore(s, s.get_one(HostTier, host_id), day, graded_today=False)
         s.flush()
 
     if new_rows:
-        s.execute(insert(HostTier), new_rows)
-    evaluations = graded.explain([h for h, _, _ in moved])
-    if moved:
+        s.execute(insert(_TIERS), new_rows)
+    for i in range(0, len(moved), _EXPLAIN_BATCH):
+        batch = moved[i : i + _EXPLAIN_BATCH]
+        evaluations = graded.explain([h for h, _, _ in batch])
         s.execute(
-            insert(TierChange),
+            insert(_CHANGES),
             [
                 {
                     "host_id": h,
@@ -455,11 +520,15 @@ def _record(
                     "rulebook_version": version.version,
                     "run_id": run_id,
                 }
-                for h, before, after in moved
+                for h, before, after in batch
             ],
         )
+        del evaluations
+    if moved:
         updates = [
-            {"h": h, "t": after.value, "v": version.version} for h, _, after in moved if h in state
+            {"h": h, "t": after.value, "v": version.version}
+            for h, _, after in moved
+            if h in known_hosts
         ]
         if updates:
             s.execute(
@@ -493,8 +562,8 @@ def _record(
             "day": day,
             "run_id": run_id,
             "payload": {
-                "tier": graded.tiers[h],
-                "holds_days": graded.holds[h],
+                "tier": tier_of[h],
+                "holds_days": holds_of[h],
                 "rulebook_version": version.version,
             },
         }

@@ -56,6 +56,7 @@ _SCHEMA = [
     + ")",
     'CREATE TABLE IF NOT EXISTS quality (day DATE NOT NULL, "table" VARCHAR, row_id VARCHAR, '
     "reason VARCHAR, detail VARCHAR, counted BOOLEAN)",
+    "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)",
 ]
 
 
@@ -178,12 +179,18 @@ class Warehouse:
         self._raw.execute("DROP TABLE _new_facts")
         return changed
 
-    def sync_profiles(self, hosts: ir.Table, snapshots: ir.Table) -> int:
+    def sync_profiles(self, hosts: ir.Table, snapshots: ir.Table, source: str) -> int:
         """Mirror the input's profile snapshots, writing only rows that differ.
 
         ``hosts`` are the clean profile rows; ``snapshots`` every dated row's key, rejected
-        ones included (stored as unusable). Returns how many rows were written or removed.
+        ones included (stored as unusable). ``source`` identifies the input files (and the
+        rules' lines): when it is the one last mirrored, nothing is compared. Returns how
+        many rows were written or removed.
         """
+        last = self._raw.execute("SELECT value FROM meta WHERE key = 'profiles'").fetchall()
+        if last and last[0][0] == source:
+            return 0
+        self._raw.execute("INSERT OR REPLACE INTO meta VALUES ('profiles', ?)", [source])
         keys = ["host_id", "snapshot_date"]
         unusable = snapshots.anti_join(hosts, keys).select(
             *keys,
