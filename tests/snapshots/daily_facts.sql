@@ -8,7 +8,8 @@ WITH "t4" AS (
     "t8"."host_id",
     "t8"."buyer_id",
     "t8"."paid_at",
-    "t8"."_part"
+    "t8"."_part",
+    "t8"."_scope"
   FROM (
     SELECT
       "t7"."order_id",
@@ -16,6 +17,7 @@ WITH "t4" AS (
       "t7"."buyer_id",
       "t7"."paid_at",
       "t7"."_part",
+      "t7"."_scope",
       COUNT(*) AS "copies"
     FROM (
       SELECT
@@ -24,7 +26,8 @@ WITH "t4" AS (
         "t3"."buyer_id",
         NULLIF(TRIM("t3"."paid_at", ' 	
 '), '') AS "paid_at",
-        CAST(NULL AS DATE) AS "_part"
+        CAST(NULL AS DATE) AS "_part",
+        COALESCE(CAST(NULL AS DATE), MAKE_DATE(1, 1, 1)) AS "_scope"
       FROM "ibis_read_csv" AS "t3"
     ) AS "t7"
     GROUP BY
@@ -32,7 +35,8 @@ WITH "t4" AS (
       2,
       3,
       4,
-      5
+      5,
+      6
   ) AS "t8"
 ), "t14" AS (
   SELECT
@@ -41,7 +45,8 @@ WITH "t4" AS (
     "t11"."started_at",
     "t11"."ended_at",
     "t11"."deleted",
-    "t11"."_part"
+    "t11"."_part",
+    "t11"."_scope"
   FROM (
     SELECT
       "t9"."session_id",
@@ -50,6 +55,7 @@ WITH "t4" AS (
       "t9"."ended_at",
       "t9"."deleted",
       "t9"."_part",
+      "t9"."_scope",
       COUNT(*) AS "copies"
     FROM (
       SELECT
@@ -68,7 +74,8 @@ WITH "t4" AS (
           THEN FALSE
           ELSE NULL
         END AS "deleted",
-        CAST(NULL AS DATE) AS "_part"
+        CAST(NULL AS DATE) AS "_part",
+        COALESCE(CAST(NULL AS DATE), MAKE_DATE(1, 1, 1)) AS "_scope"
       FROM "ibis_read_csv" AS "t2"
     ) AS "t9"
     GROUP BY
@@ -77,7 +84,8 @@ WITH "t4" AS (
       3,
       4,
       5,
-      6
+      6,
+      7
   ) AS "t11"
 ), "t41" AS (
   SELECT
@@ -87,6 +95,7 @@ WITH "t4" AS (
     "t40"."ended_at",
     "t40"."deleted",
     "t40"."_part",
+    "t40"."_scope",
     "t40"."_conflict",
     "t40"."start_utc",
     "t40"."start_day",
@@ -134,6 +143,7 @@ WITH "t4" AS (
       "t38"."ended_at",
       "t38"."deleted",
       "t38"."_part",
+      "t38"."_scope",
       "t38"."_conflict",
       "t38"."start_utc",
       "t38"."start_day",
@@ -159,6 +169,7 @@ WITH "t4" AS (
         "t34"."ended_at",
         "t34"."deleted",
         "t34"."_part",
+        "t34"."_scope",
         "t34"."_conflict",
         "t34"."start_utc",
         "t34"."start_day",
@@ -211,6 +222,7 @@ WITH "t4" AS (
           "t32"."ended_at",
           "t32"."deleted",
           "t32"."_part",
+          "t32"."_scope",
           "t32"."_conflict",
           CASE
             WHEN "t32"."_absolute"
@@ -259,6 +271,7 @@ WITH "t4" AS (
             "t28"."ended_at",
             "t28"."deleted",
             "t28"."_part",
+            "t28"."_scope",
             "t28"."_conflict",
             "t28"."_wall",
             "t28"."_suffix",
@@ -309,6 +322,7 @@ WITH "t4" AS (
               "t25"."ended_at",
               "t25"."deleted",
               "t25"."_part",
+              "t25"."_scope",
               COALESCE("t25"."_conflict", FALSE) AS "_conflict",
               TRY_CAST(REGEXP_EXTRACT(
                 TRIM("t25"."started_at", ' 	
@@ -343,24 +357,28 @@ WITH "t4" AS (
                 "t18"."ended_at",
                 "t18"."deleted",
                 "t18"."_part",
+                "t18"."_scope",
                 "t23"."_conflict"
               FROM "t14" AS "t18"
               LEFT OUTER JOIN (
                 SELECT
                   "t19"."session_id",
+                  "t19"."_scope",
                   TRUE AS "_conflict"
                 FROM (
                   SELECT
                     "t17"."session_id",
+                    "t17"."_scope",
                     COUNT(*) AS "versions"
                   FROM "t14" AS "t17"
                   GROUP BY
-                    1
+                    1,
+                    2
                 ) AS "t19"
                 WHERE
                   "t19"."versions" > 1
               ) AS "t23"
-                ON "t18"."session_id" = "t23"."session_id"
+                ON "t18"."session_id" = "t23"."session_id" AND "t18"."_scope" = "t23"."_scope"
             ) AS "t25"
           ) AS "t28"
         ) AS "t32"
@@ -459,6 +477,7 @@ FULL OUTER JOIN (
             "t49"."buyer_id",
             "t49"."viewed_at",
             "t49"."_part",
+            "t49"."_scope",
             "t49"."view_utc",
             "t49"."view_day",
             "t49"."_host",
@@ -490,6 +509,7 @@ FULL OUTER JOIN (
               "t30"."buyer_id",
               "t30"."viewed_at",
               "t30"."_part",
+              "t30"."_scope",
               "t30"."view_utc",
               "t30"."view_day",
               "t46"."_host",
@@ -500,6 +520,7 @@ FULL OUTER JOIN (
                 "t26"."buyer_id",
                 "t26"."viewed_at",
                 "t26"."_part",
+                "t26"."_scope",
                 CASE
                   WHEN "t26"."_absolute"
                   THEN "t26"."_wall" - TO_SECONDS("t26"."_offset")
@@ -520,6 +541,7 @@ FULL OUTER JOIN (
                   "t16"."buyer_id",
                   "t16"."viewed_at",
                   "t16"."_part",
+                  "t16"."_scope",
                   "t16"."_wall",
                   "t16"."_suffix",
                   LENGTH("t16"."_suffix") > 0 AS "_absolute",
@@ -567,6 +589,7 @@ FULL OUTER JOIN (
                     "t6"."buyer_id",
                     "t6"."viewed_at",
                     "t6"."_part",
+                    "t6"."_scope",
                     TRY_CAST(REGEXP_EXTRACT(
                       TRIM("t6"."viewed_at", ' 	
 '),
@@ -598,7 +621,8 @@ FULL OUTER JOIN (
                       "t1"."buyer_id",
                       NULLIF(TRIM("t1"."viewed_at", ' 	
 '), '') AS "viewed_at",
-                      CAST(NULL AS DATE) AS "_part"
+                      CAST(NULL AS DATE) AS "_part",
+                      COALESCE(CAST(NULL AS DATE), MAKE_DATE(1, 1, 1)) AS "_scope"
                     FROM "ibis_read_csv" AS "t1"
                   ) AS "t6"
                 ) AS "t16"
@@ -641,6 +665,7 @@ FULL OUTER JOIN (
               "t33"."buyer_id",
               "t33"."paid_at",
               "t33"."_part",
+              "t33"."_scope",
               "t33"."_conflict",
               "t33"."paid_utc",
               "t33"."paid_day",
@@ -689,6 +714,7 @@ FULL OUTER JOIN (
                 "t31"."buyer_id",
                 "t31"."paid_at",
                 "t31"."_part",
+                "t31"."_scope",
                 "t31"."_conflict",
                 CASE
                   WHEN "t31"."_absolute"
@@ -711,6 +737,7 @@ FULL OUTER JOIN (
                   "t27"."buyer_id",
                   "t27"."paid_at",
                   "t27"."_part",
+                  "t27"."_scope",
                   "t27"."_conflict",
                   "t27"."_wall",
                   "t27"."_suffix",
@@ -760,6 +787,7 @@ FULL OUTER JOIN (
                     "t24"."buyer_id",
                     "t24"."paid_at",
                     "t24"."_part",
+                    "t24"."_scope",
                     COALESCE("t24"."_conflict", FALSE) AS "_conflict",
                     TRY_CAST(REGEXP_EXTRACT(
                       TRIM("t24"."paid_at", ' 	
@@ -793,24 +821,28 @@ FULL OUTER JOIN (
                       "t13"."buyer_id",
                       "t13"."paid_at",
                       "t13"."_part",
+                      "t13"."_scope",
                       "t21"."_conflict"
                     FROM "t10" AS "t13"
                     LEFT OUTER JOIN (
                       SELECT
                         "t15"."order_id",
+                        "t15"."_scope",
                         TRUE AS "_conflict"
                       FROM (
                         SELECT
                           "t12"."order_id",
+                          "t12"."_scope",
                           COUNT(*) AS "versions"
                         FROM "t10" AS "t12"
                         GROUP BY
-                          1
+                          1,
+                          2
                       ) AS "t15"
                       WHERE
                         "t15"."versions" > 1
                     ) AS "t21"
-                      ON "t13"."order_id" = "t21"."order_id"
+                      ON "t13"."order_id" = "t21"."order_id" AND "t13"."_scope" = "t21"."_scope"
                   ) AS "t24"
                 ) AS "t27"
               ) AS "t31"

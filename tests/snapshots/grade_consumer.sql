@@ -8,7 +8,8 @@ WITH "t4" AS (
     "t8"."host_id",
     "t8"."buyer_id",
     "t8"."paid_at",
-    "t8"."_part"
+    "t8"."_part",
+    "t8"."_scope"
   FROM (
     SELECT
       "t7"."order_id",
@@ -16,6 +17,7 @@ WITH "t4" AS (
       "t7"."buyer_id",
       "t7"."paid_at",
       "t7"."_part",
+      "t7"."_scope",
       COUNT(*) AS "copies"
     FROM (
       SELECT
@@ -24,7 +26,8 @@ WITH "t4" AS (
         "t3"."buyer_id",
         NULLIF(TRIM("t3"."paid_at", ' 	
 '), '') AS "paid_at",
-        CAST(NULL AS DATE) AS "_part"
+        CAST(NULL AS DATE) AS "_part",
+        COALESCE(CAST(NULL AS DATE), MAKE_DATE(1, 1, 1)) AS "_scope"
       FROM "ibis_read_csv" AS "t3"
     ) AS "t7"
     GROUP BY
@@ -32,7 +35,8 @@ WITH "t4" AS (
       2,
       3,
       4,
-      5
+      5,
+      6
   ) AS "t8"
 ), "t15" AS (
   SELECT
@@ -41,7 +45,8 @@ WITH "t4" AS (
     "t11"."started_at",
     "t11"."ended_at",
     "t11"."deleted",
-    "t11"."_part"
+    "t11"."_part",
+    "t11"."_scope"
   FROM (
     SELECT
       "t9"."session_id",
@@ -50,6 +55,7 @@ WITH "t4" AS (
       "t9"."ended_at",
       "t9"."deleted",
       "t9"."_part",
+      "t9"."_scope",
       COUNT(*) AS "copies"
     FROM (
       SELECT
@@ -68,7 +74,8 @@ WITH "t4" AS (
           THEN FALSE
           ELSE NULL
         END AS "deleted",
-        CAST(NULL AS DATE) AS "_part"
+        CAST(NULL AS DATE) AS "_part",
+        COALESCE(CAST(NULL AS DATE), MAKE_DATE(1, 1, 1)) AS "_scope"
       FROM "ibis_read_csv" AS "t2"
     ) AS "t9"
     GROUP BY
@@ -77,7 +84,8 @@ WITH "t4" AS (
       3,
       4,
       5,
-      6
+      6,
+      7
   ) AS "t11"
 ), "t21" AS (
   SELECT
@@ -368,6 +376,7 @@ WITH "t4" AS (
     "t56"."ended_at",
     "t56"."deleted",
     "t56"."_part",
+    "t56"."_scope",
     "t56"."_conflict",
     "t56"."start_utc",
     "t56"."start_day",
@@ -415,6 +424,7 @@ WITH "t4" AS (
       "t54"."ended_at",
       "t54"."deleted",
       "t54"."_part",
+      "t54"."_scope",
       "t54"."_conflict",
       "t54"."start_utc",
       "t54"."start_day",
@@ -440,6 +450,7 @@ WITH "t4" AS (
         "t50"."ended_at",
         "t50"."deleted",
         "t50"."_part",
+        "t50"."_scope",
         "t50"."_conflict",
         "t50"."start_utc",
         "t50"."start_day",
@@ -492,6 +503,7 @@ WITH "t4" AS (
           "t48"."ended_at",
           "t48"."deleted",
           "t48"."_part",
+          "t48"."_scope",
           "t48"."_conflict",
           CASE
             WHEN "t48"."_absolute"
@@ -540,6 +552,7 @@ WITH "t4" AS (
             "t39"."ended_at",
             "t39"."deleted",
             "t39"."_part",
+            "t39"."_scope",
             "t39"."_conflict",
             "t39"."_wall",
             "t39"."_suffix",
@@ -590,6 +603,7 @@ WITH "t4" AS (
               "t33"."ended_at",
               "t33"."deleted",
               "t33"."_part",
+              "t33"."_scope",
               COALESCE("t33"."_conflict", FALSE) AS "_conflict",
               TRY_CAST(REGEXP_EXTRACT(
                 TRIM("t33"."started_at", ' 	
@@ -624,24 +638,28 @@ WITH "t4" AS (
                 "t20"."ended_at",
                 "t20"."deleted",
                 "t20"."_part",
+                "t20"."_scope",
                 "t29"."_conflict"
               FROM "t15" AS "t20"
               LEFT OUTER JOIN (
                 SELECT
                   "t22"."session_id",
+                  "t22"."_scope",
                   TRUE AS "_conflict"
                 FROM (
                   SELECT
                     "t19"."session_id",
+                    "t19"."_scope",
                     COUNT(*) AS "versions"
                   FROM "t15" AS "t19"
                   GROUP BY
-                    1
+                    1,
+                    2
                 ) AS "t22"
                 WHERE
                   "t22"."versions" > 1
               ) AS "t29"
-                ON "t20"."session_id" = "t29"."session_id"
+                ON "t20"."session_id" = "t29"."session_id" AND "t20"."_scope" = "t29"."_scope"
             ) AS "t33"
           ) AS "t39"
         ) AS "t48"
@@ -1271,6 +1289,7 @@ FROM (
                       "t65"."buyer_id",
                       "t65"."viewed_at",
                       "t65"."_part",
+                      "t65"."_scope",
                       "t65"."view_utc",
                       "t65"."view_day",
                       "t65"."_host",
@@ -1302,6 +1321,7 @@ FROM (
                         "t42"."buyer_id",
                         "t42"."viewed_at",
                         "t42"."_part",
+                        "t42"."_scope",
                         "t42"."view_utc",
                         "t42"."view_day",
                         "t62"."_host",
@@ -1312,6 +1332,7 @@ FROM (
                           "t34"."buyer_id",
                           "t34"."viewed_at",
                           "t34"."_part",
+                          "t34"."_scope",
                           CASE
                             WHEN "t34"."_absolute"
                             THEN "t34"."_wall" - TO_SECONDS("t34"."_offset")
@@ -1332,6 +1353,7 @@ FROM (
                             "t18"."buyer_id",
                             "t18"."viewed_at",
                             "t18"."_part",
+                            "t18"."_scope",
                             "t18"."_wall",
                             "t18"."_suffix",
                             LENGTH("t18"."_suffix") > 0 AS "_absolute",
@@ -1379,6 +1401,7 @@ FROM (
                               "t6"."buyer_id",
                               "t6"."viewed_at",
                               "t6"."_part",
+                              "t6"."_scope",
                               TRY_CAST(REGEXP_EXTRACT(
                                 TRIM("t6"."viewed_at", ' 	
 '),
@@ -1410,7 +1433,8 @@ FROM (
                                 "t1"."buyer_id",
                                 NULLIF(TRIM("t1"."viewed_at", ' 	
 '), '') AS "viewed_at",
-                                CAST(NULL AS DATE) AS "_part"
+                                CAST(NULL AS DATE) AS "_part",
+                                COALESCE(CAST(NULL AS DATE), MAKE_DATE(1, 1, 1)) AS "_scope"
                               FROM "ibis_read_csv" AS "t1"
                             ) AS "t6"
                           ) AS "t18"
@@ -1453,6 +1477,7 @@ FROM (
                         "t49"."buyer_id",
                         "t49"."paid_at",
                         "t49"."_part",
+                        "t49"."_scope",
                         "t49"."_conflict",
                         "t49"."paid_utc",
                         "t49"."paid_day",
@@ -1501,6 +1526,7 @@ FROM (
                           "t47"."buyer_id",
                           "t47"."paid_at",
                           "t47"."_part",
+                          "t47"."_scope",
                           "t47"."_conflict",
                           CASE
                             WHEN "t47"."_absolute"
@@ -1523,6 +1549,7 @@ FROM (
                             "t37"."buyer_id",
                             "t37"."paid_at",
                             "t37"."_part",
+                            "t37"."_scope",
                             "t37"."_conflict",
                             "t37"."_wall",
                             "t37"."_suffix",
@@ -1572,6 +1599,7 @@ FROM (
                               "t30"."buyer_id",
                               "t30"."paid_at",
                               "t30"."_part",
+                              "t30"."_scope",
                               COALESCE("t30"."_conflict", FALSE) AS "_conflict",
                               TRY_CAST(REGEXP_EXTRACT(
                                 TRIM("t30"."paid_at", ' 	
@@ -1605,24 +1633,28 @@ FROM (
                                 "t14"."buyer_id",
                                 "t14"."paid_at",
                                 "t14"."_part",
+                                "t14"."_scope",
                                 "t25"."_conflict"
                               FROM "t10" AS "t14"
                               LEFT OUTER JOIN (
                                 SELECT
                                   "t16"."order_id",
+                                  "t16"."_scope",
                                   TRUE AS "_conflict"
                                 FROM (
                                   SELECT
                                     "t12"."order_id",
+                                    "t12"."_scope",
                                     COUNT(*) AS "versions"
                                   FROM "t10" AS "t12"
                                   GROUP BY
-                                    1
+                                    1,
+                                    2
                                 ) AS "t16"
                                 WHERE
                                   "t16"."versions" > 1
                               ) AS "t25"
-                                ON "t14"."order_id" = "t25"."order_id"
+                                ON "t14"."order_id" = "t25"."order_id" AND "t14"."_scope" = "t25"."_scope"
                             ) AS "t30"
                           ) AS "t37"
                         ) AS "t47"

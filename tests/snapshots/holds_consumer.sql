@@ -8,7 +8,8 @@ WITH "t4" AS (
     "t8"."host_id",
     "t8"."buyer_id",
     "t8"."paid_at",
-    "t8"."_part"
+    "t8"."_part",
+    "t8"."_scope"
   FROM (
     SELECT
       "t7"."order_id",
@@ -16,6 +17,7 @@ WITH "t4" AS (
       "t7"."buyer_id",
       "t7"."paid_at",
       "t7"."_part",
+      "t7"."_scope",
       COUNT(*) AS "copies"
     FROM (
       SELECT
@@ -24,7 +26,8 @@ WITH "t4" AS (
         "t3"."buyer_id",
         NULLIF(TRIM("t3"."paid_at", ' 	
 '), '') AS "paid_at",
-        CAST(NULL AS DATE) AS "_part"
+        CAST(NULL AS DATE) AS "_part",
+        COALESCE(CAST(NULL AS DATE), MAKE_DATE(1, 1, 1)) AS "_scope"
       FROM "ibis_read_csv" AS "t3"
     ) AS "t7"
     GROUP BY
@@ -32,7 +35,8 @@ WITH "t4" AS (
       2,
       3,
       4,
-      5
+      5,
+      6
   ) AS "t8"
 ), "t15" AS (
   SELECT
@@ -41,7 +45,8 @@ WITH "t4" AS (
     "t11"."started_at",
     "t11"."ended_at",
     "t11"."deleted",
-    "t11"."_part"
+    "t11"."_part",
+    "t11"."_scope"
   FROM (
     SELECT
       "t9"."session_id",
@@ -50,6 +55,7 @@ WITH "t4" AS (
       "t9"."ended_at",
       "t9"."deleted",
       "t9"."_part",
+      "t9"."_scope",
       COUNT(*) AS "copies"
     FROM (
       SELECT
@@ -68,7 +74,8 @@ WITH "t4" AS (
           THEN FALSE
           ELSE NULL
         END AS "deleted",
-        CAST(NULL AS DATE) AS "_part"
+        CAST(NULL AS DATE) AS "_part",
+        COALESCE(CAST(NULL AS DATE), MAKE_DATE(1, 1, 1)) AS "_scope"
       FROM "ibis_read_csv" AS "t2"
     ) AS "t9"
     GROUP BY
@@ -77,7 +84,8 @@ WITH "t4" AS (
       3,
       4,
       5,
-      6
+      6,
+      7
   ) AS "t11"
 ), "t21" AS (
   SELECT
@@ -368,6 +376,7 @@ WITH "t4" AS (
     "t56"."ended_at",
     "t56"."deleted",
     "t56"."_part",
+    "t56"."_scope",
     "t56"."_conflict",
     "t56"."start_utc",
     "t56"."start_day",
@@ -415,6 +424,7 @@ WITH "t4" AS (
       "t54"."ended_at",
       "t54"."deleted",
       "t54"."_part",
+      "t54"."_scope",
       "t54"."_conflict",
       "t54"."start_utc",
       "t54"."start_day",
@@ -440,6 +450,7 @@ WITH "t4" AS (
         "t50"."ended_at",
         "t50"."deleted",
         "t50"."_part",
+        "t50"."_scope",
         "t50"."_conflict",
         "t50"."start_utc",
         "t50"."start_day",
@@ -492,6 +503,7 @@ WITH "t4" AS (
           "t48"."ended_at",
           "t48"."deleted",
           "t48"."_part",
+          "t48"."_scope",
           "t48"."_conflict",
           CASE
             WHEN "t48"."_absolute"
@@ -540,6 +552,7 @@ WITH "t4" AS (
             "t39"."ended_at",
             "t39"."deleted",
             "t39"."_part",
+            "t39"."_scope",
             "t39"."_conflict",
             "t39"."_wall",
             "t39"."_suffix",
@@ -590,6 +603,7 @@ WITH "t4" AS (
               "t33"."ended_at",
               "t33"."deleted",
               "t33"."_part",
+              "t33"."_scope",
               COALESCE("t33"."_conflict", FALSE) AS "_conflict",
               TRY_CAST(REGEXP_EXTRACT(
                 TRIM("t33"."started_at", ' 	
@@ -624,24 +638,28 @@ WITH "t4" AS (
                 "t20"."ended_at",
                 "t20"."deleted",
                 "t20"."_part",
+                "t20"."_scope",
                 "t29"."_conflict"
               FROM "t15" AS "t20"
               LEFT OUTER JOIN (
                 SELECT
                   "t22"."session_id",
+                  "t22"."_scope",
                   TRUE AS "_conflict"
                 FROM (
                   SELECT
                     "t19"."session_id",
+                    "t19"."_scope",
                     COUNT(*) AS "versions"
                   FROM "t15" AS "t19"
                   GROUP BY
-                    1
+                    1,
+                    2
                 ) AS "t22"
                 WHERE
                   "t22"."versions" > 1
               ) AS "t29"
-                ON "t20"."session_id" = "t29"."session_id"
+                ON "t20"."session_id" = "t29"."session_id" AND "t20"."_scope" = "t29"."_scope"
             ) AS "t33"
           ) AS "t39"
         ) AS "t48"
@@ -743,6 +761,7 @@ WITH "t4" AS (
                 "t65"."buyer_id",
                 "t65"."viewed_at",
                 "t65"."_part",
+                "t65"."_scope",
                 "t65"."view_utc",
                 "t65"."view_day",
                 "t65"."_host",
@@ -774,6 +793,7 @@ WITH "t4" AS (
                   "t42"."buyer_id",
                   "t42"."viewed_at",
                   "t42"."_part",
+                  "t42"."_scope",
                   "t42"."view_utc",
                   "t42"."view_day",
                   "t62"."_host",
@@ -784,6 +804,7 @@ WITH "t4" AS (
                     "t34"."buyer_id",
                     "t34"."viewed_at",
                     "t34"."_part",
+                    "t34"."_scope",
                     CASE
                       WHEN "t34"."_absolute"
                       THEN "t34"."_wall" - TO_SECONDS("t34"."_offset")
@@ -804,6 +825,7 @@ WITH "t4" AS (
                       "t18"."buyer_id",
                       "t18"."viewed_at",
                       "t18"."_part",
+                      "t18"."_scope",
                       "t18"."_wall",
                       "t18"."_suffix",
                       LENGTH("t18"."_suffix") > 0 AS "_absolute",
@@ -851,6 +873,7 @@ WITH "t4" AS (
                         "t6"."buyer_id",
                         "t6"."viewed_at",
                         "t6"."_part",
+                        "t6"."_scope",
                         TRY_CAST(REGEXP_EXTRACT(
                           TRIM("t6"."viewed_at", ' 	
 '),
@@ -882,7 +905,8 @@ WITH "t4" AS (
                           "t1"."buyer_id",
                           NULLIF(TRIM("t1"."viewed_at", ' 	
 '), '') AS "viewed_at",
-                          CAST(NULL AS DATE) AS "_part"
+                          CAST(NULL AS DATE) AS "_part",
+                          COALESCE(CAST(NULL AS DATE), MAKE_DATE(1, 1, 1)) AS "_scope"
                         FROM "ibis_read_csv" AS "t1"
                       ) AS "t6"
                     ) AS "t18"
@@ -925,6 +949,7 @@ WITH "t4" AS (
                   "t49"."buyer_id",
                   "t49"."paid_at",
                   "t49"."_part",
+                  "t49"."_scope",
                   "t49"."_conflict",
                   "t49"."paid_utc",
                   "t49"."paid_day",
@@ -973,6 +998,7 @@ WITH "t4" AS (
                     "t47"."buyer_id",
                     "t47"."paid_at",
                     "t47"."_part",
+                    "t47"."_scope",
                     "t47"."_conflict",
                     CASE
                       WHEN "t47"."_absolute"
@@ -995,6 +1021,7 @@ WITH "t4" AS (
                       "t37"."buyer_id",
                       "t37"."paid_at",
                       "t37"."_part",
+                      "t37"."_scope",
                       "t37"."_conflict",
                       "t37"."_wall",
                       "t37"."_suffix",
@@ -1044,6 +1071,7 @@ WITH "t4" AS (
                         "t30"."buyer_id",
                         "t30"."paid_at",
                         "t30"."_part",
+                        "t30"."_scope",
                         COALESCE("t30"."_conflict", FALSE) AS "_conflict",
                         TRY_CAST(REGEXP_EXTRACT(
                           TRIM("t30"."paid_at", ' 	
@@ -1077,24 +1105,28 @@ WITH "t4" AS (
                           "t14"."buyer_id",
                           "t14"."paid_at",
                           "t14"."_part",
+                          "t14"."_scope",
                           "t25"."_conflict"
                         FROM "t10" AS "t14"
                         LEFT OUTER JOIN (
                           SELECT
                             "t16"."order_id",
+                            "t16"."_scope",
                             TRUE AS "_conflict"
                           FROM (
                             SELECT
                               "t12"."order_id",
+                              "t12"."_scope",
                               COUNT(*) AS "versions"
                             FROM "t10" AS "t12"
                             GROUP BY
-                              1
+                              1,
+                              2
                           ) AS "t16"
                           WHERE
                             "t16"."versions" > 1
                         ) AS "t25"
-                          ON "t14"."order_id" = "t25"."order_id"
+                          ON "t14"."order_id" = "t25"."order_id" AND "t14"."_scope" = "t25"."_scope"
                       ) AS "t30"
                     ) AS "t37"
                   ) AS "t47"
@@ -1693,20 +1725,14 @@ WITH "t4" AS (
     WHERE
       "t79"."category_line" = 'consumer'
   ) AS "t80"
-), "t84" AS (
-  SELECT
-    *
-  FROM "t81" AS "t82"
-  WHERE
-    "t82"."tier" <> 'none'
 )
 SELECT
-  "t97"."host_id",
-  DATE_DIFF('DAY', MAKE_DATE(2026, 11, 26), "t97"."lost_day") + 30 AS "holds_days"
+  "t101"."host_id",
+  DATE_DIFF('DAY', MAKE_DATE(2026, 11, 26), "t101"."lost_day") + 30 AS "holds_days"
 FROM (
   SELECT
     "t85"."host_id",
-    "t96"."lost_day"
+    "t100"."lost_day"
   FROM (
     SELECT
       "t82"."host_id"
@@ -1716,101 +1742,101 @@ FROM (
   ) AS "t85"
   LEFT OUTER JOIN (
     SELECT
-      "t94"."host_id",
-      MIN("t94"."day") AS "lost_day"
+      "t98"."host_id",
+      MIN("t98"."day") AS "lost_day"
     FROM (
       SELECT
         *
       FROM (
         SELECT
-          "t92"."host_id",
-          "t92"."snapshot_date",
-          "t92"."category_line",
-          "t92"."enterprise_member",
-          "t92"."risk_assessment_passed",
-          "t92"."major_tax_violation",
-          "t92"."prohibited_goods_violation",
-          "t92"."compliance_violation",
-          "t92"."severe_infringement_penalty",
-          "t92"."business_status_abnormal",
-          "t92"."dishonest_record",
-          "t92"."competitiveness_passed",
-          "t92"."category",
-          "t92"."trade_medal",
-          "t92"."bsr_description",
-          "t92"."bsr_shipping",
-          "t92"."fans",
-          "t92"."live_sessions_30d",
-          "t92"."live_buyers_30d",
-          "t92"."cross_day_sessions_30d",
+          "t96"."host_id",
+          "t96"."snapshot_date",
+          "t96"."category_line",
+          "t96"."enterprise_member",
+          "t96"."risk_assessment_passed",
+          "t96"."major_tax_violation",
+          "t96"."prohibited_goods_violation",
+          "t96"."compliance_violation",
+          "t96"."severe_infringement_penalty",
+          "t96"."business_status_abnormal",
+          "t96"."dishonest_record",
+          "t96"."competitiveness_passed",
+          "t96"."category",
+          "t96"."trade_medal",
+          "t96"."bsr_description",
+          "t96"."bsr_shipping",
+          "t96"."fans",
+          "t96"."live_sessions_30d",
+          "t96"."live_buyers_30d",
+          "t96"."cross_day_sessions_30d",
           CASE
             WHEN TRUE
-            AND COALESCE("t92"."enterprise_member" = TRUE, FALSE)
-            AND COALESCE("t92"."risk_assessment_passed" = TRUE, FALSE)
-            AND COALESCE("t92"."major_tax_violation" = FALSE, FALSE)
-            AND COALESCE("t92"."prohibited_goods_violation" = FALSE, FALSE)
-            AND COALESCE("t92"."compliance_violation" = FALSE, FALSE)
-            AND COALESCE("t92"."severe_infringement_penalty" = FALSE, FALSE)
-            AND COALESCE("t92"."business_status_abnormal" = FALSE, FALSE)
-            AND COALESCE("t92"."dishonest_record" = FALSE, FALSE)
-            AND COALESCE("t92"."competitiveness_passed" = TRUE, FALSE)
+            AND COALESCE("t96"."enterprise_member" = TRUE, FALSE)
+            AND COALESCE("t96"."risk_assessment_passed" = TRUE, FALSE)
+            AND COALESCE("t96"."major_tax_violation" = FALSE, FALSE)
+            AND COALESCE("t96"."prohibited_goods_violation" = FALSE, FALSE)
+            AND COALESCE("t96"."compliance_violation" = FALSE, FALSE)
+            AND COALESCE("t96"."severe_infringement_penalty" = FALSE, FALSE)
+            AND COALESCE("t96"."business_status_abnormal" = FALSE, FALSE)
+            AND COALESCE("t96"."dishonest_record" = FALSE, FALSE)
+            AND COALESCE("t96"."competitiveness_passed" = TRUE, FALSE)
             AND COALESCE(
               NOT (
-                "t92"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+                "t96"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
               ),
               FALSE
             )
             AND (
               TRUE
-              AND COALESCE("t92"."trade_medal" >= 3, FALSE)
-              AND COALESCE("t92"."bsr_description" >= 4.7, FALSE)
-              AND COALESCE("t92"."bsr_shipping" >= 4.3, FALSE)
-              AND COALESCE("t92"."fans" >= 500, FALSE)
-              AND COALESCE("t92"."live_sessions_30d" >= 15, FALSE)
-              AND COALESCE("t92"."live_buyers_30d" >= 300, FALSE)
+              AND COALESCE("t96"."trade_medal" >= 3, FALSE)
+              AND COALESCE("t96"."bsr_description" >= 4.7, FALSE)
+              AND COALESCE("t96"."bsr_shipping" >= 4.3, FALSE)
+              AND COALESCE("t96"."fans" >= 500, FALSE)
+              AND COALESCE("t96"."live_sessions_30d" >= 15, FALSE)
+              AND COALESCE("t96"."live_buyers_30d" >= 300, FALSE)
             )
             THEN 'honor'
             WHEN TRUE
-            AND COALESCE("t92"."enterprise_member" = TRUE, FALSE)
-            AND COALESCE("t92"."risk_assessment_passed" = TRUE, FALSE)
-            AND COALESCE("t92"."major_tax_violation" = FALSE, FALSE)
-            AND COALESCE("t92"."prohibited_goods_violation" = FALSE, FALSE)
-            AND COALESCE("t92"."compliance_violation" = FALSE, FALSE)
-            AND COALESCE("t92"."severe_infringement_penalty" = FALSE, FALSE)
-            AND COALESCE("t92"."business_status_abnormal" = FALSE, FALSE)
-            AND COALESCE("t92"."dishonest_record" = FALSE, FALSE)
-            AND COALESCE("t92"."competitiveness_passed" = TRUE, FALSE)
+            AND COALESCE("t96"."enterprise_member" = TRUE, FALSE)
+            AND COALESCE("t96"."risk_assessment_passed" = TRUE, FALSE)
+            AND COALESCE("t96"."major_tax_violation" = FALSE, FALSE)
+            AND COALESCE("t96"."prohibited_goods_violation" = FALSE, FALSE)
+            AND COALESCE("t96"."compliance_violation" = FALSE, FALSE)
+            AND COALESCE("t96"."severe_infringement_penalty" = FALSE, FALSE)
+            AND COALESCE("t96"."business_status_abnormal" = FALSE, FALSE)
+            AND COALESCE("t96"."dishonest_record" = FALSE, FALSE)
+            AND COALESCE("t96"."competitiveness_passed" = TRUE, FALSE)
             AND COALESCE(
               NOT (
-                "t92"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+                "t96"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
               ),
               FALSE
             )
             AND (
               TRUE
-              AND COALESCE("t92"."trade_medal" >= 2, FALSE)
-              AND COALESCE("t92"."bsr_description" >= 4.6, FALSE)
-              AND COALESCE("t92"."bsr_shipping" >= 4.3, FALSE)
+              AND COALESCE("t96"."trade_medal" >= 2, FALSE)
+              AND COALESCE("t96"."bsr_description" >= 4.6, FALSE)
+              AND COALESCE("t96"."bsr_shipping" >= 4.3, FALSE)
               AND (
                 FALSE
-                OR COALESCE("t92"."live_sessions_30d" >= 5, FALSE)
-                OR COALESCE("t92"."live_buyers_30d" >= 50, FALSE)
+                OR COALESCE("t96"."live_sessions_30d" >= 5, FALSE)
+                OR COALESCE("t96"."live_buyers_30d" >= 50, FALSE)
               )
             )
             THEN 'expert'
             WHEN TRUE
-            AND COALESCE("t92"."enterprise_member" = TRUE, FALSE)
-            AND COALESCE("t92"."risk_assessment_passed" = TRUE, FALSE)
-            AND COALESCE("t92"."major_tax_violation" = FALSE, FALSE)
-            AND COALESCE("t92"."prohibited_goods_violation" = FALSE, FALSE)
-            AND COALESCE("t92"."compliance_violation" = FALSE, FALSE)
-            AND COALESCE("t92"."severe_infringement_penalty" = FALSE, FALSE)
-            AND COALESCE("t92"."business_status_abnormal" = FALSE, FALSE)
-            AND COALESCE("t92"."dishonest_record" = FALSE, FALSE)
-            AND COALESCE("t92"."competitiveness_passed" = TRUE, FALSE)
+            AND COALESCE("t96"."enterprise_member" = TRUE, FALSE)
+            AND COALESCE("t96"."risk_assessment_passed" = TRUE, FALSE)
+            AND COALESCE("t96"."major_tax_violation" = FALSE, FALSE)
+            AND COALESCE("t96"."prohibited_goods_violation" = FALSE, FALSE)
+            AND COALESCE("t96"."compliance_violation" = FALSE, FALSE)
+            AND COALESCE("t96"."severe_infringement_penalty" = FALSE, FALSE)
+            AND COALESCE("t96"."business_status_abnormal" = FALSE, FALSE)
+            AND COALESCE("t96"."dishonest_record" = FALSE, FALSE)
+            AND COALESCE("t96"."competitiveness_passed" = TRUE, FALSE)
             AND COALESCE(
               NOT (
-                "t92"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+                "t96"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
               ),
               FALSE
             )
@@ -1818,58 +1844,58 @@ FROM (
             THEN 'ordinary'
             ELSE 'none'
           END AS "tier",
-          COALESCE("t92"."enterprise_member" = TRUE, FALSE) AS "met__basic_0",
-          CASE WHEN COALESCE("t92"."enterprise_member" = TRUE, FALSE) THEN 1.0 ELSE 0.0 END AS "progress__basic_0",
-          COALESCE("t92"."risk_assessment_passed" = TRUE, FALSE) AS "met__basic_1",
+          COALESCE("t96"."enterprise_member" = TRUE, FALSE) AS "met__basic_0",
+          CASE WHEN COALESCE("t96"."enterprise_member" = TRUE, FALSE) THEN 1.0 ELSE 0.0 END AS "progress__basic_0",
+          COALESCE("t96"."risk_assessment_passed" = TRUE, FALSE) AS "met__basic_1",
           CASE
-            WHEN COALESCE("t92"."risk_assessment_passed" = TRUE, FALSE)
+            WHEN COALESCE("t96"."risk_assessment_passed" = TRUE, FALSE)
             THEN 1.0
             ELSE 0.0
           END AS "progress__basic_1",
-          COALESCE("t92"."major_tax_violation" = FALSE, FALSE) AS "met__basic_2",
-          CASE WHEN COALESCE("t92"."major_tax_violation" = FALSE, FALSE) THEN 1.0 ELSE 0.0 END AS "progress__basic_2",
-          COALESCE("t92"."prohibited_goods_violation" = FALSE, FALSE) AS "met__basic_3",
+          COALESCE("t96"."major_tax_violation" = FALSE, FALSE) AS "met__basic_2",
+          CASE WHEN COALESCE("t96"."major_tax_violation" = FALSE, FALSE) THEN 1.0 ELSE 0.0 END AS "progress__basic_2",
+          COALESCE("t96"."prohibited_goods_violation" = FALSE, FALSE) AS "met__basic_3",
           CASE
-            WHEN COALESCE("t92"."prohibited_goods_violation" = FALSE, FALSE)
+            WHEN COALESCE("t96"."prohibited_goods_violation" = FALSE, FALSE)
             THEN 1.0
             ELSE 0.0
           END AS "progress__basic_3",
-          COALESCE("t92"."compliance_violation" = FALSE, FALSE) AS "met__basic_4",
+          COALESCE("t96"."compliance_violation" = FALSE, FALSE) AS "met__basic_4",
           CASE
-            WHEN COALESCE("t92"."compliance_violation" = FALSE, FALSE)
+            WHEN COALESCE("t96"."compliance_violation" = FALSE, FALSE)
             THEN 1.0
             ELSE 0.0
           END AS "progress__basic_4",
-          COALESCE("t92"."severe_infringement_penalty" = FALSE, FALSE) AS "met__basic_5",
+          COALESCE("t96"."severe_infringement_penalty" = FALSE, FALSE) AS "met__basic_5",
           CASE
-            WHEN COALESCE("t92"."severe_infringement_penalty" = FALSE, FALSE)
+            WHEN COALESCE("t96"."severe_infringement_penalty" = FALSE, FALSE)
             THEN 1.0
             ELSE 0.0
           END AS "progress__basic_5",
-          COALESCE("t92"."business_status_abnormal" = FALSE, FALSE) AS "met__basic_6",
+          COALESCE("t96"."business_status_abnormal" = FALSE, FALSE) AS "met__basic_6",
           CASE
-            WHEN COALESCE("t92"."business_status_abnormal" = FALSE, FALSE)
+            WHEN COALESCE("t96"."business_status_abnormal" = FALSE, FALSE)
             THEN 1.0
             ELSE 0.0
           END AS "progress__basic_6",
-          COALESCE("t92"."dishonest_record" = FALSE, FALSE) AS "met__basic_7",
-          CASE WHEN COALESCE("t92"."dishonest_record" = FALSE, FALSE) THEN 1.0 ELSE 0.0 END AS "progress__basic_7",
-          COALESCE("t92"."competitiveness_passed" = TRUE, FALSE) AS "met__basic_8",
+          COALESCE("t96"."dishonest_record" = FALSE, FALSE) AS "met__basic_7",
+          CASE WHEN COALESCE("t96"."dishonest_record" = FALSE, FALSE) THEN 1.0 ELSE 0.0 END AS "progress__basic_7",
+          COALESCE("t96"."competitiveness_passed" = TRUE, FALSE) AS "met__basic_8",
           CASE
-            WHEN COALESCE("t92"."competitiveness_passed" = TRUE, FALSE)
+            WHEN COALESCE("t96"."competitiveness_passed" = TRUE, FALSE)
             THEN 1.0
             ELSE 0.0
           END AS "progress__basic_8",
           COALESCE(
             NOT (
-              "t92"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+              "t96"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
             ),
             FALSE
           ) AS "met__basic_9",
           CASE
             WHEN COALESCE(
               NOT (
-                "t92"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+                "t96"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
               ),
               FALSE
             )
@@ -1877,50 +1903,50 @@ FROM (
             ELSE 0.0
           END AS "progress__basic_9",
           TRUE
-          AND COALESCE("t92"."enterprise_member" = TRUE, FALSE)
-          AND COALESCE("t92"."risk_assessment_passed" = TRUE, FALSE)
-          AND COALESCE("t92"."major_tax_violation" = FALSE, FALSE)
-          AND COALESCE("t92"."prohibited_goods_violation" = FALSE, FALSE)
-          AND COALESCE("t92"."compliance_violation" = FALSE, FALSE)
-          AND COALESCE("t92"."severe_infringement_penalty" = FALSE, FALSE)
-          AND COALESCE("t92"."business_status_abnormal" = FALSE, FALSE)
-          AND COALESCE("t92"."dishonest_record" = FALSE, FALSE)
-          AND COALESCE("t92"."competitiveness_passed" = TRUE, FALSE)
+          AND COALESCE("t96"."enterprise_member" = TRUE, FALSE)
+          AND COALESCE("t96"."risk_assessment_passed" = TRUE, FALSE)
+          AND COALESCE("t96"."major_tax_violation" = FALSE, FALSE)
+          AND COALESCE("t96"."prohibited_goods_violation" = FALSE, FALSE)
+          AND COALESCE("t96"."compliance_violation" = FALSE, FALSE)
+          AND COALESCE("t96"."severe_infringement_penalty" = FALSE, FALSE)
+          AND COALESCE("t96"."business_status_abnormal" = FALSE, FALSE)
+          AND COALESCE("t96"."dishonest_record" = FALSE, FALSE)
+          AND COALESCE("t96"."competitiveness_passed" = TRUE, FALSE)
           AND COALESCE(
             NOT (
-              "t92"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+              "t96"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
             ),
             FALSE
           ) AS "met__basic",
           (
-            0.0 + CASE WHEN COALESCE("t92"."enterprise_member" = TRUE, FALSE) THEN 1.0 ELSE 0.0 END + CASE
-              WHEN COALESCE("t92"."risk_assessment_passed" = TRUE, FALSE)
+            0.0 + CASE WHEN COALESCE("t96"."enterprise_member" = TRUE, FALSE) THEN 1.0 ELSE 0.0 END + CASE
+              WHEN COALESCE("t96"."risk_assessment_passed" = TRUE, FALSE)
               THEN 1.0
               ELSE 0.0
-            END + CASE WHEN COALESCE("t92"."major_tax_violation" = FALSE, FALSE) THEN 1.0 ELSE 0.0 END + CASE
-              WHEN COALESCE("t92"."prohibited_goods_violation" = FALSE, FALSE)
-              THEN 1.0
-              ELSE 0.0
-            END + CASE
-              WHEN COALESCE("t92"."compliance_violation" = FALSE, FALSE)
+            END + CASE WHEN COALESCE("t96"."major_tax_violation" = FALSE, FALSE) THEN 1.0 ELSE 0.0 END + CASE
+              WHEN COALESCE("t96"."prohibited_goods_violation" = FALSE, FALSE)
               THEN 1.0
               ELSE 0.0
             END + CASE
-              WHEN COALESCE("t92"."severe_infringement_penalty" = FALSE, FALSE)
+              WHEN COALESCE("t96"."compliance_violation" = FALSE, FALSE)
               THEN 1.0
               ELSE 0.0
             END + CASE
-              WHEN COALESCE("t92"."business_status_abnormal" = FALSE, FALSE)
+              WHEN COALESCE("t96"."severe_infringement_penalty" = FALSE, FALSE)
               THEN 1.0
               ELSE 0.0
-            END + CASE WHEN COALESCE("t92"."dishonest_record" = FALSE, FALSE) THEN 1.0 ELSE 0.0 END + CASE
-              WHEN COALESCE("t92"."competitiveness_passed" = TRUE, FALSE)
+            END + CASE
+              WHEN COALESCE("t96"."business_status_abnormal" = FALSE, FALSE)
+              THEN 1.0
+              ELSE 0.0
+            END + CASE WHEN COALESCE("t96"."dishonest_record" = FALSE, FALSE) THEN 1.0 ELSE 0.0 END + CASE
+              WHEN COALESCE("t96"."competitiveness_passed" = TRUE, FALSE)
               THEN 1.0
               ELSE 0.0
             END + CASE
               WHEN COALESCE(
                 NOT (
-                  "t92"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+                  "t96"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
                 ),
                 FALSE
               )
@@ -1930,360 +1956,872 @@ FROM (
           ) / 10 AS "progress__basic",
           TRUE AS "met__ordinary",
           1.0 AS "progress__ordinary",
-          COALESCE("t92"."trade_medal" >= 2, FALSE) AS "met__expert_0",
+          COALESCE("t96"."trade_medal" >= 2, FALSE) AS "met__expert_0",
           CASE
-            WHEN COALESCE("t92"."trade_medal" >= 2, FALSE)
+            WHEN COALESCE("t96"."trade_medal" >= 2, FALSE)
             THEN 1.0
-            ELSE GREATEST(LEAST(COALESCE(CAST("t92"."trade_medal" AS DOUBLE) / 2.0, 0.0), 1.0), 0.0)
+            ELSE GREATEST(LEAST(COALESCE(CAST("t96"."trade_medal" AS DOUBLE) / 2.0, 0.0), 1.0), 0.0)
           END AS "progress__expert_0",
-          COALESCE("t92"."bsr_description" >= 4.6, FALSE) AS "met__expert_1",
+          COALESCE("t96"."bsr_description" >= 4.6, FALSE) AS "met__expert_1",
           CASE
-            WHEN COALESCE("t92"."bsr_description" >= 4.6, FALSE)
+            WHEN COALESCE("t96"."bsr_description" >= 4.6, FALSE)
             THEN 1.0
-            ELSE GREATEST(LEAST(COALESCE("t92"."bsr_description" / 4.6, 0.0), 1.0), 0.0)
+            ELSE GREATEST(LEAST(COALESCE("t96"."bsr_description" / 4.6, 0.0), 1.0), 0.0)
           END AS "progress__expert_1",
-          COALESCE("t92"."bsr_shipping" >= 4.3, FALSE) AS "met__expert_2",
+          COALESCE("t96"."bsr_shipping" >= 4.3, FALSE) AS "met__expert_2",
           CASE
-            WHEN COALESCE("t92"."bsr_shipping" >= 4.3, FALSE)
+            WHEN COALESCE("t96"."bsr_shipping" >= 4.3, FALSE)
             THEN 1.0
-            ELSE GREATEST(LEAST(COALESCE("t92"."bsr_shipping" / 4.3, 0.0), 1.0), 0.0)
+            ELSE GREATEST(LEAST(COALESCE("t96"."bsr_shipping" / 4.3, 0.0), 1.0), 0.0)
           END AS "progress__expert_2",
-          COALESCE("t92"."live_sessions_30d" >= 5, FALSE) AS "met__expert_3_0",
+          COALESCE("t96"."live_sessions_30d" >= 5, FALSE) AS "met__expert_3_0",
           CASE
-            WHEN COALESCE("t92"."live_sessions_30d" >= 5, FALSE)
+            WHEN COALESCE("t96"."live_sessions_30d" >= 5, FALSE)
             THEN 1.0
-            ELSE GREATEST(LEAST(COALESCE(CAST("t92"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
+            ELSE GREATEST(LEAST(COALESCE(CAST("t96"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
           END AS "progress__expert_3_0",
-          COALESCE("t92"."live_buyers_30d" >= 50, FALSE) AS "met__expert_3_1",
+          COALESCE("t96"."live_buyers_30d" >= 50, FALSE) AS "met__expert_3_1",
           CASE
-            WHEN COALESCE("t92"."live_buyers_30d" >= 50, FALSE)
+            WHEN COALESCE("t96"."live_buyers_30d" >= 50, FALSE)
             THEN 1.0
-            ELSE GREATEST(LEAST(COALESCE(CAST("t92"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
+            ELSE GREATEST(LEAST(COALESCE(CAST("t96"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
           END AS "progress__expert_3_1",
           CASE
             WHEN CASE
-              WHEN COALESCE("t92"."live_sessions_30d" >= 5, FALSE)
+              WHEN COALESCE("t96"."live_sessions_30d" >= 5, FALSE)
               THEN 1.0
-              ELSE GREATEST(LEAST(COALESCE(CAST("t92"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
+              ELSE GREATEST(LEAST(COALESCE(CAST("t96"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
             END = GREATEST(
               CASE
-                WHEN COALESCE("t92"."live_sessions_30d" >= 5, FALSE)
+                WHEN COALESCE("t96"."live_sessions_30d" >= 5, FALSE)
                 THEN 1.0
-                ELSE GREATEST(LEAST(COALESCE(CAST("t92"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
+                ELSE GREATEST(LEAST(COALESCE(CAST("t96"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
               END,
               CASE
-                WHEN COALESCE("t92"."live_buyers_30d" >= 50, FALSE)
+                WHEN COALESCE("t96"."live_buyers_30d" >= 50, FALSE)
                 THEN 1.0
-                ELSE GREATEST(LEAST(COALESCE(CAST("t92"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
+                ELSE GREATEST(LEAST(COALESCE(CAST("t96"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
               END
             )
             THEN 0
             WHEN CASE
-              WHEN COALESCE("t92"."live_buyers_30d" >= 50, FALSE)
+              WHEN COALESCE("t96"."live_buyers_30d" >= 50, FALSE)
               THEN 1.0
-              ELSE GREATEST(LEAST(COALESCE(CAST("t92"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
+              ELSE GREATEST(LEAST(COALESCE(CAST("t96"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
             END = GREATEST(
               CASE
-                WHEN COALESCE("t92"."live_sessions_30d" >= 5, FALSE)
+                WHEN COALESCE("t96"."live_sessions_30d" >= 5, FALSE)
                 THEN 1.0
-                ELSE GREATEST(LEAST(COALESCE(CAST("t92"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
+                ELSE GREATEST(LEAST(COALESCE(CAST("t96"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
               END,
               CASE
-                WHEN COALESCE("t92"."live_buyers_30d" >= 50, FALSE)
+                WHEN COALESCE("t96"."live_buyers_30d" >= 50, FALSE)
                 THEN 1.0
-                ELSE GREATEST(LEAST(COALESCE(CAST("t92"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
+                ELSE GREATEST(LEAST(COALESCE(CAST("t96"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
               END
             )
             THEN 1
             ELSE 0
           END AS "closest__expert_3",
           FALSE
-          OR COALESCE("t92"."live_sessions_30d" >= 5, FALSE)
-          OR COALESCE("t92"."live_buyers_30d" >= 50, FALSE) AS "met__expert_3",
+          OR COALESCE("t96"."live_sessions_30d" >= 5, FALSE)
+          OR COALESCE("t96"."live_buyers_30d" >= 50, FALSE) AS "met__expert_3",
           GREATEST(
             CASE
-              WHEN COALESCE("t92"."live_sessions_30d" >= 5, FALSE)
+              WHEN COALESCE("t96"."live_sessions_30d" >= 5, FALSE)
               THEN 1.0
-              ELSE GREATEST(LEAST(COALESCE(CAST("t92"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
+              ELSE GREATEST(LEAST(COALESCE(CAST("t96"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
             END,
             CASE
-              WHEN COALESCE("t92"."live_buyers_30d" >= 50, FALSE)
+              WHEN COALESCE("t96"."live_buyers_30d" >= 50, FALSE)
               THEN 1.0
-              ELSE GREATEST(LEAST(COALESCE(CAST("t92"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
+              ELSE GREATEST(LEAST(COALESCE(CAST("t96"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
             END
           ) AS "progress__expert_3",
           TRUE
-          AND COALESCE("t92"."trade_medal" >= 2, FALSE)
-          AND COALESCE("t92"."bsr_description" >= 4.6, FALSE)
-          AND COALESCE("t92"."bsr_shipping" >= 4.3, FALSE)
+          AND COALESCE("t96"."trade_medal" >= 2, FALSE)
+          AND COALESCE("t96"."bsr_description" >= 4.6, FALSE)
+          AND COALESCE("t96"."bsr_shipping" >= 4.3, FALSE)
           AND (
             FALSE
-            OR COALESCE("t92"."live_sessions_30d" >= 5, FALSE)
-            OR COALESCE("t92"."live_buyers_30d" >= 50, FALSE)
+            OR COALESCE("t96"."live_sessions_30d" >= 5, FALSE)
+            OR COALESCE("t96"."live_buyers_30d" >= 50, FALSE)
           ) AS "met__expert",
           (
             0.0 + CASE
-              WHEN COALESCE("t92"."trade_medal" >= 2, FALSE)
+              WHEN COALESCE("t96"."trade_medal" >= 2, FALSE)
               THEN 1.0
-              ELSE GREATEST(LEAST(COALESCE(CAST("t92"."trade_medal" AS DOUBLE) / 2.0, 0.0), 1.0), 0.0)
+              ELSE GREATEST(LEAST(COALESCE(CAST("t96"."trade_medal" AS DOUBLE) / 2.0, 0.0), 1.0), 0.0)
             END + CASE
-              WHEN COALESCE("t92"."bsr_description" >= 4.6, FALSE)
+              WHEN COALESCE("t96"."bsr_description" >= 4.6, FALSE)
               THEN 1.0
-              ELSE GREATEST(LEAST(COALESCE("t92"."bsr_description" / 4.6, 0.0), 1.0), 0.0)
+              ELSE GREATEST(LEAST(COALESCE("t96"."bsr_description" / 4.6, 0.0), 1.0), 0.0)
             END + CASE
-              WHEN COALESCE("t92"."bsr_shipping" >= 4.3, FALSE)
+              WHEN COALESCE("t96"."bsr_shipping" >= 4.3, FALSE)
               THEN 1.0
-              ELSE GREATEST(LEAST(COALESCE("t92"."bsr_shipping" / 4.3, 0.0), 1.0), 0.0)
+              ELSE GREATEST(LEAST(COALESCE("t96"."bsr_shipping" / 4.3, 0.0), 1.0), 0.0)
             END + GREATEST(
               CASE
-                WHEN COALESCE("t92"."live_sessions_30d" >= 5, FALSE)
+                WHEN COALESCE("t96"."live_sessions_30d" >= 5, FALSE)
                 THEN 1.0
-                ELSE GREATEST(LEAST(COALESCE(CAST("t92"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
+                ELSE GREATEST(LEAST(COALESCE(CAST("t96"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
               END,
               CASE
-                WHEN COALESCE("t92"."live_buyers_30d" >= 50, FALSE)
+                WHEN COALESCE("t96"."live_buyers_30d" >= 50, FALSE)
                 THEN 1.0
-                ELSE GREATEST(LEAST(COALESCE(CAST("t92"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
+                ELSE GREATEST(LEAST(COALESCE(CAST("t96"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
               END
             )
           ) / 4 AS "progress__expert",
-          COALESCE("t92"."trade_medal" >= 3, FALSE) AS "met__honor_0",
+          COALESCE("t96"."trade_medal" >= 3, FALSE) AS "met__honor_0",
           CASE
-            WHEN COALESCE("t92"."trade_medal" >= 3, FALSE)
+            WHEN COALESCE("t96"."trade_medal" >= 3, FALSE)
             THEN 1.0
-            ELSE GREATEST(LEAST(COALESCE(CAST("t92"."trade_medal" AS DOUBLE) / 3.0, 0.0), 1.0), 0.0)
+            ELSE GREATEST(LEAST(COALESCE(CAST("t96"."trade_medal" AS DOUBLE) / 3.0, 0.0), 1.0), 0.0)
           END AS "progress__honor_0",
-          COALESCE("t92"."bsr_description" >= 4.7, FALSE) AS "met__honor_1",
+          COALESCE("t96"."bsr_description" >= 4.7, FALSE) AS "met__honor_1",
           CASE
-            WHEN COALESCE("t92"."bsr_description" >= 4.7, FALSE)
+            WHEN COALESCE("t96"."bsr_description" >= 4.7, FALSE)
             THEN 1.0
-            ELSE GREATEST(LEAST(COALESCE("t92"."bsr_description" / 4.7, 0.0), 1.0), 0.0)
+            ELSE GREATEST(LEAST(COALESCE("t96"."bsr_description" / 4.7, 0.0), 1.0), 0.0)
           END AS "progress__honor_1",
-          COALESCE("t92"."bsr_shipping" >= 4.3, FALSE) AS "met__honor_2",
+          COALESCE("t96"."bsr_shipping" >= 4.3, FALSE) AS "met__honor_2",
           CASE
-            WHEN COALESCE("t92"."bsr_shipping" >= 4.3, FALSE)
+            WHEN COALESCE("t96"."bsr_shipping" >= 4.3, FALSE)
             THEN 1.0
-            ELSE GREATEST(LEAST(COALESCE("t92"."bsr_shipping" / 4.3, 0.0), 1.0), 0.0)
+            ELSE GREATEST(LEAST(COALESCE("t96"."bsr_shipping" / 4.3, 0.0), 1.0), 0.0)
           END AS "progress__honor_2",
-          COALESCE("t92"."fans" >= 500, FALSE) AS "met__honor_3",
+          COALESCE("t96"."fans" >= 500, FALSE) AS "met__honor_3",
           CASE
-            WHEN COALESCE("t92"."fans" >= 500, FALSE)
+            WHEN COALESCE("t96"."fans" >= 500, FALSE)
             THEN 1.0
-            ELSE GREATEST(LEAST(COALESCE(CAST("t92"."fans" AS DOUBLE) / 500.0, 0.0), 1.0), 0.0)
+            ELSE GREATEST(LEAST(COALESCE(CAST("t96"."fans" AS DOUBLE) / 500.0, 0.0), 1.0), 0.0)
           END AS "progress__honor_3",
-          COALESCE("t92"."live_sessions_30d" >= 15, FALSE) AS "met__honor_4",
+          COALESCE("t96"."live_sessions_30d" >= 15, FALSE) AS "met__honor_4",
           CASE
-            WHEN COALESCE("t92"."live_sessions_30d" >= 15, FALSE)
+            WHEN COALESCE("t96"."live_sessions_30d" >= 15, FALSE)
             THEN 1.0
-            ELSE GREATEST(LEAST(COALESCE(CAST("t92"."live_sessions_30d" AS DOUBLE) / 15.0, 0.0), 1.0), 0.0)
+            ELSE GREATEST(LEAST(COALESCE(CAST("t96"."live_sessions_30d" AS DOUBLE) / 15.0, 0.0), 1.0), 0.0)
           END AS "progress__honor_4",
-          COALESCE("t92"."live_buyers_30d" >= 300, FALSE) AS "met__honor_5",
+          COALESCE("t96"."live_buyers_30d" >= 300, FALSE) AS "met__honor_5",
           CASE
-            WHEN COALESCE("t92"."live_buyers_30d" >= 300, FALSE)
+            WHEN COALESCE("t96"."live_buyers_30d" >= 300, FALSE)
             THEN 1.0
-            ELSE GREATEST(LEAST(COALESCE(CAST("t92"."live_buyers_30d" AS DOUBLE) / 300.0, 0.0), 1.0), 0.0)
+            ELSE GREATEST(LEAST(COALESCE(CAST("t96"."live_buyers_30d" AS DOUBLE) / 300.0, 0.0), 1.0), 0.0)
           END AS "progress__honor_5",
           TRUE
-          AND COALESCE("t92"."trade_medal" >= 3, FALSE)
-          AND COALESCE("t92"."bsr_description" >= 4.7, FALSE)
-          AND COALESCE("t92"."bsr_shipping" >= 4.3, FALSE)
-          AND COALESCE("t92"."fans" >= 500, FALSE)
-          AND COALESCE("t92"."live_sessions_30d" >= 15, FALSE)
-          AND COALESCE("t92"."live_buyers_30d" >= 300, FALSE) AS "met__honor",
+          AND COALESCE("t96"."trade_medal" >= 3, FALSE)
+          AND COALESCE("t96"."bsr_description" >= 4.7, FALSE)
+          AND COALESCE("t96"."bsr_shipping" >= 4.3, FALSE)
+          AND COALESCE("t96"."fans" >= 500, FALSE)
+          AND COALESCE("t96"."live_sessions_30d" >= 15, FALSE)
+          AND COALESCE("t96"."live_buyers_30d" >= 300, FALSE) AS "met__honor",
           (
             0.0 + CASE
-              WHEN COALESCE("t92"."trade_medal" >= 3, FALSE)
+              WHEN COALESCE("t96"."trade_medal" >= 3, FALSE)
               THEN 1.0
-              ELSE GREATEST(LEAST(COALESCE(CAST("t92"."trade_medal" AS DOUBLE) / 3.0, 0.0), 1.0), 0.0)
+              ELSE GREATEST(LEAST(COALESCE(CAST("t96"."trade_medal" AS DOUBLE) / 3.0, 0.0), 1.0), 0.0)
             END + CASE
-              WHEN COALESCE("t92"."bsr_description" >= 4.7, FALSE)
+              WHEN COALESCE("t96"."bsr_description" >= 4.7, FALSE)
               THEN 1.0
-              ELSE GREATEST(LEAST(COALESCE("t92"."bsr_description" / 4.7, 0.0), 1.0), 0.0)
+              ELSE GREATEST(LEAST(COALESCE("t96"."bsr_description" / 4.7, 0.0), 1.0), 0.0)
             END + CASE
-              WHEN COALESCE("t92"."bsr_shipping" >= 4.3, FALSE)
+              WHEN COALESCE("t96"."bsr_shipping" >= 4.3, FALSE)
               THEN 1.0
-              ELSE GREATEST(LEAST(COALESCE("t92"."bsr_shipping" / 4.3, 0.0), 1.0), 0.0)
+              ELSE GREATEST(LEAST(COALESCE("t96"."bsr_shipping" / 4.3, 0.0), 1.0), 0.0)
             END + CASE
-              WHEN COALESCE("t92"."fans" >= 500, FALSE)
+              WHEN COALESCE("t96"."fans" >= 500, FALSE)
               THEN 1.0
-              ELSE GREATEST(LEAST(COALESCE(CAST("t92"."fans" AS DOUBLE) / 500.0, 0.0), 1.0), 0.0)
+              ELSE GREATEST(LEAST(COALESCE(CAST("t96"."fans" AS DOUBLE) / 500.0, 0.0), 1.0), 0.0)
             END + CASE
-              WHEN COALESCE("t92"."live_sessions_30d" >= 15, FALSE)
+              WHEN COALESCE("t96"."live_sessions_30d" >= 15, FALSE)
               THEN 1.0
-              ELSE GREATEST(LEAST(COALESCE(CAST("t92"."live_sessions_30d" AS DOUBLE) / 15.0, 0.0), 1.0), 0.0)
+              ELSE GREATEST(LEAST(COALESCE(CAST("t96"."live_sessions_30d" AS DOUBLE) / 15.0, 0.0), 1.0), 0.0)
             END + CASE
-              WHEN COALESCE("t92"."live_buyers_30d" >= 300, FALSE)
+              WHEN COALESCE("t96"."live_buyers_30d" >= 300, FALSE)
               THEN 1.0
-              ELSE GREATEST(LEAST(COALESCE(CAST("t92"."live_buyers_30d" AS DOUBLE) / 300.0, 0.0), 1.0), 0.0)
+              ELSE GREATEST(LEAST(COALESCE(CAST("t96"."live_buyers_30d" AS DOUBLE) / 300.0, 0.0), 1.0), 0.0)
             END
           ) / 6 AS "progress__honor",
-          "t92"."day",
-          "t92"."_gone_valid_sessions",
-          "t92"."_gone_live_buyers",
-          "t92"."_gone_cross_day_sessions",
-          "t92"."_tier_now"
+          "t96"."day",
+          "t96"."_gone_valid_sessions",
+          "t96"."_gone_live_buyers",
+          "t96"."_gone_cross_day_sessions",
+          "t96"."_tier_now"
         FROM (
           SELECT
-            "t91"."host_id",
-            "t91"."snapshot_date",
-            "t91"."category_line",
-            "t91"."enterprise_member",
-            "t91"."risk_assessment_passed",
-            "t91"."major_tax_violation",
-            "t91"."prohibited_goods_violation",
-            "t91"."compliance_violation",
-            "t91"."severe_infringement_penalty",
-            "t91"."business_status_abnormal",
-            "t91"."dishonest_record",
-            "t91"."competitiveness_passed",
-            "t91"."category",
-            "t91"."trade_medal",
-            CASE WHEN ISNAN("t91"."bsr_description") THEN NULL ELSE "t91"."bsr_description" END AS "bsr_description",
-            CASE WHEN ISNAN("t91"."bsr_shipping") THEN NULL ELSE "t91"."bsr_shipping" END AS "bsr_shipping",
-            "t91"."fans",
-            "t91"."live_sessions_30d" - "t91"."_gone_valid_sessions" AS "live_sessions_30d",
-            "t91"."live_buyers_30d" - "t91"."_gone_live_buyers" AS "live_buyers_30d",
-            "t91"."cross_day_sessions_30d" - "t91"."_gone_cross_day_sessions" AS "cross_day_sessions_30d",
-            "t91"."tier",
-            "t91"."met__basic_0",
-            "t91"."progress__basic_0",
-            "t91"."met__basic_1",
-            "t91"."progress__basic_1",
-            "t91"."met__basic_2",
-            "t91"."progress__basic_2",
-            "t91"."met__basic_3",
-            "t91"."progress__basic_3",
-            "t91"."met__basic_4",
-            "t91"."progress__basic_4",
-            "t91"."met__basic_5",
-            "t91"."progress__basic_5",
-            "t91"."met__basic_6",
-            "t91"."progress__basic_6",
-            "t91"."met__basic_7",
-            "t91"."progress__basic_7",
-            "t91"."met__basic_8",
-            "t91"."progress__basic_8",
-            "t91"."met__basic_9",
-            "t91"."progress__basic_9",
-            "t91"."met__basic",
-            "t91"."progress__basic",
-            "t91"."met__ordinary",
-            "t91"."progress__ordinary",
-            "t91"."met__expert_0",
-            "t91"."progress__expert_0",
-            "t91"."met__expert_1",
-            "t91"."progress__expert_1",
-            "t91"."met__expert_2",
-            "t91"."progress__expert_2",
-            "t91"."met__expert_3_0",
-            "t91"."progress__expert_3_0",
-            "t91"."met__expert_3_1",
-            "t91"."progress__expert_3_1",
-            "t91"."closest__expert_3",
-            "t91"."met__expert_3",
-            "t91"."progress__expert_3",
-            "t91"."met__expert",
-            "t91"."progress__expert",
-            "t91"."met__honor_0",
-            "t91"."progress__honor_0",
-            "t91"."met__honor_1",
-            "t91"."progress__honor_1",
-            "t91"."met__honor_2",
-            "t91"."progress__honor_2",
-            "t91"."met__honor_3",
-            "t91"."progress__honor_3",
-            "t91"."met__honor_4",
-            "t91"."progress__honor_4",
-            "t91"."met__honor_5",
-            "t91"."progress__honor_5",
-            "t91"."met__honor",
-            "t91"."progress__honor",
-            "t91"."day",
-            "t91"."_gone_valid_sessions",
-            "t91"."_gone_live_buyers",
-            "t91"."_gone_cross_day_sessions",
-            "t91"."tier" AS "_tier_now"
+            "t95"."host_id",
+            "t95"."snapshot_date",
+            "t95"."category_line",
+            "t95"."enterprise_member",
+            "t95"."risk_assessment_passed",
+            "t95"."major_tax_violation",
+            "t95"."prohibited_goods_violation",
+            "t95"."compliance_violation",
+            "t95"."severe_infringement_penalty",
+            "t95"."business_status_abnormal",
+            "t95"."dishonest_record",
+            "t95"."competitiveness_passed",
+            "t95"."category",
+            "t95"."trade_medal",
+            CASE WHEN ISNAN("t95"."bsr_description") THEN NULL ELSE "t95"."bsr_description" END AS "bsr_description",
+            CASE WHEN ISNAN("t95"."bsr_shipping") THEN NULL ELSE "t95"."bsr_shipping" END AS "bsr_shipping",
+            "t95"."fans",
+            "t95"."live_sessions_30d" - "t95"."_gone_valid_sessions" AS "live_sessions_30d",
+            "t95"."live_buyers_30d" - "t95"."_gone_live_buyers" AS "live_buyers_30d",
+            "t95"."cross_day_sessions_30d" - "t95"."_gone_cross_day_sessions" AS "cross_day_sessions_30d",
+            "t95"."tier",
+            "t95"."met__basic_0",
+            "t95"."progress__basic_0",
+            "t95"."met__basic_1",
+            "t95"."progress__basic_1",
+            "t95"."met__basic_2",
+            "t95"."progress__basic_2",
+            "t95"."met__basic_3",
+            "t95"."progress__basic_3",
+            "t95"."met__basic_4",
+            "t95"."progress__basic_4",
+            "t95"."met__basic_5",
+            "t95"."progress__basic_5",
+            "t95"."met__basic_6",
+            "t95"."progress__basic_6",
+            "t95"."met__basic_7",
+            "t95"."progress__basic_7",
+            "t95"."met__basic_8",
+            "t95"."progress__basic_8",
+            "t95"."met__basic_9",
+            "t95"."progress__basic_9",
+            "t95"."met__basic",
+            "t95"."progress__basic",
+            "t95"."met__ordinary",
+            "t95"."progress__ordinary",
+            "t95"."met__expert_0",
+            "t95"."progress__expert_0",
+            "t95"."met__expert_1",
+            "t95"."progress__expert_1",
+            "t95"."met__expert_2",
+            "t95"."progress__expert_2",
+            "t95"."met__expert_3_0",
+            "t95"."progress__expert_3_0",
+            "t95"."met__expert_3_1",
+            "t95"."progress__expert_3_1",
+            "t95"."closest__expert_3",
+            "t95"."met__expert_3",
+            "t95"."progress__expert_3",
+            "t95"."met__expert",
+            "t95"."progress__expert",
+            "t95"."met__honor_0",
+            "t95"."progress__honor_0",
+            "t95"."met__honor_1",
+            "t95"."progress__honor_1",
+            "t95"."met__honor_2",
+            "t95"."progress__honor_2",
+            "t95"."met__honor_3",
+            "t95"."progress__honor_3",
+            "t95"."met__honor_4",
+            "t95"."progress__honor_4",
+            "t95"."met__honor_5",
+            "t95"."progress__honor_5",
+            "t95"."met__honor",
+            "t95"."progress__honor",
+            "t95"."day",
+            "t95"."_gone_valid_sessions",
+            "t95"."_gone_live_buyers",
+            "t95"."_gone_cross_day_sessions",
+            "t95"."tier" AS "_tier_now"
           FROM (
             SELECT
-              "t87"."host_id",
-              "t87"."snapshot_date",
-              "t87"."category_line",
-              "t87"."enterprise_member",
-              "t87"."risk_assessment_passed",
-              "t87"."major_tax_violation",
-              "t87"."prohibited_goods_violation",
-              "t87"."compliance_violation",
-              "t87"."severe_infringement_penalty",
-              "t87"."business_status_abnormal",
-              "t87"."dishonest_record",
-              "t87"."competitiveness_passed",
-              "t87"."category",
-              "t87"."trade_medal",
-              "t87"."bsr_description",
-              "t87"."bsr_shipping",
-              "t87"."fans",
-              "t87"."live_sessions_30d",
-              "t87"."live_buyers_30d",
-              "t87"."cross_day_sessions_30d",
-              "t87"."tier",
-              "t87"."met__basic_0",
-              "t87"."progress__basic_0",
-              "t87"."met__basic_1",
-              "t87"."progress__basic_1",
-              "t87"."met__basic_2",
-              "t87"."progress__basic_2",
-              "t87"."met__basic_3",
-              "t87"."progress__basic_3",
-              "t87"."met__basic_4",
-              "t87"."progress__basic_4",
-              "t87"."met__basic_5",
-              "t87"."progress__basic_5",
-              "t87"."met__basic_6",
-              "t87"."progress__basic_6",
-              "t87"."met__basic_7",
-              "t87"."progress__basic_7",
-              "t87"."met__basic_8",
-              "t87"."progress__basic_8",
-              "t87"."met__basic_9",
-              "t87"."progress__basic_9",
-              "t87"."met__basic",
-              "t87"."progress__basic",
-              "t87"."met__ordinary",
-              "t87"."progress__ordinary",
-              "t87"."met__expert_0",
-              "t87"."progress__expert_0",
-              "t87"."met__expert_1",
-              "t87"."progress__expert_1",
-              "t87"."met__expert_2",
-              "t87"."progress__expert_2",
-              "t87"."met__expert_3_0",
-              "t87"."progress__expert_3_0",
-              "t87"."met__expert_3_1",
-              "t87"."progress__expert_3_1",
-              "t87"."closest__expert_3",
-              "t87"."met__expert_3",
-              "t87"."progress__expert_3",
-              "t87"."met__expert",
-              "t87"."progress__expert",
-              "t87"."met__honor_0",
-              "t87"."progress__honor_0",
-              "t87"."met__honor_1",
-              "t87"."progress__honor_1",
-              "t87"."met__honor_2",
-              "t87"."progress__honor_2",
-              "t87"."met__honor_3",
-              "t87"."progress__honor_3",
-              "t87"."met__honor_4",
-              "t87"."progress__honor_4",
-              "t87"."met__honor_5",
-              "t87"."progress__honor_5",
-              "t87"."met__honor",
-              "t87"."progress__honor",
-              "t90"."day",
-              "t90"."_gone_valid_sessions",
-              "t90"."_gone_live_buyers",
-              "t90"."_gone_cross_day_sessions"
-            FROM "t84" AS "t87"
+              "t86"."host_id",
+              "t86"."snapshot_date",
+              "t86"."category_line",
+              "t86"."enterprise_member",
+              "t86"."risk_assessment_passed",
+              "t86"."major_tax_violation",
+              "t86"."prohibited_goods_violation",
+              "t86"."compliance_violation",
+              "t86"."severe_infringement_penalty",
+              "t86"."business_status_abnormal",
+              "t86"."dishonest_record",
+              "t86"."competitiveness_passed",
+              "t86"."category",
+              "t86"."trade_medal",
+              "t86"."bsr_description",
+              "t86"."bsr_shipping",
+              "t86"."fans",
+              "t86"."live_sessions_30d",
+              "t86"."live_buyers_30d",
+              "t86"."cross_day_sessions_30d",
+              "t86"."tier",
+              "t86"."met__basic_0",
+              "t86"."progress__basic_0",
+              "t86"."met__basic_1",
+              "t86"."progress__basic_1",
+              "t86"."met__basic_2",
+              "t86"."progress__basic_2",
+              "t86"."met__basic_3",
+              "t86"."progress__basic_3",
+              "t86"."met__basic_4",
+              "t86"."progress__basic_4",
+              "t86"."met__basic_5",
+              "t86"."progress__basic_5",
+              "t86"."met__basic_6",
+              "t86"."progress__basic_6",
+              "t86"."met__basic_7",
+              "t86"."progress__basic_7",
+              "t86"."met__basic_8",
+              "t86"."progress__basic_8",
+              "t86"."met__basic_9",
+              "t86"."progress__basic_9",
+              "t86"."met__basic",
+              "t86"."progress__basic",
+              "t86"."met__ordinary",
+              "t86"."progress__ordinary",
+              "t86"."met__expert_0",
+              "t86"."progress__expert_0",
+              "t86"."met__expert_1",
+              "t86"."progress__expert_1",
+              "t86"."met__expert_2",
+              "t86"."progress__expert_2",
+              "t86"."met__expert_3_0",
+              "t86"."progress__expert_3_0",
+              "t86"."met__expert_3_1",
+              "t86"."progress__expert_3_1",
+              "t86"."closest__expert_3",
+              "t86"."met__expert_3",
+              "t86"."progress__expert_3",
+              "t86"."met__expert",
+              "t86"."progress__expert",
+              "t86"."met__honor_0",
+              "t86"."progress__honor_0",
+              "t86"."met__honor_1",
+              "t86"."progress__honor_1",
+              "t86"."met__honor_2",
+              "t86"."progress__honor_2",
+              "t86"."met__honor_3",
+              "t86"."progress__honor_3",
+              "t86"."met__honor_4",
+              "t86"."progress__honor_4",
+              "t86"."met__honor_5",
+              "t86"."progress__honor_5",
+              "t86"."met__honor",
+              "t86"."progress__honor",
+              "t94"."day",
+              "t94"."_gone_valid_sessions",
+              "t94"."_gone_live_buyers",
+              "t94"."_gone_cross_day_sessions"
+            FROM (
+              SELECT
+                *
+              FROM "t81" AS "t82"
+              WHERE
+                "t82"."tier" <> 'none'
+            ) AS "t86"
+            SEMI JOIN (
+              SELECT
+                "t88"."host_id"
+              FROM (
+                SELECT
+                  "t87"."host_id",
+                  "t87"."snapshot_date",
+                  "t87"."category_line",
+                  "t87"."enterprise_member",
+                  "t87"."risk_assessment_passed",
+                  "t87"."major_tax_violation",
+                  "t87"."prohibited_goods_violation",
+                  "t87"."compliance_violation",
+                  "t87"."severe_infringement_penalty",
+                  "t87"."business_status_abnormal",
+                  "t87"."dishonest_record",
+                  "t87"."competitiveness_passed",
+                  "t87"."category",
+                  "t87"."trade_medal",
+                  "t87"."bsr_description",
+                  "t87"."bsr_shipping",
+                  "t87"."fans",
+                  "t87"."live_sessions_30d",
+                  "t87"."live_buyers_30d",
+                  "t87"."cross_day_sessions_30d",
+                  CASE
+                    WHEN TRUE
+                    AND COALESCE("t87"."enterprise_member" = TRUE, FALSE)
+                    AND COALESCE("t87"."risk_assessment_passed" = TRUE, FALSE)
+                    AND COALESCE("t87"."major_tax_violation" = FALSE, FALSE)
+                    AND COALESCE("t87"."prohibited_goods_violation" = FALSE, FALSE)
+                    AND COALESCE("t87"."compliance_violation" = FALSE, FALSE)
+                    AND COALESCE("t87"."severe_infringement_penalty" = FALSE, FALSE)
+                    AND COALESCE("t87"."business_status_abnormal" = FALSE, FALSE)
+                    AND COALESCE("t87"."dishonest_record" = FALSE, FALSE)
+                    AND COALESCE("t87"."competitiveness_passed" = TRUE, FALSE)
+                    AND COALESCE(
+                      NOT (
+                        "t87"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+                      ),
+                      FALSE
+                    )
+                    AND (
+                      TRUE
+                      AND COALESCE("t87"."trade_medal" >= 3, FALSE)
+                      AND COALESCE("t87"."bsr_description" >= 4.7, FALSE)
+                      AND COALESCE("t87"."bsr_shipping" >= 4.3, FALSE)
+                      AND COALESCE("t87"."fans" >= 500, FALSE)
+                      AND COALESCE("t87"."live_sessions_30d" >= 15, FALSE)
+                      AND COALESCE("t87"."live_buyers_30d" >= 300, FALSE)
+                    )
+                    THEN 'honor'
+                    WHEN TRUE
+                    AND COALESCE("t87"."enterprise_member" = TRUE, FALSE)
+                    AND COALESCE("t87"."risk_assessment_passed" = TRUE, FALSE)
+                    AND COALESCE("t87"."major_tax_violation" = FALSE, FALSE)
+                    AND COALESCE("t87"."prohibited_goods_violation" = FALSE, FALSE)
+                    AND COALESCE("t87"."compliance_violation" = FALSE, FALSE)
+                    AND COALESCE("t87"."severe_infringement_penalty" = FALSE, FALSE)
+                    AND COALESCE("t87"."business_status_abnormal" = FALSE, FALSE)
+                    AND COALESCE("t87"."dishonest_record" = FALSE, FALSE)
+                    AND COALESCE("t87"."competitiveness_passed" = TRUE, FALSE)
+                    AND COALESCE(
+                      NOT (
+                        "t87"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+                      ),
+                      FALSE
+                    )
+                    AND (
+                      TRUE
+                      AND COALESCE("t87"."trade_medal" >= 2, FALSE)
+                      AND COALESCE("t87"."bsr_description" >= 4.6, FALSE)
+                      AND COALESCE("t87"."bsr_shipping" >= 4.3, FALSE)
+                      AND (
+                        FALSE
+                        OR COALESCE("t87"."live_sessions_30d" >= 5, FALSE)
+                        OR COALESCE("t87"."live_buyers_30d" >= 50, FALSE)
+                      )
+                    )
+                    THEN 'expert'
+                    WHEN TRUE
+                    AND COALESCE("t87"."enterprise_member" = TRUE, FALSE)
+                    AND COALESCE("t87"."risk_assessment_passed" = TRUE, FALSE)
+                    AND COALESCE("t87"."major_tax_violation" = FALSE, FALSE)
+                    AND COALESCE("t87"."prohibited_goods_violation" = FALSE, FALSE)
+                    AND COALESCE("t87"."compliance_violation" = FALSE, FALSE)
+                    AND COALESCE("t87"."severe_infringement_penalty" = FALSE, FALSE)
+                    AND COALESCE("t87"."business_status_abnormal" = FALSE, FALSE)
+                    AND COALESCE("t87"."dishonest_record" = FALSE, FALSE)
+                    AND COALESCE("t87"."competitiveness_passed" = TRUE, FALSE)
+                    AND COALESCE(
+                      NOT (
+                        "t87"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+                      ),
+                      FALSE
+                    )
+                    AND TRUE
+                    THEN 'ordinary'
+                    ELSE 'none'
+                  END AS "tier",
+                  COALESCE("t87"."enterprise_member" = TRUE, FALSE) AS "met__basic_0",
+                  CASE WHEN COALESCE("t87"."enterprise_member" = TRUE, FALSE) THEN 1.0 ELSE 0.0 END AS "progress__basic_0",
+                  COALESCE("t87"."risk_assessment_passed" = TRUE, FALSE) AS "met__basic_1",
+                  CASE
+                    WHEN COALESCE("t87"."risk_assessment_passed" = TRUE, FALSE)
+                    THEN 1.0
+                    ELSE 0.0
+                  END AS "progress__basic_1",
+                  COALESCE("t87"."major_tax_violation" = FALSE, FALSE) AS "met__basic_2",
+                  CASE WHEN COALESCE("t87"."major_tax_violation" = FALSE, FALSE) THEN 1.0 ELSE 0.0 END AS "progress__basic_2",
+                  COALESCE("t87"."prohibited_goods_violation" = FALSE, FALSE) AS "met__basic_3",
+                  CASE
+                    WHEN COALESCE("t87"."prohibited_goods_violation" = FALSE, FALSE)
+                    THEN 1.0
+                    ELSE 0.0
+                  END AS "progress__basic_3",
+                  COALESCE("t87"."compliance_violation" = FALSE, FALSE) AS "met__basic_4",
+                  CASE
+                    WHEN COALESCE("t87"."compliance_violation" = FALSE, FALSE)
+                    THEN 1.0
+                    ELSE 0.0
+                  END AS "progress__basic_4",
+                  COALESCE("t87"."severe_infringement_penalty" = FALSE, FALSE) AS "met__basic_5",
+                  CASE
+                    WHEN COALESCE("t87"."severe_infringement_penalty" = FALSE, FALSE)
+                    THEN 1.0
+                    ELSE 0.0
+                  END AS "progress__basic_5",
+                  COALESCE("t87"."business_status_abnormal" = FALSE, FALSE) AS "met__basic_6",
+                  CASE
+                    WHEN COALESCE("t87"."business_status_abnormal" = FALSE, FALSE)
+                    THEN 1.0
+                    ELSE 0.0
+                  END AS "progress__basic_6",
+                  COALESCE("t87"."dishonest_record" = FALSE, FALSE) AS "met__basic_7",
+                  CASE WHEN COALESCE("t87"."dishonest_record" = FALSE, FALSE) THEN 1.0 ELSE 0.0 END AS "progress__basic_7",
+                  COALESCE("t87"."competitiveness_passed" = TRUE, FALSE) AS "met__basic_8",
+                  CASE
+                    WHEN COALESCE("t87"."competitiveness_passed" = TRUE, FALSE)
+                    THEN 1.0
+                    ELSE 0.0
+                  END AS "progress__basic_8",
+                  COALESCE(
+                    NOT (
+                      "t87"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+                    ),
+                    FALSE
+                  ) AS "met__basic_9",
+                  CASE
+                    WHEN COALESCE(
+                      NOT (
+                        "t87"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+                      ),
+                      FALSE
+                    )
+                    THEN 1.0
+                    ELSE 0.0
+                  END AS "progress__basic_9",
+                  TRUE
+                  AND COALESCE("t87"."enterprise_member" = TRUE, FALSE)
+                  AND COALESCE("t87"."risk_assessment_passed" = TRUE, FALSE)
+                  AND COALESCE("t87"."major_tax_violation" = FALSE, FALSE)
+                  AND COALESCE("t87"."prohibited_goods_violation" = FALSE, FALSE)
+                  AND COALESCE("t87"."compliance_violation" = FALSE, FALSE)
+                  AND COALESCE("t87"."severe_infringement_penalty" = FALSE, FALSE)
+                  AND COALESCE("t87"."business_status_abnormal" = FALSE, FALSE)
+                  AND COALESCE("t87"."dishonest_record" = FALSE, FALSE)
+                  AND COALESCE("t87"."competitiveness_passed" = TRUE, FALSE)
+                  AND COALESCE(
+                    NOT (
+                      "t87"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+                    ),
+                    FALSE
+                  ) AS "met__basic",
+                  (
+                    0.0 + CASE WHEN COALESCE("t87"."enterprise_member" = TRUE, FALSE) THEN 1.0 ELSE 0.0 END + CASE
+                      WHEN COALESCE("t87"."risk_assessment_passed" = TRUE, FALSE)
+                      THEN 1.0
+                      ELSE 0.0
+                    END + CASE WHEN COALESCE("t87"."major_tax_violation" = FALSE, FALSE) THEN 1.0 ELSE 0.0 END + CASE
+                      WHEN COALESCE("t87"."prohibited_goods_violation" = FALSE, FALSE)
+                      THEN 1.0
+                      ELSE 0.0
+                    END + CASE
+                      WHEN COALESCE("t87"."compliance_violation" = FALSE, FALSE)
+                      THEN 1.0
+                      ELSE 0.0
+                    END + CASE
+                      WHEN COALESCE("t87"."severe_infringement_penalty" = FALSE, FALSE)
+                      THEN 1.0
+                      ELSE 0.0
+                    END + CASE
+                      WHEN COALESCE("t87"."business_status_abnormal" = FALSE, FALSE)
+                      THEN 1.0
+                      ELSE 0.0
+                    END + CASE WHEN COALESCE("t87"."dishonest_record" = FALSE, FALSE) THEN 1.0 ELSE 0.0 END + CASE
+                      WHEN COALESCE("t87"."competitiveness_passed" = TRUE, FALSE)
+                      THEN 1.0
+                      ELSE 0.0
+                    END + CASE
+                      WHEN COALESCE(
+                        NOT (
+                          "t87"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+                        ),
+                        FALSE
+                      )
+                      THEN 1.0
+                      ELSE 0.0
+                    END
+                  ) / 10 AS "progress__basic",
+                  TRUE AS "met__ordinary",
+                  1.0 AS "progress__ordinary",
+                  COALESCE("t87"."trade_medal" >= 2, FALSE) AS "met__expert_0",
+                  CASE
+                    WHEN COALESCE("t87"."trade_medal" >= 2, FALSE)
+                    THEN 1.0
+                    ELSE GREATEST(LEAST(COALESCE(CAST("t87"."trade_medal" AS DOUBLE) / 2.0, 0.0), 1.0), 0.0)
+                  END AS "progress__expert_0",
+                  COALESCE("t87"."bsr_description" >= 4.6, FALSE) AS "met__expert_1",
+                  CASE
+                    WHEN COALESCE("t87"."bsr_description" >= 4.6, FALSE)
+                    THEN 1.0
+                    ELSE GREATEST(LEAST(COALESCE("t87"."bsr_description" / 4.6, 0.0), 1.0), 0.0)
+                  END AS "progress__expert_1",
+                  COALESCE("t87"."bsr_shipping" >= 4.3, FALSE) AS "met__expert_2",
+                  CASE
+                    WHEN COALESCE("t87"."bsr_shipping" >= 4.3, FALSE)
+                    THEN 1.0
+                    ELSE GREATEST(LEAST(COALESCE("t87"."bsr_shipping" / 4.3, 0.0), 1.0), 0.0)
+                  END AS "progress__expert_2",
+                  COALESCE("t87"."live_sessions_30d" >= 5, FALSE) AS "met__expert_3_0",
+                  CASE
+                    WHEN COALESCE("t87"."live_sessions_30d" >= 5, FALSE)
+                    THEN 1.0
+                    ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
+                  END AS "progress__expert_3_0",
+                  COALESCE("t87"."live_buyers_30d" >= 50, FALSE) AS "met__expert_3_1",
+                  CASE
+                    WHEN COALESCE("t87"."live_buyers_30d" >= 50, FALSE)
+                    THEN 1.0
+                    ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
+                  END AS "progress__expert_3_1",
+                  CASE
+                    WHEN CASE
+                      WHEN COALESCE("t87"."live_sessions_30d" >= 5, FALSE)
+                      THEN 1.0
+                      ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
+                    END = GREATEST(
+                      CASE
+                        WHEN COALESCE("t87"."live_sessions_30d" >= 5, FALSE)
+                        THEN 1.0
+                        ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
+                      END,
+                      CASE
+                        WHEN COALESCE("t87"."live_buyers_30d" >= 50, FALSE)
+                        THEN 1.0
+                        ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
+                      END
+                    )
+                    THEN 0
+                    WHEN CASE
+                      WHEN COALESCE("t87"."live_buyers_30d" >= 50, FALSE)
+                      THEN 1.0
+                      ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
+                    END = GREATEST(
+                      CASE
+                        WHEN COALESCE("t87"."live_sessions_30d" >= 5, FALSE)
+                        THEN 1.0
+                        ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
+                      END,
+                      CASE
+                        WHEN COALESCE("t87"."live_buyers_30d" >= 50, FALSE)
+                        THEN 1.0
+                        ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
+                      END
+                    )
+                    THEN 1
+                    ELSE 0
+                  END AS "closest__expert_3",
+                  FALSE
+                  OR COALESCE("t87"."live_sessions_30d" >= 5, FALSE)
+                  OR COALESCE("t87"."live_buyers_30d" >= 50, FALSE) AS "met__expert_3",
+                  GREATEST(
+                    CASE
+                      WHEN COALESCE("t87"."live_sessions_30d" >= 5, FALSE)
+                      THEN 1.0
+                      ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
+                    END,
+                    CASE
+                      WHEN COALESCE("t87"."live_buyers_30d" >= 50, FALSE)
+                      THEN 1.0
+                      ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
+                    END
+                  ) AS "progress__expert_3",
+                  TRUE
+                  AND COALESCE("t87"."trade_medal" >= 2, FALSE)
+                  AND COALESCE("t87"."bsr_description" >= 4.6, FALSE)
+                  AND COALESCE("t87"."bsr_shipping" >= 4.3, FALSE)
+                  AND (
+                    FALSE
+                    OR COALESCE("t87"."live_sessions_30d" >= 5, FALSE)
+                    OR COALESCE("t87"."live_buyers_30d" >= 50, FALSE)
+                  ) AS "met__expert",
+                  (
+                    0.0 + CASE
+                      WHEN COALESCE("t87"."trade_medal" >= 2, FALSE)
+                      THEN 1.0
+                      ELSE GREATEST(LEAST(COALESCE(CAST("t87"."trade_medal" AS DOUBLE) / 2.0, 0.0), 1.0), 0.0)
+                    END + CASE
+                      WHEN COALESCE("t87"."bsr_description" >= 4.6, FALSE)
+                      THEN 1.0
+                      ELSE GREATEST(LEAST(COALESCE("t87"."bsr_description" / 4.6, 0.0), 1.0), 0.0)
+                    END + CASE
+                      WHEN COALESCE("t87"."bsr_shipping" >= 4.3, FALSE)
+                      THEN 1.0
+                      ELSE GREATEST(LEAST(COALESCE("t87"."bsr_shipping" / 4.3, 0.0), 1.0), 0.0)
+                    END + GREATEST(
+                      CASE
+                        WHEN COALESCE("t87"."live_sessions_30d" >= 5, FALSE)
+                        THEN 1.0
+                        ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
+                      END,
+                      CASE
+                        WHEN COALESCE("t87"."live_buyers_30d" >= 50, FALSE)
+                        THEN 1.0
+                        ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
+                      END
+                    )
+                  ) / 4 AS "progress__expert",
+                  COALESCE("t87"."trade_medal" >= 3, FALSE) AS "met__honor_0",
+                  CASE
+                    WHEN COALESCE("t87"."trade_medal" >= 3, FALSE)
+                    THEN 1.0
+                    ELSE GREATEST(LEAST(COALESCE(CAST("t87"."trade_medal" AS DOUBLE) / 3.0, 0.0), 1.0), 0.0)
+                  END AS "progress__honor_0",
+                  COALESCE("t87"."bsr_description" >= 4.7, FALSE) AS "met__honor_1",
+                  CASE
+                    WHEN COALESCE("t87"."bsr_description" >= 4.7, FALSE)
+                    THEN 1.0
+                    ELSE GREATEST(LEAST(COALESCE("t87"."bsr_description" / 4.7, 0.0), 1.0), 0.0)
+                  END AS "progress__honor_1",
+                  COALESCE("t87"."bsr_shipping" >= 4.3, FALSE) AS "met__honor_2",
+                  CASE
+                    WHEN COALESCE("t87"."bsr_shipping" >= 4.3, FALSE)
+                    THEN 1.0
+                    ELSE GREATEST(LEAST(COALESCE("t87"."bsr_shipping" / 4.3, 0.0), 1.0), 0.0)
+                  END AS "progress__honor_2",
+                  COALESCE("t87"."fans" >= 500, FALSE) AS "met__honor_3",
+                  CASE
+                    WHEN COALESCE("t87"."fans" >= 500, FALSE)
+                    THEN 1.0
+                    ELSE GREATEST(LEAST(COALESCE(CAST("t87"."fans" AS DOUBLE) / 500.0, 0.0), 1.0), 0.0)
+                  END AS "progress__honor_3",
+                  COALESCE("t87"."live_sessions_30d" >= 15, FALSE) AS "met__honor_4",
+                  CASE
+                    WHEN COALESCE("t87"."live_sessions_30d" >= 15, FALSE)
+                    THEN 1.0
+                    ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_sessions_30d" AS DOUBLE) / 15.0, 0.0), 1.0), 0.0)
+                  END AS "progress__honor_4",
+                  COALESCE("t87"."live_buyers_30d" >= 300, FALSE) AS "met__honor_5",
+                  CASE
+                    WHEN COALESCE("t87"."live_buyers_30d" >= 300, FALSE)
+                    THEN 1.0
+                    ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_buyers_30d" AS DOUBLE) / 300.0, 0.0), 1.0), 0.0)
+                  END AS "progress__honor_5",
+                  TRUE
+                  AND COALESCE("t87"."trade_medal" >= 3, FALSE)
+                  AND COALESCE("t87"."bsr_description" >= 4.7, FALSE)
+                  AND COALESCE("t87"."bsr_shipping" >= 4.3, FALSE)
+                  AND COALESCE("t87"."fans" >= 500, FALSE)
+                  AND COALESCE("t87"."live_sessions_30d" >= 15, FALSE)
+                  AND COALESCE("t87"."live_buyers_30d" >= 300, FALSE) AS "met__honor",
+                  (
+                    0.0 + CASE
+                      WHEN COALESCE("t87"."trade_medal" >= 3, FALSE)
+                      THEN 1.0
+                      ELSE GREATEST(LEAST(COALESCE(CAST("t87"."trade_medal" AS DOUBLE) / 3.0, 0.0), 1.0), 0.0)
+                    END + CASE
+                      WHEN COALESCE("t87"."bsr_description" >= 4.7, FALSE)
+                      THEN 1.0
+                      ELSE GREATEST(LEAST(COALESCE("t87"."bsr_description" / 4.7, 0.0), 1.0), 0.0)
+                    END + CASE
+                      WHEN COALESCE("t87"."bsr_shipping" >= 4.3, FALSE)
+                      THEN 1.0
+                      ELSE GREATEST(LEAST(COALESCE("t87"."bsr_shipping" / 4.3, 0.0), 1.0), 0.0)
+                    END + CASE
+                      WHEN COALESCE("t87"."fans" >= 500, FALSE)
+                      THEN 1.0
+                      ELSE GREATEST(LEAST(COALESCE(CAST("t87"."fans" AS DOUBLE) / 500.0, 0.0), 1.0), 0.0)
+                    END + CASE
+                      WHEN COALESCE("t87"."live_sessions_30d" >= 15, FALSE)
+                      THEN 1.0
+                      ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_sessions_30d" AS DOUBLE) / 15.0, 0.0), 1.0), 0.0)
+                    END + CASE
+                      WHEN COALESCE("t87"."live_buyers_30d" >= 300, FALSE)
+                      THEN 1.0
+                      ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_buyers_30d" AS DOUBLE) / 300.0, 0.0), 1.0), 0.0)
+                    END
+                  ) / 6 AS "progress__honor",
+                  "t87"."_tier_now"
+                FROM (
+                  SELECT
+                    "t82"."host_id",
+                    "t82"."snapshot_date",
+                    "t82"."category_line",
+                    "t82"."enterprise_member",
+                    "t82"."risk_assessment_passed",
+                    "t82"."major_tax_violation",
+                    "t82"."prohibited_goods_violation",
+                    "t82"."compliance_violation",
+                    "t82"."severe_infringement_penalty",
+                    "t82"."business_status_abnormal",
+                    "t82"."dishonest_record",
+                    "t82"."competitiveness_passed",
+                    "t82"."category",
+                    "t82"."trade_medal",
+                    CASE WHEN ISNAN("t82"."bsr_description") THEN NULL ELSE "t82"."bsr_description" END AS "bsr_description",
+                    CASE WHEN ISNAN("t82"."bsr_shipping") THEN NULL ELSE "t82"."bsr_shipping" END AS "bsr_shipping",
+                    "t82"."fans",
+                    0 AS "live_sessions_30d",
+                    0 AS "live_buyers_30d",
+                    0 AS "cross_day_sessions_30d",
+                    "t82"."tier",
+                    "t82"."met__basic_0",
+                    "t82"."progress__basic_0",
+                    "t82"."met__basic_1",
+                    "t82"."progress__basic_1",
+                    "t82"."met__basic_2",
+                    "t82"."progress__basic_2",
+                    "t82"."met__basic_3",
+                    "t82"."progress__basic_3",
+                    "t82"."met__basic_4",
+                    "t82"."progress__basic_4",
+                    "t82"."met__basic_5",
+                    "t82"."progress__basic_5",
+                    "t82"."met__basic_6",
+                    "t82"."progress__basic_6",
+                    "t82"."met__basic_7",
+                    "t82"."progress__basic_7",
+                    "t82"."met__basic_8",
+                    "t82"."progress__basic_8",
+                    "t82"."met__basic_9",
+                    "t82"."progress__basic_9",
+                    "t82"."met__basic",
+                    "t82"."progress__basic",
+                    "t82"."met__ordinary",
+                    "t82"."progress__ordinary",
+                    "t82"."met__expert_0",
+                    "t82"."progress__expert_0",
+                    "t82"."met__expert_1",
+                    "t82"."progress__expert_1",
+                    "t82"."met__expert_2",
+                    "t82"."progress__expert_2",
+                    "t82"."met__expert_3_0",
+                    "t82"."progress__expert_3_0",
+                    "t82"."met__expert_3_1",
+                    "t82"."progress__expert_3_1",
+                    "t82"."closest__expert_3",
+                    "t82"."met__expert_3",
+                    "t82"."progress__expert_3",
+                    "t82"."met__expert",
+                    "t82"."progress__expert",
+                    "t82"."met__honor_0",
+                    "t82"."progress__honor_0",
+                    "t82"."met__honor_1",
+                    "t82"."progress__honor_1",
+                    "t82"."met__honor_2",
+                    "t82"."progress__honor_2",
+                    "t82"."met__honor_3",
+                    "t82"."progress__honor_3",
+                    "t82"."met__honor_4",
+                    "t82"."progress__honor_4",
+                    "t82"."met__honor_5",
+                    "t82"."progress__honor_5",
+                    "t82"."met__honor",
+                    "t82"."progress__honor",
+                    "t82"."tier" AS "_tier_now"
+                  FROM "t81" AS "t82"
+                  WHERE
+                    "t82"."tier" <> 'none' AND "t82"."category_line" = 'consumer'
+                ) AS "t87"
+              ) AS "t88"
+              WHERE
+                CASE
+                  WHEN "t88"."tier" = 'none'
+                  THEN 0
+                  WHEN "t88"."tier" = 'ordinary'
+                  THEN 1
+                  WHEN "t88"."tier" = 'expert'
+                  THEN 2
+                  WHEN "t88"."tier" = 'honor'
+                  THEN 3
+                  ELSE 0
+                END < CASE
+                  WHEN "t88"."_tier_now" = 'none'
+                  THEN 0
+                  WHEN "t88"."_tier_now" = 'ordinary'
+                  THEN 1
+                  WHEN "t88"."_tier_now" = 'expert'
+                  THEN 2
+                  WHEN "t88"."_tier_now" = 'honor'
+                  THEN 3
+                  ELSE 0
+                END
+            ) AS "t90"
+              ON "t86"."host_id" = "t90"."host_id"
             INNER JOIN (
               SELECT
                 "t76"."host_id",
@@ -2304,40 +2842,629 @@ FROM (
                   ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
                 ) AS "_gone_cross_day_sessions"
               FROM "t74" AS "t76"
-              SEMI JOIN "t84" AS "t88"
-                ON "t76"."host_id" = "t88"."host_id"
-            ) AS "t90"
-              ON "t87"."host_id" = "t90"."host_id"
-          ) AS "t91"
+              SEMI JOIN (
+                SELECT
+                  "t86"."host_id",
+                  "t86"."snapshot_date",
+                  "t86"."category_line",
+                  "t86"."enterprise_member",
+                  "t86"."risk_assessment_passed",
+                  "t86"."major_tax_violation",
+                  "t86"."prohibited_goods_violation",
+                  "t86"."compliance_violation",
+                  "t86"."severe_infringement_penalty",
+                  "t86"."business_status_abnormal",
+                  "t86"."dishonest_record",
+                  "t86"."competitiveness_passed",
+                  "t86"."category",
+                  "t86"."trade_medal",
+                  "t86"."bsr_description",
+                  "t86"."bsr_shipping",
+                  "t86"."fans",
+                  "t86"."live_sessions_30d",
+                  "t86"."live_buyers_30d",
+                  "t86"."cross_day_sessions_30d",
+                  "t86"."tier",
+                  "t86"."met__basic_0",
+                  "t86"."progress__basic_0",
+                  "t86"."met__basic_1",
+                  "t86"."progress__basic_1",
+                  "t86"."met__basic_2",
+                  "t86"."progress__basic_2",
+                  "t86"."met__basic_3",
+                  "t86"."progress__basic_3",
+                  "t86"."met__basic_4",
+                  "t86"."progress__basic_4",
+                  "t86"."met__basic_5",
+                  "t86"."progress__basic_5",
+                  "t86"."met__basic_6",
+                  "t86"."progress__basic_6",
+                  "t86"."met__basic_7",
+                  "t86"."progress__basic_7",
+                  "t86"."met__basic_8",
+                  "t86"."progress__basic_8",
+                  "t86"."met__basic_9",
+                  "t86"."progress__basic_9",
+                  "t86"."met__basic",
+                  "t86"."progress__basic",
+                  "t86"."met__ordinary",
+                  "t86"."progress__ordinary",
+                  "t86"."met__expert_0",
+                  "t86"."progress__expert_0",
+                  "t86"."met__expert_1",
+                  "t86"."progress__expert_1",
+                  "t86"."met__expert_2",
+                  "t86"."progress__expert_2",
+                  "t86"."met__expert_3_0",
+                  "t86"."progress__expert_3_0",
+                  "t86"."met__expert_3_1",
+                  "t86"."progress__expert_3_1",
+                  "t86"."closest__expert_3",
+                  "t86"."met__expert_3",
+                  "t86"."progress__expert_3",
+                  "t86"."met__expert",
+                  "t86"."progress__expert",
+                  "t86"."met__honor_0",
+                  "t86"."progress__honor_0",
+                  "t86"."met__honor_1",
+                  "t86"."progress__honor_1",
+                  "t86"."met__honor_2",
+                  "t86"."progress__honor_2",
+                  "t86"."met__honor_3",
+                  "t86"."progress__honor_3",
+                  "t86"."met__honor_4",
+                  "t86"."progress__honor_4",
+                  "t86"."met__honor_5",
+                  "t86"."progress__honor_5",
+                  "t86"."met__honor",
+                  "t86"."progress__honor"
+                FROM (
+                  SELECT
+                    *
+                  FROM "t81" AS "t82"
+                  WHERE
+                    "t82"."tier" <> 'none'
+                ) AS "t86"
+                SEMI JOIN (
+                  SELECT
+                    "t88"."host_id"
+                  FROM (
+                    SELECT
+                      "t87"."host_id",
+                      "t87"."snapshot_date",
+                      "t87"."category_line",
+                      "t87"."enterprise_member",
+                      "t87"."risk_assessment_passed",
+                      "t87"."major_tax_violation",
+                      "t87"."prohibited_goods_violation",
+                      "t87"."compliance_violation",
+                      "t87"."severe_infringement_penalty",
+                      "t87"."business_status_abnormal",
+                      "t87"."dishonest_record",
+                      "t87"."competitiveness_passed",
+                      "t87"."category",
+                      "t87"."trade_medal",
+                      "t87"."bsr_description",
+                      "t87"."bsr_shipping",
+                      "t87"."fans",
+                      "t87"."live_sessions_30d",
+                      "t87"."live_buyers_30d",
+                      "t87"."cross_day_sessions_30d",
+                      CASE
+                        WHEN TRUE
+                        AND COALESCE("t87"."enterprise_member" = TRUE, FALSE)
+                        AND COALESCE("t87"."risk_assessment_passed" = TRUE, FALSE)
+                        AND COALESCE("t87"."major_tax_violation" = FALSE, FALSE)
+                        AND COALESCE("t87"."prohibited_goods_violation" = FALSE, FALSE)
+                        AND COALESCE("t87"."compliance_violation" = FALSE, FALSE)
+                        AND COALESCE("t87"."severe_infringement_penalty" = FALSE, FALSE)
+                        AND COALESCE("t87"."business_status_abnormal" = FALSE, FALSE)
+                        AND COALESCE("t87"."dishonest_record" = FALSE, FALSE)
+                        AND COALESCE("t87"."competitiveness_passed" = TRUE, FALSE)
+                        AND COALESCE(
+                          NOT (
+                            "t87"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+                          ),
+                          FALSE
+                        )
+                        AND (
+                          TRUE
+                          AND COALESCE("t87"."trade_medal" >= 3, FALSE)
+                          AND COALESCE("t87"."bsr_description" >= 4.7, FALSE)
+                          AND COALESCE("t87"."bsr_shipping" >= 4.3, FALSE)
+                          AND COALESCE("t87"."fans" >= 500, FALSE)
+                          AND COALESCE("t87"."live_sessions_30d" >= 15, FALSE)
+                          AND COALESCE("t87"."live_buyers_30d" >= 300, FALSE)
+                        )
+                        THEN 'honor'
+                        WHEN TRUE
+                        AND COALESCE("t87"."enterprise_member" = TRUE, FALSE)
+                        AND COALESCE("t87"."risk_assessment_passed" = TRUE, FALSE)
+                        AND COALESCE("t87"."major_tax_violation" = FALSE, FALSE)
+                        AND COALESCE("t87"."prohibited_goods_violation" = FALSE, FALSE)
+                        AND COALESCE("t87"."compliance_violation" = FALSE, FALSE)
+                        AND COALESCE("t87"."severe_infringement_penalty" = FALSE, FALSE)
+                        AND COALESCE("t87"."business_status_abnormal" = FALSE, FALSE)
+                        AND COALESCE("t87"."dishonest_record" = FALSE, FALSE)
+                        AND COALESCE("t87"."competitiveness_passed" = TRUE, FALSE)
+                        AND COALESCE(
+                          NOT (
+                            "t87"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+                          ),
+                          FALSE
+                        )
+                        AND (
+                          TRUE
+                          AND COALESCE("t87"."trade_medal" >= 2, FALSE)
+                          AND COALESCE("t87"."bsr_description" >= 4.6, FALSE)
+                          AND COALESCE("t87"."bsr_shipping" >= 4.3, FALSE)
+                          AND (
+                            FALSE
+                            OR COALESCE("t87"."live_sessions_30d" >= 5, FALSE)
+                            OR COALESCE("t87"."live_buyers_30d" >= 50, FALSE)
+                          )
+                        )
+                        THEN 'expert'
+                        WHEN TRUE
+                        AND COALESCE("t87"."enterprise_member" = TRUE, FALSE)
+                        AND COALESCE("t87"."risk_assessment_passed" = TRUE, FALSE)
+                        AND COALESCE("t87"."major_tax_violation" = FALSE, FALSE)
+                        AND COALESCE("t87"."prohibited_goods_violation" = FALSE, FALSE)
+                        AND COALESCE("t87"."compliance_violation" = FALSE, FALSE)
+                        AND COALESCE("t87"."severe_infringement_penalty" = FALSE, FALSE)
+                        AND COALESCE("t87"."business_status_abnormal" = FALSE, FALSE)
+                        AND COALESCE("t87"."dishonest_record" = FALSE, FALSE)
+                        AND COALESCE("t87"."competitiveness_passed" = TRUE, FALSE)
+                        AND COALESCE(
+                          NOT (
+                            "t87"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+                          ),
+                          FALSE
+                        )
+                        AND TRUE
+                        THEN 'ordinary'
+                        ELSE 'none'
+                      END AS "tier",
+                      COALESCE("t87"."enterprise_member" = TRUE, FALSE) AS "met__basic_0",
+                      CASE WHEN COALESCE("t87"."enterprise_member" = TRUE, FALSE) THEN 1.0 ELSE 0.0 END AS "progress__basic_0",
+                      COALESCE("t87"."risk_assessment_passed" = TRUE, FALSE) AS "met__basic_1",
+                      CASE
+                        WHEN COALESCE("t87"."risk_assessment_passed" = TRUE, FALSE)
+                        THEN 1.0
+                        ELSE 0.0
+                      END AS "progress__basic_1",
+                      COALESCE("t87"."major_tax_violation" = FALSE, FALSE) AS "met__basic_2",
+                      CASE WHEN COALESCE("t87"."major_tax_violation" = FALSE, FALSE) THEN 1.0 ELSE 0.0 END AS "progress__basic_2",
+                      COALESCE("t87"."prohibited_goods_violation" = FALSE, FALSE) AS "met__basic_3",
+                      CASE
+                        WHEN COALESCE("t87"."prohibited_goods_violation" = FALSE, FALSE)
+                        THEN 1.0
+                        ELSE 0.0
+                      END AS "progress__basic_3",
+                      COALESCE("t87"."compliance_violation" = FALSE, FALSE) AS "met__basic_4",
+                      CASE
+                        WHEN COALESCE("t87"."compliance_violation" = FALSE, FALSE)
+                        THEN 1.0
+                        ELSE 0.0
+                      END AS "progress__basic_4",
+                      COALESCE("t87"."severe_infringement_penalty" = FALSE, FALSE) AS "met__basic_5",
+                      CASE
+                        WHEN COALESCE("t87"."severe_infringement_penalty" = FALSE, FALSE)
+                        THEN 1.0
+                        ELSE 0.0
+                      END AS "progress__basic_5",
+                      COALESCE("t87"."business_status_abnormal" = FALSE, FALSE) AS "met__basic_6",
+                      CASE
+                        WHEN COALESCE("t87"."business_status_abnormal" = FALSE, FALSE)
+                        THEN 1.0
+                        ELSE 0.0
+                      END AS "progress__basic_6",
+                      COALESCE("t87"."dishonest_record" = FALSE, FALSE) AS "met__basic_7",
+                      CASE WHEN COALESCE("t87"."dishonest_record" = FALSE, FALSE) THEN 1.0 ELSE 0.0 END AS "progress__basic_7",
+                      COALESCE("t87"."competitiveness_passed" = TRUE, FALSE) AS "met__basic_8",
+                      CASE
+                        WHEN COALESCE("t87"."competitiveness_passed" = TRUE, FALSE)
+                        THEN 1.0
+                        ELSE 0.0
+                      END AS "progress__basic_8",
+                      COALESCE(
+                        NOT (
+                          "t87"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+                        ),
+                        FALSE
+                      ) AS "met__basic_9",
+                      CASE
+                        WHEN COALESCE(
+                          NOT (
+                            "t87"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+                          ),
+                          FALSE
+                        )
+                        THEN 1.0
+                        ELSE 0.0
+                      END AS "progress__basic_9",
+                      TRUE
+                      AND COALESCE("t87"."enterprise_member" = TRUE, FALSE)
+                      AND COALESCE("t87"."risk_assessment_passed" = TRUE, FALSE)
+                      AND COALESCE("t87"."major_tax_violation" = FALSE, FALSE)
+                      AND COALESCE("t87"."prohibited_goods_violation" = FALSE, FALSE)
+                      AND COALESCE("t87"."compliance_violation" = FALSE, FALSE)
+                      AND COALESCE("t87"."severe_infringement_penalty" = FALSE, FALSE)
+                      AND COALESCE("t87"."business_status_abnormal" = FALSE, FALSE)
+                      AND COALESCE("t87"."dishonest_record" = FALSE, FALSE)
+                      AND COALESCE("t87"."competitiveness_passed" = TRUE, FALSE)
+                      AND COALESCE(
+                        NOT (
+                          "t87"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+                        ),
+                        FALSE
+                      ) AS "met__basic",
+                      (
+                        0.0 + CASE WHEN COALESCE("t87"."enterprise_member" = TRUE, FALSE) THEN 1.0 ELSE 0.0 END + CASE
+                          WHEN COALESCE("t87"."risk_assessment_passed" = TRUE, FALSE)
+                          THEN 1.0
+                          ELSE 0.0
+                        END + CASE WHEN COALESCE("t87"."major_tax_violation" = FALSE, FALSE) THEN 1.0 ELSE 0.0 END + CASE
+                          WHEN COALESCE("t87"."prohibited_goods_violation" = FALSE, FALSE)
+                          THEN 1.0
+                          ELSE 0.0
+                        END + CASE
+                          WHEN COALESCE("t87"."compliance_violation" = FALSE, FALSE)
+                          THEN 1.0
+                          ELSE 0.0
+                        END + CASE
+                          WHEN COALESCE("t87"."severe_infringement_penalty" = FALSE, FALSE)
+                          THEN 1.0
+                          ELSE 0.0
+                        END + CASE
+                          WHEN COALESCE("t87"."business_status_abnormal" = FALSE, FALSE)
+                          THEN 1.0
+                          ELSE 0.0
+                        END + CASE WHEN COALESCE("t87"."dishonest_record" = FALSE, FALSE) THEN 1.0 ELSE 0.0 END + CASE
+                          WHEN COALESCE("t87"."competitiveness_passed" = TRUE, FALSE)
+                          THEN 1.0
+                          ELSE 0.0
+                        END + CASE
+                          WHEN COALESCE(
+                            NOT (
+                              "t87"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+                            ),
+                            FALSE
+                          )
+                          THEN 1.0
+                          ELSE 0.0
+                        END
+                      ) / 10 AS "progress__basic",
+                      TRUE AS "met__ordinary",
+                      1.0 AS "progress__ordinary",
+                      COALESCE("t87"."trade_medal" >= 2, FALSE) AS "met__expert_0",
+                      CASE
+                        WHEN COALESCE("t87"."trade_medal" >= 2, FALSE)
+                        THEN 1.0
+                        ELSE GREATEST(LEAST(COALESCE(CAST("t87"."trade_medal" AS DOUBLE) / 2.0, 0.0), 1.0), 0.0)
+                      END AS "progress__expert_0",
+                      COALESCE("t87"."bsr_description" >= 4.6, FALSE) AS "met__expert_1",
+                      CASE
+                        WHEN COALESCE("t87"."bsr_description" >= 4.6, FALSE)
+                        THEN 1.0
+                        ELSE GREATEST(LEAST(COALESCE("t87"."bsr_description" / 4.6, 0.0), 1.0), 0.0)
+                      END AS "progress__expert_1",
+                      COALESCE("t87"."bsr_shipping" >= 4.3, FALSE) AS "met__expert_2",
+                      CASE
+                        WHEN COALESCE("t87"."bsr_shipping" >= 4.3, FALSE)
+                        THEN 1.0
+                        ELSE GREATEST(LEAST(COALESCE("t87"."bsr_shipping" / 4.3, 0.0), 1.0), 0.0)
+                      END AS "progress__expert_2",
+                      COALESCE("t87"."live_sessions_30d" >= 5, FALSE) AS "met__expert_3_0",
+                      CASE
+                        WHEN COALESCE("t87"."live_sessions_30d" >= 5, FALSE)
+                        THEN 1.0
+                        ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
+                      END AS "progress__expert_3_0",
+                      COALESCE("t87"."live_buyers_30d" >= 50, FALSE) AS "met__expert_3_1",
+                      CASE
+                        WHEN COALESCE("t87"."live_buyers_30d" >= 50, FALSE)
+                        THEN 1.0
+                        ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
+                      END AS "progress__expert_3_1",
+                      CASE
+                        WHEN CASE
+                          WHEN COALESCE("t87"."live_sessions_30d" >= 5, FALSE)
+                          THEN 1.0
+                          ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
+                        END = GREATEST(
+                          CASE
+                            WHEN COALESCE("t87"."live_sessions_30d" >= 5, FALSE)
+                            THEN 1.0
+                            ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
+                          END,
+                          CASE
+                            WHEN COALESCE("t87"."live_buyers_30d" >= 50, FALSE)
+                            THEN 1.0
+                            ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
+                          END
+                        )
+                        THEN 0
+                        WHEN CASE
+                          WHEN COALESCE("t87"."live_buyers_30d" >= 50, FALSE)
+                          THEN 1.0
+                          ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
+                        END = GREATEST(
+                          CASE
+                            WHEN COALESCE("t87"."live_sessions_30d" >= 5, FALSE)
+                            THEN 1.0
+                            ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
+                          END,
+                          CASE
+                            WHEN COALESCE("t87"."live_buyers_30d" >= 50, FALSE)
+                            THEN 1.0
+                            ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
+                          END
+                        )
+                        THEN 1
+                        ELSE 0
+                      END AS "closest__expert_3",
+                      FALSE
+                      OR COALESCE("t87"."live_sessions_30d" >= 5, FALSE)
+                      OR COALESCE("t87"."live_buyers_30d" >= 50, FALSE) AS "met__expert_3",
+                      GREATEST(
+                        CASE
+                          WHEN COALESCE("t87"."live_sessions_30d" >= 5, FALSE)
+                          THEN 1.0
+                          ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
+                        END,
+                        CASE
+                          WHEN COALESCE("t87"."live_buyers_30d" >= 50, FALSE)
+                          THEN 1.0
+                          ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
+                        END
+                      ) AS "progress__expert_3",
+                      TRUE
+                      AND COALESCE("t87"."trade_medal" >= 2, FALSE)
+                      AND COALESCE("t87"."bsr_description" >= 4.6, FALSE)
+                      AND COALESCE("t87"."bsr_shipping" >= 4.3, FALSE)
+                      AND (
+                        FALSE
+                        OR COALESCE("t87"."live_sessions_30d" >= 5, FALSE)
+                        OR COALESCE("t87"."live_buyers_30d" >= 50, FALSE)
+                      ) AS "met__expert",
+                      (
+                        0.0 + CASE
+                          WHEN COALESCE("t87"."trade_medal" >= 2, FALSE)
+                          THEN 1.0
+                          ELSE GREATEST(LEAST(COALESCE(CAST("t87"."trade_medal" AS DOUBLE) / 2.0, 0.0), 1.0), 0.0)
+                        END + CASE
+                          WHEN COALESCE("t87"."bsr_description" >= 4.6, FALSE)
+                          THEN 1.0
+                          ELSE GREATEST(LEAST(COALESCE("t87"."bsr_description" / 4.6, 0.0), 1.0), 0.0)
+                        END + CASE
+                          WHEN COALESCE("t87"."bsr_shipping" >= 4.3, FALSE)
+                          THEN 1.0
+                          ELSE GREATEST(LEAST(COALESCE("t87"."bsr_shipping" / 4.3, 0.0), 1.0), 0.0)
+                        END + GREATEST(
+                          CASE
+                            WHEN COALESCE("t87"."live_sessions_30d" >= 5, FALSE)
+                            THEN 1.0
+                            ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
+                          END,
+                          CASE
+                            WHEN COALESCE("t87"."live_buyers_30d" >= 50, FALSE)
+                            THEN 1.0
+                            ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
+                          END
+                        )
+                      ) / 4 AS "progress__expert",
+                      COALESCE("t87"."trade_medal" >= 3, FALSE) AS "met__honor_0",
+                      CASE
+                        WHEN COALESCE("t87"."trade_medal" >= 3, FALSE)
+                        THEN 1.0
+                        ELSE GREATEST(LEAST(COALESCE(CAST("t87"."trade_medal" AS DOUBLE) / 3.0, 0.0), 1.0), 0.0)
+                      END AS "progress__honor_0",
+                      COALESCE("t87"."bsr_description" >= 4.7, FALSE) AS "met__honor_1",
+                      CASE
+                        WHEN COALESCE("t87"."bsr_description" >= 4.7, FALSE)
+                        THEN 1.0
+                        ELSE GREATEST(LEAST(COALESCE("t87"."bsr_description" / 4.7, 0.0), 1.0), 0.0)
+                      END AS "progress__honor_1",
+                      COALESCE("t87"."bsr_shipping" >= 4.3, FALSE) AS "met__honor_2",
+                      CASE
+                        WHEN COALESCE("t87"."bsr_shipping" >= 4.3, FALSE)
+                        THEN 1.0
+                        ELSE GREATEST(LEAST(COALESCE("t87"."bsr_shipping" / 4.3, 0.0), 1.0), 0.0)
+                      END AS "progress__honor_2",
+                      COALESCE("t87"."fans" >= 500, FALSE) AS "met__honor_3",
+                      CASE
+                        WHEN COALESCE("t87"."fans" >= 500, FALSE)
+                        THEN 1.0
+                        ELSE GREATEST(LEAST(COALESCE(CAST("t87"."fans" AS DOUBLE) / 500.0, 0.0), 1.0), 0.0)
+                      END AS "progress__honor_3",
+                      COALESCE("t87"."live_sessions_30d" >= 15, FALSE) AS "met__honor_4",
+                      CASE
+                        WHEN COALESCE("t87"."live_sessions_30d" >= 15, FALSE)
+                        THEN 1.0
+                        ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_sessions_30d" AS DOUBLE) / 15.0, 0.0), 1.0), 0.0)
+                      END AS "progress__honor_4",
+                      COALESCE("t87"."live_buyers_30d" >= 300, FALSE) AS "met__honor_5",
+                      CASE
+                        WHEN COALESCE("t87"."live_buyers_30d" >= 300, FALSE)
+                        THEN 1.0
+                        ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_buyers_30d" AS DOUBLE) / 300.0, 0.0), 1.0), 0.0)
+                      END AS "progress__honor_5",
+                      TRUE
+                      AND COALESCE("t87"."trade_medal" >= 3, FALSE)
+                      AND COALESCE("t87"."bsr_description" >= 4.7, FALSE)
+                      AND COALESCE("t87"."bsr_shipping" >= 4.3, FALSE)
+                      AND COALESCE("t87"."fans" >= 500, FALSE)
+                      AND COALESCE("t87"."live_sessions_30d" >= 15, FALSE)
+                      AND COALESCE("t87"."live_buyers_30d" >= 300, FALSE) AS "met__honor",
+                      (
+                        0.0 + CASE
+                          WHEN COALESCE("t87"."trade_medal" >= 3, FALSE)
+                          THEN 1.0
+                          ELSE GREATEST(LEAST(COALESCE(CAST("t87"."trade_medal" AS DOUBLE) / 3.0, 0.0), 1.0), 0.0)
+                        END + CASE
+                          WHEN COALESCE("t87"."bsr_description" >= 4.7, FALSE)
+                          THEN 1.0
+                          ELSE GREATEST(LEAST(COALESCE("t87"."bsr_description" / 4.7, 0.0), 1.0), 0.0)
+                        END + CASE
+                          WHEN COALESCE("t87"."bsr_shipping" >= 4.3, FALSE)
+                          THEN 1.0
+                          ELSE GREATEST(LEAST(COALESCE("t87"."bsr_shipping" / 4.3, 0.0), 1.0), 0.0)
+                        END + CASE
+                          WHEN COALESCE("t87"."fans" >= 500, FALSE)
+                          THEN 1.0
+                          ELSE GREATEST(LEAST(COALESCE(CAST("t87"."fans" AS DOUBLE) / 500.0, 0.0), 1.0), 0.0)
+                        END + CASE
+                          WHEN COALESCE("t87"."live_sessions_30d" >= 15, FALSE)
+                          THEN 1.0
+                          ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_sessions_30d" AS DOUBLE) / 15.0, 0.0), 1.0), 0.0)
+                        END + CASE
+                          WHEN COALESCE("t87"."live_buyers_30d" >= 300, FALSE)
+                          THEN 1.0
+                          ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_buyers_30d" AS DOUBLE) / 300.0, 0.0), 1.0), 0.0)
+                        END
+                      ) / 6 AS "progress__honor",
+                      "t87"."_tier_now"
+                    FROM (
+                      SELECT
+                        "t82"."host_id",
+                        "t82"."snapshot_date",
+                        "t82"."category_line",
+                        "t82"."enterprise_member",
+                        "t82"."risk_assessment_passed",
+                        "t82"."major_tax_violation",
+                        "t82"."prohibited_goods_violation",
+                        "t82"."compliance_violation",
+                        "t82"."severe_infringement_penalty",
+                        "t82"."business_status_abnormal",
+                        "t82"."dishonest_record",
+                        "t82"."competitiveness_passed",
+                        "t82"."category",
+                        "t82"."trade_medal",
+                        CASE WHEN ISNAN("t82"."bsr_description") THEN NULL ELSE "t82"."bsr_description" END AS "bsr_description",
+                        CASE WHEN ISNAN("t82"."bsr_shipping") THEN NULL ELSE "t82"."bsr_shipping" END AS "bsr_shipping",
+                        "t82"."fans",
+                        0 AS "live_sessions_30d",
+                        0 AS "live_buyers_30d",
+                        0 AS "cross_day_sessions_30d",
+                        "t82"."tier",
+                        "t82"."met__basic_0",
+                        "t82"."progress__basic_0",
+                        "t82"."met__basic_1",
+                        "t82"."progress__basic_1",
+                        "t82"."met__basic_2",
+                        "t82"."progress__basic_2",
+                        "t82"."met__basic_3",
+                        "t82"."progress__basic_3",
+                        "t82"."met__basic_4",
+                        "t82"."progress__basic_4",
+                        "t82"."met__basic_5",
+                        "t82"."progress__basic_5",
+                        "t82"."met__basic_6",
+                        "t82"."progress__basic_6",
+                        "t82"."met__basic_7",
+                        "t82"."progress__basic_7",
+                        "t82"."met__basic_8",
+                        "t82"."progress__basic_8",
+                        "t82"."met__basic_9",
+                        "t82"."progress__basic_9",
+                        "t82"."met__basic",
+                        "t82"."progress__basic",
+                        "t82"."met__ordinary",
+                        "t82"."progress__ordinary",
+                        "t82"."met__expert_0",
+                        "t82"."progress__expert_0",
+                        "t82"."met__expert_1",
+                        "t82"."progress__expert_1",
+                        "t82"."met__expert_2",
+                        "t82"."progress__expert_2",
+                        "t82"."met__expert_3_0",
+                        "t82"."progress__expert_3_0",
+                        "t82"."met__expert_3_1",
+                        "t82"."progress__expert_3_1",
+                        "t82"."closest__expert_3",
+                        "t82"."met__expert_3",
+                        "t82"."progress__expert_3",
+                        "t82"."met__expert",
+                        "t82"."progress__expert",
+                        "t82"."met__honor_0",
+                        "t82"."progress__honor_0",
+                        "t82"."met__honor_1",
+                        "t82"."progress__honor_1",
+                        "t82"."met__honor_2",
+                        "t82"."progress__honor_2",
+                        "t82"."met__honor_3",
+                        "t82"."progress__honor_3",
+                        "t82"."met__honor_4",
+                        "t82"."progress__honor_4",
+                        "t82"."met__honor_5",
+                        "t82"."progress__honor_5",
+                        "t82"."met__honor",
+                        "t82"."progress__honor",
+                        "t82"."tier" AS "_tier_now"
+                      FROM "t81" AS "t82"
+                      WHERE
+                        "t82"."tier" <> 'none' AND "t82"."category_line" = 'consumer'
+                    ) AS "t87"
+                  ) AS "t88"
+                  WHERE
+                    CASE
+                      WHEN "t88"."tier" = 'none'
+                      THEN 0
+                      WHEN "t88"."tier" = 'ordinary'
+                      THEN 1
+                      WHEN "t88"."tier" = 'expert'
+                      THEN 2
+                      WHEN "t88"."tier" = 'honor'
+                      THEN 3
+                      ELSE 0
+                    END < CASE
+                      WHEN "t88"."_tier_now" = 'none'
+                      THEN 0
+                      WHEN "t88"."_tier_now" = 'ordinary'
+                      THEN 1
+                      WHEN "t88"."_tier_now" = 'expert'
+                      THEN 2
+                      WHEN "t88"."_tier_now" = 'honor'
+                      THEN 3
+                      ELSE 0
+                    END
+                ) AS "t90"
+                  ON "t86"."host_id" = "t90"."host_id"
+              ) AS "t92"
+                ON "t76"."host_id" = "t92"."host_id"
+            ) AS "t94"
+              ON "t86"."host_id" = "t94"."host_id"
+          ) AS "t95"
           WHERE
-            "t91"."category_line" = 'consumer'
-        ) AS "t92"
-      ) AS "t93"
+            "t95"."category_line" = 'consumer'
+        ) AS "t96"
+      ) AS "t97"
       WHERE
         CASE
-          WHEN "t93"."tier" = 'none'
+          WHEN "t97"."tier" = 'none'
           THEN 0
-          WHEN "t93"."tier" = 'ordinary'
+          WHEN "t97"."tier" = 'ordinary'
           THEN 1
-          WHEN "t93"."tier" = 'expert'
+          WHEN "t97"."tier" = 'expert'
           THEN 2
-          WHEN "t93"."tier" = 'honor'
+          WHEN "t97"."tier" = 'honor'
           THEN 3
           ELSE 0
         END < CASE
-          WHEN "t93"."_tier_now" = 'none'
+          WHEN "t97"."_tier_now" = 'none'
           THEN 0
-          WHEN "t93"."_tier_now" = 'ordinary'
+          WHEN "t97"."_tier_now" = 'ordinary'
           THEN 1
-          WHEN "t93"."_tier_now" = 'expert'
+          WHEN "t97"."_tier_now" = 'expert'
           THEN 2
-          WHEN "t93"."_tier_now" = 'honor'
+          WHEN "t97"."_tier_now" = 'honor'
           THEN 3
           ELSE 0
         END
-    ) AS "t94"
+    ) AS "t98"
     GROUP BY
       1
-  ) AS "t96"
-    ON "t85"."host_id" = "t96"."host_id"
-) AS "t97"
+  ) AS "t100"
+    ON "t85"."host_id" = "t100"."host_id"
+) AS "t101"
