@@ -12,6 +12,7 @@ day's changes, an earlier day is refused, and a failure leaves the previous stat
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import signal
 from collections.abc import Callable, Iterable
@@ -93,10 +94,9 @@ def fingerprint(
     digest.update(settings.encode())
     wanted = list(days)
     for name, located in layout.items():
-        files = located.files(None if name == "hosts" else wanted)
-        for path in files:
-            stat = path.stat()
-            digest.update(f"|{name}|{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+        digest.update(
+            f"|{name}|{_files_key(located, None if name == 'hosts' else wanted)}".encode()
+        )
     return digest.hexdigest()
 
 
@@ -273,7 +273,7 @@ def _ingest(
             else None
         )
         zone = PlatformZone.around(d.timezone, day)
-        stages = iter(range(1_000))
+        stages = itertools.count()
 
         def keep(t: ir.Table) -> ir.Table:  # checked once; facts and report both read it
             if len(compute) > _KEEP_AT_MOST_DAYS:
@@ -308,9 +308,10 @@ this many days or fewer: a daily run's day costs about 1 GiB at 12M views, a 60-
 pass would hold about 7 GiB (measured), where computing twice costs only time."""
 
 
-def _files_key(located: contract.Located) -> str:
-    """Names, sizes and modification times of a table's files: unchanged files, same key."""
-    return "|".join(f"{p}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in located.files())
+def _files_key(located: contract.Located, days: Iterable[date] | None = None) -> str:
+    """Names, sizes and modification times of a table's files (of ``days``' partitions):
+    unchanged files, same key."""
+    return "|".join(f"{p}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in located.files(days))
 
 
 def _check_partitions(layout: dict[str, contract.Located], compute: list[date]) -> None:
@@ -377,10 +378,14 @@ _EXPLAIN_BATCH = 50_000  # hosts read back at a time: bounds memory on a day mos
 # state store, and those with a change already recorded that day (a re-run). On a quiet day
 # that is a few thousand of a million, found by one join instead of a Python loop.
 _TO_WRITE = """
-SELECT g.host_id, g.tier, g.holds_days, s.tier AS old_tier, s.seen_before, s.at_risk
+WITH g AS (
+  SELECT *, coalesce(tier <> 'none' AND holds_days <= $days, false) AS at_risk_now FROM graded
+)
+SELECT g.host_id, g.tier, g.holds_days, g.at_risk_now, s.tier AS old_tier, s.seen_before,
+       s.at_risk
 FROM g LEFT JOIN s ON g.host_id = s.host_id
 WHERE s.host_id IS NULL OR s.tier <> g.tier OR g.host_id IN (SELECT host_id FROM r)
-   OR s.at_risk <> coalesce(g.tier <> 'none' AND g.holds_days <= $days, false)
+   OR s.at_risk <> g.at_risk_now
 """
 
 
@@ -427,7 +432,7 @@ def _record(
     ).all()
     columns = list(zip(*rows, strict=True)) if rows else [[], [], [], []]
     with duckdb.connect() as con:
-        con.register("g", graded.table)
+        con.register("graded", graded.table)
         con.register(
             "s",
             pa.table(
@@ -454,7 +459,7 @@ def _record(
     replaced = 0
 
     tiers = {t.value: t for t in Tier}
-    for host_id, graded_tier, holds, old_tier, seen_before, stored_risk in candidates:
+    for host_id, graded_tier, holds, at_risk, old_tier, seen_before, stored_risk in candidates:
         tier = tiers[graded_tier]
         holds_of[host_id], tier_of[host_id] = holds, graded_tier
         old = recorded.get(host_id)
@@ -467,7 +472,6 @@ def _record(
             before = tiers[old_tier]
         else:
             before = Tier.NONE  # a host with no earlier state starts from none
-        at_risk = tier is not Tier.NONE and holds is not None and holds <= at_risk_days
         was_at_risk = bool(known and stored_risk and old_tier == tier.value)
         if not known:
             new_rows.append(
