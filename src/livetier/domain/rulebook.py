@@ -119,8 +119,16 @@ class Version:
     basic: Group
     lines: dict[str, dict[Tier, Group]]
     privileges: dict[str, Tier] = field(default_factory=dict)
+    # Privileges a host may use at most once every N platform days (domain.md, fatigue).
+    fatigue_days: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        unknown = sorted(set(self.fatigue_days) - set(self.privileges))
+        if unknown:
+            raise RuleError(
+                f"version {self.version}: fatigue_days names unknown privileges: "
+                + ", ".join(unknown)
+            )
         for line, tiers in self.lines.items():
             if set(tiers) != set(GRADED_TIERS):
                 raise RuleError(

@@ -23,7 +23,7 @@ from livetier.domain.rulebook import RuleError, diff_versions
 from livetier.entrypoints import render
 from livetier.partition import partition
 from livetier.pipeline.contract import ContractError
-from livetier.services import daily, delivery, state, status
+from livetier.services import daily, delivery, keys, state, status
 from livetier.services import demo as demo_service
 from livetier.services.evaluate import (
     SHOWN_METRICS,
@@ -559,6 +559,78 @@ def deliver_cmd(
         f"delivered {outcome.delivered} event(s) ({outcome.retries} retries); cursor at "
         f"{outcome.cursor}",
         highlight=False,
+    )
+
+
+keys_app = typer.Typer(help="API keys of the HTTP service.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+
+
+@keys_app.command("create")
+def keys_create(
+    role: Annotated[keys.Role, typer.Option("--role", help="host, operator or service.")],
+    host: Annotated[
+        str | None, typer.Option("--host", help="For a host key: the one host it acts for.")
+    ] = None,
+    label: Annotated[str, typer.Option(help="A note to tell keys apart.")] = "",
+    db: DbOpt = None,
+) -> None:
+    """Create an API key and print it once (only its hash is stored)."""
+    with _user_errors(), schema.connected(db) as store:
+        key, key_id = keys.create(store, role, host, label)
+    err.print(f"key {key_id} ({role.value}{' for ' + host if host else ''}); shown once:")
+    print(key)
+
+
+@keys_app.command("list")
+def keys_list(db: DbOpt = None) -> None:
+    """List API keys (id, role, host, prefix), never their secrets."""
+    with _user_errors(), schema.connected(db) as store:
+        records = keys.listing(store)
+    _print_records(records, ListFormat.table, "API keys")
+
+
+@keys_app.command("revoke")
+def keys_revoke(
+    key_id: Annotated[int, typer.Argument(help="The key's id (from keys list).")],
+    db: DbOpt = None,
+) -> None:
+    """Revoke an API key; the service refuses it within seconds."""
+    with _user_errors(), schema.connected(db) as store:
+        keys.revoke(store, key_id)
+    out.print(f"key {key_id} revoked")
+
+
+@app.command("serve")
+def serve_cmd(
+    db: DbOpt = None,
+    warehouse: WarehouseOpt = None,
+    rules: RulesOpt = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+) -> None:
+    """Serve the HTTP API and web pages over the state store and the latest run's snapshot."""
+    import os
+
+    import uvicorn
+
+    with _user_errors():
+        rulebooks.load(rules)  # a bad rulebook fails here, not in a worker
+        with schema.connected(db):  # migrates the state store once, before the workers start
+            pass
+    os.environ["LIVETIER_DB"] = schema.database_url(db)
+    os.environ["LIVETIER_WAREHOUSE"] = str(warehouse_path(warehouse).resolve())
+    if rules is not None:
+        os.environ["LIVETIER_RULES"] = str(rules.resolve())
+    err.print(f"livetier on http://{host}:{port}/ (API docs at /docs)", highlight=False)
+    uvicorn.run(
+        "livetier.entrypoints.api:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
     )
 
 

@@ -110,6 +110,7 @@ class VersionSpec(_Strict):
     version: str
     effective_from: date
     privileges: dict[str, Literal["ordinary", "expert", "honor"]] = {}
+    fatigue_days: dict[str, Annotated[int, Field(gt=0)]] = {}
     basic: GroupSpec
     lines: dict[str, dict[Literal["ordinary", "expert", "honor"], GroupSpec]]
 
@@ -151,6 +152,7 @@ def _to_domain(spec: RulebookSpec) -> Rulebook:
                         for line, tiers in v.lines.items()
                     },
                     privileges={p: Tier(t) for p, t in v.privileges.items()},
+                    fatigue_days=dict(v.fatigue_days),
                 )
             )
         except RuleError as e:

@@ -36,6 +36,7 @@ from livetier.pipeline.clean import clean
 from livetier.pipeline.holds import line_holds
 from livetier.pipeline.timestamps import PlatformZone
 from livetier.services.evaluate import criterion_text, node_record, paused_gc
+from livetier.store import serving
 from livetier.store.models import HostTier, OutboxEvent, Run, TierChange
 from livetier.store.warehouse import Warehouse, open_warehouse
 
@@ -135,10 +136,12 @@ def run_day(
     settings: Settings | None = None,
     *,
     ingest: bool = True,
+    snapshot: bool = True,
 ) -> RunOutcome:
     """Add the new day's facts, grade ``day`` and record the tier changes against the
     previous day run. ``ingest=False`` is for backfill, which stored every day's facts in one
-    pass just before."""
+    pass just before; ``snapshot=False`` skips the serving snapshot (store/serving.py), which
+    backfill writes only for its last day."""
     settings = settings or Settings()
     version = rulebook.version_for(day)
     d = rulebook.definitions
@@ -173,6 +176,7 @@ def run_day(
         )
         _checkpoint("warehouse-written")
         graded = grade_day(wh, version, day, d.window_days)  # read-only from here on
+        distribution = _distribution(wh)
         _checkpoint("evaluated")
 
         with Session(db) as s, s.begin():  # the run is visible even if what follows fails
@@ -191,6 +195,8 @@ def run_day(
             run_id = run.id
         _checkpoint("run-started")
         try:
+            if snapshot:
+                serving.write(wh.raw, serving.serving_dir(warehouse), run_id, _SERVED, day)
             with Session(db) as s, s.begin():
                 recorded = _record(s, run_id, day, version, graded, settings.at_risk_days)
                 _checkpoint("changes-written")
@@ -218,14 +224,42 @@ def run_day(
                     "problems": outcome.problems,
                     "computed_days": len(compute),
                     "facts_changed": outcome.facts_changed,
+                    "distribution": distribution,
                 }
             _checkpoint("committed")
+            _prune_snapshots(db, warehouse)
             return outcome
         except BaseException:
             with Session(db) as s, s.begin():
                 failed = s.get_one(Run, run_id)
                 failed.status, failed.ended_at = "failed", _now()
             raise
+
+
+_SERVED = "SELECT m.*, g.tier, g.holds_days FROM _day_metrics m JOIN _day_grades g USING (host_id)"
+
+
+def _distribution(wh: Warehouse) -> dict[str, dict[str, int]]:
+    """How many hosts each tier has, per category line, on the graded day."""
+    rows = wh.raw.execute(
+        "SELECT m.category_line, g.tier, count(*) FROM _day_metrics m "
+        "JOIN _day_grades g USING (host_id) GROUP BY ALL ORDER BY ALL"
+    ).fetchall()
+    out: dict[str, dict[str, int]] = {}
+    for line, tier, n in rows:
+        out.setdefault(line, {})[tier] = int(n)
+    return out
+
+
+def _prune_snapshots(db: Engine, warehouse: Path) -> None:
+    with Session(db) as s:
+        keep = s.scalars(
+            select(Run.id)
+            .where(Run.status == "succeeded")
+            .order_by(Run.id.desc())
+            .limit(serving.KEEP)
+        ).all()
+    serving.prune(serving.serving_dir(warehouse), set(keep))
 
 
 def _refuse_before_latest(db: Engine, day: date) -> None:
@@ -645,7 +679,11 @@ def backfill(
         _ingest(wh, data, layout, compute, last, rulebook, lines)
     outcomes = []
     for i, day in enumerate(days):
-        outcomes.append(run_day(data, day, rulebook, db, warehouse, settings, ingest=False))
+        outcomes.append(
+            run_day(
+                data, day, rulebook, db, warehouse, settings, ingest=False, snapshot=day == last
+            )
+        )
         if progress:
             progress("days", i + 1, len(days))
     return outcomes

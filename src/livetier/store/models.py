@@ -91,3 +91,77 @@ class DeliveryCursor(Base):
     consumer: Mapped[str] = mapped_column(String(512), primary_key=True)
     last_id: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime]
+
+
+class ApiKey(Base):
+    """An API key of the HTTP service. Only its SHA-256 is stored; the key is shown once."""
+
+    __tablename__ = "api_keys"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))  # first characters, to tell keys apart
+    role: Mapped[str] = mapped_column(String(16))  # host | operator | service
+    host_id: Mapped[str | None] = mapped_column(String(128))  # the one host a host key acts for
+    label: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class Activity(Base):
+    """A channel activity that expert and honor hosts may register for."""
+
+    __tablename__ = "activities"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200))
+    day: Mapped[date] = mapped_column(index=True)
+    special: Mapped[bool]  # a special large event: exempt from the registration fatigue rule
+    created_at: Mapped[datetime]
+
+
+class Registration(Base):
+    """A host's registration for a channel activity."""
+
+    __tablename__ = "registrations"
+    __table_args__ = (
+        UniqueConstraint("activity_id", "host_id"),
+        Index("ix_registrations_host", "host_id", "registered_day"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id"))
+    host_id: Mapped[str] = mapped_column(String(128))
+    registered_day: Mapped[date]  # the platform day the registration was made
+    registered_at: Mapped[datetime]
+
+
+class FatigueDay(Base):
+    """A platform day on which a host may not register again (the fatigue rule).
+
+    A registration on day d for an activity that is not special takes days d .. d+n-1 (n = the
+    rulebook's fatigue days). The primary key lets no two registrations take the same day, so
+    two concurrent requests can never both pass the rule, whatever the isolation level.
+    """
+
+    __tablename__ = "fatigue_days"
+
+    host_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id"))
+
+
+class IdempotentResponse(Base):
+    """The first response to a request sent with an Idempotency-Key, per API key."""
+
+    __tablename__ = "idempotent_responses"
+
+    api_key_id: Mapped[int] = mapped_column(ForeignKey("api_keys.id"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int]
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime]

@@ -25,6 +25,7 @@ def open_engine(url: str | None = None) -> Engine:
     engine = create_engine(database_url(url))
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
@@ -45,8 +46,21 @@ def connected(url: str | None = None) -> Iterator[Engine]:
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
     # WAL lets readers (the API, later) work while a run writes; foreign keys are off by default.
+    # SQLAlchemy, not the driver, starts transactions (see _sqlite_begin).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+
+
+IMMEDIATE = {"sqlite_begin": "IMMEDIATE"}
+"""Execution options for a transaction that will write after reading: on SQLite it takes the
+write lock at BEGIN, so two such transactions queue (busy_timeout) instead of one failing when
+it upgrades its read lock. Other databases ignore it."""
+
+
+def _sqlite_begin(connection) -> None:  # type: ignore[no-untyped-def]
+    mode = connection.get_execution_options().get("sqlite_begin", "")
+    connection.exec_driver_sql(f"BEGIN {mode}".rstrip())

@@ -79,6 +79,11 @@ class Warehouse:
         self.path = path
         self._raw = raw
 
+    @property
+    def raw(self) -> duckdb.DuckDBPyConnection:
+        """The DuckDB connection, for the few statements Ibis has no word for (COPY)."""
+        return self._raw
+
     # reads ------------------------------------------------------------------------------
 
     def facts(self) -> ir.Table:

@@ -1,0 +1,108 @@
+"""API keys: created with a role, shown once, stored as a SHA-256 hash.
+
+A key carries 256 random bits, so a fast hash is enough (a slow password hash would only cost
+every request); the hash is looked up by a unique index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from livetier.store.models import ApiKey
+
+PREFIX = "lt_"
+
+
+class Role(StrEnum):
+    """Who a key acts for (domain.md, "Who uses it")."""
+
+    host = "host"  # one host, bound at creation
+    operator = "operator"  # the live-commerce team
+    service = "service"  # other platform services: privilege checks and the events feed
+
+
+class KeyRefused(ValueError):
+    """A key that cannot be created or changed as asked; the message says why."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The caller behind a valid key."""
+
+    key_id: int
+    role: Role
+    host_id: str | None
+
+
+def digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def create(db: Engine, role: Role, host_id: str | None = None, label: str = "") -> tuple[str, int]:
+    """A new key for ``role`` (a host key is bound to ``host_id``); returns (key, id)."""
+    if role is Role.host and not host_id:
+        raise KeyRefused("a host key needs --host: the one host it acts for")
+    if role is not Role.host and host_id:
+        raise KeyRefused(f"--host is only for host keys, not {role.value} keys")
+    key = PREFIX + secrets.token_urlsafe(32)
+    with Session(db) as s, s.begin():
+        row = ApiKey(
+            key_hash=digest(key),
+            prefix=key[:10],
+            role=role.value,
+            host_id=host_id,
+            label=label,
+            created_at=_now(),
+        )
+        s.add(row)
+        s.flush()
+        return key, row.id
+
+
+def authenticate(db: Engine, key: str) -> Principal | None:
+    """The principal of a valid, unrevoked key, else None."""
+    with db.connect() as c:
+        row = c.execute(
+            select(ApiKey.id, ApiKey.role, ApiKey.host_id).where(
+                ApiKey.key_hash == digest(key), ApiKey.revoked_at.is_(None)
+            )
+        ).first()
+    return Principal(row.id, Role(row.role), row.host_id) if row else None
+
+
+def revoke(db: Engine, key_id: int) -> None:
+    with Session(db) as s, s.begin():
+        row = s.get(ApiKey, key_id)
+        if row is None:
+            raise KeyRefused(f"no API key with id {key_id}")
+        if row.revoked_at is None:
+            row.revoked_at = _now()
+
+
+def listing(db: Engine) -> list[dict[str, Any]]:
+    """Every key, without its secret."""
+    with Session(db) as s:
+        return [
+            {
+                "id": k.id,
+                "prefix": k.prefix,
+                "role": k.role,
+                "host_id": k.host_id,
+                "label": k.label,
+                "created_at": k.created_at.isoformat(timespec="seconds"),
+                "revoked_at": k.revoked_at.isoformat(timespec="seconds") if k.revoked_at else None,
+            }
+            for k in s.scalars(select(ApiKey).order_by(ApiKey.id))
+        ]

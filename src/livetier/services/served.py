@@ -1,0 +1,269 @@
+"""What the HTTP service reads: live state from the state store, the rest from the snapshot.
+
+Tier, since and claim come from the state store on every request, so a claim shows at once.
+Metrics, criteria and holds come from the latest succeeded run's serving snapshot
+(store/serving.py), reloaded when a newer run succeeds; the service never opens the warehouse,
+which the batch run may hold.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine, and_, desc, func, select
+
+from livetier.domain.evaluation import evaluate_host
+from livetier.domain.privileges import Decision, decide
+from livetier.domain.rulebook import Criterion, Node, Rulebook, Version
+from livetier.domain.tiers import Tier
+from livetier.services.status import HostStatus, UnknownHost
+from livetier.store import serving
+from livetier.store.models import Activity, Claim, HostTier, Registration, Run, TierChange
+
+
+@dataclass(frozen=True)
+class LatestRun:
+    id: int
+    day: date
+    counts: dict[str, Any]
+
+
+class Served:
+    """The stores as the service sees them; safe to share between request threads."""
+
+    def __init__(
+        self,
+        db: Engine,
+        warehouse: Path,
+        rulebook: Rulebook,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        refresh_seconds: float = 5.0,
+    ) -> None:
+        self.db = db
+        self.folder = serving.serving_dir(warehouse)
+        self.rulebook = rulebook
+        self.zone = ZoneInfo(rulebook.definitions.timezone)
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.refresh_seconds = refresh_seconds
+        self._lock = threading.Lock()
+        self._checked = -1.0
+        self._latest: LatestRun | None = None
+        self._snapshot: serving.Snapshot | None = None
+
+    # the platform's clock ---------------------------------------------------------------
+
+    def now(self) -> datetime:
+        """Now, in UTC (naive, as the state store keeps it)."""
+        return self.clock().astimezone(UTC).replace(tzinfo=None)
+
+    def today(self) -> date:
+        """The current platform day (domain.md: a calendar day in the platform's zone)."""
+        return self.clock().astimezone(self.zone).date()
+
+    def version_today(self) -> Version:
+        return self.rulebook.version_for(self.today())
+
+    # the latest run and its snapshot -----------------------------------------------------
+
+    def latest(self) -> tuple[LatestRun | None, serving.Snapshot | None]:
+        """The latest succeeded run and its snapshot, checked at most every few seconds."""
+        if time.monotonic() - self._checked < self.refresh_seconds:
+            return self._latest, self._snapshot
+        with self._lock:
+            if time.monotonic() - self._checked >= self.refresh_seconds:
+                with self.db.connect() as c:
+                    row = c.execute(
+                        select(Run.id, Run.day, Run.counts)
+                        .where(Run.status == "succeeded")
+                        .order_by(desc(Run.id))
+                        .limit(1)
+                    ).first()
+                latest = LatestRun(row.id, row.day, row.counts or {}) if row else None
+                if latest is None:
+                    self._snapshot = None
+                elif self._snapshot is None or self._snapshot.run_id != latest.id:
+                    self._snapshot = serving.Snapshot.load(self.folder, latest.id)
+                self._latest = latest
+                self._checked = time.monotonic()
+        return self._latest, self._snapshot
+
+    # one host --------------------------------------------------------------------------
+
+    def host(self, host_id: str) -> HostStatus:
+        """A host's status: live tier and claim, and the latest run's evaluation."""
+        with self.db.connect() as c:
+            row = c.execute(
+                select(HostTier.tier, HostTier.since, HostTier.rulebook_version, Claim.claimed_at)
+                .outerjoin(Claim, Claim.host_id == HostTier.host_id)
+                .where(HostTier.host_id == host_id)
+            ).first()
+        if row is None:
+            raise UnknownHost(f"{host_id}: no such host (not graded yet)")
+        latest, snapshot = self.latest()
+        assert latest is not None  # a host row exists only after a successful run
+        version = self.rulebook.version_for(latest.day)
+        tier = Tier(row.tier)
+        served = snapshot.host(host_id) if snapshot else None
+        evaluation = (
+            evaluate_host(version, host_id, served["category_line"], served) if served else None
+        )
+        return HostStatus(
+            host_id=host_id,
+            tier=tier,
+            since=row.since,
+            claimed=row.claimed_at is not None,
+            rulebook_version=row.rulebook_version,
+            day=latest.day,
+            privileges=version.privileges_for(tier),
+            holds_days=served["holds_days"] if served else None,
+            evaluation=evaluation,
+            metrics=served or {},
+        )
+
+    def last_use(self, host_id: str) -> date | None:
+        """The day of the host's latest registration that the fatigue rule counts."""
+        with self.db.connect() as c:
+            return c.execute(
+                select(func.max(Registration.registered_day))
+                .join(Activity, Activity.id == Registration.activity_id)
+                .where(and_(Registration.host_id == host_id, Activity.special.is_(False)))
+            ).scalar()
+
+    def privilege(self, host_id: str, privilege: str, *, exempt: bool = False) -> Decision:
+        """May ``host_id`` use ``privilege`` now? (``exempt``: for a special event)."""
+        st = self.host(host_id)
+        version = self.version_today()
+        last = self.last_use(host_id) if privilege in version.fatigue_days else None
+        return decide(
+            version,
+            privilege,
+            tier=st.tier,
+            claimed=st.claimed,
+            evaluation=st.evaluation,
+            today=self.today(),
+            last_use=last,
+            exempt=exempt,
+        )
+
+    def changes(self, host_id: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+        """Tier changes, newest first."""
+        query = select(TierChange).order_by(desc(TierChange.day), desc(TierChange.id))
+        if host_id is not None:
+            query = query.where(TierChange.host_id == host_id)
+        with self.db.connect() as c:
+            rows = c.execute(query.limit(limit)).mappings().all()
+        return [
+            {
+                "host_id": r["host_id"],
+                "day": r["day"].isoformat(),
+                "from_tier": r["from_tier"],
+                "to_tier": r["to_tier"],
+                "direction": "up"
+                if Tier(r["to_tier"]).rank > Tier(r["from_tier"]).rank
+                else "down",
+                "reasons": r["reasons"],
+                "rulebook_version": r["rulebook_version"],
+            }
+            for r in rows
+        ]
+
+    # the operator's views -----------------------------------------------------------------
+
+    def distribution(self, days: int = 30) -> list[dict[str, Any]]:
+        """Hosts per line and tier on each of the last ``days`` run days, oldest first (the
+        latest succeeded run of each day)."""
+        latest, _ = self.latest()
+        if latest is None:
+            return []
+        first = latest.day.toordinal() - days + 1
+        with self.db.connect() as c:
+            rows = c.execute(
+                select(Run.id, Run.day, Run.counts)
+                .where(Run.status == "succeeded", Run.day >= date.fromordinal(first))
+                .order_by(Run.id)
+            ).all()
+        by_day = {r.day: r for r in rows}  # a later run of the same day replaces an earlier one
+        return [
+            {
+                "day": d.isoformat(),
+                "run_id": r.id,
+                "lines": (r.counts or {}).get("distribution", {}),
+            }
+            for d, r in sorted(by_day.items())
+        ]
+
+    def quality(self, limit: int = 100) -> dict[str, Any]:
+        """The latest run's data-quality report: counts by table and reason, and its first
+        ``limit`` entries."""
+        latest, snapshot = self.latest()
+        if latest is None or snapshot is None:
+            return {
+                "day": latest.day.isoformat() if latest else None,
+                "total": 0,
+                "summary": [],
+                "entries": [],
+            }
+        table = snapshot.quality
+        summary = (
+            table.group_by(["table", "reason", "counted"])
+            .aggregate([([], "count_all")])
+            .sort_by([("table", "ascending"), ("reason", "ascending"), ("counted", "ascending")])
+            .to_pylist()
+        )
+        return {
+            "day": latest.day.isoformat(),
+            "total": table.num_rows,
+            "summary": [
+                {
+                    "table": r["table"],
+                    "reason": r["reason"],
+                    "counted": r["counted"],
+                    "entries": r["count_all"],
+                }
+                for r in summary
+            ],
+            "entries": table.slice(0, limit).to_pylist(),
+        }
+
+
+def node_spec(node: Node) -> dict[str, Any]:
+    """A rule node as plain data: a criterion's metric, operator and target, or a group."""
+    if isinstance(node, Criterion):
+        target = list(node.target) if isinstance(node.target, tuple) else node.target
+        return {"metric": node.metric, "op": node.op.value, "target": target}
+    return {"mode": node.mode, "children": [node_spec(c) for c in node.children]}
+
+
+def rulebook_record(rulebook: Rulebook) -> dict[str, Any]:
+    """Every rule version with its thresholds, privileges and fatigue rules."""
+    d = rulebook.definitions
+    return {
+        "name": rulebook.name,
+        "definitions": {
+            "timezone": d.timezone,
+            "valid_session_longer_than_minutes": d.valid_session_longer_than_minutes,
+            "window_days": d.window_days,
+        },
+        "versions": [
+            {
+                "version": v.version,
+                "effective_from": v.effective_from.isoformat(),
+                "privileges": {p: t.value for p, t in v.privileges.items()},
+                "fatigue_days": dict(v.fatigue_days),
+                "basic": node_spec(v.basic),
+                "lines": {
+                    line: {t.value: node_spec(g) for t, g in tiers.items()}
+                    for line, tiers in v.lines.items()
+                },
+            }
+            for v in rulebook.versions
+        ],
+    }

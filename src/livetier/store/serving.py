@@ -1,0 +1,102 @@
+"""The serving snapshot: what the HTTP service reads of a day run, without the warehouse.
+
+DuckDB allows one writing process per file, and the batch run holds the warehouse while it
+runs (pitfalls.md), so the service never opens it. Instead each run writes, before it commits,
+two Parquet files named by its run id beside the warehouse (``livetier.duckdb.serving/``):
+
+- ``run-N.hosts.parquet``: every graded host's profile, 30-day metrics, tier and holds_days;
+- ``run-N.quality.parquet``: that day's data-quality report.
+
+The service reads the files of the latest succeeded run. A run killed before its commit leaves
+files no succeeded run names; the next run removes them. Each file is written under a temporary
+name and renamed, so a reader never sees half a file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+KEEP = 3  # snapshots of the latest succeeded runs kept on disk (a service may still read one)
+_NAME = re.compile(r"run-(\d+)\.(hosts|quality)\.parquet$")
+
+
+def serving_dir(warehouse: Path) -> Path:
+    """The snapshot folder of a warehouse file."""
+    return warehouse.with_name(warehouse.name + ".serving")
+
+
+def hosts_file(folder: Path, run_id: int) -> Path:
+    return folder / f"run-{run_id}.hosts.parquet"
+
+
+def quality_file(folder: Path, run_id: int) -> Path:
+    return folder / f"run-{run_id}.quality.parquet"
+
+
+def write(
+    con: duckdb.DuckDBPyConnection, folder: Path, run_id: int, hosts_sql: str, day: date
+) -> None:
+    """Write run ``run_id``'s snapshot: the rows of ``hosts_sql``, and ``day``'s quality."""
+    folder.mkdir(parents=True, exist_ok=True)
+    quality_sql = (
+        'SELECT "table", row_id, reason, detail, counted FROM quality '
+        f"WHERE day = DATE '{day.isoformat()}' ORDER BY \"table\", reason, row_id"
+    )
+    for sql, target in (
+        (hosts_sql, hosts_file(folder, run_id)),
+        (quality_sql, quality_file(folder, run_id)),
+    ):
+        partial = target.with_name(target.name + ".partial")
+        con.execute(f"COPY ({sql}) TO '{_quoted(partial)}' (FORMAT parquet)")
+        os.replace(partial, target)
+
+
+def prune(folder: Path, keep: set[int]) -> None:
+    """Remove the snapshots of runs not in ``keep`` (killed runs, and old ones)."""
+    if not folder.is_dir():
+        return
+    for path in folder.iterdir():
+        match = _NAME.match(path.name)
+        if (match and int(match.group(1)) not in keep) or path.name.endswith(".partial"):
+            path.unlink(missing_ok=True)
+
+
+def _quoted(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+@dataclass
+class Snapshot:
+    """One run's snapshot, loaded for point reads by host id."""
+
+    run_id: int
+    hosts: pa.Table
+    quality: pa.Table
+    _index: dict[str, int] = field(repr=False, default_factory=dict)
+
+    @classmethod
+    def load(cls, folder: Path, run_id: int) -> Snapshot | None:
+        """The snapshot of ``run_id``, or None when its files are missing."""
+        try:
+            hosts = pq.read_table(hosts_file(folder, run_id))
+            quality = pq.read_table(quality_file(folder, run_id))
+        except FileNotFoundError:
+            return None
+        ids = hosts.column("host_id").to_pylist()
+        return cls(run_id, hosts, quality, {h: i for i, h in enumerate(ids)})
+
+    def host(self, host_id: str) -> dict[str, Any] | None:
+        """One host's row (profile, metrics, tier, holds_days), or None if not graded."""
+        i = self._index.get(host_id)
+        if i is None:
+            return None
+        return self.hosts.slice(i, 1).to_pylist()[0]
