@@ -52,7 +52,9 @@ def stack(tmp_path, db_url, warehouse):
     db = open_engine(db_url)
     daily.run_day(platform().write(tmp_path / "data"), D, rulebooks.load(), db, warehouse)
     clock = Clock(D)
-    app = create_app(db, warehouse, rulebooks.load(), clock=clock, refresh_seconds=0)
+    app = create_app(
+        db, warehouse, rulebooks.load(), clock=clock, refresh_seconds=0, auth_cache_seconds=0
+    )
     made = {
         "op": keys.create(db, keys.Role.operator)[0],
         "svc": keys.create(db, keys.Role.service)[0],
@@ -79,6 +81,12 @@ def test_keys_and_roles(stack):
     assert client.get("/api/v1/operator/changes", headers=auth(k["svc"])).status_code == 403
     assert client.get("/api/v1/events", headers=auth(k["svc"])).status_code == 200
     assert client.get("/api/v1/events", headers=auth(k["h_exp"])).status_code == 403
+    # Only the key's hash is stored; a revoked key is refused.
+    listed = {r["role"] + str(r["host_id"]): r for r in keys.listing(db)}
+    assert all(not r["prefix"] or k["op"].startswith(r["prefix"]) for r in [listed["operatorNone"]])
+    assert k["op"] not in str(keys.listing(db))
+    keys.revoke(db, listed["operatorNone"]["id"])
+    assert client.get("/api/v1/operator/changes", headers=auth(k["op"])).status_code == 401
 
 
 def test_status_and_progress(stack):

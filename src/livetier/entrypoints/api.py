@@ -49,8 +49,9 @@ _HOST_ERRORS: dict[int | str, dict[str, Any]] = {
 class Authenticator:
     """Keys to principals, with a short cache: a key is hashed and looked up once per while."""
 
-    def __init__(self, db: Engine) -> None:
+    def __init__(self, db: Engine, cache_seconds: float = _AUTH_CACHE_SECONDS) -> None:
         self.db = db
+        self.cache_seconds = cache_seconds
         self._cache: dict[str, tuple[keys.Principal | None, float]] = {}
 
     def __call__(self, key: str | None) -> keys.Principal:
@@ -61,7 +62,7 @@ class Authenticator:
         if hit is None or hit[1] < now:
             if len(self._cache) > 10_000:
                 self._cache.clear()
-            hit = (keys.authenticate(self.db, key), now + _AUTH_CACHE_SECONDS)
+            hit = (keys.authenticate(self.db, key), now + self.cache_seconds)
             self._cache[key] = hit
         if hit[0] is None:
             raise HTTPException(401, "unknown or revoked API key")
@@ -122,10 +123,13 @@ def create_app(
     *,
     clock: Callable[[], datetime] | None = None,
     refresh_seconds: float = 5.0,
+    auth_cache_seconds: float = _AUTH_CACHE_SECONDS,
 ) -> FastAPI:
-    """The app over one state store and the snapshots of one warehouse."""
+    """The app over one state store and the snapshots of one warehouse. ``clock`` gives the
+    time (tests move it); the run and key caches last ``refresh_seconds`` and
+    ``auth_cache_seconds``."""
     view = served.Served(db, warehouse, rulebook, clock=clock, refresh_seconds=refresh_seconds)
-    authenticate = Authenticator(db)
+    authenticate = Authenticator(db, auth_cache_seconds)
     app = FastAPI(
         title="livetier",
         version="1",
