@@ -13,7 +13,6 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
 from fastapi import Path as PathParam
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import APIKeyHeader
 from sqlalchemy import Engine
@@ -38,6 +37,9 @@ HostId = Annotated[str, PathParam(pattern=schemas.HOST_ID, description="The host
 _AUTH_ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": schemas.Problem, "description": "No key, or an unknown or revoked key."},
     403: {"model": schemas.Problem, "description": "The key's role may not do this."},
+}
+_BODY_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": schemas.Problem, "description": "The body is not valid JSON."},
 }
 _HOST_ERRORS: dict[int | str, dict[str, Any]] = {
     **_AUTH_ERRORS,
@@ -117,6 +119,10 @@ def create_app(
     @app.exception_handler(UnknownHost)
     def _unknown_host(_: Request, e: UnknownHost) -> JSONResponse:
         return JSONResponse({"detail": str(e)}, 404)
+
+    @app.exception_handler(activities.ActivityRefused)
+    def _activity_refused(_: Request, e: activities.ActivityRefused) -> JSONResponse:
+        return JSONResponse({"detail": str(e), "reason": "day_in_past"}, 409)
 
     @app.exception_handler(activities.UnknownActivity)
     def _unknown_activity(_: Request, e: activities.UnknownActivity) -> JSONResponse:
@@ -238,26 +244,18 @@ def create_app(
         "/api/v1/activities",
         response_model=schemas.Activity,
         status_code=201,
-        responses=_AUTH_ERRORS,
+        responses={
+            **_AUTH_ERRORS,
+            **_BODY_ERRORS,
+            409: {"model": schemas.Problem, "description": "The day is in the past."},
+        },
         tags=["activities"],
     )
     def create_activity(
         body: schemas.ActivityIn, who: Annotated[keys.Principal, Depends(operators)]
     ) -> Any:
         """Create a channel activity (operators)."""
-        try:
-            return activities.create_activity(view, body.name, body.day, body.special)
-        except activities.ActivityRefused as e:
-            raise RequestValidationError(
-                [
-                    {
-                        "loc": ("body", "day"),
-                        "msg": str(e),
-                        "type": "value_error",
-                        "input": str(body.day),
-                    }
-                ]
-            ) from None
+        return activities.create_activity(view, body.name, body.day, body.special)
 
     @app.post(
         "/api/v1/hosts/{host_id}/registrations",
@@ -265,7 +263,7 @@ def create_app(
         status_code=201,
         responses={
             **_HOST_ERRORS,
-            200: {"model": schemas.Registration, "description": "A replay: the first response."},
+            **_BODY_ERRORS,
             409: {
                 "model": schemas.Problem,
                 "description": "Refused (tier too low, not claimed, fatigue, already "
@@ -286,7 +284,10 @@ def create_app(
             ),
         ] = None,
     ) -> Any:
-        """Register the host for a channel activity (the 2-day fatigue rule applies)."""
+        """Register the host for a channel activity (the 2-day fatigue rule applies).
+
+        A retry with the same Idempotency-Key and body gets the first response again, with the
+        header ``Idempotent-Replayed: true``."""
         own(who, host_id)
         outcome = activities.register(
             view, host_id, body.activity_id, api_key_id=who.key_id, idempotency_key=idempotency_key
