@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -185,3 +186,17 @@ def rulebook_with_new_version(folder: Path, effective: str, old: str, new: str) 
     path = folder / "rules.yaml"
     path.write_text(text + second)
     return path
+
+
+class Clock:
+    """The service's clock, moved by the tests (10:00 platform time on a given day)."""
+
+    def __init__(self, day: date) -> None:
+        self.set(day)
+
+    def set(self, day: date, hour: int = 10) -> None:
+        local = datetime(day.year, day.month, day.day, hour, tzinfo=ZoneInfo("Asia/Shanghai"))
+        self.at = local.astimezone(UTC)
+
+    def __call__(self) -> datetime:
+        return self.at

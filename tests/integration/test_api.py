@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
 
-from builders import Platform
+from builders import Clock, Platform
 from livetier import rulebooks
 from livetier.entrypoints.api import create_app
 from livetier.services import daily, keys
@@ -31,20 +30,6 @@ def platform() -> Platform:
     p.host("h_drug", category="pharmaceutical")
     p.host("h_basic", enterprise_member="false")
     return p
-
-
-class Clock:
-    """The service's clock, moved by the tests (10:00 platform time on a given day)."""
-
-    def __init__(self, day: date) -> None:
-        self.set(day)
-
-    def set(self, day: date, hour: int = 10) -> None:
-        local = datetime(day.year, day.month, day.day, hour, tzinfo=ZoneInfo("Asia/Shanghai"))
-        self.at = local.astimezone(UTC)
-
-    def __call__(self) -> datetime:
-        return self.at
 
 
 @pytest.fixture
