@@ -66,6 +66,17 @@ def test_the_shipped_rulebook_holds_domain_md_tables():
     )
     assert v.privileges["channel_activity_registration"] is Tier.EXPERT
     assert v.privileges["channel_banner"] is Tier.HONOR
+    assert v.fatigue_days == {"channel_activity_registration": 2}  # domain.md: every 2 days
+
+
+def test_fatigue_days_must_name_a_privilege_and_be_positive():
+    text = rulebooks.DEFAULT_RULEBOOK.read_text()
+    unknown = text.replace("channel_activity_registration: 2", "channel_activities: 2")
+    with pytest.raises(rulebooks.RulebookFileError, match="unknown privileges: channel_activities"):
+        rulebooks.parse(unknown, "x.yaml")
+    zero = text.replace("channel_activity_registration: 2", "channel_activity_registration: 0")
+    with pytest.raises(rulebooks.RulebookFileError, match="fatigue_days"):
+        rulebooks.parse(zero, "x.yaml")
 
 
 def test_unknown_keys_are_errors_with_their_place():
