@@ -151,7 +151,7 @@ def create_app(
     def host_status(host_id: HostId, who: Annotated[keys.Principal, Depends(anyone)]) -> Any:
         """Tier, since, claim, privileges and how long the tier holds."""
         own(who, host_id)
-        return status_body(view.host(host_id))
+        return status_body(view.host(host_id, evaluate=False))
 
     @app.get(
         "/api/v1/hosts/{host_id}/progress",
@@ -179,7 +179,7 @@ def create_app(
     ) -> Any:
         """The host's tier changes, newest first."""
         own(who, host_id)
-        view.host(host_id)  # 404 for an unknown host
+        view.host(host_id, evaluate=False)  # 404 for an unknown host
         return view.changes(host_id, limit)
 
     @app.post(
@@ -309,7 +309,7 @@ def create_app(
     ) -> Any:
         """The host's registrations, newest first."""
         own(who, host_id)
-        view.host(host_id)
+        view.host(host_id, evaluate=False)  # 404 for an unknown host
         return activities.registrations(view, host_id)
 
     # operators -----------------------------------------------------------------------------

@@ -97,8 +97,9 @@ class Served:
 
     # one host --------------------------------------------------------------------------
 
-    def host(self, host_id: str) -> HostStatus:
-        """A host's status: live tier and claim, and the latest run's evaluation."""
+    def host(self, host_id: str, *, evaluate: bool = True) -> HostStatus:
+        """A host's status: live tier and claim, and the latest run's evaluation (left out,
+        as None, with ``evaluate=False``: the status alone does not need it)."""
         with self.db.connect() as c:
             row = c.execute(
                 select(HostTier.tier, HostTier.since, HostTier.rulebook_version, Claim.claimed_at)
@@ -113,7 +114,9 @@ class Served:
         tier = Tier(row.tier)
         served = snapshot.host(host_id) if snapshot else None
         evaluation = (
-            evaluate_host(version, host_id, served["category_line"], served) if served else None
+            evaluate_host(version, host_id, served["category_line"], served)
+            if served and evaluate
+            else None
         )
         return HostStatus(
             host_id=host_id,
@@ -139,7 +142,9 @@ class Served:
 
     def privilege(self, host_id: str, privilege: str, *, exempt: bool = False) -> Decision:
         """May ``host_id`` use ``privilege`` now? (``exempt``: for a special event)."""
-        st = self.host(host_id)
+        st = self.host(host_id, evaluate=False)
+        if st.tier is Tier.NONE:  # only then does the evaluation say why (restricted, ...)
+            st = self.host(host_id)
         version = self.version_today()
         last = self.last_use(host_id) if privilege in version.fatigue_days else None
         return decide(
