@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from unittest.mock import ANY
 
 import pytest
 from fastapi.testclient import TestClient
@@ -236,4 +237,15 @@ def test_operator_views(stack):
         ("h_exp", "up"),
         ("h_exp2", "up"),
         ("h_ord", "up"),
+    }
+
+
+def test_api_docs_load_nothing_from_outside(stack):
+    client, _, _, _ = stack
+    for page in ("/docs", "/redoc"):
+        html = client.get(page).text
+        assert "swagger-ui" in html.lower() or "redoc" in html.lower()
+        assert "http://" not in html and "https://" not in html, page
+    assert client.get("/openapi.json").json()["components"]["securitySchemes"] == {
+        "APIKeyHeader": {"type": "apiKey", "in": "header", "name": "X-API-Key", "description": ANY}
     }

@@ -15,6 +15,7 @@ from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse
 from fastapi.security import APIKeyHeader
+from fastapi_offline import FastAPIOffline
 from sqlalchemy import Engine
 
 from livetier.domain.rulebook import Rulebook
@@ -84,8 +85,9 @@ def create_app(
     ``auth_cache_seconds``."""
     view = served.Served(db, warehouse, rulebook, clock=clock, refresh_seconds=refresh_seconds)
     authenticate = Authenticator(db, auth_cache_seconds)
-    app = FastAPI(
+    app = FastAPIOffline(  # /docs and /redoc from assets in the package: no CDN
         title="livetier",
+        swagger_ui_parameters={"validatorUrl": None},  # no call to an outside validator
         version="1",
         summary="Live-host tiers, privileges, task lists and channel activities.",
         description="Send an API key in the X-API-Key header. Roles: `host` (one host), "
