@@ -24,7 +24,7 @@ from livetier.domain.metrics import METRICS
 from livetier.domain.rulebook import BASIC, Criterion, Node, Op, Rulebook
 from livetier.domain.tiers import Tier
 from livetier.entrypoints import render
-from livetier.entrypoints.bodies import progress_body, status_body
+from livetier.entrypoints.bodies import status_body
 from livetier.services import activities, keys, state
 from livetier.services.daily import AT_RISK_DAYS
 from livetier.services.served import Served
@@ -275,7 +275,6 @@ def host_page(view: Served, host_id: str, lang: str) -> dict[str, Any]:
     t = translator(lang)
     st = view.host(host_id)
     status = status_body(st)
-    progress = progress_body(st)
     version = view.rulebook.version_for(st.day)
     privileges = [
         {
@@ -325,7 +324,7 @@ def host_page(view: Served, host_id: str, lang: str) -> dict[str, Any]:
         }
     return {
         "status": status,
-        "progress": progress,
+        "graded": ev is not None,
         "tier_text": tier_name(st.tier, lang),
         "line": _label("line", ev.line, lang) if ev else None,
         "privileges": privileges,
