@@ -49,6 +49,10 @@ def test_every_command_has_its_help_in_the_readme_or_is_listed_there():
         "partition",
         "fact-changes",
         "backfill",
+        "serve",
+        "keys create",
+        "keys list",
+        "keys revoke",
     ):
         assert f"livetier {command}" in text
 
