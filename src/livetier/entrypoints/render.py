@@ -177,14 +177,14 @@ def task_list(
     return RichGroup(*parts)
 
 
-def _cells(node: Node, suffix: str = "") -> dict[str, str]:
+def threshold_cells(node: Node, suffix: str = "") -> dict[str, str]:
     """Criteria of a tier as metric -> cell text; members of an 'any' group end in 'or'."""
     if isinstance(node, Criterion):
         return {node.metric: target_text(node) + suffix}
     cells: dict[str, str] = {}
     for i, child in enumerate(node.children):
         last = i == len(node.children) - 1
-        cells.update(_cells(child, " or" if node.mode == "any" and not last else suffix))
+        cells.update(threshold_cells(child, " or" if node.mode == "any" and not last else suffix))
     return cells
 
 
@@ -197,12 +197,12 @@ def rulebook_tables(version: Version) -> list[Table]:
     )
     basic.add_column("requirement 要求")
     basic.add_column("must be")
-    for metric, text in _cells(version.basic).items():
+    for metric, text in threshold_cells(version.basic).items():
         m = METRICS[metric]
         basic.add_row(f"{m.zh} {m.en}", text)
     tables = [basic]
     for line, tiers in version.lines.items():
-        per_tier = {t: _cells(g) for t, g in tiers.items()}
+        per_tier = {t: threshold_cells(g) for t, g in tiers.items()}
         metrics = [m for m in METRICS if any(m in c for c in per_tier.values())]
         table = Table(title=f"{version.version}: {line}", title_justify="left")
         table.add_column("tier")

@@ -408,7 +408,7 @@ def _thresholds(node: Node, t: Callable[..., str]) -> dict[str, str]:
         metric: f"{text.removesuffix(' or')} {t('or')}"
         if text.endswith(" or")
         else words.get(text, text)
-        for metric, text in render._cells(node).items()
+        for metric, text in render.threshold_cells(node).items()
     }
 
 
