@@ -25,19 +25,20 @@ from livetier.store.schema import open_engine
 
 D = date(2026, 11, 26)
 HOSTS = ["h1", "h2", "h3"]
+UNCLAIMED = [f"u{i}" for i in range(12)]
 
 
 @pytest.fixture
 def server(tmp_path, db_url, warehouse):
     p = Platform()
-    for host in HOSTS:
+    for host in HOSTS + UNCLAIMED:
         p.host(host, trade_medal="2", bsr_description="4.6", fans="0")
         p.sessions_for(host, 5, D - timedelta(days=10))
     db = open_engine(db_url)
     daily.run_day(p.write(tmp_path / "data"), D, rulebooks.load(), db, warehouse)
     for host in HOSTS:
         state.claim(db, host)
-    host_keys = {h: keys.create(db, keys.Role.host, h)[0] for h in HOSTS}
+    host_keys = {h: keys.create(db, keys.Role.host, h)[0] for h in HOSTS + UNCLAIMED}
     operator = keys.create(db, keys.Role.operator)[0]
     app = create_app(db, warehouse, rulebooks.load(), clock=Clock(D))
     with serving(app) as url:
@@ -116,3 +117,19 @@ def test_concurrent_retries_with_one_idempotency_key_register_once(server):
         assert s.scalar(select(func.count()).select_from(Registration)) == 1
     clash = _post_all(url, [("h1", host_keys["h1"], second, "retry-1")])[0]
     assert (clash.status_code, clash.json()["reason"]) == (409, "idempotency_key_reused")
+
+
+def test_concurrent_claims_all_succeed(server):
+    url, host_keys, _, db = server
+
+    def claim(host: str) -> int:
+        with httpx.Client(timeout=60) as client:
+            r = client.post(
+                f"{url}/api/v1/hosts/{host}/claim", headers={"X-API-Key": host_keys[host]}
+            )
+            return r.status_code
+
+    with ThreadPoolExecutor(max_workers=24) as pool:
+        codes = list(pool.map(claim, UNCLAIMED * 2))
+    assert codes == [200] * len(codes)
+    assert {t["host_id"] for t in state.tiers(db) if t["claimed"]} == set(HOSTS + UNCLAIMED)

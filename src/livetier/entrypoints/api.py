@@ -103,15 +103,14 @@ def create_app(
     app.state.served = view
     app.state.authenticate = authenticate
 
-    # The checks and the hot reads are coroutines: a cached key and a point lookup by primary
-    # key take microseconds, far less than a hop to the thread pool would.
-    async def principal(key: Annotated[str | None, Depends(api_key)]) -> keys.Principal:
-        return authenticate(key)
+    # The key and role check and the hot reads are coroutines: a cached key and a point lookup
+    # by primary key take microseconds, far less than a hop to the thread pool would.
+    def role(*allowed: keys.Role) -> Callable[..., Any]:
+        names = ", ".join(r.value for r in allowed)
 
-    def role(*allowed: keys.Role) -> Callable[..., keys.Principal]:
-        async def check(who: Annotated[keys.Principal, Depends(principal)]) -> keys.Principal:
+        async def check(key: Annotated[str | None, Depends(api_key)]) -> keys.Principal:
+            who = authenticate(key)
             if who.role not in allowed:
-                names = ", ".join(r.value for r in allowed)
                 raise HTTPException(403, f"a {who.role.value} key may not do this (needs {names})")
             return who
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, and_, desc, func, select
+from sqlalchemy import Engine, and_, bindparam, desc, func, select
 
 from livetier.domain.evaluation import evaluate_host
 from livetier.domain.privileges import Decision, decide
@@ -25,6 +25,7 @@ from livetier.domain.rulebook import Criterion, Node, Rulebook, Version
 from livetier.domain.tiers import Tier
 from livetier.services.status import HostStatus, UnknownHost
 from livetier.store import serving
+from livetier.store.lookup import PointQuery, as_date
 from livetier.store.models import Activity, Claim, HostTier, Registration, Run, TierChange
 
 
@@ -57,6 +58,18 @@ class Served:
         self._checked = -1.0
         self._latest: LatestRun | None = None
         self._snapshot: serving.Snapshot | None = None
+        self._state = PointQuery(
+            db,
+            select(HostTier.tier, HostTier.since, HostTier.rulebook_version, Claim.claimed_at)
+            .outerjoin(Claim, Claim.host_id == HostTier.host_id)
+            .where(HostTier.host_id == bindparam("host_id")),
+        )
+        self._last_use = PointQuery(
+            db,
+            select(func.max(Registration.registered_day))
+            .join(Activity, Activity.id == Registration.activity_id)
+            .where(and_(Registration.host_id == bindparam("host_id"), Activity.special.is_(False))),
+        )
 
     # the platform's clock ---------------------------------------------------------------
 
@@ -100,45 +113,34 @@ class Served:
     def host(self, host_id: str, *, evaluate: bool = True) -> HostStatus:
         """A host's status: live tier and claim, and the latest run's evaluation (left out,
         as None, with ``evaluate=False``: the status alone does not need it)."""
-        with self.db.connect() as c:
-            row = c.execute(
-                select(HostTier.tier, HostTier.since, HostTier.rulebook_version, Claim.claimed_at)
-                .outerjoin(Claim, Claim.host_id == HostTier.host_id)
-                .where(HostTier.host_id == host_id)
-            ).first()
+        row = self._state.first(host_id=host_id)
         if row is None:
             raise UnknownHost(f"{host_id}: no such host (not graded yet)")
+        tier_code, since, rulebook_version, claimed_at = row
         latest, snapshot = self.latest()
         assert latest is not None  # a host row exists only after a successful run
         version = self.rulebook.version_for(latest.day)
-        tier = Tier(row.tier)
-        served = snapshot.host(host_id) if snapshot else None
-        evaluation = (
-            evaluate_host(version, host_id, served["category_line"], served)
-            if served and evaluate
-            else None
-        )
+        tier = Tier(tier_code)
+        served = snapshot.host(host_id) if snapshot and evaluate else None
         return HostStatus(
             host_id=host_id,
             tier=tier,
-            since=row.since,
-            claimed=row.claimed_at is not None,
-            rulebook_version=row.rulebook_version,
+            since=as_date(since),
+            claimed=claimed_at is not None,
+            rulebook_version=rulebook_version,
             day=latest.day,
             privileges=version.privileges_for(tier),
-            holds_days=served["holds_days"] if served else None,
-            evaluation=evaluation,
+            holds_days=snapshot.holds(host_id) if snapshot else None,
+            evaluation=(
+                evaluate_host(version, host_id, served["category_line"], served) if served else None
+            ),
             metrics=served or {},
         )
 
     def last_use(self, host_id: str) -> date | None:
         """The day of the host's latest registration that the fatigue rule counts."""
-        with self.db.connect() as c:
-            return c.execute(
-                select(func.max(Registration.registered_day))
-                .join(Activity, Activity.id == Registration.activity_id)
-                .where(and_(Registration.host_id == host_id, Activity.special.is_(False)))
-            ).scalar()
+        row = self._last_use.first(host_id=host_id)
+        return as_date(row[0]) if row else None
 
     def privilege(self, host_id: str, privilege: str, *, exempt: bool = False) -> Decision:
         """May ``host_id`` use ``privilege`` now? (``exempt``: for a special event)."""

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from livetier.domain.tiers import Tier
 from livetier.store.models import Claim, HostTier, OutboxEvent, TierChange
+from livetier.store.schema import IMMEDIATE
 
 
 def tiers(db: Engine) -> list[dict[str, Any]]:
@@ -54,7 +55,7 @@ class ClaimRefused(ValueError):
 
 def claim(db: Engine, host_id: str) -> dict[str, Any]:
     """Record a host's claim of its identity; it must qualify at least for ordinary."""
-    with Session(db) as s, s.begin():
+    with Session(db.execution_options(**IMMEDIATE)) as s, s.begin():
         host = s.get(HostTier, host_id)
         if host is None:
             raise ClaimRefused(f"{host_id}: no such host in the state store (not graded yet)")

@@ -82,6 +82,7 @@ class Snapshot:
     hosts: pa.Table
     quality: pa.Table
     _index: dict[str, int] = field(repr=False, default_factory=dict)
+    _holds: list[int | None] = field(repr=False, default_factory=list)
 
     @classmethod
     def load(cls, folder: Path, run_id: int) -> Snapshot | None:
@@ -92,7 +93,13 @@ class Snapshot:
         except FileNotFoundError:
             return None
         ids = hosts.column("host_id").to_pylist()
-        return cls(run_id, hosts, quality, {h: i for i, h in enumerate(ids)})
+        holds = hosts.column("holds_days").to_pylist()  # the status needs only this column
+        return cls(run_id, hosts, quality, {h: i for i, h in enumerate(ids)}, holds)
+
+    def holds(self, host_id: str) -> int | None:
+        """How many more days the host's tier holds (None: not graded, or it does not drop)."""
+        i = self._index.get(host_id)
+        return None if i is None else self._holds[i]
 
     def host(self, host_id: str) -> dict[str, Any] | None:
         """One host's row (profile, metrics, tier, holds_days), or None if not graded."""
