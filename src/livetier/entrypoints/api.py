@@ -147,7 +147,7 @@ def create_app(
         return JSONResponse({"detail": str(e), "reason": "not_qualified"}, 409)
 
     @app.get("/healthz", include_in_schema=False)
-    def healthz() -> dict[str, str]:
+    async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
     # hosts ---------------------------------------------------------------------------------

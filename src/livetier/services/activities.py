@@ -13,6 +13,8 @@ different body is refused.
 from __future__ import annotations
 
 import hashlib
+import threading
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -23,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from livetier.domain.privileges import Reason, blocked_days, decide
+from livetier.domain.tiers import Tier
 from livetier.services.served import Served
 from livetier.store.models import Activity, FatigueDay, IdempotentResponse, Registration
 from livetier.store.schema import IMMEDIATE
@@ -30,6 +33,7 @@ from livetier.store.schema import IMMEDIATE
 PRIVILEGE = "channel_activity_registration"
 """The privilege a registration uses (the rulebook says which tiers have it)."""
 
+_SQLITE_WRITERS = threading.Lock()
 _ATTEMPTS = 3  # a lost race is retried: the retry sees the winner and refuses with its reason
 
 
@@ -150,11 +154,16 @@ def _attempt(
     idempotency_key: str | None,
     digest: str,
 ) -> Outcome:
-    status = served.host(host_id)  # raises UnknownHost
+    status = served.host(host_id, evaluate=False)  # raises UnknownHost
+    if status.tier is Tier.NONE:  # the evaluation says why: restricted category, ...
+        status = served.host(host_id)
     today = served.today()
     version = served.version_today()
     fatigue = version.fatigue_days.get(PRIVILEGE)
-    with Session(served.db.execution_options(**IMMEDIATE)) as s, s.begin():
+    # SQLite has one writer: queue this process's writers on a lock rather than in SQLite's
+    # busy handler, which sleeps while the lock is free. PostgreSQL needs no such thing.
+    queue = _SQLITE_WRITERS if served.db.dialect.name == "sqlite" else nullcontext()
+    with queue, Session(served.db.execution_options(**IMMEDIATE)) as s, s.begin():
         activity = s.get(Activity, activity_id)
         outcome: Outcome
         if activity is None:

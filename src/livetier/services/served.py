@@ -8,6 +8,7 @@ which the batch run may hold.
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from collections.abc import Callable
@@ -64,11 +65,24 @@ class Served:
             .outerjoin(Claim, Claim.host_id == HostTier.host_id)
             .where(HostTier.host_id == bindparam("host_id")),
         )
-        self._last_use = PointQuery(
-            db,
+        last_use = (
             select(func.max(Registration.registered_day))
             .join(Activity, Activity.id == Registration.activity_id)
-            .where(and_(Registration.host_id == bindparam("host_id"), Activity.special.is_(False))),
+            .where(and_(Registration.host_id == bindparam("host_id"), Activity.special.is_(False)))
+        )
+        self._last_use = PointQuery(db, last_use)
+        # A privilege check reads the state and the last counted use in one statement.
+        self._state_and_use = PointQuery(
+            db,
+            select(
+                HostTier.tier,
+                HostTier.since,
+                HostTier.rulebook_version,
+                Claim.claimed_at,
+                last_use.scalar_subquery(),
+            )
+            .outerjoin(Claim, Claim.host_id == HostTier.host_id)
+            .where(HostTier.host_id == bindparam("host_id")),
         )
 
     # the platform's clock ---------------------------------------------------------------
@@ -104,6 +118,10 @@ class Served:
                     self._snapshot = None
                 elif self._snapshot is None or self._snapshot.run_id != latest.id:
                     self._snapshot = serving.Snapshot.load(self.folder, latest.id)
+                    # A million index entries live until the next run: keep them out of the
+                    # collector's full passes, which would otherwise stall requests.
+                    gc.collect()
+                    gc.freeze()
                 self._latest = latest
                 self._checked = time.monotonic()
         return self._latest, self._snapshot
@@ -116,7 +134,10 @@ class Served:
         row = self._state.first(host_id=host_id)
         if row is None:
             raise UnknownHost(f"{host_id}: no such host (not graded yet)")
-        tier_code, since, rulebook_version, claimed_at = row
+        return self._status(host_id, row, evaluate)
+
+    def _status(self, host_id: str, row: tuple[Any, ...], evaluate: bool) -> HostStatus:
+        tier_code, since, rulebook_version, claimed_at = row[:4]
         latest, snapshot = self.latest()
         assert latest is not None  # a host row exists only after a successful run
         version = self.rulebook.version_for(latest.day)
@@ -144,11 +165,13 @@ class Served:
 
     def privilege(self, host_id: str, privilege: str, *, exempt: bool = False) -> Decision:
         """May ``host_id`` use ``privilege`` now? (``exempt``: for a special event)."""
-        st = self.host(host_id, evaluate=False)
-        if st.tier is Tier.NONE:  # only then does the evaluation say why (restricted, ...)
-            st = self.host(host_id)
+        row = self._state_and_use.first(host_id=host_id)
+        if row is None:
+            raise UnknownHost(f"{host_id}: no such host (not graded yet)")
+        # Only for tier none does the evaluation matter: it says why (restricted, ...).
+        st = self._status(host_id, row, evaluate=row[0] == Tier.NONE.value)
         version = self.version_today()
-        last = self.last_use(host_id) if privilege in version.fatigue_days else None
+        last = as_date(row[4]) if privilege in version.fatigue_days else None
         return decide(
             version,
             privilege,

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from livetier.domain.tiers import Tier
@@ -54,7 +55,17 @@ class ClaimRefused(ValueError):
 
 
 def claim(db: Engine, host_id: str) -> dict[str, Any]:
-    """Record a host's claim of its identity; it must qualify at least for ordinary."""
+    """Record a host's claim of its identity; it must qualify at least for ordinary.
+
+    Claiming again keeps the first claim. Two concurrent first claims cannot both insert (the
+    primary key); the one that loses reads the winner's claim."""
+    try:
+        return _claim(db, host_id)
+    except IntegrityError:
+        return _claim(db, host_id)
+
+
+def _claim(db: Engine, host_id: str) -> dict[str, Any]:
     with Session(db.execution_options(**IMMEDIATE)) as s, s.begin():
         host = s.get(HostTier, host_id)
         if host is None:
@@ -65,9 +76,10 @@ def claim(db: Engine, host_id: str) -> dict[str, Any]:
                 f"{host.since}), so there is no identity to claim"
             )
         existing = s.get(Claim, host_id)
-        if existing is None:  # claiming again keeps the first claim
+        if existing is None:
             existing = Claim(host_id=host_id, claimed_at=datetime.now(UTC).replace(tzinfo=None))
             s.add(existing)
+            s.flush()  # a concurrent first claim fails here, inside the transaction
         return {
             "host_id": host_id,
             "tier": host.tier,
