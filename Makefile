@@ -47,7 +47,8 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix src tests bench
 
 bench: $(STAMP)
-	$(BIN)/python bench/bench_evaluate.py
+	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/plot.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
