@@ -15,20 +15,11 @@ import json
 from datetime import date
 from pathlib import Path
 
+import baseline_rules as rules
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
-from baseline_rules import (
-    LINES,
-    MUST_BE_FALSE,
-    MUST_BE_TRUE,
-    OFFSET_HOURS,
-    RESTRICTED,
-    THRESHOLDS,
-    VALID_SESSION_MINUTES,
-    window,
-)
 
 _STR = pd.StringDtype("pyarrow")
 
@@ -44,7 +35,7 @@ def _seconds(ts: pd.Series) -> pd.Series:
 
 def _day(seconds: pd.Series) -> pd.Series:
     """Platform day (days since 1970-01-01, float) of UTC epoch seconds."""
-    return np.floor((seconds + OFFSET_HOURS * 3600) / 86400)
+    return np.floor((seconds + rules.OFFSET_HOURS * 3600) / 86400)
 
 
 def _clean_ids(df: pd.DataFrame, key: str, required: list[str]) -> pd.DataFrame:
@@ -66,7 +57,7 @@ def _profiles(data: Path, last: date) -> pd.DataFrame:
     dated = dated[dated["snapshot_date"] <= pd.Timestamp(last)]
     latest = dated.groupby("host_id", as_index=False)["snapshot_date"].max()
     ok = h[~h.duplicated(subset=["host_id", "snapshot_date"], keep=False)]
-    ok = ok[ok["category_line"].isin(LINES)]
+    ok = ok[ok["category_line"].isin(rules.LINES)]
     return ok.merge(latest, on=["host_id", "snapshot_date"])
 
 
@@ -77,15 +68,15 @@ def _flag(values: pd.Series, wanted: bool) -> pd.Series:
 
 def _grade(m: pd.DataFrame) -> pd.Series:
     basic = pd.Series(True, index=m.index)
-    for col in MUST_BE_TRUE:
+    for col in rules.MUST_BE_TRUE:
         basic &= _flag(m[col], True)
-    for col in MUST_BE_FALSE:
+    for col in rules.MUST_BE_FALSE:
         basic &= _flag(m[col], False)
-    basic &= m["category"].notna() & ~m["category"].isin(RESTRICTED)
+    basic &= m["category"].notna() & ~m["category"].isin(rules.RESTRICTED)
     tier = pd.Series("none", index=m.index, dtype=object)
     tier[basic] = "ordinary"
     for tier_name in ("expert", "honor"):  # ascending: a higher tier met overwrites
-        for line, tiers in THRESHOLDS.items():
+        for line, tiers in rules.THRESHOLDS.items():
             minimums, (sessions, buyers, mode) = tiers[tier_name]
             met = basic & (m["category_line"] == line)
             for col, v in minimums.items():
@@ -98,7 +89,7 @@ def _grade(m: pd.DataFrame) -> pd.Series:
 
 def tier_counts(data: Path, day: date) -> dict[str, dict[str, int]]:
     """Hosts per line and tier, e.g. {"consumer": {"expert": 12, ...}, ...}."""
-    first, last = window(day)
+    first, last = rules.window(day)
     lo = (pd.Timestamp(first) - pd.Timestamp(0)).days
     hi = (pd.Timestamp(last) - pd.Timestamp(0)).days
     profile = _profiles(data, last)
@@ -108,7 +99,7 @@ def tier_counts(data: Path, day: date) -> dict[str, dict[str, int]]:
     s["st"], s["en"] = _seconds(s["started_at"]), _seconds(s["ended_at"])
     s = s[(s["en"] >= s["st"]) & s["host_id"].isin(known)]  # NaN compares False: dropped
     day_s = _day(s["st"])
-    valid = s[(s["en"] > s["st"] + VALID_SESSION_MINUTES * 60) & day_s.between(lo, hi)]
+    valid = s[(s["en"] > s["st"] + rules.VALID_SESSION_MINUTES * 60) & day_s.between(lo, hi)]
     live_sessions = valid.groupby("host_id").size().rename("live_sessions")
 
     o = _clean_ids(_read(data / "orders.parquet"), "order_id", ["order_id", "host_id", "buyer_id"])
