@@ -23,6 +23,8 @@ from livetier.domain.rulebook import RuleError, diff_versions
 from livetier.entrypoints import render
 from livetier.partition import partition
 from livetier.pipeline.contract import ContractError
+from livetier.pipeline.engine import Engine as Compute
+from livetier.pipeline.engine import spark_engine
 from livetier.services import daily, delivery, keys, state, status
 from livetier.services import demo as demo_service
 from livetier.services.evaluate import (
@@ -95,6 +97,49 @@ RulesOpt = Annotated[
 ]
 
 
+class EngineName(StrEnum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+EngineOpt = Annotated[
+    EngineName,
+    typer.Option(
+        "--engine", help="Where the metrics run: embedded DuckDB, or Apache Spark (PySpark)."
+    ),
+]
+SparkMasterOpt = Annotated[
+    str, typer.Option("--spark-master", help="Spark master URL (with --engine spark).")
+]
+SparkConfOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--spark-conf",
+        help="A Spark setting KEY=VALUE (repeatable), e.g. spark.executor.memory=8g.",
+    ),
+]
+
+
+def _engine(name: EngineName, master: str, conf: list[str] | None) -> Compute | None:
+    """The engine for the metrics; None means the default (embedded DuckDB)."""
+    if name is EngineName.duckdb:
+        if conf:
+            raise typer.BadParameter("--spark-conf needs --engine spark")
+        return None
+    settings = {}
+    for item in conf or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise typer.BadParameter(f"--spark-conf {item!r}: expected KEY=VALUE")
+        settings[key.strip()] = value.strip()
+    try:
+        return spark_engine(master, settings)
+    except ImportError:
+        raise typer.BadParameter(
+            "--engine spark needs PySpark: pip install 'livetier[spark]' (and Java 17)"
+        ) from None
+
+
 @app.command("evaluate")
 def evaluate_cmd(
     data: DataOpt,
@@ -106,11 +151,15 @@ def evaluate_cmd(
         typer.Option("--report", help="Write the data-quality report here (.json or .csv)."),
     ] = None,
     limit: Annotated[int, typer.Option(help="Hosts listed by --format table.")] = 20,
+    engine: EngineOpt = EngineName.duckdb,
+    spark_master: SparkMasterOpt = "local[*]",
+    spark_conf: SparkConfOpt = None,
 ) -> None:
     """Grade every host in a data folder on one day."""
     with _user_errors():
         _check_report_path(report)
-        result = evaluate(data, _day(day), rulebooks.load(rules))
+        compute = _engine(engine, spark_master, spark_conf)
+        result = evaluate(data, _day(day), rulebooks.load(rules), compute)
     _print_result(result, fmt, limit)
     if report:
         with _user_errors():
@@ -353,6 +402,9 @@ def run_cmd(
     warehouse: WarehouseOpt = None,
     lookback: LookbackOpt = 1,
     at_risk_days: AtRiskOpt = daily.AT_RISK_DAYS,
+    engine: EngineOpt = EngineName.duckdb,
+    spark_master: SparkMasterOpt = "local[*]",
+    spark_conf: SparkConfOpt = None,
 ) -> None:
     """Add day D-1's facts to the warehouse, grade day D, and record tier changes against the
     previous day run in the state store."""
@@ -364,6 +416,7 @@ def run_cmd(
             store,
             warehouse_path(warehouse),
             _settings(lookback, at_risk_days),
+            engine=_engine(engine, spark_master, spark_conf),
         )
     if outcome.status == "unchanged":
         out.print(f"{outcome.day}: already run with the same input; nothing changed")
@@ -431,8 +484,12 @@ def backfill_cmd(
     warehouse: WarehouseOpt = None,
     lookback: LookbackOpt = 1,
     at_risk_days: AtRiskOpt = daily.AT_RISK_DAYS,
+    engine: EngineOpt = EngineName.duckdb,
+    spark_master: SparkMasterOpt = "local[*]",
+    spark_conf: SparkConfOpt = None,
 ) -> None:
     """Run every day from --from to --to in order, as daily runs would."""
+    compute = _engine(engine, spark_master, spark_conf)
     with _user_errors(), schema.connected(db) as store, render.progress(err) as advance:
         outcomes = daily.backfill(
             data,
@@ -443,6 +500,7 @@ def backfill_cmd(
             warehouse_path(warehouse),
             _settings(lookback, at_risk_days),
             advance,
+            compute,
         )
     changes = sum(o.changes for o in outcomes)
     out.print(f"{len(outcomes)} day(s) run: {changes} tier change(s)", highlight=False)

@@ -101,6 +101,15 @@ def _outside_partition(rows: ibis.Table, day: str) -> ibis.BooleanValue:
     return rows._part.notnull() & (rows._part != rows[day])
 
 
+def _text(value: ibis.Value) -> ibis.StringValue:
+    """A raw value as report text, the same on every engine: a zoned timestamp as its UTC wall
+    time with "Z" (DuckDB would print "+00", Spark nothing)."""
+    kind = value.type()
+    if kind.is_timestamp() and kind.timezone is not None:
+        return value.cast("timestamp").cast("string") + "Z"
+    return value.cast("string")
+
+
 def _partition_note(rows: ibis.Table) -> ibis.StringValue:
     return ibis.ifelse(rows._part.notnull(), " partition=day=" + rows._part.cast("string"), "")
 
@@ -203,9 +212,9 @@ def clean(
             bad.session_id,
             bad._problem,
             "started_at="
-            + bad.started_at.cast("string").fill_null("(empty)")
+            + _text(bad.started_at).fill_null("(empty)")
             + " ended_at="
-            + bad.ended_at.cast("string").fill_null("(empty)")
+            + _text(bad.ended_at).fill_null("(empty)")
             + _partition_note(bad),
             False,
         )
@@ -264,7 +273,7 @@ def clean(
         + "/"
         + bad.buyer_id.fill_null("")
         + "/"
-        + bad.viewed_at.cast("string").fill_null("")
+        + _text(bad.viewed_at).fill_null("")
     )
     reports.append(
         _report(
@@ -272,7 +281,7 @@ def clean(
             bad,
             view_label,
             bad._problem,
-            "viewed_at=" + bad.viewed_at.cast("string").fill_null("(empty)") + _partition_note(bad),
+            "viewed_at=" + _text(bad.viewed_at).fill_null("(empty)") + _partition_note(bad),
             False,
         )
     )
@@ -303,7 +312,7 @@ def clean(
             bad,
             bad.order_id,
             bad._problem,
-            "paid_at=" + bad.paid_at.cast("string").fill_null("(empty)") + _partition_note(bad),
+            "paid_at=" + _text(bad.paid_at).fill_null("(empty)") + _partition_note(bad),
             False,
         )
     )

@@ -33,6 +33,7 @@ from livetier.domain.rulebook import Definitions, Rulebook, Version
 from livetier.domain.tiers import Tier
 from livetier.pipeline import contract, facts, grading
 from livetier.pipeline.clean import clean
+from livetier.pipeline.engine import Engine as Compute
 from livetier.pipeline.holds import line_holds
 from livetier.pipeline.timestamps import PlatformZone
 from livetier.services.evaluate import criterion_text, node_record, paused_gc
@@ -137,11 +138,14 @@ def run_day(
     *,
     ingest: bool = True,
     snapshot: bool = True,
+    engine: Compute | None = None,
 ) -> RunOutcome:
     """Add the new day's facts, grade ``day`` and record the tier changes against the
     previous day run. ``ingest=False`` is for backfill, which stored every day's facts in one
     pass just before; ``snapshot=False`` skips the serving snapshot (store/serving.py), which
-    backfill writes only for its last day."""
+    backfill writes only for its last day. ``engine`` computes the new facts from raw data
+    (default: the warehouse's own DuckDB; Spark for data that outgrows one machine); grading
+    always runs on the warehouse."""
     settings = settings or Settings()
     version = rulebook.version_for(day)
     d = rulebook.definitions
@@ -170,7 +174,7 @@ def run_day(
         stored = wh.stored_days(definitions_key(d))
         compute = sorted((set(window) - stored) | set(lookback_days)) if ingest else []
         ingested = (
-            _ingest(wh, data, layout, compute, day, rulebook, version.lines)
+            _ingest(wh, data, layout, compute, day, rulebook, version.lines, engine)
             if compute
             else _Ingested(0, 0)
         )
@@ -286,13 +290,17 @@ def _ingest(
     day: date,
     rulebook: Rulebook,
     lines: Iterable[str],
+    compute_engine: Compute | None = None,
 ) -> _Ingested:
     """Compute the facts of ``compute`` from raw data and store them, with the profiles and
-    the day's data-quality report, in one warehouse transaction."""
+    the day's data-quality report, in one warehouse transaction.
+
+    On another engine than the warehouse's (Spark), the results cross to the warehouse as
+    Arrow tables: a day's facts, the profiles and the report, never the raw events."""
     d = rulebook.definitions
     lines = list(lines)
     _check_partitions(layout, compute)
-    engine = wh.engine
+    engine = compute_engine or wh.engine
     try:
         sources = {  # profiles are read whole: the latest snapshot may be of any day
             name: contract.load(engine, data, name, None if name == "hosts" else compute)
@@ -320,13 +328,18 @@ def _ingest(
         problems = ibis.union(
             cleaned.problems, facts.not_graded(sources["hosts"].table, profile, day)
         )
+        hosts, snapshots = cleaned.hosts, cleaned.snapshots
+        if engine is not wh.engine:
+            daily, hosts, snapshots, problems = (
+                ibis.memtable(t.to_pyarrow()) for t in (daily, hosts, snapshots, problems)
+            )
         with wh.transaction():
             changed = wh.replace_days(compute, daily, definitions_key(d), day, _now())
             _checkpoint("facts-written")  # inside the warehouse transaction: rolled back
             source = f"{_files_key(layout['hosts'])}|lines={','.join(lines)}"
-            wh.sync_profiles(cleaned.hosts, cleaned.snapshots, source)
+            wh.sync_profiles(hosts, snapshots, source)
             count = wh.save_quality(day, problems)
-    except engine.errors as e:  # raised lazily, by whichever query first reads the bad part
+    except (*engine.errors, *wh.engine.errors) as e:  # raised lazily, by the first reader
         for located in layout.values():
             for path in located.files(compute):
                 if why := contract.ragged_row(path):
@@ -652,6 +665,7 @@ def backfill(
     warehouse: Path,
     settings: Settings | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    engine: Compute | None = None,
 ) -> list[RunOutcome]:
     """Run every day from ``first`` to ``last`` in order, exactly as daily runs would.
 
@@ -676,7 +690,7 @@ def backfill(
     lines = dict.fromkeys(line for day in days for line in rulebook.version_for(day).lines)
     with open_warehouse(warehouse, memory_limit=settings.memory_limit) as wh:
         compute = sorted((needed - wh.stored_days(definitions_key(d))) | recomputed)
-        _ingest(wh, data, layout, compute, last, rulebook, lines)
+        _ingest(wh, data, layout, compute, last, rulebook, lines, engine)
     outcomes = []
     for i, day in enumerate(days):
         outcomes.append(
