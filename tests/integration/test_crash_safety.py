@@ -116,3 +116,12 @@ def test_a_run_killed_at_any_step_leaves_state_intact(tmp_path, db_url, step, wa
         rows = wh.facts().to_pyarrow().to_pylist()
     assert len(rows) == len({(r["host_id"], r["day"]) for r in rows})
     assert sum(r["valid_sessions"] for r in rows if r["host_id"] == "h_exp") == 5
+    # The warehouse's copy of the state is the store's, or names an older run (not used).
+    with open_warehouse(warehouse) as wh:
+        tag = wh.state_of()
+        copy = wh.raw.execute("SELECT host_id, tier FROM host_state ORDER BY host_id").fetchall()
+    latest = max(succeeded)
+    if step != "committed":  # the recovery run did the day, and brought the copy up to it
+        assert tag is not None and tag.startswith(f"{latest}|")
+    if tag is not None and tag.startswith(f"{latest}|"):
+        assert copy == sorted((t["host_id"], t["tier"]) for t in tiers)

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 from builders import Platform
 from livetier import rulebooks
 from livetier.services import daily, state
-from livetier.store.models import OutboxEvent, Run
+from livetier.store.models import HostTier, OutboxEvent, Run
 from livetier.store.schema import open_engine
-from livetier.store.warehouse import warehouse_path
+from livetier.store.warehouse import open_warehouse, warehouse_path
 
 D1, D2 = date(2026, 11, 25), date(2026, 11, 26)
 
@@ -198,3 +198,69 @@ def test_a_corrected_day_can_move_a_host_to_another_tier_than_first_recorded(tmp
     ]
     assert d2 == [("h_ord", "ordinary", "honor")]
     assert {t["host_id"]: t["tier"] for t in state.tiers(db)}["h_ord"] == "honor"
+
+
+def _copy_of_state(db) -> list[tuple[str, str, date, bool]] | None:
+    """The warehouse's copy of the hosts' state, if it names the store's latest run."""
+    with open_warehouse(warehouse_path(None), read_only=True) as wh:
+        tag = wh.state_of()
+        rows = wh.raw.execute("SELECT * FROM host_state ORDER BY host_id").fetchall()
+    with Session(db) as s:
+        latest = s.execute(
+            select(Run.id, Run.started_at).where(Run.status == "succeeded").order_by(Run.id.desc())
+        ).first()
+    return rows if latest and tag == daily._run_tag(latest.id, latest.started_at) else None
+
+
+def _store_state(db) -> list[tuple[str, str, date, bool]]:
+    with Session(db) as s:
+        rows = s.execute(
+            select(HostTier.host_id, HostTier.tier, HostTier.first_seen, HostTier.at_risk).order_by(
+                HostTier.host_id
+            )
+        ).all()
+    return [tuple(r) for r in rows]
+
+
+def test_runs_compare_with_the_warehouse_copy_of_the_state_only_while_it_is_current(
+    tmp_path, db, monkeypatch
+):
+    read_store: list[bool] = []  # per run: whether the state came from the store
+    real = daily._state_source
+
+    def spy(s, wh):
+        read_store.append(real(s, wh))
+        return read_store[-1]
+
+    monkeypatch.setattr(daily, "_state_source", spy)
+    p = _platform()
+    _run(p, tmp_path / "d1", D1, db)
+    assert _copy_of_state(db) == _store_state(db) and len(_store_state(db)) == 3
+    p.hosts[1].update(trade_medal="2", bsr_description="4.6")
+    p.sessions_for("h_ord", 5, date(2026, 11, 20))
+    p.host("h_new", trade_medal="1")
+    _run(p, tmp_path / "d2", D2, db)  # h_ord moves up, h_new is new: both in the copy
+    assert read_store == [True, False]
+    assert _copy_of_state(db) == _store_state(db) and len(_store_state(db)) == 4
+    p.hosts[1].update(trade_medal="1")
+    _run(p, tmp_path / "d2-fixed", D2, db)  # a re-run of the day: the copy is dropped
+    assert _copy_of_state(db) is None
+    _run(p, tmp_path / "d3", D2 + timedelta(days=1), db)  # so this run reads the store
+    assert read_store == [True, False, False, True]
+    assert _copy_of_state(db) == _store_state(db)
+    assert dict((h, t) for h, t, _, _ in _store_state(db))["h_ord"] == "ordinary"
+
+
+def test_a_copy_of_another_store_is_not_used(tmp_path, db):
+    p = _platform()
+    _run(p, tmp_path / "d1", D1, db)
+    # A second state store on the same warehouse: its run 1 is not the copy's run 1.
+    other = open_engine(f"sqlite:///{tmp_path / 'other.db'}")
+    try:
+        p.hosts[2].update(enterprise_member="true")
+        outcome = _run(p, tmp_path / "d1b", D1, other)
+        assert outcome.changes == 3  # every host from none: nothing taken from the copy
+        assert _copy_of_state(other) == _store_state(other)
+        assert _copy_of_state(db) is None  # the copy now follows the other store
+    finally:
+        other.dispose()

@@ -1727,995 +1727,737 @@ WITH "t4" AS (
   ) AS "t80"
 )
 SELECT
-  "t101"."host_id",
-  DATE_DIFF('DAY', MAKE_DATE(2026, 11, 26), "t101"."lost_day") + 30 AS "holds_days"
+  "t99"."host_id",
+  DATE_DIFF('DAY', MAKE_DATE(2026, 11, 26), "t99"."lost_day") + 30 AS "holds_days"
 FROM (
   SELECT
-    "t85"."host_id",
-    "t100"."lost_day"
+    "t84"."host_id",
+    "t98"."lost_day"
   FROM (
     SELECT
       "t82"."host_id"
     FROM "t81" AS "t82"
     WHERE
       "t82"."tier" <> 'none'
-  ) AS "t85"
+  ) AS "t84"
   LEFT OUTER JOIN (
     SELECT
-      "t98"."host_id",
-      MIN("t98"."day") AS "lost_day"
+      "t96"."host_id",
+      MIN("t96"."day") AS "lost_day"
     FROM (
       SELECT
         *
       FROM (
         SELECT
-          "t96"."host_id",
-          "t96"."snapshot_date",
-          "t96"."category_line",
-          "t96"."enterprise_member",
-          "t96"."risk_assessment_passed",
-          "t96"."major_tax_violation",
-          "t96"."prohibited_goods_violation",
-          "t96"."compliance_violation",
-          "t96"."severe_infringement_penalty",
-          "t96"."business_status_abnormal",
-          "t96"."dishonest_record",
-          "t96"."competitiveness_passed",
-          "t96"."category",
-          "t96"."trade_medal",
-          "t96"."bsr_description",
-          "t96"."bsr_shipping",
-          "t96"."fans",
-          "t96"."live_sessions_30d",
-          "t96"."live_buyers_30d",
-          "t96"."cross_day_sessions_30d",
+          "t94"."host_id",
+          "t94"."snapshot_date",
+          "t94"."category_line",
+          "t94"."enterprise_member",
+          "t94"."risk_assessment_passed",
+          "t94"."major_tax_violation",
+          "t94"."prohibited_goods_violation",
+          "t94"."compliance_violation",
+          "t94"."severe_infringement_penalty",
+          "t94"."business_status_abnormal",
+          "t94"."dishonest_record",
+          "t94"."competitiveness_passed",
+          "t94"."category",
+          "t94"."trade_medal",
+          CASE WHEN ISNAN("t94"."bsr_description") THEN NULL ELSE "t94"."bsr_description" END AS "bsr_description",
+          CASE WHEN ISNAN("t94"."bsr_shipping") THEN NULL ELSE "t94"."bsr_shipping" END AS "bsr_shipping",
+          "t94"."fans",
+          "t94"."live_sessions_30d" - "t94"."_gone_valid_sessions" AS "live_sessions_30d",
+          "t94"."live_buyers_30d" - "t94"."_gone_live_buyers" AS "live_buyers_30d",
+          "t94"."cross_day_sessions_30d" - "t94"."_gone_cross_day_sessions" AS "cross_day_sessions_30d",
+          "t94"."tier",
+          "t94"."met__basic_0",
+          "t94"."progress__basic_0",
+          "t94"."met__basic_1",
+          "t94"."progress__basic_1",
+          "t94"."met__basic_2",
+          "t94"."progress__basic_2",
+          "t94"."met__basic_3",
+          "t94"."progress__basic_3",
+          "t94"."met__basic_4",
+          "t94"."progress__basic_4",
+          "t94"."met__basic_5",
+          "t94"."progress__basic_5",
+          "t94"."met__basic_6",
+          "t94"."progress__basic_6",
+          "t94"."met__basic_7",
+          "t94"."progress__basic_7",
+          "t94"."met__basic_8",
+          "t94"."progress__basic_8",
+          "t94"."met__basic_9",
+          "t94"."progress__basic_9",
+          "t94"."met__basic",
+          "t94"."progress__basic",
+          "t94"."met__ordinary",
+          "t94"."progress__ordinary",
+          "t94"."met__expert_0",
+          "t94"."progress__expert_0",
+          "t94"."met__expert_1",
+          "t94"."progress__expert_1",
+          "t94"."met__expert_2",
+          "t94"."progress__expert_2",
+          "t94"."met__expert_3_0",
+          "t94"."progress__expert_3_0",
+          "t94"."met__expert_3_1",
+          "t94"."progress__expert_3_1",
+          "t94"."closest__expert_3",
+          "t94"."met__expert_3",
+          "t94"."progress__expert_3",
+          "t94"."met__expert",
+          "t94"."progress__expert",
+          "t94"."met__honor_0",
+          "t94"."progress__honor_0",
+          "t94"."met__honor_1",
+          "t94"."progress__honor_1",
+          "t94"."met__honor_2",
+          "t94"."progress__honor_2",
+          "t94"."met__honor_3",
+          "t94"."progress__honor_3",
+          "t94"."met__honor_4",
+          "t94"."progress__honor_4",
+          "t94"."met__honor_5",
+          "t94"."progress__honor_5",
+          "t94"."met__honor",
+          "t94"."progress__honor",
+          "t94"."_rank_now",
+          "t94"."day",
+          "t94"."_gone_valid_sessions",
+          "t94"."_gone_live_buyers",
+          "t94"."_gone_cross_day_sessions",
           CASE
-            WHEN TRUE
-            AND COALESCE("t96"."enterprise_member" = TRUE, FALSE)
-            AND COALESCE("t96"."risk_assessment_passed" = TRUE, FALSE)
-            AND COALESCE("t96"."major_tax_violation" = FALSE, FALSE)
-            AND COALESCE("t96"."prohibited_goods_violation" = FALSE, FALSE)
-            AND COALESCE("t96"."compliance_violation" = FALSE, FALSE)
-            AND COALESCE("t96"."severe_infringement_penalty" = FALSE, FALSE)
-            AND COALESCE("t96"."business_status_abnormal" = FALSE, FALSE)
-            AND COALESCE("t96"."dishonest_record" = FALSE, FALSE)
-            AND COALESCE("t96"."competitiveness_passed" = TRUE, FALSE)
+            WHEN COALESCE("t94"."enterprise_member" = TRUE, FALSE)
+            AND COALESCE("t94"."risk_assessment_passed" = TRUE, FALSE)
+            AND COALESCE("t94"."major_tax_violation" = FALSE, FALSE)
+            AND COALESCE("t94"."prohibited_goods_violation" = FALSE, FALSE)
+            AND COALESCE("t94"."compliance_violation" = FALSE, FALSE)
+            AND COALESCE("t94"."severe_infringement_penalty" = FALSE, FALSE)
+            AND COALESCE("t94"."business_status_abnormal" = FALSE, FALSE)
+            AND COALESCE("t94"."dishonest_record" = FALSE, FALSE)
+            AND COALESCE("t94"."competitiveness_passed" = TRUE, FALSE)
             AND COALESCE(
               NOT (
-                "t96"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+                "t94"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
               ),
               FALSE
             )
             AND (
-              TRUE
-              AND COALESCE("t96"."trade_medal" >= 3, FALSE)
-              AND COALESCE("t96"."bsr_description" >= 4.7, FALSE)
-              AND COALESCE("t96"."bsr_shipping" >= 4.3, FALSE)
-              AND COALESCE("t96"."fans" >= 500, FALSE)
-              AND COALESCE("t96"."live_sessions_30d" >= 15, FALSE)
-              AND COALESCE("t96"."live_buyers_30d" >= 300, FALSE)
-            )
-            THEN 'honor'
-            WHEN TRUE
-            AND COALESCE("t96"."enterprise_member" = TRUE, FALSE)
-            AND COALESCE("t96"."risk_assessment_passed" = TRUE, FALSE)
-            AND COALESCE("t96"."major_tax_violation" = FALSE, FALSE)
-            AND COALESCE("t96"."prohibited_goods_violation" = FALSE, FALSE)
-            AND COALESCE("t96"."compliance_violation" = FALSE, FALSE)
-            AND COALESCE("t96"."severe_infringement_penalty" = FALSE, FALSE)
-            AND COALESCE("t96"."business_status_abnormal" = FALSE, FALSE)
-            AND COALESCE("t96"."dishonest_record" = FALSE, FALSE)
-            AND COALESCE("t96"."competitiveness_passed" = TRUE, FALSE)
-            AND COALESCE(
-              NOT (
-                "t96"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
-              ),
-              FALSE
-            )
-            AND (
-              TRUE
-              AND COALESCE("t96"."trade_medal" >= 2, FALSE)
-              AND COALESCE("t96"."bsr_description" >= 4.6, FALSE)
-              AND COALESCE("t96"."bsr_shipping" >= 4.3, FALSE)
-              AND (
+              COALESCE("t94"."trade_medal" >= 3, FALSE)
+              AND COALESCE(
+                CASE WHEN ISNAN("t94"."bsr_description") THEN NULL ELSE "t94"."bsr_description" END >= 4.7,
                 FALSE
-                OR COALESCE("t96"."live_sessions_30d" >= 5, FALSE)
-                OR COALESCE("t96"."live_buyers_30d" >= 50, FALSE)
+              )
+              AND COALESCE(
+                CASE WHEN ISNAN("t94"."bsr_shipping") THEN NULL ELSE "t94"."bsr_shipping" END >= 4.3,
+                FALSE
+              )
+              AND COALESCE("t94"."fans" >= 500, FALSE)
+              AND COALESCE((
+                "t94"."live_sessions_30d" - "t94"."_gone_valid_sessions"
+              ) >= 15, FALSE)
+              AND COALESCE((
+                "t94"."live_buyers_30d" - "t94"."_gone_live_buyers"
+              ) >= 300, FALSE)
+            )
+            THEN 3
+            WHEN COALESCE("t94"."enterprise_member" = TRUE, FALSE)
+            AND COALESCE("t94"."risk_assessment_passed" = TRUE, FALSE)
+            AND COALESCE("t94"."major_tax_violation" = FALSE, FALSE)
+            AND COALESCE("t94"."prohibited_goods_violation" = FALSE, FALSE)
+            AND COALESCE("t94"."compliance_violation" = FALSE, FALSE)
+            AND COALESCE("t94"."severe_infringement_penalty" = FALSE, FALSE)
+            AND COALESCE("t94"."business_status_abnormal" = FALSE, FALSE)
+            AND COALESCE("t94"."dishonest_record" = FALSE, FALSE)
+            AND COALESCE("t94"."competitiveness_passed" = TRUE, FALSE)
+            AND COALESCE(
+              NOT (
+                "t94"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+              ),
+              FALSE
+            )
+            AND (
+              COALESCE("t94"."trade_medal" >= 2, FALSE)
+              AND COALESCE(
+                CASE WHEN ISNAN("t94"."bsr_description") THEN NULL ELSE "t94"."bsr_description" END >= 4.6,
+                FALSE
+              )
+              AND COALESCE(
+                CASE WHEN ISNAN("t94"."bsr_shipping") THEN NULL ELSE "t94"."bsr_shipping" END >= 4.3,
+                FALSE
+              )
+              AND (
+                COALESCE((
+                  "t94"."live_sessions_30d" - "t94"."_gone_valid_sessions"
+                ) >= 5, FALSE)
+                OR COALESCE((
+                  "t94"."live_buyers_30d" - "t94"."_gone_live_buyers"
+                ) >= 50, FALSE)
               )
             )
-            THEN 'expert'
-            WHEN TRUE
-            AND COALESCE("t96"."enterprise_member" = TRUE, FALSE)
-            AND COALESCE("t96"."risk_assessment_passed" = TRUE, FALSE)
-            AND COALESCE("t96"."major_tax_violation" = FALSE, FALSE)
-            AND COALESCE("t96"."prohibited_goods_violation" = FALSE, FALSE)
-            AND COALESCE("t96"."compliance_violation" = FALSE, FALSE)
-            AND COALESCE("t96"."severe_infringement_penalty" = FALSE, FALSE)
-            AND COALESCE("t96"."business_status_abnormal" = FALSE, FALSE)
-            AND COALESCE("t96"."dishonest_record" = FALSE, FALSE)
-            AND COALESCE("t96"."competitiveness_passed" = TRUE, FALSE)
+            THEN 2
+            WHEN COALESCE("t94"."enterprise_member" = TRUE, FALSE)
+            AND COALESCE("t94"."risk_assessment_passed" = TRUE, FALSE)
+            AND COALESCE("t94"."major_tax_violation" = FALSE, FALSE)
+            AND COALESCE("t94"."prohibited_goods_violation" = FALSE, FALSE)
+            AND COALESCE("t94"."compliance_violation" = FALSE, FALSE)
+            AND COALESCE("t94"."severe_infringement_penalty" = FALSE, FALSE)
+            AND COALESCE("t94"."business_status_abnormal" = FALSE, FALSE)
+            AND COALESCE("t94"."dishonest_record" = FALSE, FALSE)
+            AND COALESCE("t94"."competitiveness_passed" = TRUE, FALSE)
             AND COALESCE(
               NOT (
-                "t96"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+                "t94"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
               ),
               FALSE
             )
             AND TRUE
-            THEN 'ordinary'
-            ELSE 'none'
-          END AS "tier",
-          COALESCE("t96"."enterprise_member" = TRUE, FALSE) AS "met__basic_0",
-          CASE WHEN COALESCE("t96"."enterprise_member" = TRUE, FALSE) THEN 1.0 ELSE 0.0 END AS "progress__basic_0",
-          COALESCE("t96"."risk_assessment_passed" = TRUE, FALSE) AS "met__basic_1",
-          CASE
-            WHEN COALESCE("t96"."risk_assessment_passed" = TRUE, FALSE)
-            THEN 1.0
-            ELSE 0.0
-          END AS "progress__basic_1",
-          COALESCE("t96"."major_tax_violation" = FALSE, FALSE) AS "met__basic_2",
-          CASE WHEN COALESCE("t96"."major_tax_violation" = FALSE, FALSE) THEN 1.0 ELSE 0.0 END AS "progress__basic_2",
-          COALESCE("t96"."prohibited_goods_violation" = FALSE, FALSE) AS "met__basic_3",
-          CASE
-            WHEN COALESCE("t96"."prohibited_goods_violation" = FALSE, FALSE)
-            THEN 1.0
-            ELSE 0.0
-          END AS "progress__basic_3",
-          COALESCE("t96"."compliance_violation" = FALSE, FALSE) AS "met__basic_4",
-          CASE
-            WHEN COALESCE("t96"."compliance_violation" = FALSE, FALSE)
-            THEN 1.0
-            ELSE 0.0
-          END AS "progress__basic_4",
-          COALESCE("t96"."severe_infringement_penalty" = FALSE, FALSE) AS "met__basic_5",
-          CASE
-            WHEN COALESCE("t96"."severe_infringement_penalty" = FALSE, FALSE)
-            THEN 1.0
-            ELSE 0.0
-          END AS "progress__basic_5",
-          COALESCE("t96"."business_status_abnormal" = FALSE, FALSE) AS "met__basic_6",
-          CASE
-            WHEN COALESCE("t96"."business_status_abnormal" = FALSE, FALSE)
-            THEN 1.0
-            ELSE 0.0
-          END AS "progress__basic_6",
-          COALESCE("t96"."dishonest_record" = FALSE, FALSE) AS "met__basic_7",
-          CASE WHEN COALESCE("t96"."dishonest_record" = FALSE, FALSE) THEN 1.0 ELSE 0.0 END AS "progress__basic_7",
-          COALESCE("t96"."competitiveness_passed" = TRUE, FALSE) AS "met__basic_8",
-          CASE
-            WHEN COALESCE("t96"."competitiveness_passed" = TRUE, FALSE)
-            THEN 1.0
-            ELSE 0.0
-          END AS "progress__basic_8",
-          COALESCE(
-            NOT (
-              "t96"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
-            ),
-            FALSE
-          ) AS "met__basic_9",
-          CASE
-            WHEN COALESCE(
-              NOT (
-                "t96"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
-              ),
-              FALSE
-            )
-            THEN 1.0
-            ELSE 0.0
-          END AS "progress__basic_9",
-          TRUE
-          AND COALESCE("t96"."enterprise_member" = TRUE, FALSE)
-          AND COALESCE("t96"."risk_assessment_passed" = TRUE, FALSE)
-          AND COALESCE("t96"."major_tax_violation" = FALSE, FALSE)
-          AND COALESCE("t96"."prohibited_goods_violation" = FALSE, FALSE)
-          AND COALESCE("t96"."compliance_violation" = FALSE, FALSE)
-          AND COALESCE("t96"."severe_infringement_penalty" = FALSE, FALSE)
-          AND COALESCE("t96"."business_status_abnormal" = FALSE, FALSE)
-          AND COALESCE("t96"."dishonest_record" = FALSE, FALSE)
-          AND COALESCE("t96"."competitiveness_passed" = TRUE, FALSE)
-          AND COALESCE(
-            NOT (
-              "t96"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
-            ),
-            FALSE
-          ) AS "met__basic",
-          (
-            0.0 + CASE WHEN COALESCE("t96"."enterprise_member" = TRUE, FALSE) THEN 1.0 ELSE 0.0 END + CASE
-              WHEN COALESCE("t96"."risk_assessment_passed" = TRUE, FALSE)
-              THEN 1.0
-              ELSE 0.0
-            END + CASE WHEN COALESCE("t96"."major_tax_violation" = FALSE, FALSE) THEN 1.0 ELSE 0.0 END + CASE
-              WHEN COALESCE("t96"."prohibited_goods_violation" = FALSE, FALSE)
-              THEN 1.0
-              ELSE 0.0
-            END + CASE
-              WHEN COALESCE("t96"."compliance_violation" = FALSE, FALSE)
-              THEN 1.0
-              ELSE 0.0
-            END + CASE
-              WHEN COALESCE("t96"."severe_infringement_penalty" = FALSE, FALSE)
-              THEN 1.0
-              ELSE 0.0
-            END + CASE
-              WHEN COALESCE("t96"."business_status_abnormal" = FALSE, FALSE)
-              THEN 1.0
-              ELSE 0.0
-            END + CASE WHEN COALESCE("t96"."dishonest_record" = FALSE, FALSE) THEN 1.0 ELSE 0.0 END + CASE
-              WHEN COALESCE("t96"."competitiveness_passed" = TRUE, FALSE)
-              THEN 1.0
-              ELSE 0.0
-            END + CASE
-              WHEN COALESCE(
-                NOT (
-                  "t96"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
-                ),
-                FALSE
-              )
-              THEN 1.0
-              ELSE 0.0
-            END
-          ) / 10 AS "progress__basic",
-          TRUE AS "met__ordinary",
-          1.0 AS "progress__ordinary",
-          COALESCE("t96"."trade_medal" >= 2, FALSE) AS "met__expert_0",
-          CASE
-            WHEN COALESCE("t96"."trade_medal" >= 2, FALSE)
-            THEN 1.0
-            ELSE GREATEST(LEAST(COALESCE(CAST("t96"."trade_medal" AS DOUBLE) / 2.0, 0.0), 1.0), 0.0)
-          END AS "progress__expert_0",
-          COALESCE("t96"."bsr_description" >= 4.6, FALSE) AS "met__expert_1",
-          CASE
-            WHEN COALESCE("t96"."bsr_description" >= 4.6, FALSE)
-            THEN 1.0
-            ELSE GREATEST(LEAST(COALESCE("t96"."bsr_description" / 4.6, 0.0), 1.0), 0.0)
-          END AS "progress__expert_1",
-          COALESCE("t96"."bsr_shipping" >= 4.3, FALSE) AS "met__expert_2",
-          CASE
-            WHEN COALESCE("t96"."bsr_shipping" >= 4.3, FALSE)
-            THEN 1.0
-            ELSE GREATEST(LEAST(COALESCE("t96"."bsr_shipping" / 4.3, 0.0), 1.0), 0.0)
-          END AS "progress__expert_2",
-          COALESCE("t96"."live_sessions_30d" >= 5, FALSE) AS "met__expert_3_0",
-          CASE
-            WHEN COALESCE("t96"."live_sessions_30d" >= 5, FALSE)
-            THEN 1.0
-            ELSE GREATEST(LEAST(COALESCE(CAST("t96"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
-          END AS "progress__expert_3_0",
-          COALESCE("t96"."live_buyers_30d" >= 50, FALSE) AS "met__expert_3_1",
-          CASE
-            WHEN COALESCE("t96"."live_buyers_30d" >= 50, FALSE)
-            THEN 1.0
-            ELSE GREATEST(LEAST(COALESCE(CAST("t96"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
-          END AS "progress__expert_3_1",
-          CASE
-            WHEN CASE
-              WHEN COALESCE("t96"."live_sessions_30d" >= 5, FALSE)
-              THEN 1.0
-              ELSE GREATEST(LEAST(COALESCE(CAST("t96"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
-            END = GREATEST(
-              CASE
-                WHEN COALESCE("t96"."live_sessions_30d" >= 5, FALSE)
-                THEN 1.0
-                ELSE GREATEST(LEAST(COALESCE(CAST("t96"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
-              END,
-              CASE
-                WHEN COALESCE("t96"."live_buyers_30d" >= 50, FALSE)
-                THEN 1.0
-                ELSE GREATEST(LEAST(COALESCE(CAST("t96"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
-              END
-            )
-            THEN 0
-            WHEN CASE
-              WHEN COALESCE("t96"."live_buyers_30d" >= 50, FALSE)
-              THEN 1.0
-              ELSE GREATEST(LEAST(COALESCE(CAST("t96"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
-            END = GREATEST(
-              CASE
-                WHEN COALESCE("t96"."live_sessions_30d" >= 5, FALSE)
-                THEN 1.0
-                ELSE GREATEST(LEAST(COALESCE(CAST("t96"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
-              END,
-              CASE
-                WHEN COALESCE("t96"."live_buyers_30d" >= 50, FALSE)
-                THEN 1.0
-                ELSE GREATEST(LEAST(COALESCE(CAST("t96"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
-              END
-            )
             THEN 1
             ELSE 0
-          END AS "closest__expert_3",
-          FALSE
-          OR COALESCE("t96"."live_sessions_30d" >= 5, FALSE)
-          OR COALESCE("t96"."live_buyers_30d" >= 50, FALSE) AS "met__expert_3",
-          GREATEST(
-            CASE
-              WHEN COALESCE("t96"."live_sessions_30d" >= 5, FALSE)
-              THEN 1.0
-              ELSE GREATEST(LEAST(COALESCE(CAST("t96"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
-            END,
-            CASE
-              WHEN COALESCE("t96"."live_buyers_30d" >= 50, FALSE)
-              THEN 1.0
-              ELSE GREATEST(LEAST(COALESCE(CAST("t96"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
-            END
-          ) AS "progress__expert_3",
-          TRUE
-          AND COALESCE("t96"."trade_medal" >= 2, FALSE)
-          AND COALESCE("t96"."bsr_description" >= 4.6, FALSE)
-          AND COALESCE("t96"."bsr_shipping" >= 4.3, FALSE)
-          AND (
-            FALSE
-            OR COALESCE("t96"."live_sessions_30d" >= 5, FALSE)
-            OR COALESCE("t96"."live_buyers_30d" >= 50, FALSE)
-          ) AS "met__expert",
-          (
-            0.0 + CASE
-              WHEN COALESCE("t96"."trade_medal" >= 2, FALSE)
-              THEN 1.0
-              ELSE GREATEST(LEAST(COALESCE(CAST("t96"."trade_medal" AS DOUBLE) / 2.0, 0.0), 1.0), 0.0)
-            END + CASE
-              WHEN COALESCE("t96"."bsr_description" >= 4.6, FALSE)
-              THEN 1.0
-              ELSE GREATEST(LEAST(COALESCE("t96"."bsr_description" / 4.6, 0.0), 1.0), 0.0)
-            END + CASE
-              WHEN COALESCE("t96"."bsr_shipping" >= 4.3, FALSE)
-              THEN 1.0
-              ELSE GREATEST(LEAST(COALESCE("t96"."bsr_shipping" / 4.3, 0.0), 1.0), 0.0)
-            END + GREATEST(
-              CASE
-                WHEN COALESCE("t96"."live_sessions_30d" >= 5, FALSE)
-                THEN 1.0
-                ELSE GREATEST(LEAST(COALESCE(CAST("t96"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
-              END,
-              CASE
-                WHEN COALESCE("t96"."live_buyers_30d" >= 50, FALSE)
-                THEN 1.0
-                ELSE GREATEST(LEAST(COALESCE(CAST("t96"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
-              END
-            )
-          ) / 4 AS "progress__expert",
-          COALESCE("t96"."trade_medal" >= 3, FALSE) AS "met__honor_0",
-          CASE
-            WHEN COALESCE("t96"."trade_medal" >= 3, FALSE)
-            THEN 1.0
-            ELSE GREATEST(LEAST(COALESCE(CAST("t96"."trade_medal" AS DOUBLE) / 3.0, 0.0), 1.0), 0.0)
-          END AS "progress__honor_0",
-          COALESCE("t96"."bsr_description" >= 4.7, FALSE) AS "met__honor_1",
-          CASE
-            WHEN COALESCE("t96"."bsr_description" >= 4.7, FALSE)
-            THEN 1.0
-            ELSE GREATEST(LEAST(COALESCE("t96"."bsr_description" / 4.7, 0.0), 1.0), 0.0)
-          END AS "progress__honor_1",
-          COALESCE("t96"."bsr_shipping" >= 4.3, FALSE) AS "met__honor_2",
-          CASE
-            WHEN COALESCE("t96"."bsr_shipping" >= 4.3, FALSE)
-            THEN 1.0
-            ELSE GREATEST(LEAST(COALESCE("t96"."bsr_shipping" / 4.3, 0.0), 1.0), 0.0)
-          END AS "progress__honor_2",
-          COALESCE("t96"."fans" >= 500, FALSE) AS "met__honor_3",
-          CASE
-            WHEN COALESCE("t96"."fans" >= 500, FALSE)
-            THEN 1.0
-            ELSE GREATEST(LEAST(COALESCE(CAST("t96"."fans" AS DOUBLE) / 500.0, 0.0), 1.0), 0.0)
-          END AS "progress__honor_3",
-          COALESCE("t96"."live_sessions_30d" >= 15, FALSE) AS "met__honor_4",
-          CASE
-            WHEN COALESCE("t96"."live_sessions_30d" >= 15, FALSE)
-            THEN 1.0
-            ELSE GREATEST(LEAST(COALESCE(CAST("t96"."live_sessions_30d" AS DOUBLE) / 15.0, 0.0), 1.0), 0.0)
-          END AS "progress__honor_4",
-          COALESCE("t96"."live_buyers_30d" >= 300, FALSE) AS "met__honor_5",
-          CASE
-            WHEN COALESCE("t96"."live_buyers_30d" >= 300, FALSE)
-            THEN 1.0
-            ELSE GREATEST(LEAST(COALESCE(CAST("t96"."live_buyers_30d" AS DOUBLE) / 300.0, 0.0), 1.0), 0.0)
-          END AS "progress__honor_5",
-          TRUE
-          AND COALESCE("t96"."trade_medal" >= 3, FALSE)
-          AND COALESCE("t96"."bsr_description" >= 4.7, FALSE)
-          AND COALESCE("t96"."bsr_shipping" >= 4.3, FALSE)
-          AND COALESCE("t96"."fans" >= 500, FALSE)
-          AND COALESCE("t96"."live_sessions_30d" >= 15, FALSE)
-          AND COALESCE("t96"."live_buyers_30d" >= 300, FALSE) AS "met__honor",
-          (
-            0.0 + CASE
-              WHEN COALESCE("t96"."trade_medal" >= 3, FALSE)
-              THEN 1.0
-              ELSE GREATEST(LEAST(COALESCE(CAST("t96"."trade_medal" AS DOUBLE) / 3.0, 0.0), 1.0), 0.0)
-            END + CASE
-              WHEN COALESCE("t96"."bsr_description" >= 4.7, FALSE)
-              THEN 1.0
-              ELSE GREATEST(LEAST(COALESCE("t96"."bsr_description" / 4.7, 0.0), 1.0), 0.0)
-            END + CASE
-              WHEN COALESCE("t96"."bsr_shipping" >= 4.3, FALSE)
-              THEN 1.0
-              ELSE GREATEST(LEAST(COALESCE("t96"."bsr_shipping" / 4.3, 0.0), 1.0), 0.0)
-            END + CASE
-              WHEN COALESCE("t96"."fans" >= 500, FALSE)
-              THEN 1.0
-              ELSE GREATEST(LEAST(COALESCE(CAST("t96"."fans" AS DOUBLE) / 500.0, 0.0), 1.0), 0.0)
-            END + CASE
-              WHEN COALESCE("t96"."live_sessions_30d" >= 15, FALSE)
-              THEN 1.0
-              ELSE GREATEST(LEAST(COALESCE(CAST("t96"."live_sessions_30d" AS DOUBLE) / 15.0, 0.0), 1.0), 0.0)
-            END + CASE
-              WHEN COALESCE("t96"."live_buyers_30d" >= 300, FALSE)
-              THEN 1.0
-              ELSE GREATEST(LEAST(COALESCE(CAST("t96"."live_buyers_30d" AS DOUBLE) / 300.0, 0.0), 1.0), 0.0)
-            END
-          ) / 6 AS "progress__honor",
-          "t96"."day",
-          "t96"."_gone_valid_sessions",
-          "t96"."_gone_live_buyers",
-          "t96"."_gone_cross_day_sessions",
-          "t96"."_tier_now"
+          END AS "_rank"
         FROM (
           SELECT
-            "t95"."host_id",
-            "t95"."snapshot_date",
-            "t95"."category_line",
-            "t95"."enterprise_member",
-            "t95"."risk_assessment_passed",
-            "t95"."major_tax_violation",
-            "t95"."prohibited_goods_violation",
-            "t95"."compliance_violation",
-            "t95"."severe_infringement_penalty",
-            "t95"."business_status_abnormal",
-            "t95"."dishonest_record",
-            "t95"."competitiveness_passed",
-            "t95"."category",
-            "t95"."trade_medal",
-            CASE WHEN ISNAN("t95"."bsr_description") THEN NULL ELSE "t95"."bsr_description" END AS "bsr_description",
-            CASE WHEN ISNAN("t95"."bsr_shipping") THEN NULL ELSE "t95"."bsr_shipping" END AS "bsr_shipping",
-            "t95"."fans",
-            "t95"."live_sessions_30d" - "t95"."_gone_valid_sessions" AS "live_sessions_30d",
-            "t95"."live_buyers_30d" - "t95"."_gone_live_buyers" AS "live_buyers_30d",
-            "t95"."cross_day_sessions_30d" - "t95"."_gone_cross_day_sessions" AS "cross_day_sessions_30d",
-            "t95"."tier",
-            "t95"."met__basic_0",
-            "t95"."progress__basic_0",
-            "t95"."met__basic_1",
-            "t95"."progress__basic_1",
-            "t95"."met__basic_2",
-            "t95"."progress__basic_2",
-            "t95"."met__basic_3",
-            "t95"."progress__basic_3",
-            "t95"."met__basic_4",
-            "t95"."progress__basic_4",
-            "t95"."met__basic_5",
-            "t95"."progress__basic_5",
-            "t95"."met__basic_6",
-            "t95"."progress__basic_6",
-            "t95"."met__basic_7",
-            "t95"."progress__basic_7",
-            "t95"."met__basic_8",
-            "t95"."progress__basic_8",
-            "t95"."met__basic_9",
-            "t95"."progress__basic_9",
-            "t95"."met__basic",
-            "t95"."progress__basic",
-            "t95"."met__ordinary",
-            "t95"."progress__ordinary",
-            "t95"."met__expert_0",
-            "t95"."progress__expert_0",
-            "t95"."met__expert_1",
-            "t95"."progress__expert_1",
-            "t95"."met__expert_2",
-            "t95"."progress__expert_2",
-            "t95"."met__expert_3_0",
-            "t95"."progress__expert_3_0",
-            "t95"."met__expert_3_1",
-            "t95"."progress__expert_3_1",
-            "t95"."closest__expert_3",
-            "t95"."met__expert_3",
-            "t95"."progress__expert_3",
-            "t95"."met__expert",
-            "t95"."progress__expert",
-            "t95"."met__honor_0",
-            "t95"."progress__honor_0",
-            "t95"."met__honor_1",
-            "t95"."progress__honor_1",
-            "t95"."met__honor_2",
-            "t95"."progress__honor_2",
-            "t95"."met__honor_3",
-            "t95"."progress__honor_3",
-            "t95"."met__honor_4",
-            "t95"."progress__honor_4",
-            "t95"."met__honor_5",
-            "t95"."progress__honor_5",
-            "t95"."met__honor",
-            "t95"."progress__honor",
-            "t95"."day",
-            "t95"."_gone_valid_sessions",
-            "t95"."_gone_live_buyers",
-            "t95"."_gone_cross_day_sessions",
-            "t95"."tier" AS "_tier_now"
+            "t86"."host_id",
+            "t86"."snapshot_date",
+            "t86"."category_line",
+            "t86"."enterprise_member",
+            "t86"."risk_assessment_passed",
+            "t86"."major_tax_violation",
+            "t86"."prohibited_goods_violation",
+            "t86"."compliance_violation",
+            "t86"."severe_infringement_penalty",
+            "t86"."business_status_abnormal",
+            "t86"."dishonest_record",
+            "t86"."competitiveness_passed",
+            "t86"."category",
+            "t86"."trade_medal",
+            "t86"."bsr_description",
+            "t86"."bsr_shipping",
+            "t86"."fans",
+            "t86"."live_sessions_30d",
+            "t86"."live_buyers_30d",
+            "t86"."cross_day_sessions_30d",
+            "t86"."tier",
+            "t86"."met__basic_0",
+            "t86"."progress__basic_0",
+            "t86"."met__basic_1",
+            "t86"."progress__basic_1",
+            "t86"."met__basic_2",
+            "t86"."progress__basic_2",
+            "t86"."met__basic_3",
+            "t86"."progress__basic_3",
+            "t86"."met__basic_4",
+            "t86"."progress__basic_4",
+            "t86"."met__basic_5",
+            "t86"."progress__basic_5",
+            "t86"."met__basic_6",
+            "t86"."progress__basic_6",
+            "t86"."met__basic_7",
+            "t86"."progress__basic_7",
+            "t86"."met__basic_8",
+            "t86"."progress__basic_8",
+            "t86"."met__basic_9",
+            "t86"."progress__basic_9",
+            "t86"."met__basic",
+            "t86"."progress__basic",
+            "t86"."met__ordinary",
+            "t86"."progress__ordinary",
+            "t86"."met__expert_0",
+            "t86"."progress__expert_0",
+            "t86"."met__expert_1",
+            "t86"."progress__expert_1",
+            "t86"."met__expert_2",
+            "t86"."progress__expert_2",
+            "t86"."met__expert_3_0",
+            "t86"."progress__expert_3_0",
+            "t86"."met__expert_3_1",
+            "t86"."progress__expert_3_1",
+            "t86"."closest__expert_3",
+            "t86"."met__expert_3",
+            "t86"."progress__expert_3",
+            "t86"."met__expert",
+            "t86"."progress__expert",
+            "t86"."met__honor_0",
+            "t86"."progress__honor_0",
+            "t86"."met__honor_1",
+            "t86"."progress__honor_1",
+            "t86"."met__honor_2",
+            "t86"."progress__honor_2",
+            "t86"."met__honor_3",
+            "t86"."progress__honor_3",
+            "t86"."met__honor_4",
+            "t86"."progress__honor_4",
+            "t86"."met__honor_5",
+            "t86"."progress__honor_5",
+            "t86"."met__honor",
+            "t86"."progress__honor",
+            "t86"."_rank_now",
+            "t93"."day",
+            "t93"."_gone_valid_sessions",
+            "t93"."_gone_live_buyers",
+            "t93"."_gone_cross_day_sessions"
           FROM (
             SELECT
-              "t86"."host_id",
-              "t86"."snapshot_date",
-              "t86"."category_line",
-              "t86"."enterprise_member",
-              "t86"."risk_assessment_passed",
-              "t86"."major_tax_violation",
-              "t86"."prohibited_goods_violation",
-              "t86"."compliance_violation",
-              "t86"."severe_infringement_penalty",
-              "t86"."business_status_abnormal",
-              "t86"."dishonest_record",
-              "t86"."competitiveness_passed",
-              "t86"."category",
-              "t86"."trade_medal",
-              "t86"."bsr_description",
-              "t86"."bsr_shipping",
-              "t86"."fans",
-              "t86"."live_sessions_30d",
-              "t86"."live_buyers_30d",
-              "t86"."cross_day_sessions_30d",
-              "t86"."tier",
-              "t86"."met__basic_0",
-              "t86"."progress__basic_0",
-              "t86"."met__basic_1",
-              "t86"."progress__basic_1",
-              "t86"."met__basic_2",
-              "t86"."progress__basic_2",
-              "t86"."met__basic_3",
-              "t86"."progress__basic_3",
-              "t86"."met__basic_4",
-              "t86"."progress__basic_4",
-              "t86"."met__basic_5",
-              "t86"."progress__basic_5",
-              "t86"."met__basic_6",
-              "t86"."progress__basic_6",
-              "t86"."met__basic_7",
-              "t86"."progress__basic_7",
-              "t86"."met__basic_8",
-              "t86"."progress__basic_8",
-              "t86"."met__basic_9",
-              "t86"."progress__basic_9",
-              "t86"."met__basic",
-              "t86"."progress__basic",
-              "t86"."met__ordinary",
-              "t86"."progress__ordinary",
-              "t86"."met__expert_0",
-              "t86"."progress__expert_0",
-              "t86"."met__expert_1",
-              "t86"."progress__expert_1",
-              "t86"."met__expert_2",
-              "t86"."progress__expert_2",
-              "t86"."met__expert_3_0",
-              "t86"."progress__expert_3_0",
-              "t86"."met__expert_3_1",
-              "t86"."progress__expert_3_1",
-              "t86"."closest__expert_3",
-              "t86"."met__expert_3",
-              "t86"."progress__expert_3",
-              "t86"."met__expert",
-              "t86"."progress__expert",
-              "t86"."met__honor_0",
-              "t86"."progress__honor_0",
-              "t86"."met__honor_1",
-              "t86"."progress__honor_1",
-              "t86"."met__honor_2",
-              "t86"."progress__honor_2",
-              "t86"."met__honor_3",
-              "t86"."progress__honor_3",
-              "t86"."met__honor_4",
-              "t86"."progress__honor_4",
-              "t86"."met__honor_5",
-              "t86"."progress__honor_5",
-              "t86"."met__honor",
-              "t86"."progress__honor",
-              "t94"."day",
-              "t94"."_gone_valid_sessions",
-              "t94"."_gone_live_buyers",
-              "t94"."_gone_cross_day_sessions"
+              "t82"."host_id",
+              "t82"."snapshot_date",
+              "t82"."category_line",
+              "t82"."enterprise_member",
+              "t82"."risk_assessment_passed",
+              "t82"."major_tax_violation",
+              "t82"."prohibited_goods_violation",
+              "t82"."compliance_violation",
+              "t82"."severe_infringement_penalty",
+              "t82"."business_status_abnormal",
+              "t82"."dishonest_record",
+              "t82"."competitiveness_passed",
+              "t82"."category",
+              "t82"."trade_medal",
+              "t82"."bsr_description",
+              "t82"."bsr_shipping",
+              "t82"."fans",
+              "t82"."live_sessions_30d",
+              "t82"."live_buyers_30d",
+              "t82"."cross_day_sessions_30d",
+              "t82"."tier",
+              "t82"."met__basic_0",
+              "t82"."progress__basic_0",
+              "t82"."met__basic_1",
+              "t82"."progress__basic_1",
+              "t82"."met__basic_2",
+              "t82"."progress__basic_2",
+              "t82"."met__basic_3",
+              "t82"."progress__basic_3",
+              "t82"."met__basic_4",
+              "t82"."progress__basic_4",
+              "t82"."met__basic_5",
+              "t82"."progress__basic_5",
+              "t82"."met__basic_6",
+              "t82"."progress__basic_6",
+              "t82"."met__basic_7",
+              "t82"."progress__basic_7",
+              "t82"."met__basic_8",
+              "t82"."progress__basic_8",
+              "t82"."met__basic_9",
+              "t82"."progress__basic_9",
+              "t82"."met__basic",
+              "t82"."progress__basic",
+              "t82"."met__ordinary",
+              "t82"."progress__ordinary",
+              "t82"."met__expert_0",
+              "t82"."progress__expert_0",
+              "t82"."met__expert_1",
+              "t82"."progress__expert_1",
+              "t82"."met__expert_2",
+              "t82"."progress__expert_2",
+              "t82"."met__expert_3_0",
+              "t82"."progress__expert_3_0",
+              "t82"."met__expert_3_1",
+              "t82"."progress__expert_3_1",
+              "t82"."closest__expert_3",
+              "t82"."met__expert_3",
+              "t82"."progress__expert_3",
+              "t82"."met__expert",
+              "t82"."progress__expert",
+              "t82"."met__honor_0",
+              "t82"."progress__honor_0",
+              "t82"."met__honor_1",
+              "t82"."progress__honor_1",
+              "t82"."met__honor_2",
+              "t82"."progress__honor_2",
+              "t82"."met__honor_3",
+              "t82"."progress__honor_3",
+              "t82"."met__honor_4",
+              "t82"."progress__honor_4",
+              "t82"."met__honor_5",
+              "t82"."progress__honor_5",
+              "t82"."met__honor",
+              "t82"."progress__honor",
+              CASE
+                WHEN "t82"."tier" = 'none'
+                THEN 0
+                WHEN "t82"."tier" = 'ordinary'
+                THEN 1
+                WHEN "t82"."tier" = 'expert'
+                THEN 2
+                WHEN "t82"."tier" = 'honor'
+                THEN 3
+                ELSE 0
+              END AS "_rank_now"
+            FROM "t81" AS "t82"
+            WHERE
+              "t82"."tier" <> 'none'
+          ) AS "t86"
+          SEMI JOIN (
+            SELECT
+              "t87"."host_id"
             FROM (
               SELECT
-                *
-              FROM "t81" AS "t82"
-              WHERE
-                "t82"."tier" <> 'none'
-            ) AS "t86"
-            SEMI JOIN (
-              SELECT
-                "t88"."host_id"
-              FROM (
-                SELECT
-                  "t87"."host_id",
-                  "t87"."snapshot_date",
-                  "t87"."category_line",
-                  "t87"."enterprise_member",
-                  "t87"."risk_assessment_passed",
-                  "t87"."major_tax_violation",
-                  "t87"."prohibited_goods_violation",
-                  "t87"."compliance_violation",
-                  "t87"."severe_infringement_penalty",
-                  "t87"."business_status_abnormal",
-                  "t87"."dishonest_record",
-                  "t87"."competitiveness_passed",
-                  "t87"."category",
-                  "t87"."trade_medal",
-                  "t87"."bsr_description",
-                  "t87"."bsr_shipping",
-                  "t87"."fans",
-                  "t87"."live_sessions_30d",
-                  "t87"."live_buyers_30d",
-                  "t87"."cross_day_sessions_30d",
-                  CASE
-                    WHEN TRUE
-                    AND COALESCE("t87"."enterprise_member" = TRUE, FALSE)
-                    AND COALESCE("t87"."risk_assessment_passed" = TRUE, FALSE)
-                    AND COALESCE("t87"."major_tax_violation" = FALSE, FALSE)
-                    AND COALESCE("t87"."prohibited_goods_violation" = FALSE, FALSE)
-                    AND COALESCE("t87"."compliance_violation" = FALSE, FALSE)
-                    AND COALESCE("t87"."severe_infringement_penalty" = FALSE, FALSE)
-                    AND COALESCE("t87"."business_status_abnormal" = FALSE, FALSE)
-                    AND COALESCE("t87"."dishonest_record" = FALSE, FALSE)
-                    AND COALESCE("t87"."competitiveness_passed" = TRUE, FALSE)
-                    AND COALESCE(
-                      NOT (
-                        "t87"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
-                      ),
-                      FALSE
-                    )
-                    AND (
-                      TRUE
-                      AND COALESCE("t87"."trade_medal" >= 3, FALSE)
-                      AND COALESCE("t87"."bsr_description" >= 4.7, FALSE)
-                      AND COALESCE("t87"."bsr_shipping" >= 4.3, FALSE)
-                      AND COALESCE("t87"."fans" >= 500, FALSE)
-                      AND COALESCE("t87"."live_sessions_30d" >= 15, FALSE)
-                      AND COALESCE("t87"."live_buyers_30d" >= 300, FALSE)
-                    )
-                    THEN 'honor'
-                    WHEN TRUE
-                    AND COALESCE("t87"."enterprise_member" = TRUE, FALSE)
-                    AND COALESCE("t87"."risk_assessment_passed" = TRUE, FALSE)
-                    AND COALESCE("t87"."major_tax_violation" = FALSE, FALSE)
-                    AND COALESCE("t87"."prohibited_goods_violation" = FALSE, FALSE)
-                    AND COALESCE("t87"."compliance_violation" = FALSE, FALSE)
-                    AND COALESCE("t87"."severe_infringement_penalty" = FALSE, FALSE)
-                    AND COALESCE("t87"."business_status_abnormal" = FALSE, FALSE)
-                    AND COALESCE("t87"."dishonest_record" = FALSE, FALSE)
-                    AND COALESCE("t87"."competitiveness_passed" = TRUE, FALSE)
-                    AND COALESCE(
-                      NOT (
-                        "t87"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
-                      ),
-                      FALSE
-                    )
-                    AND (
-                      TRUE
-                      AND COALESCE("t87"."trade_medal" >= 2, FALSE)
-                      AND COALESCE("t87"."bsr_description" >= 4.6, FALSE)
-                      AND COALESCE("t87"."bsr_shipping" >= 4.3, FALSE)
-                      AND (
-                        FALSE
-                        OR COALESCE("t87"."live_sessions_30d" >= 5, FALSE)
-                        OR COALESCE("t87"."live_buyers_30d" >= 50, FALSE)
-                      )
-                    )
-                    THEN 'expert'
-                    WHEN TRUE
-                    AND COALESCE("t87"."enterprise_member" = TRUE, FALSE)
-                    AND COALESCE("t87"."risk_assessment_passed" = TRUE, FALSE)
-                    AND COALESCE("t87"."major_tax_violation" = FALSE, FALSE)
-                    AND COALESCE("t87"."prohibited_goods_violation" = FALSE, FALSE)
-                    AND COALESCE("t87"."compliance_violation" = FALSE, FALSE)
-                    AND COALESCE("t87"."severe_infringement_penalty" = FALSE, FALSE)
-                    AND COALESCE("t87"."business_status_abnormal" = FALSE, FALSE)
-                    AND COALESCE("t87"."dishonest_record" = FALSE, FALSE)
-                    AND COALESCE("t87"."competitiveness_passed" = TRUE, FALSE)
-                    AND COALESCE(
-                      NOT (
-                        "t87"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
-                      ),
-                      FALSE
-                    )
-                    AND TRUE
-                    THEN 'ordinary'
-                    ELSE 'none'
-                  END AS "tier",
-                  COALESCE("t87"."enterprise_member" = TRUE, FALSE) AS "met__basic_0",
-                  CASE WHEN COALESCE("t87"."enterprise_member" = TRUE, FALSE) THEN 1.0 ELSE 0.0 END AS "progress__basic_0",
-                  COALESCE("t87"."risk_assessment_passed" = TRUE, FALSE) AS "met__basic_1",
-                  CASE
-                    WHEN COALESCE("t87"."risk_assessment_passed" = TRUE, FALSE)
-                    THEN 1.0
-                    ELSE 0.0
-                  END AS "progress__basic_1",
-                  COALESCE("t87"."major_tax_violation" = FALSE, FALSE) AS "met__basic_2",
-                  CASE WHEN COALESCE("t87"."major_tax_violation" = FALSE, FALSE) THEN 1.0 ELSE 0.0 END AS "progress__basic_2",
-                  COALESCE("t87"."prohibited_goods_violation" = FALSE, FALSE) AS "met__basic_3",
-                  CASE
-                    WHEN COALESCE("t87"."prohibited_goods_violation" = FALSE, FALSE)
-                    THEN 1.0
-                    ELSE 0.0
-                  END AS "progress__basic_3",
-                  COALESCE("t87"."compliance_violation" = FALSE, FALSE) AS "met__basic_4",
-                  CASE
-                    WHEN COALESCE("t87"."compliance_violation" = FALSE, FALSE)
-                    THEN 1.0
-                    ELSE 0.0
-                  END AS "progress__basic_4",
-                  COALESCE("t87"."severe_infringement_penalty" = FALSE, FALSE) AS "met__basic_5",
-                  CASE
-                    WHEN COALESCE("t87"."severe_infringement_penalty" = FALSE, FALSE)
-                    THEN 1.0
-                    ELSE 0.0
-                  END AS "progress__basic_5",
-                  COALESCE("t87"."business_status_abnormal" = FALSE, FALSE) AS "met__basic_6",
-                  CASE
-                    WHEN COALESCE("t87"."business_status_abnormal" = FALSE, FALSE)
-                    THEN 1.0
-                    ELSE 0.0
-                  END AS "progress__basic_6",
-                  COALESCE("t87"."dishonest_record" = FALSE, FALSE) AS "met__basic_7",
-                  CASE WHEN COALESCE("t87"."dishonest_record" = FALSE, FALSE) THEN 1.0 ELSE 0.0 END AS "progress__basic_7",
-                  COALESCE("t87"."competitiveness_passed" = TRUE, FALSE) AS "met__basic_8",
-                  CASE
-                    WHEN COALESCE("t87"."competitiveness_passed" = TRUE, FALSE)
-                    THEN 1.0
-                    ELSE 0.0
-                  END AS "progress__basic_8",
-                  COALESCE(
-                    NOT (
-                      "t87"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
-                    ),
-                    FALSE
-                  ) AS "met__basic_9",
-                  CASE
-                    WHEN COALESCE(
-                      NOT (
-                        "t87"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
-                      ),
-                      FALSE
-                    )
-                    THEN 1.0
-                    ELSE 0.0
-                  END AS "progress__basic_9",
-                  TRUE
-                  AND COALESCE("t87"."enterprise_member" = TRUE, FALSE)
-                  AND COALESCE("t87"."risk_assessment_passed" = TRUE, FALSE)
-                  AND COALESCE("t87"."major_tax_violation" = FALSE, FALSE)
-                  AND COALESCE("t87"."prohibited_goods_violation" = FALSE, FALSE)
-                  AND COALESCE("t87"."compliance_violation" = FALSE, FALSE)
-                  AND COALESCE("t87"."severe_infringement_penalty" = FALSE, FALSE)
-                  AND COALESCE("t87"."business_status_abnormal" = FALSE, FALSE)
-                  AND COALESCE("t87"."dishonest_record" = FALSE, FALSE)
-                  AND COALESCE("t87"."competitiveness_passed" = TRUE, FALSE)
+                "t82"."host_id",
+                "t82"."snapshot_date",
+                "t82"."category_line",
+                "t82"."enterprise_member",
+                "t82"."risk_assessment_passed",
+                "t82"."major_tax_violation",
+                "t82"."prohibited_goods_violation",
+                "t82"."compliance_violation",
+                "t82"."severe_infringement_penalty",
+                "t82"."business_status_abnormal",
+                "t82"."dishonest_record",
+                "t82"."competitiveness_passed",
+                "t82"."category",
+                "t82"."trade_medal",
+                CASE WHEN ISNAN("t82"."bsr_description") THEN NULL ELSE "t82"."bsr_description" END AS "bsr_description",
+                CASE WHEN ISNAN("t82"."bsr_shipping") THEN NULL ELSE "t82"."bsr_shipping" END AS "bsr_shipping",
+                "t82"."fans",
+                0 AS "live_sessions_30d",
+                0 AS "live_buyers_30d",
+                0 AS "cross_day_sessions_30d",
+                "t82"."tier",
+                "t82"."met__basic_0",
+                "t82"."progress__basic_0",
+                "t82"."met__basic_1",
+                "t82"."progress__basic_1",
+                "t82"."met__basic_2",
+                "t82"."progress__basic_2",
+                "t82"."met__basic_3",
+                "t82"."progress__basic_3",
+                "t82"."met__basic_4",
+                "t82"."progress__basic_4",
+                "t82"."met__basic_5",
+                "t82"."progress__basic_5",
+                "t82"."met__basic_6",
+                "t82"."progress__basic_6",
+                "t82"."met__basic_7",
+                "t82"."progress__basic_7",
+                "t82"."met__basic_8",
+                "t82"."progress__basic_8",
+                "t82"."met__basic_9",
+                "t82"."progress__basic_9",
+                "t82"."met__basic",
+                "t82"."progress__basic",
+                "t82"."met__ordinary",
+                "t82"."progress__ordinary",
+                "t82"."met__expert_0",
+                "t82"."progress__expert_0",
+                "t82"."met__expert_1",
+                "t82"."progress__expert_1",
+                "t82"."met__expert_2",
+                "t82"."progress__expert_2",
+                "t82"."met__expert_3_0",
+                "t82"."progress__expert_3_0",
+                "t82"."met__expert_3_1",
+                "t82"."progress__expert_3_1",
+                "t82"."closest__expert_3",
+                "t82"."met__expert_3",
+                "t82"."progress__expert_3",
+                "t82"."met__expert",
+                "t82"."progress__expert",
+                "t82"."met__honor_0",
+                "t82"."progress__honor_0",
+                "t82"."met__honor_1",
+                "t82"."progress__honor_1",
+                "t82"."met__honor_2",
+                "t82"."progress__honor_2",
+                "t82"."met__honor_3",
+                "t82"."progress__honor_3",
+                "t82"."met__honor_4",
+                "t82"."progress__honor_4",
+                "t82"."met__honor_5",
+                "t82"."progress__honor_5",
+                "t82"."met__honor",
+                "t82"."progress__honor",
+                CASE
+                  WHEN "t82"."tier" = 'none'
+                  THEN 0
+                  WHEN "t82"."tier" = 'ordinary'
+                  THEN 1
+                  WHEN "t82"."tier" = 'expert'
+                  THEN 2
+                  WHEN "t82"."tier" = 'honor'
+                  THEN 3
+                  ELSE 0
+                END AS "_rank_now",
+                CASE
+                  WHEN COALESCE("t82"."enterprise_member" = TRUE, FALSE)
+                  AND COALESCE("t82"."risk_assessment_passed" = TRUE, FALSE)
+                  AND COALESCE("t82"."major_tax_violation" = FALSE, FALSE)
+                  AND COALESCE("t82"."prohibited_goods_violation" = FALSE, FALSE)
+                  AND COALESCE("t82"."compliance_violation" = FALSE, FALSE)
+                  AND COALESCE("t82"."severe_infringement_penalty" = FALSE, FALSE)
+                  AND COALESCE("t82"."business_status_abnormal" = FALSE, FALSE)
+                  AND COALESCE("t82"."dishonest_record" = FALSE, FALSE)
+                  AND COALESCE("t82"."competitiveness_passed" = TRUE, FALSE)
                   AND COALESCE(
                     NOT (
-                      "t87"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+                      "t82"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
                     ),
                     FALSE
-                  ) AS "met__basic",
-                  (
-                    0.0 + CASE WHEN COALESCE("t87"."enterprise_member" = TRUE, FALSE) THEN 1.0 ELSE 0.0 END + CASE
-                      WHEN COALESCE("t87"."risk_assessment_passed" = TRUE, FALSE)
-                      THEN 1.0
-                      ELSE 0.0
-                    END + CASE WHEN COALESCE("t87"."major_tax_violation" = FALSE, FALSE) THEN 1.0 ELSE 0.0 END + CASE
-                      WHEN COALESCE("t87"."prohibited_goods_violation" = FALSE, FALSE)
-                      THEN 1.0
-                      ELSE 0.0
-                    END + CASE
-                      WHEN COALESCE("t87"."compliance_violation" = FALSE, FALSE)
-                      THEN 1.0
-                      ELSE 0.0
-                    END + CASE
-                      WHEN COALESCE("t87"."severe_infringement_penalty" = FALSE, FALSE)
-                      THEN 1.0
-                      ELSE 0.0
-                    END + CASE
-                      WHEN COALESCE("t87"."business_status_abnormal" = FALSE, FALSE)
-                      THEN 1.0
-                      ELSE 0.0
-                    END + CASE WHEN COALESCE("t87"."dishonest_record" = FALSE, FALSE) THEN 1.0 ELSE 0.0 END + CASE
-                      WHEN COALESCE("t87"."competitiveness_passed" = TRUE, FALSE)
-                      THEN 1.0
-                      ELSE 0.0
-                    END + CASE
-                      WHEN COALESCE(
-                        NOT (
-                          "t87"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
-                        ),
-                        FALSE
-                      )
-                      THEN 1.0
-                      ELSE 0.0
-                    END
-                  ) / 10 AS "progress__basic",
-                  TRUE AS "met__ordinary",
-                  1.0 AS "progress__ordinary",
-                  COALESCE("t87"."trade_medal" >= 2, FALSE) AS "met__expert_0",
-                  CASE
-                    WHEN COALESCE("t87"."trade_medal" >= 2, FALSE)
-                    THEN 1.0
-                    ELSE GREATEST(LEAST(COALESCE(CAST("t87"."trade_medal" AS DOUBLE) / 2.0, 0.0), 1.0), 0.0)
-                  END AS "progress__expert_0",
-                  COALESCE("t87"."bsr_description" >= 4.6, FALSE) AS "met__expert_1",
-                  CASE
-                    WHEN COALESCE("t87"."bsr_description" >= 4.6, FALSE)
-                    THEN 1.0
-                    ELSE GREATEST(LEAST(COALESCE("t87"."bsr_description" / 4.6, 0.0), 1.0), 0.0)
-                  END AS "progress__expert_1",
-                  COALESCE("t87"."bsr_shipping" >= 4.3, FALSE) AS "met__expert_2",
-                  CASE
-                    WHEN COALESCE("t87"."bsr_shipping" >= 4.3, FALSE)
-                    THEN 1.0
-                    ELSE GREATEST(LEAST(COALESCE("t87"."bsr_shipping" / 4.3, 0.0), 1.0), 0.0)
-                  END AS "progress__expert_2",
-                  COALESCE("t87"."live_sessions_30d" >= 5, FALSE) AS "met__expert_3_0",
-                  CASE
-                    WHEN COALESCE("t87"."live_sessions_30d" >= 5, FALSE)
-                    THEN 1.0
-                    ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
-                  END AS "progress__expert_3_0",
-                  COALESCE("t87"."live_buyers_30d" >= 50, FALSE) AS "met__expert_3_1",
-                  CASE
-                    WHEN COALESCE("t87"."live_buyers_30d" >= 50, FALSE)
-                    THEN 1.0
-                    ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
-                  END AS "progress__expert_3_1",
-                  CASE
-                    WHEN CASE
-                      WHEN COALESCE("t87"."live_sessions_30d" >= 5, FALSE)
-                      THEN 1.0
-                      ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
-                    END = GREATEST(
-                      CASE
-                        WHEN COALESCE("t87"."live_sessions_30d" >= 5, FALSE)
-                        THEN 1.0
-                        ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
-                      END,
-                      CASE
-                        WHEN COALESCE("t87"."live_buyers_30d" >= 50, FALSE)
-                        THEN 1.0
-                        ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
-                      END
-                    )
-                    THEN 0
-                    WHEN CASE
-                      WHEN COALESCE("t87"."live_buyers_30d" >= 50, FALSE)
-                      THEN 1.0
-                      ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
-                    END = GREATEST(
-                      CASE
-                        WHEN COALESCE("t87"."live_sessions_30d" >= 5, FALSE)
-                        THEN 1.0
-                        ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
-                      END,
-                      CASE
-                        WHEN COALESCE("t87"."live_buyers_30d" >= 50, FALSE)
-                        THEN 1.0
-                        ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
-                      END
-                    )
-                    THEN 1
-                    ELSE 0
-                  END AS "closest__expert_3",
-                  FALSE
-                  OR COALESCE("t87"."live_sessions_30d" >= 5, FALSE)
-                  OR COALESCE("t87"."live_buyers_30d" >= 50, FALSE) AS "met__expert_3",
-                  GREATEST(
-                    CASE
-                      WHEN COALESCE("t87"."live_sessions_30d" >= 5, FALSE)
-                      THEN 1.0
-                      ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
-                    END,
-                    CASE
-                      WHEN COALESCE("t87"."live_buyers_30d" >= 50, FALSE)
-                      THEN 1.0
-                      ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
-                    END
-                  ) AS "progress__expert_3",
-                  TRUE
-                  AND COALESCE("t87"."trade_medal" >= 2, FALSE)
-                  AND COALESCE("t87"."bsr_description" >= 4.6, FALSE)
-                  AND COALESCE("t87"."bsr_shipping" >= 4.3, FALSE)
+                  )
                   AND (
-                    FALSE
-                    OR COALESCE("t87"."live_sessions_30d" >= 5, FALSE)
-                    OR COALESCE("t87"."live_buyers_30d" >= 50, FALSE)
-                  ) AS "met__expert",
-                  (
-                    0.0 + CASE
-                      WHEN COALESCE("t87"."trade_medal" >= 2, FALSE)
-                      THEN 1.0
-                      ELSE GREATEST(LEAST(COALESCE(CAST("t87"."trade_medal" AS DOUBLE) / 2.0, 0.0), 1.0), 0.0)
-                    END + CASE
-                      WHEN COALESCE("t87"."bsr_description" >= 4.6, FALSE)
-                      THEN 1.0
-                      ELSE GREATEST(LEAST(COALESCE("t87"."bsr_description" / 4.6, 0.0), 1.0), 0.0)
-                    END + CASE
-                      WHEN COALESCE("t87"."bsr_shipping" >= 4.3, FALSE)
-                      THEN 1.0
-                      ELSE GREATEST(LEAST(COALESCE("t87"."bsr_shipping" / 4.3, 0.0), 1.0), 0.0)
-                    END + GREATEST(
-                      CASE
-                        WHEN COALESCE("t87"."live_sessions_30d" >= 5, FALSE)
-                        THEN 1.0
-                        ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
-                      END,
-                      CASE
-                        WHEN COALESCE("t87"."live_buyers_30d" >= 50, FALSE)
-                        THEN 1.0
-                        ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
-                      END
+                    COALESCE("t82"."trade_medal" >= 3, FALSE)
+                    AND COALESCE(
+                      CASE WHEN ISNAN("t82"."bsr_description") THEN NULL ELSE "t82"."bsr_description" END >= 4.7,
+                      FALSE
                     )
-                  ) / 4 AS "progress__expert",
-                  COALESCE("t87"."trade_medal" >= 3, FALSE) AS "met__honor_0",
+                    AND COALESCE(
+                      CASE WHEN ISNAN("t82"."bsr_shipping") THEN NULL ELSE "t82"."bsr_shipping" END >= 4.3,
+                      FALSE
+                    )
+                    AND COALESCE("t82"."fans" >= 500, FALSE)
+                    AND COALESCE(0 >= 15, FALSE)
+                    AND COALESCE(0 >= 300, FALSE)
+                  )
+                  THEN 3
+                  WHEN COALESCE("t82"."enterprise_member" = TRUE, FALSE)
+                  AND COALESCE("t82"."risk_assessment_passed" = TRUE, FALSE)
+                  AND COALESCE("t82"."major_tax_violation" = FALSE, FALSE)
+                  AND COALESCE("t82"."prohibited_goods_violation" = FALSE, FALSE)
+                  AND COALESCE("t82"."compliance_violation" = FALSE, FALSE)
+                  AND COALESCE("t82"."severe_infringement_penalty" = FALSE, FALSE)
+                  AND COALESCE("t82"."business_status_abnormal" = FALSE, FALSE)
+                  AND COALESCE("t82"."dishonest_record" = FALSE, FALSE)
+                  AND COALESCE("t82"."competitiveness_passed" = TRUE, FALSE)
+                  AND COALESCE(
+                    NOT (
+                      "t82"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+                    ),
+                    FALSE
+                  )
+                  AND (
+                    COALESCE("t82"."trade_medal" >= 2, FALSE)
+                    AND COALESCE(
+                      CASE WHEN ISNAN("t82"."bsr_description") THEN NULL ELSE "t82"."bsr_description" END >= 4.6,
+                      FALSE
+                    )
+                    AND COALESCE(
+                      CASE WHEN ISNAN("t82"."bsr_shipping") THEN NULL ELSE "t82"."bsr_shipping" END >= 4.3,
+                      FALSE
+                    )
+                    AND (
+                      COALESCE(0 >= 5, FALSE) OR COALESCE(0 >= 50, FALSE)
+                    )
+                  )
+                  THEN 2
+                  WHEN COALESCE("t82"."enterprise_member" = TRUE, FALSE)
+                  AND COALESCE("t82"."risk_assessment_passed" = TRUE, FALSE)
+                  AND COALESCE("t82"."major_tax_violation" = FALSE, FALSE)
+                  AND COALESCE("t82"."prohibited_goods_violation" = FALSE, FALSE)
+                  AND COALESCE("t82"."compliance_violation" = FALSE, FALSE)
+                  AND COALESCE("t82"."severe_infringement_penalty" = FALSE, FALSE)
+                  AND COALESCE("t82"."business_status_abnormal" = FALSE, FALSE)
+                  AND COALESCE("t82"."dishonest_record" = FALSE, FALSE)
+                  AND COALESCE("t82"."competitiveness_passed" = TRUE, FALSE)
+                  AND COALESCE(
+                    NOT (
+                      "t82"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+                    ),
+                    FALSE
+                  )
+                  AND TRUE
+                  THEN 1
+                  ELSE 0
+                END AS "_rank"
+              FROM "t81" AS "t82"
+              WHERE
+                "t82"."tier" <> 'none' AND "t82"."category_line" = 'consumer'
+            ) AS "t87"
+            WHERE
+              "t87"."_rank" < "t87"."_rank_now"
+          ) AS "t89"
+            ON "t86"."host_id" = "t89"."host_id"
+          INNER JOIN (
+            SELECT
+              "t76"."host_id",
+              "t76"."day",
+              SUM("t76"."valid_sessions") OVER (
+                PARTITION BY "t76"."host_id"
+                ORDER BY "t76"."day" ASC
+                ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+              ) AS "_gone_valid_sessions",
+              SUM("t76"."live_buyers") OVER (
+                PARTITION BY "t76"."host_id"
+                ORDER BY "t76"."day" ASC
+                ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+              ) AS "_gone_live_buyers",
+              SUM("t76"."cross_day_sessions") OVER (
+                PARTITION BY "t76"."host_id"
+                ORDER BY "t76"."day" ASC
+                ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+              ) AS "_gone_cross_day_sessions"
+            FROM "t74" AS "t76"
+            SEMI JOIN (
+              SELECT
+                "t86"."host_id",
+                "t86"."snapshot_date",
+                "t86"."category_line",
+                "t86"."enterprise_member",
+                "t86"."risk_assessment_passed",
+                "t86"."major_tax_violation",
+                "t86"."prohibited_goods_violation",
+                "t86"."compliance_violation",
+                "t86"."severe_infringement_penalty",
+                "t86"."business_status_abnormal",
+                "t86"."dishonest_record",
+                "t86"."competitiveness_passed",
+                "t86"."category",
+                "t86"."trade_medal",
+                "t86"."bsr_description",
+                "t86"."bsr_shipping",
+                "t86"."fans",
+                "t86"."live_sessions_30d",
+                "t86"."live_buyers_30d",
+                "t86"."cross_day_sessions_30d",
+                "t86"."tier",
+                "t86"."met__basic_0",
+                "t86"."progress__basic_0",
+                "t86"."met__basic_1",
+                "t86"."progress__basic_1",
+                "t86"."met__basic_2",
+                "t86"."progress__basic_2",
+                "t86"."met__basic_3",
+                "t86"."progress__basic_3",
+                "t86"."met__basic_4",
+                "t86"."progress__basic_4",
+                "t86"."met__basic_5",
+                "t86"."progress__basic_5",
+                "t86"."met__basic_6",
+                "t86"."progress__basic_6",
+                "t86"."met__basic_7",
+                "t86"."progress__basic_7",
+                "t86"."met__basic_8",
+                "t86"."progress__basic_8",
+                "t86"."met__basic_9",
+                "t86"."progress__basic_9",
+                "t86"."met__basic",
+                "t86"."progress__basic",
+                "t86"."met__ordinary",
+                "t86"."progress__ordinary",
+                "t86"."met__expert_0",
+                "t86"."progress__expert_0",
+                "t86"."met__expert_1",
+                "t86"."progress__expert_1",
+                "t86"."met__expert_2",
+                "t86"."progress__expert_2",
+                "t86"."met__expert_3_0",
+                "t86"."progress__expert_3_0",
+                "t86"."met__expert_3_1",
+                "t86"."progress__expert_3_1",
+                "t86"."closest__expert_3",
+                "t86"."met__expert_3",
+                "t86"."progress__expert_3",
+                "t86"."met__expert",
+                "t86"."progress__expert",
+                "t86"."met__honor_0",
+                "t86"."progress__honor_0",
+                "t86"."met__honor_1",
+                "t86"."progress__honor_1",
+                "t86"."met__honor_2",
+                "t86"."progress__honor_2",
+                "t86"."met__honor_3",
+                "t86"."progress__honor_3",
+                "t86"."met__honor_4",
+                "t86"."progress__honor_4",
+                "t86"."met__honor_5",
+                "t86"."progress__honor_5",
+                "t86"."met__honor",
+                "t86"."progress__honor",
+                "t86"."_rank_now"
+              FROM (
+                SELECT
+                  "t82"."host_id",
+                  "t82"."snapshot_date",
+                  "t82"."category_line",
+                  "t82"."enterprise_member",
+                  "t82"."risk_assessment_passed",
+                  "t82"."major_tax_violation",
+                  "t82"."prohibited_goods_violation",
+                  "t82"."compliance_violation",
+                  "t82"."severe_infringement_penalty",
+                  "t82"."business_status_abnormal",
+                  "t82"."dishonest_record",
+                  "t82"."competitiveness_passed",
+                  "t82"."category",
+                  "t82"."trade_medal",
+                  "t82"."bsr_description",
+                  "t82"."bsr_shipping",
+                  "t82"."fans",
+                  "t82"."live_sessions_30d",
+                  "t82"."live_buyers_30d",
+                  "t82"."cross_day_sessions_30d",
+                  "t82"."tier",
+                  "t82"."met__basic_0",
+                  "t82"."progress__basic_0",
+                  "t82"."met__basic_1",
+                  "t82"."progress__basic_1",
+                  "t82"."met__basic_2",
+                  "t82"."progress__basic_2",
+                  "t82"."met__basic_3",
+                  "t82"."progress__basic_3",
+                  "t82"."met__basic_4",
+                  "t82"."progress__basic_4",
+                  "t82"."met__basic_5",
+                  "t82"."progress__basic_5",
+                  "t82"."met__basic_6",
+                  "t82"."progress__basic_6",
+                  "t82"."met__basic_7",
+                  "t82"."progress__basic_7",
+                  "t82"."met__basic_8",
+                  "t82"."progress__basic_8",
+                  "t82"."met__basic_9",
+                  "t82"."progress__basic_9",
+                  "t82"."met__basic",
+                  "t82"."progress__basic",
+                  "t82"."met__ordinary",
+                  "t82"."progress__ordinary",
+                  "t82"."met__expert_0",
+                  "t82"."progress__expert_0",
+                  "t82"."met__expert_1",
+                  "t82"."progress__expert_1",
+                  "t82"."met__expert_2",
+                  "t82"."progress__expert_2",
+                  "t82"."met__expert_3_0",
+                  "t82"."progress__expert_3_0",
+                  "t82"."met__expert_3_1",
+                  "t82"."progress__expert_3_1",
+                  "t82"."closest__expert_3",
+                  "t82"."met__expert_3",
+                  "t82"."progress__expert_3",
+                  "t82"."met__expert",
+                  "t82"."progress__expert",
+                  "t82"."met__honor_0",
+                  "t82"."progress__honor_0",
+                  "t82"."met__honor_1",
+                  "t82"."progress__honor_1",
+                  "t82"."met__honor_2",
+                  "t82"."progress__honor_2",
+                  "t82"."met__honor_3",
+                  "t82"."progress__honor_3",
+                  "t82"."met__honor_4",
+                  "t82"."progress__honor_4",
+                  "t82"."met__honor_5",
+                  "t82"."progress__honor_5",
+                  "t82"."met__honor",
+                  "t82"."progress__honor",
                   CASE
-                    WHEN COALESCE("t87"."trade_medal" >= 3, FALSE)
-                    THEN 1.0
-                    ELSE GREATEST(LEAST(COALESCE(CAST("t87"."trade_medal" AS DOUBLE) / 3.0, 0.0), 1.0), 0.0)
-                  END AS "progress__honor_0",
-                  COALESCE("t87"."bsr_description" >= 4.7, FALSE) AS "met__honor_1",
-                  CASE
-                    WHEN COALESCE("t87"."bsr_description" >= 4.7, FALSE)
-                    THEN 1.0
-                    ELSE GREATEST(LEAST(COALESCE("t87"."bsr_description" / 4.7, 0.0), 1.0), 0.0)
-                  END AS "progress__honor_1",
-                  COALESCE("t87"."bsr_shipping" >= 4.3, FALSE) AS "met__honor_2",
-                  CASE
-                    WHEN COALESCE("t87"."bsr_shipping" >= 4.3, FALSE)
-                    THEN 1.0
-                    ELSE GREATEST(LEAST(COALESCE("t87"."bsr_shipping" / 4.3, 0.0), 1.0), 0.0)
-                  END AS "progress__honor_2",
-                  COALESCE("t87"."fans" >= 500, FALSE) AS "met__honor_3",
-                  CASE
-                    WHEN COALESCE("t87"."fans" >= 500, FALSE)
-                    THEN 1.0
-                    ELSE GREATEST(LEAST(COALESCE(CAST("t87"."fans" AS DOUBLE) / 500.0, 0.0), 1.0), 0.0)
-                  END AS "progress__honor_3",
-                  COALESCE("t87"."live_sessions_30d" >= 15, FALSE) AS "met__honor_4",
-                  CASE
-                    WHEN COALESCE("t87"."live_sessions_30d" >= 15, FALSE)
-                    THEN 1.0
-                    ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_sessions_30d" AS DOUBLE) / 15.0, 0.0), 1.0), 0.0)
-                  END AS "progress__honor_4",
-                  COALESCE("t87"."live_buyers_30d" >= 300, FALSE) AS "met__honor_5",
-                  CASE
-                    WHEN COALESCE("t87"."live_buyers_30d" >= 300, FALSE)
-                    THEN 1.0
-                    ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_buyers_30d" AS DOUBLE) / 300.0, 0.0), 1.0), 0.0)
-                  END AS "progress__honor_5",
-                  TRUE
-                  AND COALESCE("t87"."trade_medal" >= 3, FALSE)
-                  AND COALESCE("t87"."bsr_description" >= 4.7, FALSE)
-                  AND COALESCE("t87"."bsr_shipping" >= 4.3, FALSE)
-                  AND COALESCE("t87"."fans" >= 500, FALSE)
-                  AND COALESCE("t87"."live_sessions_30d" >= 15, FALSE)
-                  AND COALESCE("t87"."live_buyers_30d" >= 300, FALSE) AS "met__honor",
-                  (
-                    0.0 + CASE
-                      WHEN COALESCE("t87"."trade_medal" >= 3, FALSE)
-                      THEN 1.0
-                      ELSE GREATEST(LEAST(COALESCE(CAST("t87"."trade_medal" AS DOUBLE) / 3.0, 0.0), 1.0), 0.0)
-                    END + CASE
-                      WHEN COALESCE("t87"."bsr_description" >= 4.7, FALSE)
-                      THEN 1.0
-                      ELSE GREATEST(LEAST(COALESCE("t87"."bsr_description" / 4.7, 0.0), 1.0), 0.0)
-                    END + CASE
-                      WHEN COALESCE("t87"."bsr_shipping" >= 4.3, FALSE)
-                      THEN 1.0
-                      ELSE GREATEST(LEAST(COALESCE("t87"."bsr_shipping" / 4.3, 0.0), 1.0), 0.0)
-                    END + CASE
-                      WHEN COALESCE("t87"."fans" >= 500, FALSE)
-                      THEN 1.0
-                      ELSE GREATEST(LEAST(COALESCE(CAST("t87"."fans" AS DOUBLE) / 500.0, 0.0), 1.0), 0.0)
-                    END + CASE
-                      WHEN COALESCE("t87"."live_sessions_30d" >= 15, FALSE)
-                      THEN 1.0
-                      ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_sessions_30d" AS DOUBLE) / 15.0, 0.0), 1.0), 0.0)
-                    END + CASE
-                      WHEN COALESCE("t87"."live_buyers_30d" >= 300, FALSE)
-                      THEN 1.0
-                      ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_buyers_30d" AS DOUBLE) / 300.0, 0.0), 1.0), 0.0)
-                    END
-                  ) / 6 AS "progress__honor",
-                  "t87"."_tier_now"
+                    WHEN "t82"."tier" = 'none'
+                    THEN 0
+                    WHEN "t82"."tier" = 'ordinary'
+                    THEN 1
+                    WHEN "t82"."tier" = 'expert'
+                    THEN 2
+                    WHEN "t82"."tier" = 'honor'
+                    THEN 3
+                    ELSE 0
+                  END AS "_rank_now"
+                FROM "t81" AS "t82"
+                WHERE
+                  "t82"."tier" <> 'none'
+              ) AS "t86"
+              SEMI JOIN (
+                SELECT
+                  "t87"."host_id"
                 FROM (
                   SELECT
                     "t82"."host_id",
@@ -2792,679 +2534,118 @@ FROM (
                     "t82"."progress__honor_5",
                     "t82"."met__honor",
                     "t82"."progress__honor",
-                    "t82"."tier" AS "_tier_now"
+                    CASE
+                      WHEN "t82"."tier" = 'none'
+                      THEN 0
+                      WHEN "t82"."tier" = 'ordinary'
+                      THEN 1
+                      WHEN "t82"."tier" = 'expert'
+                      THEN 2
+                      WHEN "t82"."tier" = 'honor'
+                      THEN 3
+                      ELSE 0
+                    END AS "_rank_now",
+                    CASE
+                      WHEN COALESCE("t82"."enterprise_member" = TRUE, FALSE)
+                      AND COALESCE("t82"."risk_assessment_passed" = TRUE, FALSE)
+                      AND COALESCE("t82"."major_tax_violation" = FALSE, FALSE)
+                      AND COALESCE("t82"."prohibited_goods_violation" = FALSE, FALSE)
+                      AND COALESCE("t82"."compliance_violation" = FALSE, FALSE)
+                      AND COALESCE("t82"."severe_infringement_penalty" = FALSE, FALSE)
+                      AND COALESCE("t82"."business_status_abnormal" = FALSE, FALSE)
+                      AND COALESCE("t82"."dishonest_record" = FALSE, FALSE)
+                      AND COALESCE("t82"."competitiveness_passed" = TRUE, FALSE)
+                      AND COALESCE(
+                        NOT (
+                          "t82"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+                        ),
+                        FALSE
+                      )
+                      AND (
+                        COALESCE("t82"."trade_medal" >= 3, FALSE)
+                        AND COALESCE(
+                          CASE WHEN ISNAN("t82"."bsr_description") THEN NULL ELSE "t82"."bsr_description" END >= 4.7,
+                          FALSE
+                        )
+                        AND COALESCE(
+                          CASE WHEN ISNAN("t82"."bsr_shipping") THEN NULL ELSE "t82"."bsr_shipping" END >= 4.3,
+                          FALSE
+                        )
+                        AND COALESCE("t82"."fans" >= 500, FALSE)
+                        AND COALESCE(0 >= 15, FALSE)
+                        AND COALESCE(0 >= 300, FALSE)
+                      )
+                      THEN 3
+                      WHEN COALESCE("t82"."enterprise_member" = TRUE, FALSE)
+                      AND COALESCE("t82"."risk_assessment_passed" = TRUE, FALSE)
+                      AND COALESCE("t82"."major_tax_violation" = FALSE, FALSE)
+                      AND COALESCE("t82"."prohibited_goods_violation" = FALSE, FALSE)
+                      AND COALESCE("t82"."compliance_violation" = FALSE, FALSE)
+                      AND COALESCE("t82"."severe_infringement_penalty" = FALSE, FALSE)
+                      AND COALESCE("t82"."business_status_abnormal" = FALSE, FALSE)
+                      AND COALESCE("t82"."dishonest_record" = FALSE, FALSE)
+                      AND COALESCE("t82"."competitiveness_passed" = TRUE, FALSE)
+                      AND COALESCE(
+                        NOT (
+                          "t82"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+                        ),
+                        FALSE
+                      )
+                      AND (
+                        COALESCE("t82"."trade_medal" >= 2, FALSE)
+                        AND COALESCE(
+                          CASE WHEN ISNAN("t82"."bsr_description") THEN NULL ELSE "t82"."bsr_description" END >= 4.6,
+                          FALSE
+                        )
+                        AND COALESCE(
+                          CASE WHEN ISNAN("t82"."bsr_shipping") THEN NULL ELSE "t82"."bsr_shipping" END >= 4.3,
+                          FALSE
+                        )
+                        AND (
+                          COALESCE(0 >= 5, FALSE) OR COALESCE(0 >= 50, FALSE)
+                        )
+                      )
+                      THEN 2
+                      WHEN COALESCE("t82"."enterprise_member" = TRUE, FALSE)
+                      AND COALESCE("t82"."risk_assessment_passed" = TRUE, FALSE)
+                      AND COALESCE("t82"."major_tax_violation" = FALSE, FALSE)
+                      AND COALESCE("t82"."prohibited_goods_violation" = FALSE, FALSE)
+                      AND COALESCE("t82"."compliance_violation" = FALSE, FALSE)
+                      AND COALESCE("t82"."severe_infringement_penalty" = FALSE, FALSE)
+                      AND COALESCE("t82"."business_status_abnormal" = FALSE, FALSE)
+                      AND COALESCE("t82"."dishonest_record" = FALSE, FALSE)
+                      AND COALESCE("t82"."competitiveness_passed" = TRUE, FALSE)
+                      AND COALESCE(
+                        NOT (
+                          "t82"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+                        ),
+                        FALSE
+                      )
+                      AND TRUE
+                      THEN 1
+                      ELSE 0
+                    END AS "_rank"
                   FROM "t81" AS "t82"
                   WHERE
                     "t82"."tier" <> 'none' AND "t82"."category_line" = 'consumer'
                 ) AS "t87"
-              ) AS "t88"
-              WHERE
-                CASE
-                  WHEN "t88"."tier" = 'none'
-                  THEN 0
-                  WHEN "t88"."tier" = 'ordinary'
-                  THEN 1
-                  WHEN "t88"."tier" = 'expert'
-                  THEN 2
-                  WHEN "t88"."tier" = 'honor'
-                  THEN 3
-                  ELSE 0
-                END < CASE
-                  WHEN "t88"."_tier_now" = 'none'
-                  THEN 0
-                  WHEN "t88"."_tier_now" = 'ordinary'
-                  THEN 1
-                  WHEN "t88"."_tier_now" = 'expert'
-                  THEN 2
-                  WHEN "t88"."_tier_now" = 'honor'
-                  THEN 3
-                  ELSE 0
-                END
-            ) AS "t90"
-              ON "t86"."host_id" = "t90"."host_id"
-            INNER JOIN (
-              SELECT
-                "t76"."host_id",
-                "t76"."day",
-                SUM("t76"."valid_sessions") OVER (
-                  PARTITION BY "t76"."host_id"
-                  ORDER BY "t76"."day" ASC
-                  ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-                ) AS "_gone_valid_sessions",
-                SUM("t76"."live_buyers") OVER (
-                  PARTITION BY "t76"."host_id"
-                  ORDER BY "t76"."day" ASC
-                  ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-                ) AS "_gone_live_buyers",
-                SUM("t76"."cross_day_sessions") OVER (
-                  PARTITION BY "t76"."host_id"
-                  ORDER BY "t76"."day" ASC
-                  ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-                ) AS "_gone_cross_day_sessions"
-              FROM "t74" AS "t76"
-              SEMI JOIN (
-                SELECT
-                  "t86"."host_id",
-                  "t86"."snapshot_date",
-                  "t86"."category_line",
-                  "t86"."enterprise_member",
-                  "t86"."risk_assessment_passed",
-                  "t86"."major_tax_violation",
-                  "t86"."prohibited_goods_violation",
-                  "t86"."compliance_violation",
-                  "t86"."severe_infringement_penalty",
-                  "t86"."business_status_abnormal",
-                  "t86"."dishonest_record",
-                  "t86"."competitiveness_passed",
-                  "t86"."category",
-                  "t86"."trade_medal",
-                  "t86"."bsr_description",
-                  "t86"."bsr_shipping",
-                  "t86"."fans",
-                  "t86"."live_sessions_30d",
-                  "t86"."live_buyers_30d",
-                  "t86"."cross_day_sessions_30d",
-                  "t86"."tier",
-                  "t86"."met__basic_0",
-                  "t86"."progress__basic_0",
-                  "t86"."met__basic_1",
-                  "t86"."progress__basic_1",
-                  "t86"."met__basic_2",
-                  "t86"."progress__basic_2",
-                  "t86"."met__basic_3",
-                  "t86"."progress__basic_3",
-                  "t86"."met__basic_4",
-                  "t86"."progress__basic_4",
-                  "t86"."met__basic_5",
-                  "t86"."progress__basic_5",
-                  "t86"."met__basic_6",
-                  "t86"."progress__basic_6",
-                  "t86"."met__basic_7",
-                  "t86"."progress__basic_7",
-                  "t86"."met__basic_8",
-                  "t86"."progress__basic_8",
-                  "t86"."met__basic_9",
-                  "t86"."progress__basic_9",
-                  "t86"."met__basic",
-                  "t86"."progress__basic",
-                  "t86"."met__ordinary",
-                  "t86"."progress__ordinary",
-                  "t86"."met__expert_0",
-                  "t86"."progress__expert_0",
-                  "t86"."met__expert_1",
-                  "t86"."progress__expert_1",
-                  "t86"."met__expert_2",
-                  "t86"."progress__expert_2",
-                  "t86"."met__expert_3_0",
-                  "t86"."progress__expert_3_0",
-                  "t86"."met__expert_3_1",
-                  "t86"."progress__expert_3_1",
-                  "t86"."closest__expert_3",
-                  "t86"."met__expert_3",
-                  "t86"."progress__expert_3",
-                  "t86"."met__expert",
-                  "t86"."progress__expert",
-                  "t86"."met__honor_0",
-                  "t86"."progress__honor_0",
-                  "t86"."met__honor_1",
-                  "t86"."progress__honor_1",
-                  "t86"."met__honor_2",
-                  "t86"."progress__honor_2",
-                  "t86"."met__honor_3",
-                  "t86"."progress__honor_3",
-                  "t86"."met__honor_4",
-                  "t86"."progress__honor_4",
-                  "t86"."met__honor_5",
-                  "t86"."progress__honor_5",
-                  "t86"."met__honor",
-                  "t86"."progress__honor"
-                FROM (
-                  SELECT
-                    *
-                  FROM "t81" AS "t82"
-                  WHERE
-                    "t82"."tier" <> 'none'
-                ) AS "t86"
-                SEMI JOIN (
-                  SELECT
-                    "t88"."host_id"
-                  FROM (
-                    SELECT
-                      "t87"."host_id",
-                      "t87"."snapshot_date",
-                      "t87"."category_line",
-                      "t87"."enterprise_member",
-                      "t87"."risk_assessment_passed",
-                      "t87"."major_tax_violation",
-                      "t87"."prohibited_goods_violation",
-                      "t87"."compliance_violation",
-                      "t87"."severe_infringement_penalty",
-                      "t87"."business_status_abnormal",
-                      "t87"."dishonest_record",
-                      "t87"."competitiveness_passed",
-                      "t87"."category",
-                      "t87"."trade_medal",
-                      "t87"."bsr_description",
-                      "t87"."bsr_shipping",
-                      "t87"."fans",
-                      "t87"."live_sessions_30d",
-                      "t87"."live_buyers_30d",
-                      "t87"."cross_day_sessions_30d",
-                      CASE
-                        WHEN TRUE
-                        AND COALESCE("t87"."enterprise_member" = TRUE, FALSE)
-                        AND COALESCE("t87"."risk_assessment_passed" = TRUE, FALSE)
-                        AND COALESCE("t87"."major_tax_violation" = FALSE, FALSE)
-                        AND COALESCE("t87"."prohibited_goods_violation" = FALSE, FALSE)
-                        AND COALESCE("t87"."compliance_violation" = FALSE, FALSE)
-                        AND COALESCE("t87"."severe_infringement_penalty" = FALSE, FALSE)
-                        AND COALESCE("t87"."business_status_abnormal" = FALSE, FALSE)
-                        AND COALESCE("t87"."dishonest_record" = FALSE, FALSE)
-                        AND COALESCE("t87"."competitiveness_passed" = TRUE, FALSE)
-                        AND COALESCE(
-                          NOT (
-                            "t87"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
-                          ),
-                          FALSE
-                        )
-                        AND (
-                          TRUE
-                          AND COALESCE("t87"."trade_medal" >= 3, FALSE)
-                          AND COALESCE("t87"."bsr_description" >= 4.7, FALSE)
-                          AND COALESCE("t87"."bsr_shipping" >= 4.3, FALSE)
-                          AND COALESCE("t87"."fans" >= 500, FALSE)
-                          AND COALESCE("t87"."live_sessions_30d" >= 15, FALSE)
-                          AND COALESCE("t87"."live_buyers_30d" >= 300, FALSE)
-                        )
-                        THEN 'honor'
-                        WHEN TRUE
-                        AND COALESCE("t87"."enterprise_member" = TRUE, FALSE)
-                        AND COALESCE("t87"."risk_assessment_passed" = TRUE, FALSE)
-                        AND COALESCE("t87"."major_tax_violation" = FALSE, FALSE)
-                        AND COALESCE("t87"."prohibited_goods_violation" = FALSE, FALSE)
-                        AND COALESCE("t87"."compliance_violation" = FALSE, FALSE)
-                        AND COALESCE("t87"."severe_infringement_penalty" = FALSE, FALSE)
-                        AND COALESCE("t87"."business_status_abnormal" = FALSE, FALSE)
-                        AND COALESCE("t87"."dishonest_record" = FALSE, FALSE)
-                        AND COALESCE("t87"."competitiveness_passed" = TRUE, FALSE)
-                        AND COALESCE(
-                          NOT (
-                            "t87"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
-                          ),
-                          FALSE
-                        )
-                        AND (
-                          TRUE
-                          AND COALESCE("t87"."trade_medal" >= 2, FALSE)
-                          AND COALESCE("t87"."bsr_description" >= 4.6, FALSE)
-                          AND COALESCE("t87"."bsr_shipping" >= 4.3, FALSE)
-                          AND (
-                            FALSE
-                            OR COALESCE("t87"."live_sessions_30d" >= 5, FALSE)
-                            OR COALESCE("t87"."live_buyers_30d" >= 50, FALSE)
-                          )
-                        )
-                        THEN 'expert'
-                        WHEN TRUE
-                        AND COALESCE("t87"."enterprise_member" = TRUE, FALSE)
-                        AND COALESCE("t87"."risk_assessment_passed" = TRUE, FALSE)
-                        AND COALESCE("t87"."major_tax_violation" = FALSE, FALSE)
-                        AND COALESCE("t87"."prohibited_goods_violation" = FALSE, FALSE)
-                        AND COALESCE("t87"."compliance_violation" = FALSE, FALSE)
-                        AND COALESCE("t87"."severe_infringement_penalty" = FALSE, FALSE)
-                        AND COALESCE("t87"."business_status_abnormal" = FALSE, FALSE)
-                        AND COALESCE("t87"."dishonest_record" = FALSE, FALSE)
-                        AND COALESCE("t87"."competitiveness_passed" = TRUE, FALSE)
-                        AND COALESCE(
-                          NOT (
-                            "t87"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
-                          ),
-                          FALSE
-                        )
-                        AND TRUE
-                        THEN 'ordinary'
-                        ELSE 'none'
-                      END AS "tier",
-                      COALESCE("t87"."enterprise_member" = TRUE, FALSE) AS "met__basic_0",
-                      CASE WHEN COALESCE("t87"."enterprise_member" = TRUE, FALSE) THEN 1.0 ELSE 0.0 END AS "progress__basic_0",
-                      COALESCE("t87"."risk_assessment_passed" = TRUE, FALSE) AS "met__basic_1",
-                      CASE
-                        WHEN COALESCE("t87"."risk_assessment_passed" = TRUE, FALSE)
-                        THEN 1.0
-                        ELSE 0.0
-                      END AS "progress__basic_1",
-                      COALESCE("t87"."major_tax_violation" = FALSE, FALSE) AS "met__basic_2",
-                      CASE WHEN COALESCE("t87"."major_tax_violation" = FALSE, FALSE) THEN 1.0 ELSE 0.0 END AS "progress__basic_2",
-                      COALESCE("t87"."prohibited_goods_violation" = FALSE, FALSE) AS "met__basic_3",
-                      CASE
-                        WHEN COALESCE("t87"."prohibited_goods_violation" = FALSE, FALSE)
-                        THEN 1.0
-                        ELSE 0.0
-                      END AS "progress__basic_3",
-                      COALESCE("t87"."compliance_violation" = FALSE, FALSE) AS "met__basic_4",
-                      CASE
-                        WHEN COALESCE("t87"."compliance_violation" = FALSE, FALSE)
-                        THEN 1.0
-                        ELSE 0.0
-                      END AS "progress__basic_4",
-                      COALESCE("t87"."severe_infringement_penalty" = FALSE, FALSE) AS "met__basic_5",
-                      CASE
-                        WHEN COALESCE("t87"."severe_infringement_penalty" = FALSE, FALSE)
-                        THEN 1.0
-                        ELSE 0.0
-                      END AS "progress__basic_5",
-                      COALESCE("t87"."business_status_abnormal" = FALSE, FALSE) AS "met__basic_6",
-                      CASE
-                        WHEN COALESCE("t87"."business_status_abnormal" = FALSE, FALSE)
-                        THEN 1.0
-                        ELSE 0.0
-                      END AS "progress__basic_6",
-                      COALESCE("t87"."dishonest_record" = FALSE, FALSE) AS "met__basic_7",
-                      CASE WHEN COALESCE("t87"."dishonest_record" = FALSE, FALSE) THEN 1.0 ELSE 0.0 END AS "progress__basic_7",
-                      COALESCE("t87"."competitiveness_passed" = TRUE, FALSE) AS "met__basic_8",
-                      CASE
-                        WHEN COALESCE("t87"."competitiveness_passed" = TRUE, FALSE)
-                        THEN 1.0
-                        ELSE 0.0
-                      END AS "progress__basic_8",
-                      COALESCE(
-                        NOT (
-                          "t87"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
-                        ),
-                        FALSE
-                      ) AS "met__basic_9",
-                      CASE
-                        WHEN COALESCE(
-                          NOT (
-                            "t87"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
-                          ),
-                          FALSE
-                        )
-                        THEN 1.0
-                        ELSE 0.0
-                      END AS "progress__basic_9",
-                      TRUE
-                      AND COALESCE("t87"."enterprise_member" = TRUE, FALSE)
-                      AND COALESCE("t87"."risk_assessment_passed" = TRUE, FALSE)
-                      AND COALESCE("t87"."major_tax_violation" = FALSE, FALSE)
-                      AND COALESCE("t87"."prohibited_goods_violation" = FALSE, FALSE)
-                      AND COALESCE("t87"."compliance_violation" = FALSE, FALSE)
-                      AND COALESCE("t87"."severe_infringement_penalty" = FALSE, FALSE)
-                      AND COALESCE("t87"."business_status_abnormal" = FALSE, FALSE)
-                      AND COALESCE("t87"."dishonest_record" = FALSE, FALSE)
-                      AND COALESCE("t87"."competitiveness_passed" = TRUE, FALSE)
-                      AND COALESCE(
-                        NOT (
-                          "t87"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
-                        ),
-                        FALSE
-                      ) AS "met__basic",
-                      (
-                        0.0 + CASE WHEN COALESCE("t87"."enterprise_member" = TRUE, FALSE) THEN 1.0 ELSE 0.0 END + CASE
-                          WHEN COALESCE("t87"."risk_assessment_passed" = TRUE, FALSE)
-                          THEN 1.0
-                          ELSE 0.0
-                        END + CASE WHEN COALESCE("t87"."major_tax_violation" = FALSE, FALSE) THEN 1.0 ELSE 0.0 END + CASE
-                          WHEN COALESCE("t87"."prohibited_goods_violation" = FALSE, FALSE)
-                          THEN 1.0
-                          ELSE 0.0
-                        END + CASE
-                          WHEN COALESCE("t87"."compliance_violation" = FALSE, FALSE)
-                          THEN 1.0
-                          ELSE 0.0
-                        END + CASE
-                          WHEN COALESCE("t87"."severe_infringement_penalty" = FALSE, FALSE)
-                          THEN 1.0
-                          ELSE 0.0
-                        END + CASE
-                          WHEN COALESCE("t87"."business_status_abnormal" = FALSE, FALSE)
-                          THEN 1.0
-                          ELSE 0.0
-                        END + CASE WHEN COALESCE("t87"."dishonest_record" = FALSE, FALSE) THEN 1.0 ELSE 0.0 END + CASE
-                          WHEN COALESCE("t87"."competitiveness_passed" = TRUE, FALSE)
-                          THEN 1.0
-                          ELSE 0.0
-                        END + CASE
-                          WHEN COALESCE(
-                            NOT (
-                              "t87"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
-                            ),
-                            FALSE
-                          )
-                          THEN 1.0
-                          ELSE 0.0
-                        END
-                      ) / 10 AS "progress__basic",
-                      TRUE AS "met__ordinary",
-                      1.0 AS "progress__ordinary",
-                      COALESCE("t87"."trade_medal" >= 2, FALSE) AS "met__expert_0",
-                      CASE
-                        WHEN COALESCE("t87"."trade_medal" >= 2, FALSE)
-                        THEN 1.0
-                        ELSE GREATEST(LEAST(COALESCE(CAST("t87"."trade_medal" AS DOUBLE) / 2.0, 0.0), 1.0), 0.0)
-                      END AS "progress__expert_0",
-                      COALESCE("t87"."bsr_description" >= 4.6, FALSE) AS "met__expert_1",
-                      CASE
-                        WHEN COALESCE("t87"."bsr_description" >= 4.6, FALSE)
-                        THEN 1.0
-                        ELSE GREATEST(LEAST(COALESCE("t87"."bsr_description" / 4.6, 0.0), 1.0), 0.0)
-                      END AS "progress__expert_1",
-                      COALESCE("t87"."bsr_shipping" >= 4.3, FALSE) AS "met__expert_2",
-                      CASE
-                        WHEN COALESCE("t87"."bsr_shipping" >= 4.3, FALSE)
-                        THEN 1.0
-                        ELSE GREATEST(LEAST(COALESCE("t87"."bsr_shipping" / 4.3, 0.0), 1.0), 0.0)
-                      END AS "progress__expert_2",
-                      COALESCE("t87"."live_sessions_30d" >= 5, FALSE) AS "met__expert_3_0",
-                      CASE
-                        WHEN COALESCE("t87"."live_sessions_30d" >= 5, FALSE)
-                        THEN 1.0
-                        ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
-                      END AS "progress__expert_3_0",
-                      COALESCE("t87"."live_buyers_30d" >= 50, FALSE) AS "met__expert_3_1",
-                      CASE
-                        WHEN COALESCE("t87"."live_buyers_30d" >= 50, FALSE)
-                        THEN 1.0
-                        ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
-                      END AS "progress__expert_3_1",
-                      CASE
-                        WHEN CASE
-                          WHEN COALESCE("t87"."live_sessions_30d" >= 5, FALSE)
-                          THEN 1.0
-                          ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
-                        END = GREATEST(
-                          CASE
-                            WHEN COALESCE("t87"."live_sessions_30d" >= 5, FALSE)
-                            THEN 1.0
-                            ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
-                          END,
-                          CASE
-                            WHEN COALESCE("t87"."live_buyers_30d" >= 50, FALSE)
-                            THEN 1.0
-                            ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
-                          END
-                        )
-                        THEN 0
-                        WHEN CASE
-                          WHEN COALESCE("t87"."live_buyers_30d" >= 50, FALSE)
-                          THEN 1.0
-                          ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
-                        END = GREATEST(
-                          CASE
-                            WHEN COALESCE("t87"."live_sessions_30d" >= 5, FALSE)
-                            THEN 1.0
-                            ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
-                          END,
-                          CASE
-                            WHEN COALESCE("t87"."live_buyers_30d" >= 50, FALSE)
-                            THEN 1.0
-                            ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
-                          END
-                        )
-                        THEN 1
-                        ELSE 0
-                      END AS "closest__expert_3",
-                      FALSE
-                      OR COALESCE("t87"."live_sessions_30d" >= 5, FALSE)
-                      OR COALESCE("t87"."live_buyers_30d" >= 50, FALSE) AS "met__expert_3",
-                      GREATEST(
-                        CASE
-                          WHEN COALESCE("t87"."live_sessions_30d" >= 5, FALSE)
-                          THEN 1.0
-                          ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
-                        END,
-                        CASE
-                          WHEN COALESCE("t87"."live_buyers_30d" >= 50, FALSE)
-                          THEN 1.0
-                          ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
-                        END
-                      ) AS "progress__expert_3",
-                      TRUE
-                      AND COALESCE("t87"."trade_medal" >= 2, FALSE)
-                      AND COALESCE("t87"."bsr_description" >= 4.6, FALSE)
-                      AND COALESCE("t87"."bsr_shipping" >= 4.3, FALSE)
-                      AND (
-                        FALSE
-                        OR COALESCE("t87"."live_sessions_30d" >= 5, FALSE)
-                        OR COALESCE("t87"."live_buyers_30d" >= 50, FALSE)
-                      ) AS "met__expert",
-                      (
-                        0.0 + CASE
-                          WHEN COALESCE("t87"."trade_medal" >= 2, FALSE)
-                          THEN 1.0
-                          ELSE GREATEST(LEAST(COALESCE(CAST("t87"."trade_medal" AS DOUBLE) / 2.0, 0.0), 1.0), 0.0)
-                        END + CASE
-                          WHEN COALESCE("t87"."bsr_description" >= 4.6, FALSE)
-                          THEN 1.0
-                          ELSE GREATEST(LEAST(COALESCE("t87"."bsr_description" / 4.6, 0.0), 1.0), 0.0)
-                        END + CASE
-                          WHEN COALESCE("t87"."bsr_shipping" >= 4.3, FALSE)
-                          THEN 1.0
-                          ELSE GREATEST(LEAST(COALESCE("t87"."bsr_shipping" / 4.3, 0.0), 1.0), 0.0)
-                        END + GREATEST(
-                          CASE
-                            WHEN COALESCE("t87"."live_sessions_30d" >= 5, FALSE)
-                            THEN 1.0
-                            ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
-                          END,
-                          CASE
-                            WHEN COALESCE("t87"."live_buyers_30d" >= 50, FALSE)
-                            THEN 1.0
-                            ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
-                          END
-                        )
-                      ) / 4 AS "progress__expert",
-                      COALESCE("t87"."trade_medal" >= 3, FALSE) AS "met__honor_0",
-                      CASE
-                        WHEN COALESCE("t87"."trade_medal" >= 3, FALSE)
-                        THEN 1.0
-                        ELSE GREATEST(LEAST(COALESCE(CAST("t87"."trade_medal" AS DOUBLE) / 3.0, 0.0), 1.0), 0.0)
-                      END AS "progress__honor_0",
-                      COALESCE("t87"."bsr_description" >= 4.7, FALSE) AS "met__honor_1",
-                      CASE
-                        WHEN COALESCE("t87"."bsr_description" >= 4.7, FALSE)
-                        THEN 1.0
-                        ELSE GREATEST(LEAST(COALESCE("t87"."bsr_description" / 4.7, 0.0), 1.0), 0.0)
-                      END AS "progress__honor_1",
-                      COALESCE("t87"."bsr_shipping" >= 4.3, FALSE) AS "met__honor_2",
-                      CASE
-                        WHEN COALESCE("t87"."bsr_shipping" >= 4.3, FALSE)
-                        THEN 1.0
-                        ELSE GREATEST(LEAST(COALESCE("t87"."bsr_shipping" / 4.3, 0.0), 1.0), 0.0)
-                      END AS "progress__honor_2",
-                      COALESCE("t87"."fans" >= 500, FALSE) AS "met__honor_3",
-                      CASE
-                        WHEN COALESCE("t87"."fans" >= 500, FALSE)
-                        THEN 1.0
-                        ELSE GREATEST(LEAST(COALESCE(CAST("t87"."fans" AS DOUBLE) / 500.0, 0.0), 1.0), 0.0)
-                      END AS "progress__honor_3",
-                      COALESCE("t87"."live_sessions_30d" >= 15, FALSE) AS "met__honor_4",
-                      CASE
-                        WHEN COALESCE("t87"."live_sessions_30d" >= 15, FALSE)
-                        THEN 1.0
-                        ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_sessions_30d" AS DOUBLE) / 15.0, 0.0), 1.0), 0.0)
-                      END AS "progress__honor_4",
-                      COALESCE("t87"."live_buyers_30d" >= 300, FALSE) AS "met__honor_5",
-                      CASE
-                        WHEN COALESCE("t87"."live_buyers_30d" >= 300, FALSE)
-                        THEN 1.0
-                        ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_buyers_30d" AS DOUBLE) / 300.0, 0.0), 1.0), 0.0)
-                      END AS "progress__honor_5",
-                      TRUE
-                      AND COALESCE("t87"."trade_medal" >= 3, FALSE)
-                      AND COALESCE("t87"."bsr_description" >= 4.7, FALSE)
-                      AND COALESCE("t87"."bsr_shipping" >= 4.3, FALSE)
-                      AND COALESCE("t87"."fans" >= 500, FALSE)
-                      AND COALESCE("t87"."live_sessions_30d" >= 15, FALSE)
-                      AND COALESCE("t87"."live_buyers_30d" >= 300, FALSE) AS "met__honor",
-                      (
-                        0.0 + CASE
-                          WHEN COALESCE("t87"."trade_medal" >= 3, FALSE)
-                          THEN 1.0
-                          ELSE GREATEST(LEAST(COALESCE(CAST("t87"."trade_medal" AS DOUBLE) / 3.0, 0.0), 1.0), 0.0)
-                        END + CASE
-                          WHEN COALESCE("t87"."bsr_description" >= 4.7, FALSE)
-                          THEN 1.0
-                          ELSE GREATEST(LEAST(COALESCE("t87"."bsr_description" / 4.7, 0.0), 1.0), 0.0)
-                        END + CASE
-                          WHEN COALESCE("t87"."bsr_shipping" >= 4.3, FALSE)
-                          THEN 1.0
-                          ELSE GREATEST(LEAST(COALESCE("t87"."bsr_shipping" / 4.3, 0.0), 1.0), 0.0)
-                        END + CASE
-                          WHEN COALESCE("t87"."fans" >= 500, FALSE)
-                          THEN 1.0
-                          ELSE GREATEST(LEAST(COALESCE(CAST("t87"."fans" AS DOUBLE) / 500.0, 0.0), 1.0), 0.0)
-                        END + CASE
-                          WHEN COALESCE("t87"."live_sessions_30d" >= 15, FALSE)
-                          THEN 1.0
-                          ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_sessions_30d" AS DOUBLE) / 15.0, 0.0), 1.0), 0.0)
-                        END + CASE
-                          WHEN COALESCE("t87"."live_buyers_30d" >= 300, FALSE)
-                          THEN 1.0
-                          ELSE GREATEST(LEAST(COALESCE(CAST("t87"."live_buyers_30d" AS DOUBLE) / 300.0, 0.0), 1.0), 0.0)
-                        END
-                      ) / 6 AS "progress__honor",
-                      "t87"."_tier_now"
-                    FROM (
-                      SELECT
-                        "t82"."host_id",
-                        "t82"."snapshot_date",
-                        "t82"."category_line",
-                        "t82"."enterprise_member",
-                        "t82"."risk_assessment_passed",
-                        "t82"."major_tax_violation",
-                        "t82"."prohibited_goods_violation",
-                        "t82"."compliance_violation",
-                        "t82"."severe_infringement_penalty",
-                        "t82"."business_status_abnormal",
-                        "t82"."dishonest_record",
-                        "t82"."competitiveness_passed",
-                        "t82"."category",
-                        "t82"."trade_medal",
-                        CASE WHEN ISNAN("t82"."bsr_description") THEN NULL ELSE "t82"."bsr_description" END AS "bsr_description",
-                        CASE WHEN ISNAN("t82"."bsr_shipping") THEN NULL ELSE "t82"."bsr_shipping" END AS "bsr_shipping",
-                        "t82"."fans",
-                        0 AS "live_sessions_30d",
-                        0 AS "live_buyers_30d",
-                        0 AS "cross_day_sessions_30d",
-                        "t82"."tier",
-                        "t82"."met__basic_0",
-                        "t82"."progress__basic_0",
-                        "t82"."met__basic_1",
-                        "t82"."progress__basic_1",
-                        "t82"."met__basic_2",
-                        "t82"."progress__basic_2",
-                        "t82"."met__basic_3",
-                        "t82"."progress__basic_3",
-                        "t82"."met__basic_4",
-                        "t82"."progress__basic_4",
-                        "t82"."met__basic_5",
-                        "t82"."progress__basic_5",
-                        "t82"."met__basic_6",
-                        "t82"."progress__basic_6",
-                        "t82"."met__basic_7",
-                        "t82"."progress__basic_7",
-                        "t82"."met__basic_8",
-                        "t82"."progress__basic_8",
-                        "t82"."met__basic_9",
-                        "t82"."progress__basic_9",
-                        "t82"."met__basic",
-                        "t82"."progress__basic",
-                        "t82"."met__ordinary",
-                        "t82"."progress__ordinary",
-                        "t82"."met__expert_0",
-                        "t82"."progress__expert_0",
-                        "t82"."met__expert_1",
-                        "t82"."progress__expert_1",
-                        "t82"."met__expert_2",
-                        "t82"."progress__expert_2",
-                        "t82"."met__expert_3_0",
-                        "t82"."progress__expert_3_0",
-                        "t82"."met__expert_3_1",
-                        "t82"."progress__expert_3_1",
-                        "t82"."closest__expert_3",
-                        "t82"."met__expert_3",
-                        "t82"."progress__expert_3",
-                        "t82"."met__expert",
-                        "t82"."progress__expert",
-                        "t82"."met__honor_0",
-                        "t82"."progress__honor_0",
-                        "t82"."met__honor_1",
-                        "t82"."progress__honor_1",
-                        "t82"."met__honor_2",
-                        "t82"."progress__honor_2",
-                        "t82"."met__honor_3",
-                        "t82"."progress__honor_3",
-                        "t82"."met__honor_4",
-                        "t82"."progress__honor_4",
-                        "t82"."met__honor_5",
-                        "t82"."progress__honor_5",
-                        "t82"."met__honor",
-                        "t82"."progress__honor",
-                        "t82"."tier" AS "_tier_now"
-                      FROM "t81" AS "t82"
-                      WHERE
-                        "t82"."tier" <> 'none' AND "t82"."category_line" = 'consumer'
-                    ) AS "t87"
-                  ) AS "t88"
-                  WHERE
-                    CASE
-                      WHEN "t88"."tier" = 'none'
-                      THEN 0
-                      WHEN "t88"."tier" = 'ordinary'
-                      THEN 1
-                      WHEN "t88"."tier" = 'expert'
-                      THEN 2
-                      WHEN "t88"."tier" = 'honor'
-                      THEN 3
-                      ELSE 0
-                    END < CASE
-                      WHEN "t88"."_tier_now" = 'none'
-                      THEN 0
-                      WHEN "t88"."_tier_now" = 'ordinary'
-                      THEN 1
-                      WHEN "t88"."_tier_now" = 'expert'
-                      THEN 2
-                      WHEN "t88"."_tier_now" = 'honor'
-                      THEN 3
-                      ELSE 0
-                    END
-                ) AS "t90"
-                  ON "t86"."host_id" = "t90"."host_id"
-              ) AS "t92"
-                ON "t76"."host_id" = "t92"."host_id"
-            ) AS "t94"
-              ON "t86"."host_id" = "t94"."host_id"
-          ) AS "t95"
-          WHERE
-            "t95"."category_line" = 'consumer'
-        ) AS "t96"
-      ) AS "t97"
+                WHERE
+                  "t87"."_rank" < "t87"."_rank_now"
+              ) AS "t89"
+                ON "t86"."host_id" = "t89"."host_id"
+            ) AS "t91"
+              ON "t76"."host_id" = "t91"."host_id"
+          ) AS "t93"
+            ON "t86"."host_id" = "t93"."host_id"
+        ) AS "t94"
+        WHERE
+          "t94"."category_line" = 'consumer'
+      ) AS "t95"
       WHERE
-        CASE
-          WHEN "t97"."tier" = 'none'
-          THEN 0
-          WHEN "t97"."tier" = 'ordinary'
-          THEN 1
-          WHEN "t97"."tier" = 'expert'
-          THEN 2
-          WHEN "t97"."tier" = 'honor'
-          THEN 3
-          ELSE 0
-        END < CASE
-          WHEN "t97"."_tier_now" = 'none'
-          THEN 0
-          WHEN "t97"."_tier_now" = 'ordinary'
-          THEN 1
-          WHEN "t97"."_tier_now" = 'expert'
-          THEN 2
-          WHEN "t97"."_tier_now" = 'honor'
-          THEN 3
-          ELSE 0
-        END
-    ) AS "t98"
+        "t95"."_rank" < "t95"."_rank_now"
+    ) AS "t96"
     GROUP BY
       1
-  ) AS "t100"
-    ON "t85"."host_id" = "t100"."host_id"
-) AS "t101"
+  ) AS "t98"
+    ON "t84"."host_id" = "t98"."host_id"
+) AS "t99"

@@ -58,6 +58,17 @@ def _criterion(c: Criterion, value: ir.Value) -> tuple[ir.BooleanValue, ir.Float
     return met, ibis.ifelse(met, 1.0, progress)
 
 
+def _met(node: Node, t: ir.Table) -> ir.BooleanValue:
+    """Whether ``node`` is met, without its progress: all a tier needs."""
+    if isinstance(node, Criterion):
+        return _criterion(node, t[node.metric])[0]
+    mets = [_met(c, t) for c in node.children]
+    met = mets[0] if mets else ibis.literal(node.mode == "all")
+    for m in mets[1:]:
+        met = (met & m) if node.mode == "all" else (met | m)
+    return met
+
+
 def _compile(
     node: Node, path: str, t: ir.Table, out: dict[str, ir.Value]
 ) -> tuple[ir.BooleanValue, ir.FloatingValue]:
@@ -89,23 +100,47 @@ def _compile(
     return met, progress
 
 
-def grade(version: Version, metrics: ir.Table, line: str) -> ir.Table:
-    """Grade every host of one category line: the input columns plus tier and node outcomes."""
+def _line_hosts(metrics: ir.Table, line: str) -> ir.Table:
     hosts = metrics.filter(metrics.category_line == line)
     # NaN is a missing value, as in the domain: engines order NaN above every threshold.
     floats = [m for m, spec in METRICS.items() if spec.kind is Kind.FLOAT and m in hosts.columns]
-    hosts = hosts.mutate(**{m: ibis.ifelse(hosts[m].isnan(), None, hosts[m]) for m in floats})
+    return hosts.mutate(**{m: ibis.ifelse(hosts[m].isnan(), None, hosts[m]) for m in floats})
+
+
+def grade(version: Version, metrics: ir.Table, line: str) -> ir.Table:
+    """Grade every host of one category line: the input columns plus tier and node outcomes."""
+    hosts = _line_hosts(metrics, line)
     out: dict[str, ir.Value] = {}
     sets = version.requirement_sets(line)
     mets = {name: _compile(group, name, hosts, out)[0] for name, group in sets.items()}
-    tier = ibis.cases(
+    return hosts.mutate(tier=_highest(mets), **out)
+
+
+def tiers(version: Version, metrics: ir.Table, line: str) -> ir.Table:
+    """Like ``grade``, but only the tier: the input columns plus ``tier``."""
+    hosts = _line_hosts(metrics, line)
+    sets = version.requirement_sets(line)
+    return hosts.mutate(tier=_highest({name: _met(group, hosts) for name, group in sets.items()}))
+
+
+def ranks(version: Version, metrics: ir.Table, line: str) -> ir.Table:
+    """Only the rank of the tier (``_rank``: none 0 .. honor 3), for the many what-if points
+    of how long a tier holds: an integer compares far faster than the tier's name."""
+    hosts = _line_hosts(metrics, line)
+    sets = version.requirement_sets(line)
+    mets = {name: _met(group, hosts) for name, group in sets.items()}
+    return hosts.mutate(_rank=_highest(mets, rank=True))
+
+
+def _highest(mets: dict[str, ir.BooleanValue], rank: bool = False) -> ir.Value:
+    """The highest tier whose requirements (and the basic ones) are met, or its rank."""
+    return ibis.cases(
         *(
-            (mets[BASIC] & mets[t.value], t.value)
+            (mets[BASIC] & mets[t.value], t.rank if rank else t.value)
             for t in sorted(GRADED_TIERS, key=lambda t: -t.rank)
         ),
-        else_=Tier.NONE.value,
+        else_=Tier.NONE.rank if rank else Tier.NONE.value,
     )
-    return hosts.mutate(tier=tier, **out)
 
 
 @dataclass(frozen=True)

@@ -43,21 +43,20 @@ def line_holds(
 ) -> ir.Table:
     """``host_id, holds_days`` for the graded hosts of ``line`` above ``none``.
 
-    ``graded`` is grading.grade's output for the line (metrics and tier of day D); ``facts``
-    the stored daily facts. ``holds_days`` is NULL when the tier never drops.
+    ``graded`` is the line's metrics and tier of day D (grading.grade or grading.tiers; best
+    materialised, as it is read several times); ``facts`` the stored daily facts.
+    ``holds_days`` is NULL when the tier never drops.
     """
     first, last = window(day, window_days)
     tiered = graded.filter(graded.tier != Tier.NONE.value)
+    tiered = tiered.mutate(_rank_now=tier_rank(tiered.tier))
     candidates = tiered
     if _monotone(version, line):
         # More activity never lowers a tier under these rules, so a host that keeps its tier
         # with no activity at all keeps it every day: only the others need the day-by-day walk.
-        zero = tiered.mutate(
-            _tier_now=tiered.tier,
-            **{m: ibis.literal(0, "int64") for m in METRIC_OF_FACT.values()},
-        )
-        floor = grading.grade(version, zero, line)
-        drops = floor.filter(tier_rank(floor.tier) < tier_rank(floor._tier_now))
+        zero = tiered.mutate(**{m: ibis.literal(0, "int64") for m in METRIC_OF_FACT.values()})
+        floor = grading.ranks(version, zero, line)
+        drops = floor.filter(floor._rank < floor._rank_now)
         candidates = tiered.semi_join(drops.select("host_id"), "host_id")
     f = facts.filter(facts.day.between(first, last)).semi_join(candidates, "host_id")
     # What each host's fact days add up to, oldest first: the window loses them in that order.
@@ -67,14 +66,13 @@ def line_holds(
     )
     points = without(candidates.join(left, "host_id"), "host_id_right")
     points = points.mutate(
-        _tier_now=points.tier,
         **{
             metric: points[metric] - points[f"_gone_{fact}"]
             for fact, metric in METRIC_OF_FACT.items()
         },
     )
-    regraded = grading.grade(version, points, line)
-    lost = regraded.filter(tier_rank(regraded.tier) < tier_rank(regraded._tier_now))
+    regraded = grading.ranks(version, points, line)
+    lost = regraded.filter(regraded._rank < regraded._rank_now)
     # Day d leaves on d + window + 1: the tier holds the days strictly between D and then.
     first_lost = lost.group_by("host_id").agg(lost_day=lost.day.min())
     holds = without(tiered.select("host_id").left_join(first_lost, "host_id"), "host_id_right")

@@ -21,7 +21,6 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
@@ -39,7 +38,7 @@ from livetier.pipeline.timestamps import PlatformZone
 from livetier.services.evaluate import criterion_text, node_record, paused_gc
 from livetier.store import serving
 from livetier.store.models import HostTier, OutboxEvent, Run, TierChange
-from livetier.store.warehouse import Warehouse, open_warehouse
+from livetier.store.warehouse import STATE_COLUMNS, Warehouse, open_warehouse
 
 AT_RISK_DAYS = 3
 """A tier that holds this many more days or fewer is "at risk" (``--at-risk-days``)."""
@@ -202,7 +201,7 @@ def run_day(
             if snapshot:
                 serving.write(wh.raw, serving.serving_dir(warehouse), run_id, _SERVED, day)
             with Session(db) as s, s.begin():
-                recorded = _record(s, run_id, day, version, graded, settings.at_risk_days)
+                recorded = _record(s, run_id, day, version, graded, settings.at_risk_days, wh)
                 _checkpoint("changes-written")
                 outcome = RunOutcome(
                     day,
@@ -231,6 +230,7 @@ def run_day(
                     "distribution": distribution,
                 }
             _checkpoint("committed")
+            _save_state_copy(db, wh, run_id, recorded)
             _prune_snapshots(db, warehouse)
             return outcome
         except BaseException:
@@ -407,11 +407,14 @@ def grade_day(wh: Warehouse, version: Version, day: date, window_days: int) -> D
     cached = wh.engine.con.create_table("_day_metrics", metrics, temp=True, overwrite=True)
     parts = []
     by_line: dict[str, ir.Table] = {}
-    for line in version.lines:
-        graded = grading.grade(version, cached, line)
-        by_line[line] = graded
-        held = line_holds(version, graded, wh.facts(), day, window_days, line)
-        joined = graded.select("host_id", "tier").left_join(held, "host_id")
+    for i, line in enumerate(version.lines):
+        by_line[line] = grading.grade(version, cached, line)  # read back for a few hosts only
+        # The tier alone, once: the walk of how long it holds reads it several times.
+        tiered = wh.engine.con.create_table(
+            f"_day_tiers_{i}", grading.tiers(version, cached, line), temp=True, overwrite=True
+        )
+        held = line_holds(version, tiered, wh.facts(), day, window_days, line)
+        joined = tiered.select("host_id", "tier").left_join(held, "host_id")
         parts.append(joined.select("host_id", "tier", "holds_days"))
     table = wh.engine.con.create_table("_day_grades", ibis.union(*parts), temp=True, overwrite=True)
     return DayGrades(table.to_pyarrow(), by_line, version)
@@ -426,12 +429,13 @@ _EXPLAIN_BATCH = 50_000  # hosts read back at a time: bounds memory on a day mos
 # that is a few thousand of a million, found by one join instead of a Python loop.
 _TO_WRITE = """
 WITH g AS (
-  SELECT *, coalesce(tier <> 'none' AND holds_days <= $days, false) AS at_risk_now FROM graded
+  SELECT *, coalesce(tier <> 'none' AND holds_days <= $days, false) AS at_risk_now
+  FROM _day_grades
 )
-SELECT g.host_id, g.tier, g.holds_days, g.at_risk_now, s.tier AS old_tier, s.seen_before,
-       s.at_risk
-FROM g LEFT JOIN s ON g.host_id = s.host_id
-WHERE s.host_id IS NULL OR s.tier <> g.tier OR g.host_id IN (SELECT host_id FROM r)
+SELECT g.host_id, g.tier, g.holds_days, g.at_risk_now, s.tier AS old_tier,
+       s.first_seen < $day AS seen_before, s.at_risk, coalesce(s.first_seen, $day) AS first_seen
+FROM g LEFT JOIN {state} s ON g.host_id = s.host_id
+WHERE s.host_id IS NULL OR s.tier <> g.tier OR g.host_id IN (SELECT host_id FROM _recorded)
    OR s.at_risk <> g.at_risk_now
 """
 
@@ -442,6 +446,46 @@ class _Recorded:
     replaced: int
     events: int
     at_risk: int
+    state_read: bool = False  # the state was read from the store, not from the copy
+    written: pa.Table | None = None  # the state rows written (None: a re-run of the day)
+
+
+def _run_tag(run_id: int, started_at: datetime) -> str:
+    """Names a run of one state store in the warehouse's copy of the state."""
+    return f"{run_id}|{started_at.isoformat()}"
+
+
+def _state_source(s: Session, wh: Warehouse) -> bool:
+    """Make relation ``_state`` the hosts' state before this run; True if it had to be read
+    from the state store (the warehouse's copy does not reflect its latest succeeded run)."""
+    latest = s.execute(
+        select(Run.id, Run.started_at)
+        .where(Run.status == "succeeded")
+        .order_by(Run.id.desc())
+        .limit(1)
+    ).first()
+    if latest is not None and wh.state_of() == _run_tag(latest.id, latest.started_at):
+        wh.raw.execute("CREATE OR REPLACE TEMP VIEW _state AS SELECT * FROM host_state")
+        return False
+    rows = s.execute(
+        select(_TIERS.c.host_id, _TIERS.c.tier, _TIERS.c.first_seen, _TIERS.c.at_risk)
+    ).all()
+    state = _state_table([(h, t, f, bool(a)) for h, t, f, a in rows])
+    del rows
+    wh.raw.register("_state", state)
+    return True
+
+
+def _save_state_copy(db: Engine, wh: Warehouse, run_id: int, recorded: _Recorded) -> None:
+    """Bring the warehouse's copy of the state up to the committed run. A crash before this
+    only costs the next run a read of the state store: the copy still names an older run."""
+    if recorded.written is None:  # a re-run of the day: rare, and not worth replaying here
+        wh.forget_state()
+        return
+    with Session(db) as s:
+        started = s.get_one(Run, run_id).started_at  # as the store gives it back
+    wh.raw.register("_written", recorded.written)
+    wh.save_state(_run_tag(run_id, started), "_written", "_state" if recorded.state_read else None)
 
 
 @dataclass(frozen=True)
@@ -454,12 +498,19 @@ class _Old:
 
 
 def _record(
-    s: Session, run_id: int, day: date, version: Version, graded: DayGrades, at_risk_days: int
+    s: Session,
+    run_id: int,
+    day: date,
+    version: Version,
+    graded: DayGrades,
+    at_risk_days: int,
+    wh: Warehouse,
 ) -> _Recorded:
     """Write what changed on ``day``; the caller's transaction makes it all or nothing.
 
-    Reads every host's state in one query and writes only the hosts that moved, are new, or
-    entered or left the at-risk state: a quiet day writes next to nothing.
+    Compares every host's grade with its state in one join (on the warehouse's copy of the
+    state when it is current) and writes only the hosts that moved, are new, or entered or
+    left the at-risk state: a quiet day writes next to nothing.
     """
     recorded = {
         r.host_id: _Old(r.id, r.from_tier, r.to_tier)
@@ -469,31 +520,11 @@ def _record(
             ).where(_CHANGES.c.day == day)
         )
     }
-    rows = s.execute(
-        select(
-            _TIERS.c.host_id,
-            _TIERS.c.tier,
-            (_TIERS.c.first_seen < day).label("seen_before"),
-            _TIERS.c.at_risk,
-        )
-    ).all()
-    columns = list(zip(*rows, strict=True)) if rows else [[], [], [], []]
-    with duckdb.connect() as con:
-        con.register("graded", graded.table)
-        con.register(
-            "s",
-            pa.table(
-                {
-                    "host_id": pa.array(columns[0], pa.string()),
-                    "tier": pa.array(columns[1], pa.string()),
-                    "seen_before": pa.array([bool(x) for x in columns[2]], pa.bool_()),
-                    "at_risk": pa.array([bool(x) for x in columns[3]], pa.bool_()),
-                }
-            ),
-        )
-        con.register("r", pa.table({"host_id": pa.array(list(recorded), pa.string())}))
-        candidates = con.execute(_TO_WRITE, {"days": at_risk_days}).fetchall()
-    del rows, columns
+    state_read = _state_source(s, wh)
+    wh.raw.register("_recorded", pa.table({"host_id": pa.array(list(recorded), pa.string())}))
+    candidates = wh.raw.execute(
+        _TO_WRITE.format(state="_state"), {"days": at_risk_days, "day": day}
+    ).fetchall()
     graded_ids = set(graded.table.column("host_id").to_pylist()) if recorded else set()
     holds_of: dict[str, int | None] = {}
     tier_of: dict[str, str] = {}
@@ -506,7 +537,10 @@ def _record(
     replaced = 0
 
     tiers = {t.value: t for t in Tier}
-    for host_id, graded_tier, holds, at_risk, old_tier, seen_before, stored_risk in candidates:
+    written: list[tuple[str, str, date, bool]] = []  # the state after this run, when it is new
+    for row in candidates:
+        host_id, graded_tier, holds, at_risk, old_tier, seen_before, stored_risk, first = row
+        written.append((host_id, graded_tier, first, at_risk))
         tier = tiers[graded_tier]
         holds_of[host_id], tier_of[host_id] = holds, graded_tier
         old = recorded.get(host_id)
@@ -630,7 +664,25 @@ def _record(
     ]
     if events:
         s.execute(insert(OutboxEvent), events)  # in list order: ids increase with it
-    return _Recorded(len(moved), replaced, len(events), len(risk_events))
+    return _Recorded(
+        len(moved),
+        replaced,
+        len(events),
+        len(risk_events),
+        state_read,
+        None if recorded else _state_table(written),
+    )
+
+
+def _state_table(rows: list[tuple[str, str, date, bool]]) -> pa.Table:
+    columns: list[Any] = list(zip(*rows, strict=True)) if rows else [[], [], [], []]
+    types = (pa.string(), pa.string(), pa.date32(), pa.bool_())
+    return pa.table(
+        {
+            name: pa.array(values, kind)
+            for name, values, kind in zip(STATE_COLUMNS, columns, types, strict=True)
+        }
+    )
 
 
 def _restore(s: Session, row: HostTier, day: date, *, graded_today: bool) -> None:

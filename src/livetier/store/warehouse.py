@@ -11,6 +11,10 @@ It holds what a daily run needs so that it reads only the raw events of the days
 - ``profiles``: the host profile snapshots, mirrored from the input (rejected rows kept as
   unusable, so the latest snapshot still decides, as in pipeline/facts.profile_as_of).
 - ``quality``: each run day's data-quality report.
+- ``host_state``: a copy of the state store's host tiers as of its last succeeded run (named
+  in ``meta``), so that a run compares a million grades with the state in one join instead
+  of reading a million rows out of the state store. The state store stays the truth: a copy
+  that does not name the store's latest run is not used (the run reads the store instead).
 
 Every write of a run happens in one DuckDB transaction: a killed run leaves the previous
 contents. DuckDB allows one writing process per file (pitfalls.md), so the batch job owns it;
@@ -57,7 +61,10 @@ _SCHEMA = [
     'CREATE TABLE IF NOT EXISTS quality (day DATE NOT NULL, "table" VARCHAR, row_id VARCHAR, '
     "reason VARCHAR, detail VARCHAR, counted BOOLEAN)",
     "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS host_state (host_id VARCHAR NOT NULL, tier VARCHAR NOT NULL, "
+    "first_seen DATE NOT NULL, at_risk BOOLEAN NOT NULL)",
 ]
+STATE_COLUMNS = ("host_id", "tier", "first_seen", "at_risk")
 
 
 class WarehouseBusy(RuntimeError):
@@ -124,7 +131,31 @@ class Warehouse:
         names = [d[0] for d in cursor.description or []]
         return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
 
+    def state_of(self) -> str | None:
+        """Which state-store run the ``host_state`` copy reflects (None: none yet)."""
+        rows = self._raw.execute("SELECT value FROM meta WHERE key = 'host_state'").fetchall()
+        return str(rows[0][0]) if rows else None
+
     # writes -----------------------------------------------------------------------------
+
+    def save_state(self, run: str, changed: str, whole: str | None = None) -> None:
+        """Make ``host_state`` the state after ``run``: the relation ``whole`` (if given)
+        replaces it, then the rows of relation ``changed`` replace those of their hosts.
+        Both are names of relations on this connection with the STATE_COLUMNS."""
+        columns = ", ".join(STATE_COLUMNS)
+        with self.transaction():
+            if whole is not None:
+                self._raw.execute("DELETE FROM host_state")
+                self._raw.execute(f"INSERT INTO host_state SELECT {columns} FROM {whole}")
+            self._raw.execute(
+                f"DELETE FROM host_state WHERE host_id IN (SELECT host_id FROM {changed})"
+            )
+            self._raw.execute(f"INSERT INTO host_state SELECT {columns} FROM {changed}")
+            self._raw.execute("INSERT OR REPLACE INTO meta VALUES ('host_state', ?)", [run])
+
+    def forget_state(self) -> None:
+        """The copy no longer matches any run (the next run reads the state store)."""
+        self._raw.execute("DELETE FROM meta WHERE key = 'host_state'")
 
     def _materialise(self, name: str, expr: ir.Table) -> None:
         """Compute ``expr`` once into a temporary table of this connection."""
