@@ -1,209 +1,450 @@
-WITH "t4" AS (
-  SELECT DISTINCT
-    "t0"."host_id"
-  FROM "ibis_read_csv" AS "t0"
+WITH "t6" AS (
+  SELECT
+    "t5"."order_id",
+    "t5"."host_id",
+    "t5"."buyer_id",
+    "t5"."paid_at",
+    "t5"."_part",
+    "t5"."_scope",
+    COUNT(*) AS "_copies"
+  FROM (
+    SELECT
+      "t3"."order_id",
+      "t3"."host_id",
+      "t3"."buyer_id",
+      NULLIF(TRIM("t3"."paid_at", ' 	
+'), '') AS "paid_at",
+      CAST(NULL AS DATE) AS "_part",
+      COALESCE(CAST(NULL AS DATE), MAKE_DATE(1, 1, 1)) AS "_scope"
+    FROM "ibis_read_csv" AS "t3"
+  ) AS "t5"
+  GROUP BY
+    1,
+    2,
+    3,
+    4,
+    5,
+    6
 ), "t10" AS (
   SELECT
-    "t8"."order_id",
-    "t8"."host_id",
-    "t8"."buyer_id",
-    "t8"."paid_at",
-    "t8"."_part",
-    "t8"."_scope"
+    "t7"."session_id",
+    "t7"."host_id",
+    "t7"."started_at",
+    "t7"."ended_at",
+    "t7"."deleted",
+    "t7"."_part",
+    "t7"."_scope",
+    COUNT(*) AS "_copies"
   FROM (
     SELECT
-      "t7"."order_id",
-      "t7"."host_id",
-      "t7"."buyer_id",
-      "t7"."paid_at",
-      "t7"."_part",
-      "t7"."_scope",
-      COUNT(*) AS "copies"
-    FROM (
-      SELECT
-        "t3"."order_id",
-        "t3"."host_id",
-        "t3"."buyer_id",
-        NULLIF(TRIM("t3"."paid_at", ' 	
-'), '') AS "paid_at",
-        CAST(NULL AS DATE) AS "_part",
-        COALESCE(CAST(NULL AS DATE), MAKE_DATE(1, 1, 1)) AS "_scope"
-      FROM "ibis_read_csv" AS "t3"
-    ) AS "t7"
-    GROUP BY
-      1,
-      2,
-      3,
-      4,
-      5,
-      6
-  ) AS "t8"
-), "t14" AS (
-  SELECT
-    "t11"."session_id",
-    "t11"."host_id",
-    "t11"."started_at",
-    "t11"."ended_at",
-    "t11"."deleted",
-    "t11"."_part",
-    "t11"."_scope"
-  FROM (
-    SELECT
-      "t9"."session_id",
-      "t9"."host_id",
-      "t9"."started_at",
-      "t9"."ended_at",
-      "t9"."deleted",
-      "t9"."_part",
-      "t9"."_scope",
-      COUNT(*) AS "copies"
-    FROM (
-      SELECT
-        "t2"."session_id",
-        "t2"."host_id",
-        NULLIF(TRIM("t2"."started_at", ' 	
+      "t1"."session_id",
+      "t1"."host_id",
+      NULLIF(TRIM("t1"."started_at", ' 	
 '), '') AS "started_at",
-        NULLIF(TRIM("t2"."ended_at", ' 	
+      NULLIF(TRIM("t1"."ended_at", ' 	
 '), '') AS "ended_at",
-        CASE
-          WHEN LOWER(NULLIF(TRIM("t2"."deleted", ' 	
+      CASE
+        WHEN LOWER(NULLIF(TRIM("t1"."deleted", ' 	
 '), '')) IN ('true', '1')
-          THEN TRUE
-          WHEN LOWER(NULLIF(TRIM("t2"."deleted", ' 	
+        THEN TRUE
+        WHEN LOWER(NULLIF(TRIM("t1"."deleted", ' 	
 '), '')) IN ('false', '0')
-          THEN FALSE
+        THEN FALSE
+        ELSE NULL
+      END AS "deleted",
+      CAST(NULL AS DATE) AS "_part",
+      COALESCE(CAST(NULL AS DATE), MAKE_DATE(1, 1, 1)) AS "_scope"
+    FROM "ibis_read_csv" AS "t1"
+  ) AS "t7"
+  GROUP BY
+    1,
+    2,
+    3,
+    4,
+    5,
+    6,
+    7
+), "t17" AS (
+  SELECT
+    "t13"."host_id",
+    "t13"."snapshot_date",
+    "t13"."category_line",
+    "t13"."enterprise_member",
+    "t13"."risk_assessment_passed",
+    "t13"."major_tax_violation",
+    "t13"."prohibited_goods_violation",
+    "t13"."compliance_violation",
+    "t13"."severe_infringement_penalty",
+    "t13"."business_status_abnormal",
+    "t13"."dishonest_record",
+    "t13"."competitiveness_passed",
+    "t13"."category",
+    "t13"."trade_medal",
+    "t13"."bsr_description",
+    "t13"."bsr_shipping",
+    "t13"."fans",
+    COUNT(*) AS "_copies"
+  FROM (
+    SELECT
+      "t2"."host_id",
+      MAKE_DATE(1, 1, 1) AS "snapshot_date",
+      LOWER(NULLIF(TRIM("t2"."category_line", ' 	
+'), '')) AS "category_line",
+      CASE
+        WHEN LOWER(NULLIF(TRIM("t2"."enterprise_member", ' 	
+'), '')) IN ('true', '1')
+        THEN TRUE
+        WHEN LOWER(NULLIF(TRIM("t2"."enterprise_member", ' 	
+'), '')) IN ('false', '0')
+        THEN FALSE
+        ELSE NULL
+      END AS "enterprise_member",
+      CASE
+        WHEN LOWER(NULLIF(TRIM("t2"."risk_assessment_passed", ' 	
+'), '')) IN ('true', '1')
+        THEN TRUE
+        WHEN LOWER(NULLIF(TRIM("t2"."risk_assessment_passed", ' 	
+'), '')) IN ('false', '0')
+        THEN FALSE
+        ELSE NULL
+      END AS "risk_assessment_passed",
+      CASE
+        WHEN LOWER(NULLIF(TRIM("t2"."major_tax_violation", ' 	
+'), '')) IN ('true', '1')
+        THEN TRUE
+        WHEN LOWER(NULLIF(TRIM("t2"."major_tax_violation", ' 	
+'), '')) IN ('false', '0')
+        THEN FALSE
+        ELSE NULL
+      END AS "major_tax_violation",
+      CASE
+        WHEN LOWER(NULLIF(TRIM("t2"."prohibited_goods_violation", ' 	
+'), '')) IN ('true', '1')
+        THEN TRUE
+        WHEN LOWER(NULLIF(TRIM("t2"."prohibited_goods_violation", ' 	
+'), '')) IN ('false', '0')
+        THEN FALSE
+        ELSE NULL
+      END AS "prohibited_goods_violation",
+      CASE
+        WHEN LOWER(NULLIF(TRIM("t2"."compliance_violation", ' 	
+'), '')) IN ('true', '1')
+        THEN TRUE
+        WHEN LOWER(NULLIF(TRIM("t2"."compliance_violation", ' 	
+'), '')) IN ('false', '0')
+        THEN FALSE
+        ELSE NULL
+      END AS "compliance_violation",
+      CASE
+        WHEN LOWER(NULLIF(TRIM("t2"."severe_infringement_penalty", ' 	
+'), '')) IN ('true', '1')
+        THEN TRUE
+        WHEN LOWER(NULLIF(TRIM("t2"."severe_infringement_penalty", ' 	
+'), '')) IN ('false', '0')
+        THEN FALSE
+        ELSE NULL
+      END AS "severe_infringement_penalty",
+      CASE
+        WHEN LOWER(NULLIF(TRIM("t2"."business_status_abnormal", ' 	
+'), '')) IN ('true', '1')
+        THEN TRUE
+        WHEN LOWER(NULLIF(TRIM("t2"."business_status_abnormal", ' 	
+'), '')) IN ('false', '0')
+        THEN FALSE
+        ELSE NULL
+      END AS "business_status_abnormal",
+      CASE
+        WHEN LOWER(NULLIF(TRIM("t2"."dishonest_record", ' 	
+'), '')) IN ('true', '1')
+        THEN TRUE
+        WHEN LOWER(NULLIF(TRIM("t2"."dishonest_record", ' 	
+'), '')) IN ('false', '0')
+        THEN FALSE
+        ELSE NULL
+      END AS "dishonest_record",
+      CASE
+        WHEN LOWER(NULLIF(TRIM("t2"."competitiveness_passed", ' 	
+'), '')) IN ('true', '1')
+        THEN TRUE
+        WHEN LOWER(NULLIF(TRIM("t2"."competitiveness_passed", ' 	
+'), '')) IN ('false', '0')
+        THEN FALSE
+        ELSE NULL
+      END AS "competitiveness_passed",
+      LOWER(NULLIF(TRIM("t2"."category", ' 	
+'), '')) AS "category",
+      CASE
+        WHEN REGEXP_MATCHES(
+          LOWER(NULLIF(TRIM("t2"."trade_medal", ' 	
+'), '')),
+          '^[+-]?[0-9]+$'
+        )
+        THEN TRY_CAST(LOWER(NULLIF(TRIM("t2"."trade_medal", ' 	
+'), '')) AS BIGINT)
+        ELSE NULL
+      END AS "trade_medal",
+      CASE
+        WHEN ISNAN(
+          CASE
+            WHEN REGEXP_MATCHES(
+              LOWER(NULLIF(TRIM("t2"."bsr_description", ' 	
+'), '')),
+              '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$'
+            )
+            THEN TRY_CAST(LOWER(NULLIF(TRIM("t2"."bsr_description", ' 	
+'), '')) AS DOUBLE)
+            ELSE NULL
+          END
+        )
+        OR ISINF(
+          CASE
+            WHEN REGEXP_MATCHES(
+              LOWER(NULLIF(TRIM("t2"."bsr_description", ' 	
+'), '')),
+              '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$'
+            )
+            THEN TRY_CAST(LOWER(NULLIF(TRIM("t2"."bsr_description", ' 	
+'), '')) AS DOUBLE)
+            ELSE NULL
+          END
+        )
+        THEN NULL
+        ELSE CASE
+          WHEN REGEXP_MATCHES(
+            LOWER(NULLIF(TRIM("t2"."bsr_description", ' 	
+'), '')),
+            '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$'
+          )
+          THEN TRY_CAST(LOWER(NULLIF(TRIM("t2"."bsr_description", ' 	
+'), '')) AS DOUBLE)
           ELSE NULL
-        END AS "deleted",
-        CAST(NULL AS DATE) AS "_part",
-        COALESCE(CAST(NULL AS DATE), MAKE_DATE(1, 1, 1)) AS "_scope"
-      FROM "ibis_read_csv" AS "t2"
-    ) AS "t9"
-    GROUP BY
-      1,
-      2,
-      3,
-      4,
-      5,
-      6,
-      7
-  ) AS "t11"
+        END
+      END AS "bsr_description",
+      CASE
+        WHEN ISNAN(
+          CASE
+            WHEN REGEXP_MATCHES(
+              LOWER(NULLIF(TRIM("t2"."bsr_shipping", ' 	
+'), '')),
+              '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$'
+            )
+            THEN TRY_CAST(LOWER(NULLIF(TRIM("t2"."bsr_shipping", ' 	
+'), '')) AS DOUBLE)
+            ELSE NULL
+          END
+        )
+        OR ISINF(
+          CASE
+            WHEN REGEXP_MATCHES(
+              LOWER(NULLIF(TRIM("t2"."bsr_shipping", ' 	
+'), '')),
+              '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$'
+            )
+            THEN TRY_CAST(LOWER(NULLIF(TRIM("t2"."bsr_shipping", ' 	
+'), '')) AS DOUBLE)
+            ELSE NULL
+          END
+        )
+        THEN NULL
+        ELSE CASE
+          WHEN REGEXP_MATCHES(
+            LOWER(NULLIF(TRIM("t2"."bsr_shipping", ' 	
+'), '')),
+            '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$'
+          )
+          THEN TRY_CAST(LOWER(NULLIF(TRIM("t2"."bsr_shipping", ' 	
+'), '')) AS DOUBLE)
+          ELSE NULL
+        END
+      END AS "bsr_shipping",
+      CASE
+        WHEN REGEXP_MATCHES(LOWER(NULLIF(TRIM("t2"."fans", ' 	
+'), '')), '^[+-]?[0-9]+$')
+        THEN TRY_CAST(LOWER(NULLIF(TRIM("t2"."fans", ' 	
+'), '')) AS BIGINT)
+        ELSE NULL
+      END AS "fans"
+    FROM "ibis_read_csv" AS "t2"
+  ) AS "t13"
+  GROUP BY
+    1,
+    2,
+    3,
+    4,
+    5,
+    6,
+    7,
+    8,
+    9,
+    10,
+    11,
+    12,
+    13,
+    14,
+    15,
+    16,
+    17
+), "t32" AS (
+  SELECT DISTINCT
+    "t30"."host_id"
+  FROM (
+    SELECT
+      "t21"."host_id",
+      "t21"."snapshot_date",
+      "t21"."category_line",
+      "t21"."enterprise_member",
+      "t21"."risk_assessment_passed",
+      "t21"."major_tax_violation",
+      "t21"."prohibited_goods_violation",
+      "t21"."compliance_violation",
+      "t21"."severe_infringement_penalty",
+      "t21"."business_status_abnormal",
+      "t21"."dishonest_record",
+      "t21"."competitiveness_passed",
+      "t21"."category",
+      "t21"."trade_medal",
+      "t21"."bsr_description",
+      "t21"."bsr_shipping",
+      "t21"."fans",
+      "t21"."_copies",
+      "t27"."_conflict"
+    FROM "t17" AS "t21"
+    LEFT OUTER JOIN (
+      SELECT
+        "t23"."host_id",
+        "t23"."snapshot_date",
+        TRUE AS "_conflict"
+      FROM (
+        SELECT
+          "t19"."host_id",
+          "t19"."snapshot_date",
+          COUNT(*) AS "_versions"
+        FROM "t17" AS "t19"
+        GROUP BY
+          1,
+          2
+      ) AS "t23"
+      WHERE
+        "t23"."_versions" > 1
+    ) AS "t27"
+      ON "t21"."host_id" = "t27"."host_id"
+      AND "t21"."snapshot_date" = "t27"."snapshot_date"
+  ) AS "t30"
+  WHERE
+    "t30"."host_id" IS NOT NULL
 ), "t41" AS (
   SELECT
-    "t40"."session_id",
-    "t40"."host_id",
-    "t40"."started_at",
-    "t40"."ended_at",
-    "t40"."deleted",
-    "t40"."_part",
-    "t40"."_scope",
-    "t40"."_conflict",
-    "t40"."start_utc",
-    "t40"."start_day",
-    "t40"."end_utc",
-    "t40"."end_day",
+    "t39"."order_id",
+    "t39"."host_id",
+    "t39"."buyer_id",
+    "t39"."paid_at",
+    "t39"."_part",
+    "t39"."paid_utc",
+    "t39"."paid_day",
+    "t39"."_copies",
     CASE
-      WHEN COALESCE((
-        "t40"."session_id" IS NULL
-      ) OR (
-        "t40"."host_id" IS NULL
-      ), FALSE)
-      THEN 'missing_id'
-      WHEN COALESCE("t40"."start_utc" IS NULL, FALSE)
-      THEN 'unparseable_timestamp'
-      WHEN COALESCE("t40"."end_utc" IS NULL, FALSE)
-      THEN 'unparseable_timestamp'
-      WHEN COALESCE("t40"."end_utc" < "t40"."start_utc", FALSE)
-      THEN 'ends_before_start'
-      WHEN COALESCE("t40"."_conflict", FALSE)
-      THEN 'conflicting_duplicate'
-      WHEN COALESCE(NOT (
-        "t40"."host_id" IN (
-          SELECT
-            *
-          FROM "t4"
-        )
-      ), FALSE)
-      THEN 'unknown_host'
       WHEN COALESCE(
         (
-          "t40"."_part" IS NOT NULL
-        ) AND (
-          "t40"."_part" <> "t40"."start_day"
+          "t39"."order_id" IS NULL
+        )
+        OR (
+          "t39"."host_id" IS NULL
+        )
+        OR (
+          "t39"."buyer_id" IS NULL
         ),
         FALSE
       )
+      THEN 'missing_id'
+      WHEN COALESCE((
+        "t39"."paid_at" IS NOT NULL
+      ) AND (
+        "t39"."paid_utc" IS NULL
+      ), FALSE)
+      THEN 'unparseable_timestamp'
+      WHEN COALESCE("t39"."_conflict", FALSE)
+      THEN 'conflicting_duplicate'
+      WHEN COALESCE((
+        "t39"."_part" IS NOT NULL
+      ) AND (
+        "t39"."_part" <> "t39"."paid_day"
+      ), FALSE)
       THEN 'wrong_partition'
+      WHEN COALESCE(NOT (
+        "t39"."host_id" IN (
+          SELECT
+            *
+          FROM "t32"
+        )
+      ), FALSE)
+      THEN 'unknown_host'
       ELSE NULL
     END AS "_problem"
   FROM (
     SELECT
-      "t38"."session_id",
-      "t38"."host_id",
-      "t38"."started_at",
-      "t38"."ended_at",
-      "t38"."deleted",
-      "t38"."_part",
-      "t38"."_scope",
-      "t38"."_conflict",
-      "t38"."start_utc",
-      "t38"."start_day",
+      "t37"."order_id",
+      "t37"."host_id",
+      "t37"."buyer_id",
+      "t37"."paid_at",
+      "t37"."_part",
+      "t37"."_scope",
+      "t37"."_copies",
+      "t37"."_conflict",
       CASE
-        WHEN "t38"."_absolute"
-        THEN "t38"."_wall" - TO_SECONDS("t38"."_offset")
-        ELSE "t38"."_wall" - TO_SECONDS(28800)
-      END AS "end_utc",
+        WHEN "t37"."_absolute"
+        THEN "t37"."_wall" - TO_SECONDS("t37"."_offset")
+        ELSE "t37"."_wall" - TO_SECONDS(28800)
+      END AS "paid_utc",
       CAST(CASE
-        WHEN "t38"."_absolute"
+        WHEN "t37"."_absolute"
         THEN CASE
-          WHEN "t38"."_absolute"
-          THEN "t38"."_wall" - TO_SECONDS("t38"."_offset")
-          ELSE "t38"."_wall" - TO_SECONDS(28800)
+          WHEN "t37"."_absolute"
+          THEN "t37"."_wall" - TO_SECONDS("t37"."_offset")
+          ELSE "t37"."_wall" - TO_SECONDS(28800)
         END + TO_SECONDS(28800)
-        ELSE "t38"."_wall"
-      END AS DATE) AS "end_day"
+        ELSE "t37"."_wall"
+      END AS DATE) AS "paid_day"
     FROM (
       SELECT
-        "t34"."session_id",
-        "t34"."host_id",
-        "t34"."started_at",
-        "t34"."ended_at",
-        "t34"."deleted",
-        "t34"."_part",
-        "t34"."_scope",
-        "t34"."_conflict",
-        "t34"."start_utc",
-        "t34"."start_day",
-        "t34"."_wall",
-        "t34"."_suffix",
-        LENGTH("t34"."_suffix") > 0 AS "_absolute",
+        "t31"."order_id",
+        "t31"."host_id",
+        "t31"."buyer_id",
+        "t31"."paid_at",
+        "t31"."_part",
+        "t31"."_scope",
+        "t31"."_copies",
+        "t31"."_conflict",
+        "t31"."_wall",
+        "t31"."_suffix",
+        LENGTH("t31"."_suffix") > 0 AS "_absolute",
         COALESCE(
           CASE
-            WHEN UPPER("t34"."_suffix") = 'Z'
+            WHEN UPPER("t31"."_suffix") = 'Z'
             THEN 0
-            ELSE CASE WHEN STARTS_WITH(REPLACE("t34"."_suffix", ':', ''), '-') THEN -1 ELSE 1 END * (
+            ELSE CASE WHEN STARTS_WITH(REPLACE("t31"."_suffix", ':', ''), '-') THEN -1 ELSE 1 END * (
               (
                 TRY_CAST(SUBSTRING(
-                  REPLACE("t34"."_suffix", ':', ''),
+                  REPLACE("t31"."_suffix", ':', ''),
                   CASE
                     WHEN (
                       1 + 1
                     ) >= 1
                     THEN 1 + 1
-                    ELSE 1 + 1 + LENGTH(REPLACE("t34"."_suffix", ':', ''))
+                    ELSE 1 + 1 + LENGTH(REPLACE("t31"."_suffix", ':', ''))
                   END,
                   2
                 ) AS BIGINT) * 3600
               ) + (
                 CASE
-                  WHEN LENGTH(REPLACE("t34"."_suffix", ':', '')) >= 5
+                  WHEN LENGTH(REPLACE("t31"."_suffix", ':', '')) >= 5
                   THEN TRY_CAST(SUBSTRING(
-                    REPLACE("t34"."_suffix", ':', ''),
+                    REPLACE("t31"."_suffix", ':', ''),
                     CASE
                       WHEN (
                         3 + 1
                       ) >= 1
                       THEN 3 + 1
-                      ELSE 3 + 1 + LENGTH(REPLACE("t34"."_suffix", ':', ''))
+                      ELSE 3 + 1 + LENGTH(REPLACE("t31"."_suffix", ':', ''))
                     END,
                     2
                   ) AS BIGINT)
@@ -216,41 +457,27 @@ WITH "t4" AS (
         ) AS "_offset"
       FROM (
         SELECT
-          "t32"."session_id",
-          "t32"."host_id",
-          "t32"."started_at",
-          "t32"."ended_at",
-          "t32"."deleted",
-          "t32"."_part",
-          "t32"."_scope",
-          "t32"."_conflict",
-          CASE
-            WHEN "t32"."_absolute"
-            THEN "t32"."_wall" - TO_SECONDS("t32"."_offset")
-            ELSE "t32"."_wall" - TO_SECONDS(28800)
-          END AS "start_utc",
-          CAST(CASE
-            WHEN "t32"."_absolute"
-            THEN CASE
-              WHEN "t32"."_absolute"
-              THEN "t32"."_wall" - TO_SECONDS("t32"."_offset")
-              ELSE "t32"."_wall" - TO_SECONDS(28800)
-            END + TO_SECONDS(28800)
-            ELSE "t32"."_wall"
-          END AS DATE) AS "start_day",
+          "t25"."order_id",
+          "t25"."host_id",
+          "t25"."buyer_id",
+          "t25"."paid_at",
+          "t25"."_part",
+          "t25"."_scope",
+          "t25"."_copies",
+          COALESCE("t25"."_conflict", FALSE) AS "_conflict",
           TRY_CAST(REGEXP_EXTRACT(
-            TRIM("t32"."ended_at", ' 	
+            TRIM("t25"."paid_at", ' 	
 '),
             '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
             1
           ) || ' ' || REGEXP_EXTRACT(
-            TRIM("t32"."ended_at", ' 	
+            TRIM("t25"."paid_at", ' 	
 '),
             '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
             2
           ) || COALESCE(
             REGEXP_EXTRACT(
-              TRIM("t32"."ended_at", ' 	
+              TRIM("t25"."paid_at", ' 	
 '),
               '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
               3
@@ -258,52 +485,267 @@ WITH "t4" AS (
             ''
           ) AS TIMESTAMP) AS "_wall",
           REGEXP_EXTRACT(
-            TRIM("t32"."ended_at", ' 	
+            TRIM("t25"."paid_at", ' 	
 '),
             '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
             4
           ) AS "_suffix"
         FROM (
           SELECT
-            "t28"."session_id",
-            "t28"."host_id",
-            "t28"."started_at",
-            "t28"."ended_at",
-            "t28"."deleted",
-            "t28"."_part",
-            "t28"."_scope",
-            "t28"."_conflict",
-            "t28"."_wall",
-            "t28"."_suffix",
-            LENGTH("t28"."_suffix") > 0 AS "_absolute",
+            "t9"."order_id",
+            "t9"."host_id",
+            "t9"."buyer_id",
+            "t9"."paid_at",
+            "t9"."_part",
+            "t9"."_scope",
+            "t9"."_copies",
+            "t20"."_conflict"
+          FROM "t6" AS "t9"
+          LEFT OUTER JOIN (
+            SELECT
+              "t11"."order_id",
+              "t11"."_scope",
+              TRUE AS "_conflict"
+            FROM (
+              SELECT
+                "t8"."order_id",
+                "t8"."_scope",
+                COUNT(*) AS "_versions"
+              FROM "t6" AS "t8"
+              GROUP BY
+                1,
+                2
+            ) AS "t11"
+            WHERE
+              "t11"."_versions" > 1
+          ) AS "t20"
+            ON "t9"."order_id" = "t20"."order_id" AND "t9"."_scope" = "t20"."_scope"
+        ) AS "t25"
+      ) AS "t31"
+    ) AS "t37"
+  ) AS "t39"
+), "t51" AS (
+  SELECT
+    "t50"."session_id",
+    "t50"."host_id",
+    "t50"."started_at",
+    "t50"."ended_at",
+    "t50"."deleted",
+    "t50"."_part",
+    "t50"."_scope",
+    "t50"."_copies",
+    "t50"."_conflict",
+    "t50"."start_utc",
+    "t50"."start_day",
+    "t50"."end_utc",
+    "t50"."end_day",
+    CASE
+      WHEN COALESCE((
+        "t50"."session_id" IS NULL
+      ) OR (
+        "t50"."host_id" IS NULL
+      ), FALSE)
+      THEN 'missing_id'
+      WHEN COALESCE("t50"."start_utc" IS NULL, FALSE)
+      THEN 'unparseable_timestamp'
+      WHEN COALESCE("t50"."end_utc" IS NULL, FALSE)
+      THEN 'unparseable_timestamp'
+      WHEN COALESCE("t50"."end_utc" < "t50"."start_utc", FALSE)
+      THEN 'ends_before_start'
+      WHEN COALESCE("t50"."_conflict", FALSE)
+      THEN 'conflicting_duplicate'
+      WHEN COALESCE(NOT (
+        "t50"."host_id" IN (
+          SELECT
+            *
+          FROM "t32"
+        )
+      ), FALSE)
+      THEN 'unknown_host'
+      WHEN COALESCE(
+        (
+          "t50"."_part" IS NOT NULL
+        ) AND (
+          "t50"."_part" <> "t50"."start_day"
+        ),
+        FALSE
+      )
+      THEN 'wrong_partition'
+      ELSE NULL
+    END AS "_problem"
+  FROM (
+    SELECT
+      "t46"."session_id",
+      "t46"."host_id",
+      "t46"."started_at",
+      "t46"."ended_at",
+      "t46"."deleted",
+      "t46"."_part",
+      "t46"."_scope",
+      "t46"."_copies",
+      "t46"."_conflict",
+      "t46"."start_utc",
+      "t46"."start_day",
+      CASE
+        WHEN "t46"."_absolute"
+        THEN "t46"."_wall" - TO_SECONDS("t46"."_offset")
+        ELSE "t46"."_wall" - TO_SECONDS(28800)
+      END AS "end_utc",
+      CAST(CASE
+        WHEN "t46"."_absolute"
+        THEN CASE
+          WHEN "t46"."_absolute"
+          THEN "t46"."_wall" - TO_SECONDS("t46"."_offset")
+          ELSE "t46"."_wall" - TO_SECONDS(28800)
+        END + TO_SECONDS(28800)
+        ELSE "t46"."_wall"
+      END AS DATE) AS "end_day"
+    FROM (
+      SELECT
+        "t40"."session_id",
+        "t40"."host_id",
+        "t40"."started_at",
+        "t40"."ended_at",
+        "t40"."deleted",
+        "t40"."_part",
+        "t40"."_scope",
+        "t40"."_copies",
+        "t40"."_conflict",
+        "t40"."start_utc",
+        "t40"."start_day",
+        "t40"."_wall",
+        "t40"."_suffix",
+        LENGTH("t40"."_suffix") > 0 AS "_absolute",
+        COALESCE(
+          CASE
+            WHEN UPPER("t40"."_suffix") = 'Z'
+            THEN 0
+            ELSE CASE WHEN STARTS_WITH(REPLACE("t40"."_suffix", ':', ''), '-') THEN -1 ELSE 1 END * (
+              (
+                TRY_CAST(SUBSTRING(
+                  REPLACE("t40"."_suffix", ':', ''),
+                  CASE
+                    WHEN (
+                      1 + 1
+                    ) >= 1
+                    THEN 1 + 1
+                    ELSE 1 + 1 + LENGTH(REPLACE("t40"."_suffix", ':', ''))
+                  END,
+                  2
+                ) AS BIGINT) * 3600
+              ) + (
+                CASE
+                  WHEN LENGTH(REPLACE("t40"."_suffix", ':', '')) >= 5
+                  THEN TRY_CAST(SUBSTRING(
+                    REPLACE("t40"."_suffix", ':', ''),
+                    CASE
+                      WHEN (
+                        3 + 1
+                      ) >= 1
+                      THEN 3 + 1
+                      ELSE 3 + 1 + LENGTH(REPLACE("t40"."_suffix", ':', ''))
+                    END,
+                    2
+                  ) AS BIGINT)
+                  ELSE 0
+                END * 60
+              )
+            )
+          END,
+          0
+        ) AS "_offset"
+      FROM (
+        SELECT
+          "t38"."session_id",
+          "t38"."host_id",
+          "t38"."started_at",
+          "t38"."ended_at",
+          "t38"."deleted",
+          "t38"."_part",
+          "t38"."_scope",
+          "t38"."_copies",
+          "t38"."_conflict",
+          CASE
+            WHEN "t38"."_absolute"
+            THEN "t38"."_wall" - TO_SECONDS("t38"."_offset")
+            ELSE "t38"."_wall" - TO_SECONDS(28800)
+          END AS "start_utc",
+          CAST(CASE
+            WHEN "t38"."_absolute"
+            THEN CASE
+              WHEN "t38"."_absolute"
+              THEN "t38"."_wall" - TO_SECONDS("t38"."_offset")
+              ELSE "t38"."_wall" - TO_SECONDS(28800)
+            END + TO_SECONDS(28800)
+            ELSE "t38"."_wall"
+          END AS DATE) AS "start_day",
+          TRY_CAST(REGEXP_EXTRACT(
+            TRIM("t38"."ended_at", ' 	
+'),
+            '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
+            1
+          ) || ' ' || REGEXP_EXTRACT(
+            TRIM("t38"."ended_at", ' 	
+'),
+            '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
+            2
+          ) || COALESCE(
+            REGEXP_EXTRACT(
+              TRIM("t38"."ended_at", ' 	
+'),
+              '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
+              3
+            ),
+            ''
+          ) AS TIMESTAMP) AS "_wall",
+          REGEXP_EXTRACT(
+            TRIM("t38"."ended_at", ' 	
+'),
+            '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
+            4
+          ) AS "_suffix"
+        FROM (
+          SELECT
+            "t34"."session_id",
+            "t34"."host_id",
+            "t34"."started_at",
+            "t34"."ended_at",
+            "t34"."deleted",
+            "t34"."_part",
+            "t34"."_scope",
+            "t34"."_copies",
+            "t34"."_conflict",
+            "t34"."_wall",
+            "t34"."_suffix",
+            LENGTH("t34"."_suffix") > 0 AS "_absolute",
             COALESCE(
               CASE
-                WHEN UPPER("t28"."_suffix") = 'Z'
+                WHEN UPPER("t34"."_suffix") = 'Z'
                 THEN 0
-                ELSE CASE WHEN STARTS_WITH(REPLACE("t28"."_suffix", ':', ''), '-') THEN -1 ELSE 1 END * (
+                ELSE CASE WHEN STARTS_WITH(REPLACE("t34"."_suffix", ':', ''), '-') THEN -1 ELSE 1 END * (
                   (
                     TRY_CAST(SUBSTRING(
-                      REPLACE("t28"."_suffix", ':', ''),
+                      REPLACE("t34"."_suffix", ':', ''),
                       CASE
                         WHEN (
                           1 + 1
                         ) >= 1
                         THEN 1 + 1
-                        ELSE 1 + 1 + LENGTH(REPLACE("t28"."_suffix", ':', ''))
+                        ELSE 1 + 1 + LENGTH(REPLACE("t34"."_suffix", ':', ''))
                       END,
                       2
                     ) AS BIGINT) * 3600
                   ) + (
                     CASE
-                      WHEN LENGTH(REPLACE("t28"."_suffix", ':', '')) >= 5
+                      WHEN LENGTH(REPLACE("t34"."_suffix", ':', '')) >= 5
                       THEN TRY_CAST(SUBSTRING(
-                        REPLACE("t28"."_suffix", ':', ''),
+                        REPLACE("t34"."_suffix", ':', ''),
                         CASE
                           WHEN (
                             3 + 1
                           ) >= 1
                           THEN 3 + 1
-                          ELSE 3 + 1 + LENGTH(REPLACE("t28"."_suffix", ':', ''))
+                          ELSE 3 + 1 + LENGTH(REPLACE("t34"."_suffix", ':', ''))
                         END,
                         2
                       ) AS BIGINT)
@@ -316,27 +758,28 @@ WITH "t4" AS (
             ) AS "_offset"
           FROM (
             SELECT
-              "t25"."session_id",
-              "t25"."host_id",
-              "t25"."started_at",
-              "t25"."ended_at",
-              "t25"."deleted",
-              "t25"."_part",
-              "t25"."_scope",
-              COALESCE("t25"."_conflict", FALSE) AS "_conflict",
+              "t28"."session_id",
+              "t28"."host_id",
+              "t28"."started_at",
+              "t28"."ended_at",
+              "t28"."deleted",
+              "t28"."_part",
+              "t28"."_scope",
+              "t28"."_copies",
+              COALESCE("t28"."_conflict", FALSE) AS "_conflict",
               TRY_CAST(REGEXP_EXTRACT(
-                TRIM("t25"."started_at", ' 	
+                TRIM("t28"."started_at", ' 	
 '),
                 '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
                 1
               ) || ' ' || REGEXP_EXTRACT(
-                TRIM("t25"."started_at", ' 	
+                TRIM("t28"."started_at", ' 	
 '),
                 '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
                 2
               ) || COALESCE(
                 REGEXP_EXTRACT(
-                  TRIM("t25"."started_at", ' 	
+                  TRIM("t28"."started_at", ' 	
 '),
                   '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
                   3
@@ -344,74 +787,75 @@ WITH "t4" AS (
                 ''
               ) AS TIMESTAMP) AS "_wall",
               REGEXP_EXTRACT(
-                TRIM("t25"."started_at", ' 	
+                TRIM("t28"."started_at", ' 	
 '),
                 '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
                 4
               ) AS "_suffix"
             FROM (
               SELECT
-                "t18"."session_id",
-                "t18"."host_id",
-                "t18"."started_at",
-                "t18"."ended_at",
-                "t18"."deleted",
-                "t18"."_part",
-                "t18"."_scope",
-                "t23"."_conflict"
-              FROM "t14" AS "t18"
+                "t14"."session_id",
+                "t14"."host_id",
+                "t14"."started_at",
+                "t14"."ended_at",
+                "t14"."deleted",
+                "t14"."_part",
+                "t14"."_scope",
+                "t14"."_copies",
+                "t24"."_conflict"
+              FROM "t10" AS "t14"
               LEFT OUTER JOIN (
                 SELECT
-                  "t19"."session_id",
-                  "t19"."_scope",
+                  "t16"."session_id",
+                  "t16"."_scope",
                   TRUE AS "_conflict"
                 FROM (
                   SELECT
-                    "t17"."session_id",
-                    "t17"."_scope",
-                    COUNT(*) AS "versions"
-                  FROM "t14" AS "t17"
+                    "t12"."session_id",
+                    "t12"."_scope",
+                    COUNT(*) AS "_versions"
+                  FROM "t10" AS "t12"
                   GROUP BY
                     1,
                     2
-                ) AS "t19"
+                ) AS "t16"
                 WHERE
-                  "t19"."versions" > 1
-              ) AS "t23"
-                ON "t18"."session_id" = "t23"."session_id" AND "t18"."_scope" = "t23"."_scope"
-            ) AS "t25"
-          ) AS "t28"
-        ) AS "t32"
-      ) AS "t34"
-    ) AS "t38"
-  ) AS "t40"
+                  "t16"."_versions" > 1
+              ) AS "t24"
+                ON "t14"."session_id" = "t24"."session_id" AND "t14"."_scope" = "t24"."_scope"
+            ) AS "t28"
+          ) AS "t34"
+        ) AS "t38"
+      ) AS "t40"
+    ) AS "t46"
+  ) AS "t50"
 )
 SELECT
-  COALESCE("t48"."host_id", "t56"."host_id") AS "host_id",
-  COALESCE("t48"."day", "t56"."day") AS "day",
-  COALESCE("t48"."valid_sessions", 0) AS "valid_sessions",
-  COALESCE("t56"."live_buyers", 0) AS "live_buyers",
-  COALESCE("t48"."cross_day_sessions", 0) AS "cross_day_sessions"
+  COALESCE("t58"."host_id", "t66"."host_id") AS "host_id",
+  COALESCE("t58"."day", "t66"."day") AS "day",
+  COALESCE("t58"."valid_sessions", 0) AS "valid_sessions",
+  COALESCE("t66"."live_buyers", 0) AS "live_buyers",
+  COALESCE("t58"."cross_day_sessions", 0) AS "cross_day_sessions"
 FROM (
   SELECT
-    "t43"."host_id",
-    "t43"."start_day" AS "day",
-    SUM(CAST("t43"."end_utc" > (
-      "t43"."start_utc" + INTERVAL '15' MINUTE
+    "t53"."host_id",
+    "t53"."start_day" AS "day",
+    SUM(CAST("t53"."end_utc" > (
+      "t53"."start_utc" + INTERVAL '15' MINUTE
     ) AS BIGINT)) AS "valid_sessions",
-    SUM(CAST("t43"."start_day" <> "t43"."end_day" AS BIGINT)) AS "cross_day_sessions"
+    SUM(CAST("t53"."start_day" <> "t53"."end_day" AS BIGINT)) AS "cross_day_sessions"
   FROM (
     SELECT
-      "t42"."session_id",
-      "t42"."host_id",
-      "t42"."start_utc",
-      "t42"."end_utc",
-      "t42"."start_day",
-      "t42"."end_day"
-    FROM "t41" AS "t42"
+      "t52"."session_id",
+      "t52"."host_id",
+      "t52"."start_utc",
+      "t52"."end_utc",
+      "t52"."start_day",
+      "t52"."end_day"
+    FROM "t51" AS "t52"
     WHERE
-      "t42"."_problem" IS NULL
-      AND "t42"."start_day" IN (
+      "t52"."_problem" IS NULL
+      AND "t52"."start_day" IN (
         MAKE_DATE(2026, 10, 27),
         MAKE_DATE(2026, 10, 28),
         MAKE_DATE(2026, 10, 29),
@@ -443,136 +887,138 @@ FROM (
         MAKE_DATE(2026, 11, 24),
         MAKE_DATE(2026, 11, 25)
       )
-  ) AS "t43"
+  ) AS "t53"
   GROUP BY
     1,
     2
-) AS "t48"
+) AS "t58"
 FULL OUTER JOIN (
   SELECT
-    "t54"."host_id",
-    "t54"."day",
+    "t64"."host_id",
+    "t64"."day",
     COUNT(*) AS "live_buyers"
   FROM (
     SELECT DISTINCT
-      "t53"."host_id",
-      "t53"."buyer_id",
-      "t53"."day"
+      "t63"."host_id",
+      "t63"."buyer_id",
+      "t63"."day"
     FROM (
       SELECT
-        "t52"."host_id",
-        "t52"."buyer_id",
-        "t52"."view_utc",
-        "t52"."day",
-        "t39"."last_paid"
+        "t62"."host_id",
+        "t62"."buyer_id",
+        "t62"."view_utc",
+        "t62"."day",
+        "t49"."last_paid"
       FROM (
         SELECT
-          "t50"."_host" AS "host_id",
-          "t50"."buyer_id",
-          "t50"."view_utc",
-          "t50"."view_day" AS "day"
+          "t60"."_host" AS "host_id",
+          "t60"."buyer_id",
+          "t60"."view_utc",
+          "t60"."view_day" AS "day"
         FROM (
           SELECT
-            "t49"."session_id",
-            "t49"."buyer_id",
-            "t49"."viewed_at",
-            "t49"."_part",
-            "t49"."_scope",
-            "t49"."view_utc",
-            "t49"."view_day",
-            "t49"."_host",
-            "t49"."_seen",
+            "t59"."session_id",
+            "t59"."buyer_id",
+            "t59"."viewed_at",
+            "t59"."_part",
+            "t59"."_scope",
+            "t59"."view_utc",
+            "t59"."view_day",
+            "t59"."_host",
+            "t59"."_seen",
+            "t59"."_paid",
             CASE
               WHEN COALESCE((
-                "t49"."session_id" IS NULL
+                "t59"."session_id" IS NULL
               ) OR (
-                "t49"."buyer_id" IS NULL
+                "t59"."buyer_id" IS NULL
               ), FALSE)
               THEN 'missing_id'
-              WHEN COALESCE("t49"."view_utc" IS NULL, FALSE)
+              WHEN COALESCE("t59"."view_utc" IS NULL, FALSE)
               THEN 'unparseable_timestamp'
-              WHEN COALESCE("t49"."_seen" IS NULL, FALSE)
+              WHEN COALESCE("t59"."_seen" IS NULL, FALSE)
               THEN 'unknown_session'
-              WHEN COALESCE("t49"."_host" IS NULL, FALSE)
+              WHEN COALESCE("t59"."_host" IS NULL, FALSE)
               THEN 'session_rejected'
               WHEN COALESCE((
-                "t49"."_part" IS NOT NULL
+                "t59"."_part" IS NOT NULL
               ) AND (
-                "t49"."_part" <> "t49"."view_day"
+                "t59"."_part" <> "t59"."view_day"
               ), FALSE)
               THEN 'wrong_partition'
               ELSE NULL
             END AS "_problem"
           FROM (
             SELECT
-              "t30"."session_id",
-              "t30"."buyer_id",
-              "t30"."viewed_at",
-              "t30"."_part",
-              "t30"."_scope",
-              "t30"."view_utc",
-              "t30"."view_day",
-              "t46"."_host",
-              "t46"."_seen"
+              "t36"."session_id",
+              "t36"."buyer_id",
+              "t36"."viewed_at",
+              "t36"."_part",
+              "t36"."_scope",
+              "t36"."view_utc",
+              "t36"."view_day",
+              "t56"."_host",
+              "t56"."_seen",
+              "t48"."_paid"
             FROM (
               SELECT
-                "t26"."session_id",
-                "t26"."buyer_id",
-                "t26"."viewed_at",
-                "t26"."_part",
-                "t26"."_scope",
+                "t29"."session_id",
+                "t29"."buyer_id",
+                "t29"."viewed_at",
+                "t29"."_part",
+                "t29"."_scope",
                 CASE
-                  WHEN "t26"."_absolute"
-                  THEN "t26"."_wall" - TO_SECONDS("t26"."_offset")
-                  ELSE "t26"."_wall" - TO_SECONDS(28800)
+                  WHEN "t29"."_absolute"
+                  THEN "t29"."_wall" - TO_SECONDS("t29"."_offset")
+                  ELSE "t29"."_wall" - TO_SECONDS(28800)
                 END AS "view_utc",
                 CAST(CASE
-                  WHEN "t26"."_absolute"
+                  WHEN "t29"."_absolute"
                   THEN CASE
-                    WHEN "t26"."_absolute"
-                    THEN "t26"."_wall" - TO_SECONDS("t26"."_offset")
-                    ELSE "t26"."_wall" - TO_SECONDS(28800)
+                    WHEN "t29"."_absolute"
+                    THEN "t29"."_wall" - TO_SECONDS("t29"."_offset")
+                    ELSE "t29"."_wall" - TO_SECONDS(28800)
                   END + TO_SECONDS(28800)
-                  ELSE "t26"."_wall"
+                  ELSE "t29"."_wall"
                 END AS DATE) AS "view_day"
               FROM (
                 SELECT
-                  "t16"."session_id",
-                  "t16"."buyer_id",
-                  "t16"."viewed_at",
-                  "t16"."_part",
-                  "t16"."_scope",
-                  "t16"."_wall",
-                  "t16"."_suffix",
-                  LENGTH("t16"."_suffix") > 0 AS "_absolute",
+                  "t15"."session_id",
+                  "t15"."buyer_id",
+                  "t15"."viewed_at",
+                  "t15"."_part",
+                  "t15"."_scope",
+                  "t15"."_wall",
+                  "t15"."_suffix",
+                  LENGTH("t15"."_suffix") > 0 AS "_absolute",
                   COALESCE(
                     CASE
-                      WHEN UPPER("t16"."_suffix") = 'Z'
+                      WHEN UPPER("t15"."_suffix") = 'Z'
                       THEN 0
-                      ELSE CASE WHEN STARTS_WITH(REPLACE("t16"."_suffix", ':', ''), '-') THEN -1 ELSE 1 END * (
+                      ELSE CASE WHEN STARTS_WITH(REPLACE("t15"."_suffix", ':', ''), '-') THEN -1 ELSE 1 END * (
                         (
                           TRY_CAST(SUBSTRING(
-                            REPLACE("t16"."_suffix", ':', ''),
+                            REPLACE("t15"."_suffix", ':', ''),
                             CASE
                               WHEN (
                                 1 + 1
                               ) >= 1
                               THEN 1 + 1
-                              ELSE 1 + 1 + LENGTH(REPLACE("t16"."_suffix", ':', ''))
+                              ELSE 1 + 1 + LENGTH(REPLACE("t15"."_suffix", ':', ''))
                             END,
                             2
                           ) AS BIGINT) * 3600
                         ) + (
                           CASE
-                            WHEN LENGTH(REPLACE("t16"."_suffix", ':', '')) >= 5
+                            WHEN LENGTH(REPLACE("t15"."_suffix", ':', '')) >= 5
                             THEN TRY_CAST(SUBSTRING(
-                              REPLACE("t16"."_suffix", ':', ''),
+                              REPLACE("t15"."_suffix", ':', ''),
                               CASE
                                 WHEN (
                                   3 + 1
                                 ) >= 1
                                 THEN 3 + 1
-                                ELSE 3 + 1 + LENGTH(REPLACE("t16"."_suffix", ':', ''))
+                                ELSE 3 + 1 + LENGTH(REPLACE("t15"."_suffix", ':', ''))
                               END,
                               2
                             ) AS BIGINT)
@@ -585,24 +1031,24 @@ FULL OUTER JOIN (
                   ) AS "_offset"
                 FROM (
                   SELECT
-                    "t6"."session_id",
-                    "t6"."buyer_id",
-                    "t6"."viewed_at",
-                    "t6"."_part",
-                    "t6"."_scope",
+                    "t4"."session_id",
+                    "t4"."buyer_id",
+                    "t4"."viewed_at",
+                    "t4"."_part",
+                    "t4"."_scope",
                     TRY_CAST(REGEXP_EXTRACT(
-                      TRIM("t6"."viewed_at", ' 	
+                      TRIM("t4"."viewed_at", ' 	
 '),
                       '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
                       1
                     ) || ' ' || REGEXP_EXTRACT(
-                      TRIM("t6"."viewed_at", ' 	
+                      TRIM("t4"."viewed_at", ' 	
 '),
                       '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
                       2
                     ) || COALESCE(
                       REGEXP_EXTRACT(
-                        TRIM("t6"."viewed_at", ' 	
+                        TRIM("t4"."viewed_at", ' 	
 '),
                         '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
                         3
@@ -610,248 +1056,85 @@ FULL OUTER JOIN (
                       ''
                     ) AS TIMESTAMP) AS "_wall",
                     REGEXP_EXTRACT(
-                      TRIM("t6"."viewed_at", ' 	
+                      TRIM("t4"."viewed_at", ' 	
 '),
                       '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
                       4
                     ) AS "_suffix"
                   FROM (
                     SELECT
-                      "t1"."session_id",
-                      "t1"."buyer_id",
-                      NULLIF(TRIM("t1"."viewed_at", ' 	
+                      "t0"."session_id",
+                      "t0"."buyer_id",
+                      NULLIF(TRIM("t0"."viewed_at", ' 	
 '), '') AS "viewed_at",
                       CAST(NULL AS DATE) AS "_part",
                       COALESCE(CAST(NULL AS DATE), MAKE_DATE(1, 1, 1)) AS "_scope"
-                    FROM "ibis_read_csv" AS "t1"
-                  ) AS "t6"
-                ) AS "t16"
-              ) AS "t26"
-            ) AS "t30"
+                    FROM "ibis_read_csv" AS "t0"
+                  ) AS "t4"
+                ) AS "t15"
+              ) AS "t29"
+            ) AS "t36"
             LEFT OUTER JOIN (
               SELECT
-                "t44"."session_id",
-                "t44"."_host",
+                "t54"."session_id",
+                "t54"."_host",
                 TRUE AS "_seen"
               FROM (
                 SELECT DISTINCT
-                  "t42"."session_id",
-                  CASE WHEN "t42"."_problem" IS NULL THEN "t42"."host_id" ELSE NULL END AS "_host"
+                  "t52"."session_id",
+                  CASE WHEN "t52"."_problem" IS NULL THEN "t52"."host_id" ELSE NULL END AS "_host"
+                FROM "t51" AS "t52"
+              ) AS "t54"
+            ) AS "t56"
+              ON "t36"."session_id" = "t56"."session_id"
+            LEFT OUTER JOIN (
+              SELECT
+                "t44"."_host",
+                "t44"."buyer_id",
+                "t44"."view_day",
+                TRUE AS "_paid"
+              FROM (
+                SELECT DISTINCT
+                  "t42"."host_id" AS "_host",
+                  "t42"."buyer_id",
+                  "t42"."paid_day" AS "view_day"
                 FROM "t41" AS "t42"
+                WHERE
+                  "t42"."_problem" IS NULL AND "t42"."paid_at" IS NOT NULL
               ) AS "t44"
-            ) AS "t46"
-              ON "t30"."session_id" = "t46"."session_id"
-          ) AS "t49"
-        ) AS "t50"
+            ) AS "t48"
+              ON "t56"."_host" = "t48"."_host"
+              AND "t36"."buyer_id" = "t48"."buyer_id"
+              AND "t36"."view_day" = "t48"."view_day"
+          ) AS "t59"
+        ) AS "t60"
         WHERE
-          "t50"."_problem" IS NULL
-      ) AS "t52"
+          (
+            (
+              "t60"."_problem" IS NOT NULL
+            ) OR (
+              "t60"."_paid" IS NOT NULL
+            )
+          )
+          AND "t60"."_problem" IS NULL
+      ) AS "t62"
       INNER JOIN (
         SELECT
-          "t36"."host_id",
-          "t36"."buyer_id",
-          "t36"."paid_day" AS "day",
-          MAX("t36"."paid_utc") AS "last_paid"
+          "t43"."host_id",
+          "t43"."buyer_id",
+          "t43"."paid_day" AS "day",
+          MAX("t43"."paid_utc") AS "last_paid"
         FROM (
           SELECT
-            "t35"."host_id",
-            "t35"."buyer_id",
-            "t35"."paid_utc",
-            "t35"."paid_day"
-          FROM (
-            SELECT
-              "t33"."order_id",
-              "t33"."host_id",
-              "t33"."buyer_id",
-              "t33"."paid_at",
-              "t33"."_part",
-              "t33"."_scope",
-              "t33"."_conflict",
-              "t33"."paid_utc",
-              "t33"."paid_day",
-              CASE
-                WHEN COALESCE(
-                  (
-                    "t33"."order_id" IS NULL
-                  )
-                  OR (
-                    "t33"."host_id" IS NULL
-                  )
-                  OR (
-                    "t33"."buyer_id" IS NULL
-                  ),
-                  FALSE
-                )
-                THEN 'missing_id'
-                WHEN COALESCE((
-                  "t33"."paid_at" IS NOT NULL
-                ) AND (
-                  "t33"."paid_utc" IS NULL
-                ), FALSE)
-                THEN 'unparseable_timestamp'
-                WHEN COALESCE("t33"."_conflict", FALSE)
-                THEN 'conflicting_duplicate'
-                WHEN COALESCE((
-                  "t33"."_part" IS NOT NULL
-                ) AND (
-                  "t33"."_part" <> "t33"."paid_day"
-                ), FALSE)
-                THEN 'wrong_partition'
-                WHEN COALESCE(NOT (
-                  "t33"."host_id" IN (
-                    SELECT
-                      *
-                    FROM "t4"
-                  )
-                ), FALSE)
-                THEN 'unknown_host'
-                ELSE NULL
-              END AS "_problem"
-            FROM (
-              SELECT
-                "t31"."order_id",
-                "t31"."host_id",
-                "t31"."buyer_id",
-                "t31"."paid_at",
-                "t31"."_part",
-                "t31"."_scope",
-                "t31"."_conflict",
-                CASE
-                  WHEN "t31"."_absolute"
-                  THEN "t31"."_wall" - TO_SECONDS("t31"."_offset")
-                  ELSE "t31"."_wall" - TO_SECONDS(28800)
-                END AS "paid_utc",
-                CAST(CASE
-                  WHEN "t31"."_absolute"
-                  THEN CASE
-                    WHEN "t31"."_absolute"
-                    THEN "t31"."_wall" - TO_SECONDS("t31"."_offset")
-                    ELSE "t31"."_wall" - TO_SECONDS(28800)
-                  END + TO_SECONDS(28800)
-                  ELSE "t31"."_wall"
-                END AS DATE) AS "paid_day"
-              FROM (
-                SELECT
-                  "t27"."order_id",
-                  "t27"."host_id",
-                  "t27"."buyer_id",
-                  "t27"."paid_at",
-                  "t27"."_part",
-                  "t27"."_scope",
-                  "t27"."_conflict",
-                  "t27"."_wall",
-                  "t27"."_suffix",
-                  LENGTH("t27"."_suffix") > 0 AS "_absolute",
-                  COALESCE(
-                    CASE
-                      WHEN UPPER("t27"."_suffix") = 'Z'
-                      THEN 0
-                      ELSE CASE WHEN STARTS_WITH(REPLACE("t27"."_suffix", ':', ''), '-') THEN -1 ELSE 1 END * (
-                        (
-                          TRY_CAST(SUBSTRING(
-                            REPLACE("t27"."_suffix", ':', ''),
-                            CASE
-                              WHEN (
-                                1 + 1
-                              ) >= 1
-                              THEN 1 + 1
-                              ELSE 1 + 1 + LENGTH(REPLACE("t27"."_suffix", ':', ''))
-                            END,
-                            2
-                          ) AS BIGINT) * 3600
-                        ) + (
-                          CASE
-                            WHEN LENGTH(REPLACE("t27"."_suffix", ':', '')) >= 5
-                            THEN TRY_CAST(SUBSTRING(
-                              REPLACE("t27"."_suffix", ':', ''),
-                              CASE
-                                WHEN (
-                                  3 + 1
-                                ) >= 1
-                                THEN 3 + 1
-                                ELSE 3 + 1 + LENGTH(REPLACE("t27"."_suffix", ':', ''))
-                              END,
-                              2
-                            ) AS BIGINT)
-                            ELSE 0
-                          END * 60
-                        )
-                      )
-                    END,
-                    0
-                  ) AS "_offset"
-                FROM (
-                  SELECT
-                    "t24"."order_id",
-                    "t24"."host_id",
-                    "t24"."buyer_id",
-                    "t24"."paid_at",
-                    "t24"."_part",
-                    "t24"."_scope",
-                    COALESCE("t24"."_conflict", FALSE) AS "_conflict",
-                    TRY_CAST(REGEXP_EXTRACT(
-                      TRIM("t24"."paid_at", ' 	
-'),
-                      '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
-                      1
-                    ) || ' ' || REGEXP_EXTRACT(
-                      TRIM("t24"."paid_at", ' 	
-'),
-                      '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
-                      2
-                    ) || COALESCE(
-                      REGEXP_EXTRACT(
-                        TRIM("t24"."paid_at", ' 	
-'),
-                        '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
-                        3
-                      ),
-                      ''
-                    ) AS TIMESTAMP) AS "_wall",
-                    REGEXP_EXTRACT(
-                      TRIM("t24"."paid_at", ' 	
-'),
-                      '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
-                      4
-                    ) AS "_suffix"
-                  FROM (
-                    SELECT
-                      "t13"."order_id",
-                      "t13"."host_id",
-                      "t13"."buyer_id",
-                      "t13"."paid_at",
-                      "t13"."_part",
-                      "t13"."_scope",
-                      "t21"."_conflict"
-                    FROM "t10" AS "t13"
-                    LEFT OUTER JOIN (
-                      SELECT
-                        "t15"."order_id",
-                        "t15"."_scope",
-                        TRUE AS "_conflict"
-                      FROM (
-                        SELECT
-                          "t12"."order_id",
-                          "t12"."_scope",
-                          COUNT(*) AS "versions"
-                        FROM "t10" AS "t12"
-                        GROUP BY
-                          1,
-                          2
-                      ) AS "t15"
-                      WHERE
-                        "t15"."versions" > 1
-                    ) AS "t21"
-                      ON "t13"."order_id" = "t21"."order_id" AND "t13"."_scope" = "t21"."_scope"
-                  ) AS "t24"
-                ) AS "t27"
-              ) AS "t31"
-            ) AS "t33"
-          ) AS "t35"
+            "t42"."host_id",
+            "t42"."buyer_id",
+            "t42"."paid_utc",
+            "t42"."paid_day"
+          FROM "t41" AS "t42"
           WHERE
-            "t35"."_problem" IS NULL
-            AND "t35"."paid_at" IS NOT NULL
-            AND "t35"."paid_day" IN (
+            "t42"."_problem" IS NULL
+            AND "t42"."paid_at" IS NOT NULL
+            AND "t42"."paid_day" IN (
               MAKE_DATE(2026, 10, 27),
               MAKE_DATE(2026, 10, 28),
               MAKE_DATE(2026, 10, 29),
@@ -883,21 +1166,21 @@ FULL OUTER JOIN (
               MAKE_DATE(2026, 11, 24),
               MAKE_DATE(2026, 11, 25)
             )
-        ) AS "t36"
+        ) AS "t43"
         GROUP BY
           1,
           2,
           3
-      ) AS "t39"
-        ON "t52"."host_id" = "t39"."host_id"
-        AND "t52"."buyer_id" = "t39"."buyer_id"
-        AND "t52"."day" = "t39"."day"
-    ) AS "t53"
+      ) AS "t49"
+        ON "t62"."host_id" = "t49"."host_id"
+        AND "t62"."buyer_id" = "t49"."buyer_id"
+        AND "t62"."day" = "t49"."day"
+    ) AS "t63"
     WHERE
-      "t53"."view_utc" <= "t53"."last_paid"
-  ) AS "t54"
+      "t63"."view_utc" <= "t63"."last_paid"
+  ) AS "t64"
   GROUP BY
     1,
     2
-) AS "t56"
-  ON "t48"."host_id" = "t56"."host_id" AND "t48"."day" = "t56"."day"
+) AS "t66"
+  ON "t58"."host_id" = "t66"."host_id" AND "t58"."day" = "t66"."day"

@@ -1,257 +1,191 @@
-WITH "t4" AS (
-  SELECT DISTINCT
-    "t0"."host_id"
-  FROM "ibis_read_csv" AS "t0"
+WITH "t6" AS (
+  SELECT
+    "t5"."order_id",
+    "t5"."host_id",
+    "t5"."buyer_id",
+    "t5"."paid_at",
+    "t5"."_part",
+    "t5"."_scope",
+    COUNT(*) AS "_copies"
+  FROM (
+    SELECT
+      "t3"."order_id",
+      "t3"."host_id",
+      "t3"."buyer_id",
+      NULLIF(TRIM("t3"."paid_at", ' 	
+'), '') AS "paid_at",
+      CAST(NULL AS DATE) AS "_part",
+      COALESCE(CAST(NULL AS DATE), MAKE_DATE(1, 1, 1)) AS "_scope"
+    FROM "ibis_read_csv" AS "t3"
+  ) AS "t5"
+  GROUP BY
+    1,
+    2,
+    3,
+    4,
+    5,
+    6
 ), "t10" AS (
   SELECT
-    "t8"."order_id",
-    "t8"."host_id",
-    "t8"."buyer_id",
-    "t8"."paid_at",
-    "t8"."_part",
-    "t8"."_scope"
+    "t7"."session_id",
+    "t7"."host_id",
+    "t7"."started_at",
+    "t7"."ended_at",
+    "t7"."deleted",
+    "t7"."_part",
+    "t7"."_scope",
+    COUNT(*) AS "_copies"
   FROM (
     SELECT
-      "t7"."order_id",
-      "t7"."host_id",
-      "t7"."buyer_id",
-      "t7"."paid_at",
-      "t7"."_part",
-      "t7"."_scope",
-      COUNT(*) AS "copies"
-    FROM (
-      SELECT
-        "t3"."order_id",
-        "t3"."host_id",
-        "t3"."buyer_id",
-        NULLIF(TRIM("t3"."paid_at", ' 	
-'), '') AS "paid_at",
-        CAST(NULL AS DATE) AS "_part",
-        COALESCE(CAST(NULL AS DATE), MAKE_DATE(1, 1, 1)) AS "_scope"
-      FROM "ibis_read_csv" AS "t3"
-    ) AS "t7"
-    GROUP BY
-      1,
-      2,
-      3,
-      4,
-      5,
-      6
-  ) AS "t8"
+      "t2"."session_id",
+      "t2"."host_id",
+      NULLIF(TRIM("t2"."started_at", ' 	
+'), '') AS "started_at",
+      NULLIF(TRIM("t2"."ended_at", ' 	
+'), '') AS "ended_at",
+      CASE
+        WHEN LOWER(NULLIF(TRIM("t2"."deleted", ' 	
+'), '')) IN ('true', '1')
+        THEN TRUE
+        WHEN LOWER(NULLIF(TRIM("t2"."deleted", ' 	
+'), '')) IN ('false', '0')
+        THEN FALSE
+        ELSE NULL
+      END AS "deleted",
+      CAST(NULL AS DATE) AS "_part",
+      COALESCE(CAST(NULL AS DATE), MAKE_DATE(1, 1, 1)) AS "_scope"
+    FROM "ibis_read_csv" AS "t2"
+  ) AS "t7"
+  GROUP BY
+    1,
+    2,
+    3,
+    4,
+    5,
+    6,
+    7
 ), "t15" AS (
   SELECT
-    "t11"."session_id",
-    "t11"."host_id",
-    "t11"."started_at",
-    "t11"."ended_at",
-    "t11"."deleted",
-    "t11"."_part",
-    "t11"."_scope"
+    "t12"."host_id",
+    "t12"."snapshot_date",
+    "t12"."category_line",
+    "t12"."enterprise_member",
+    "t12"."risk_assessment_passed",
+    "t12"."major_tax_violation",
+    "t12"."prohibited_goods_violation",
+    "t12"."compliance_violation",
+    "t12"."severe_infringement_penalty",
+    "t12"."business_status_abnormal",
+    "t12"."dishonest_record",
+    "t12"."competitiveness_passed",
+    "t12"."category",
+    "t12"."trade_medal",
+    "t12"."bsr_description",
+    "t12"."bsr_shipping",
+    "t12"."fans",
+    COUNT(*) AS "_copies"
   FROM (
     SELECT
-      "t9"."session_id",
-      "t9"."host_id",
-      "t9"."started_at",
-      "t9"."ended_at",
-      "t9"."deleted",
-      "t9"."_part",
-      "t9"."_scope",
-      COUNT(*) AS "copies"
-    FROM (
-      SELECT
-        "t2"."session_id",
-        "t2"."host_id",
-        NULLIF(TRIM("t2"."started_at", ' 	
-'), '') AS "started_at",
-        NULLIF(TRIM("t2"."ended_at", ' 	
-'), '') AS "ended_at",
-        CASE
-          WHEN LOWER(NULLIF(TRIM("t2"."deleted", ' 	
-'), '')) IN ('true', '1')
-          THEN TRUE
-          WHEN LOWER(NULLIF(TRIM("t2"."deleted", ' 	
-'), '')) IN ('false', '0')
-          THEN FALSE
-          ELSE NULL
-        END AS "deleted",
-        CAST(NULL AS DATE) AS "_part",
-        COALESCE(CAST(NULL AS DATE), MAKE_DATE(1, 1, 1)) AS "_scope"
-      FROM "ibis_read_csv" AS "t2"
-    ) AS "t9"
-    GROUP BY
-      1,
-      2,
-      3,
-      4,
-      5,
-      6,
-      7
-  ) AS "t11"
-), "t21" AS (
-  SELECT
-    "t17"."host_id",
-    "t17"."snapshot_date",
-    "t17"."category_line",
-    "t17"."enterprise_member",
-    "t17"."risk_assessment_passed",
-    "t17"."major_tax_violation",
-    "t17"."prohibited_goods_violation",
-    "t17"."compliance_violation",
-    "t17"."severe_infringement_penalty",
-    "t17"."business_status_abnormal",
-    "t17"."dishonest_record",
-    "t17"."competitiveness_passed",
-    "t17"."category",
-    "t17"."trade_medal",
-    "t17"."bsr_description",
-    "t17"."bsr_shipping",
-    "t17"."fans"
-  FROM (
-    SELECT
-      "t13"."host_id",
-      "t13"."snapshot_date",
-      "t13"."category_line",
-      "t13"."enterprise_member",
-      "t13"."risk_assessment_passed",
-      "t13"."major_tax_violation",
-      "t13"."prohibited_goods_violation",
-      "t13"."compliance_violation",
-      "t13"."severe_infringement_penalty",
-      "t13"."business_status_abnormal",
-      "t13"."dishonest_record",
-      "t13"."competitiveness_passed",
-      "t13"."category",
-      "t13"."trade_medal",
-      "t13"."bsr_description",
-      "t13"."bsr_shipping",
-      "t13"."fans",
-      COUNT(*) AS "copies"
-    FROM (
-      SELECT
-        "t0"."host_id",
-        MAKE_DATE(1, 1, 1) AS "snapshot_date",
-        LOWER(NULLIF(TRIM("t0"."category_line", ' 	
+      "t0"."host_id",
+      MAKE_DATE(1, 1, 1) AS "snapshot_date",
+      LOWER(NULLIF(TRIM("t0"."category_line", ' 	
 '), '')) AS "category_line",
-        CASE
-          WHEN LOWER(NULLIF(TRIM("t0"."enterprise_member", ' 	
+      CASE
+        WHEN LOWER(NULLIF(TRIM("t0"."enterprise_member", ' 	
 '), '')) IN ('true', '1')
-          THEN TRUE
-          WHEN LOWER(NULLIF(TRIM("t0"."enterprise_member", ' 	
+        THEN TRUE
+        WHEN LOWER(NULLIF(TRIM("t0"."enterprise_member", ' 	
 '), '')) IN ('false', '0')
-          THEN FALSE
-          ELSE NULL
-        END AS "enterprise_member",
-        CASE
-          WHEN LOWER(NULLIF(TRIM("t0"."risk_assessment_passed", ' 	
+        THEN FALSE
+        ELSE NULL
+      END AS "enterprise_member",
+      CASE
+        WHEN LOWER(NULLIF(TRIM("t0"."risk_assessment_passed", ' 	
 '), '')) IN ('true', '1')
-          THEN TRUE
-          WHEN LOWER(NULLIF(TRIM("t0"."risk_assessment_passed", ' 	
+        THEN TRUE
+        WHEN LOWER(NULLIF(TRIM("t0"."risk_assessment_passed", ' 	
 '), '')) IN ('false', '0')
-          THEN FALSE
-          ELSE NULL
-        END AS "risk_assessment_passed",
-        CASE
-          WHEN LOWER(NULLIF(TRIM("t0"."major_tax_violation", ' 	
+        THEN FALSE
+        ELSE NULL
+      END AS "risk_assessment_passed",
+      CASE
+        WHEN LOWER(NULLIF(TRIM("t0"."major_tax_violation", ' 	
 '), '')) IN ('true', '1')
-          THEN TRUE
-          WHEN LOWER(NULLIF(TRIM("t0"."major_tax_violation", ' 	
+        THEN TRUE
+        WHEN LOWER(NULLIF(TRIM("t0"."major_tax_violation", ' 	
 '), '')) IN ('false', '0')
-          THEN FALSE
-          ELSE NULL
-        END AS "major_tax_violation",
-        CASE
-          WHEN LOWER(NULLIF(TRIM("t0"."prohibited_goods_violation", ' 	
+        THEN FALSE
+        ELSE NULL
+      END AS "major_tax_violation",
+      CASE
+        WHEN LOWER(NULLIF(TRIM("t0"."prohibited_goods_violation", ' 	
 '), '')) IN ('true', '1')
-          THEN TRUE
-          WHEN LOWER(NULLIF(TRIM("t0"."prohibited_goods_violation", ' 	
+        THEN TRUE
+        WHEN LOWER(NULLIF(TRIM("t0"."prohibited_goods_violation", ' 	
 '), '')) IN ('false', '0')
-          THEN FALSE
-          ELSE NULL
-        END AS "prohibited_goods_violation",
-        CASE
-          WHEN LOWER(NULLIF(TRIM("t0"."compliance_violation", ' 	
+        THEN FALSE
+        ELSE NULL
+      END AS "prohibited_goods_violation",
+      CASE
+        WHEN LOWER(NULLIF(TRIM("t0"."compliance_violation", ' 	
 '), '')) IN ('true', '1')
-          THEN TRUE
-          WHEN LOWER(NULLIF(TRIM("t0"."compliance_violation", ' 	
+        THEN TRUE
+        WHEN LOWER(NULLIF(TRIM("t0"."compliance_violation", ' 	
 '), '')) IN ('false', '0')
-          THEN FALSE
-          ELSE NULL
-        END AS "compliance_violation",
-        CASE
-          WHEN LOWER(NULLIF(TRIM("t0"."severe_infringement_penalty", ' 	
+        THEN FALSE
+        ELSE NULL
+      END AS "compliance_violation",
+      CASE
+        WHEN LOWER(NULLIF(TRIM("t0"."severe_infringement_penalty", ' 	
 '), '')) IN ('true', '1')
-          THEN TRUE
-          WHEN LOWER(NULLIF(TRIM("t0"."severe_infringement_penalty", ' 	
+        THEN TRUE
+        WHEN LOWER(NULLIF(TRIM("t0"."severe_infringement_penalty", ' 	
 '), '')) IN ('false', '0')
-          THEN FALSE
-          ELSE NULL
-        END AS "severe_infringement_penalty",
-        CASE
-          WHEN LOWER(NULLIF(TRIM("t0"."business_status_abnormal", ' 	
+        THEN FALSE
+        ELSE NULL
+      END AS "severe_infringement_penalty",
+      CASE
+        WHEN LOWER(NULLIF(TRIM("t0"."business_status_abnormal", ' 	
 '), '')) IN ('true', '1')
-          THEN TRUE
-          WHEN LOWER(NULLIF(TRIM("t0"."business_status_abnormal", ' 	
+        THEN TRUE
+        WHEN LOWER(NULLIF(TRIM("t0"."business_status_abnormal", ' 	
 '), '')) IN ('false', '0')
-          THEN FALSE
-          ELSE NULL
-        END AS "business_status_abnormal",
-        CASE
-          WHEN LOWER(NULLIF(TRIM("t0"."dishonest_record", ' 	
+        THEN FALSE
+        ELSE NULL
+      END AS "business_status_abnormal",
+      CASE
+        WHEN LOWER(NULLIF(TRIM("t0"."dishonest_record", ' 	
 '), '')) IN ('true', '1')
-          THEN TRUE
-          WHEN LOWER(NULLIF(TRIM("t0"."dishonest_record", ' 	
+        THEN TRUE
+        WHEN LOWER(NULLIF(TRIM("t0"."dishonest_record", ' 	
 '), '')) IN ('false', '0')
-          THEN FALSE
-          ELSE NULL
-        END AS "dishonest_record",
-        CASE
-          WHEN LOWER(NULLIF(TRIM("t0"."competitiveness_passed", ' 	
+        THEN FALSE
+        ELSE NULL
+      END AS "dishonest_record",
+      CASE
+        WHEN LOWER(NULLIF(TRIM("t0"."competitiveness_passed", ' 	
 '), '')) IN ('true', '1')
-          THEN TRUE
-          WHEN LOWER(NULLIF(TRIM("t0"."competitiveness_passed", ' 	
+        THEN TRUE
+        WHEN LOWER(NULLIF(TRIM("t0"."competitiveness_passed", ' 	
 '), '')) IN ('false', '0')
-          THEN FALSE
-          ELSE NULL
-        END AS "competitiveness_passed",
-        LOWER(NULLIF(TRIM("t0"."category", ' 	
+        THEN FALSE
+        ELSE NULL
+      END AS "competitiveness_passed",
+      LOWER(NULLIF(TRIM("t0"."category", ' 	
 '), '')) AS "category",
-        CASE
-          WHEN REGEXP_MATCHES(
-            LOWER(NULLIF(TRIM("t0"."trade_medal", ' 	
+      CASE
+        WHEN REGEXP_MATCHES(
+          LOWER(NULLIF(TRIM("t0"."trade_medal", ' 	
 '), '')),
-            '^[+-]?[0-9]+$'
-          )
-          THEN TRY_CAST(LOWER(NULLIF(TRIM("t0"."trade_medal", ' 	
+          '^[+-]?[0-9]+$'
+        )
+        THEN TRY_CAST(LOWER(NULLIF(TRIM("t0"."trade_medal", ' 	
 '), '')) AS BIGINT)
-          ELSE NULL
-        END AS "trade_medal",
-        CASE
-          WHEN ISNAN(
-            CASE
-              WHEN REGEXP_MATCHES(
-                LOWER(NULLIF(TRIM("t0"."bsr_description", ' 	
-'), '')),
-                '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$'
-              )
-              THEN TRY_CAST(LOWER(NULLIF(TRIM("t0"."bsr_description", ' 	
-'), '')) AS DOUBLE)
-              ELSE NULL
-            END
-          )
-          OR ISINF(
-            CASE
-              WHEN REGEXP_MATCHES(
-                LOWER(NULLIF(TRIM("t0"."bsr_description", ' 	
-'), '')),
-                '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$'
-              )
-              THEN TRY_CAST(LOWER(NULLIF(TRIM("t0"."bsr_description", ' 	
-'), '')) AS DOUBLE)
-              ELSE NULL
-            END
-          )
-          THEN NULL
-          ELSE CASE
+        ELSE NULL
+      END AS "trade_medal",
+      CASE
+        WHEN ISNAN(
+          CASE
             WHEN REGEXP_MATCHES(
               LOWER(NULLIF(TRIM("t0"."bsr_description", ' 	
 '), '')),
@@ -261,34 +195,34 @@ WITH "t4" AS (
 '), '')) AS DOUBLE)
             ELSE NULL
           END
-        END AS "bsr_description",
-        CASE
-          WHEN ISNAN(
-            CASE
-              WHEN REGEXP_MATCHES(
-                LOWER(NULLIF(TRIM("t0"."bsr_shipping", ' 	
+        )
+        OR ISINF(
+          CASE
+            WHEN REGEXP_MATCHES(
+              LOWER(NULLIF(TRIM("t0"."bsr_description", ' 	
 '), '')),
-                '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$'
-              )
-              THEN TRY_CAST(LOWER(NULLIF(TRIM("t0"."bsr_shipping", ' 	
+              '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$'
+            )
+            THEN TRY_CAST(LOWER(NULLIF(TRIM("t0"."bsr_description", ' 	
 '), '')) AS DOUBLE)
-              ELSE NULL
-            END
-          )
-          OR ISINF(
-            CASE
-              WHEN REGEXP_MATCHES(
-                LOWER(NULLIF(TRIM("t0"."bsr_shipping", ' 	
+            ELSE NULL
+          END
+        )
+        THEN NULL
+        ELSE CASE
+          WHEN REGEXP_MATCHES(
+            LOWER(NULLIF(TRIM("t0"."bsr_description", ' 	
 '), '')),
-                '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$'
-              )
-              THEN TRY_CAST(LOWER(NULLIF(TRIM("t0"."bsr_shipping", ' 	
-'), '')) AS DOUBLE)
-              ELSE NULL
-            END
+            '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$'
           )
-          THEN NULL
-          ELSE CASE
+          THEN TRY_CAST(LOWER(NULLIF(TRIM("t0"."bsr_description", ' 	
+'), '')) AS DOUBLE)
+          ELSE NULL
+        END
+      END AS "bsr_description",
+      CASE
+        WHEN ISNAN(
+          CASE
             WHEN REGEXP_MATCHES(
               LOWER(NULLIF(TRIM("t0"."bsr_shipping", ' 	
 '), '')),
@@ -298,193 +232,219 @@ WITH "t4" AS (
 '), '')) AS DOUBLE)
             ELSE NULL
           END
-        END AS "bsr_shipping",
-        CASE
-          WHEN REGEXP_MATCHES(LOWER(NULLIF(TRIM("t0"."fans", ' 	
-'), '')), '^[+-]?[0-9]+$')
-          THEN TRY_CAST(LOWER(NULLIF(TRIM("t0"."fans", ' 	
-'), '')) AS BIGINT)
+        )
+        OR ISINF(
+          CASE
+            WHEN REGEXP_MATCHES(
+              LOWER(NULLIF(TRIM("t0"."bsr_shipping", ' 	
+'), '')),
+              '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$'
+            )
+            THEN TRY_CAST(LOWER(NULLIF(TRIM("t0"."bsr_shipping", ' 	
+'), '')) AS DOUBLE)
+            ELSE NULL
+          END
+        )
+        THEN NULL
+        ELSE CASE
+          WHEN REGEXP_MATCHES(
+            LOWER(NULLIF(TRIM("t0"."bsr_shipping", ' 	
+'), '')),
+            '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$'
+          )
+          THEN TRY_CAST(LOWER(NULLIF(TRIM("t0"."bsr_shipping", ' 	
+'), '')) AS DOUBLE)
           ELSE NULL
-        END AS "fans"
-      FROM "ibis_read_csv" AS "t0"
-    ) AS "t13"
-    GROUP BY
-      1,
-      2,
-      3,
-      4,
-      5,
-      6,
-      7,
-      8,
-      9,
-      10,
-      11,
-      12,
-      13,
-      14,
-      15,
-      16,
-      17
-  ) AS "t17"
-), "t35" AS (
+        END
+      END AS "bsr_shipping",
+      CASE
+        WHEN REGEXP_MATCHES(LOWER(NULLIF(TRIM("t0"."fans", ' 	
+'), '')), '^[+-]?[0-9]+$')
+        THEN TRY_CAST(LOWER(NULLIF(TRIM("t0"."fans", ' 	
+'), '')) AS BIGINT)
+        ELSE NULL
+      END AS "fans"
+    FROM "ibis_read_csv" AS "t0"
+  ) AS "t12"
+  GROUP BY
+    1,
+    2,
+    3,
+    4,
+    5,
+    6,
+    7,
+    8,
+    9,
+    10,
+    11,
+    12,
+    13,
+    14,
+    15,
+    16,
+    17
+), "t29" AS (
   SELECT
-    "t26"."host_id",
-    "t26"."snapshot_date",
-    "t26"."category_line",
-    "t26"."enterprise_member",
-    "t26"."risk_assessment_passed",
-    "t26"."major_tax_violation",
-    "t26"."prohibited_goods_violation",
-    "t26"."compliance_violation",
-    "t26"."severe_infringement_penalty",
-    "t26"."business_status_abnormal",
-    "t26"."dishonest_record",
-    "t26"."competitiveness_passed",
-    "t26"."category",
-    "t26"."trade_medal",
-    "t26"."bsr_description",
-    "t26"."bsr_shipping",
-    "t26"."fans",
-    "t32"."_conflict"
-  FROM "t21" AS "t26"
+    "t21"."host_id",
+    "t21"."snapshot_date",
+    "t21"."category_line",
+    "t21"."enterprise_member",
+    "t21"."risk_assessment_passed",
+    "t21"."major_tax_violation",
+    "t21"."prohibited_goods_violation",
+    "t21"."compliance_violation",
+    "t21"."severe_infringement_penalty",
+    "t21"."business_status_abnormal",
+    "t21"."dishonest_record",
+    "t21"."competitiveness_passed",
+    "t21"."category",
+    "t21"."trade_medal",
+    "t21"."bsr_description",
+    "t21"."bsr_shipping",
+    "t21"."fans",
+    "t21"."_copies",
+    "t27"."_conflict"
+  FROM "t15" AS "t21"
   LEFT OUTER JOIN (
     SELECT
-      "t27"."host_id",
-      "t27"."snapshot_date",
+      "t22"."host_id",
+      "t22"."snapshot_date",
       TRUE AS "_conflict"
     FROM (
       SELECT
-        "t24"."host_id",
-        "t24"."snapshot_date",
-        COUNT(*) AS "versions"
-      FROM "t21" AS "t24"
+        "t19"."host_id",
+        "t19"."snapshot_date",
+        COUNT(*) AS "_versions"
+      FROM "t15" AS "t19"
       GROUP BY
         1,
         2
-    ) AS "t27"
+    ) AS "t22"
     WHERE
-      "t27"."versions" > 1
-  ) AS "t32"
-    ON "t26"."host_id" = "t32"."host_id"
-    AND "t26"."snapshot_date" = "t32"."snapshot_date"
-), "t57" AS (
+      "t22"."_versions" > 1
+  ) AS "t27"
+    ON "t21"."host_id" = "t27"."host_id"
+    AND "t21"."snapshot_date" = "t27"."snapshot_date"
+), "t33" AS (
+  SELECT DISTINCT
+    "t31"."host_id"
+  FROM "t29" AS "t31"
+  WHERE
+    "t31"."host_id" IS NOT NULL
+), "t48" AS (
   SELECT
-    "t56"."session_id",
-    "t56"."host_id",
-    "t56"."started_at",
-    "t56"."ended_at",
-    "t56"."deleted",
-    "t56"."_part",
-    "t56"."_scope",
-    "t56"."_conflict",
-    "t56"."start_utc",
-    "t56"."start_day",
-    "t56"."end_utc",
-    "t56"."end_day",
+    "t46"."order_id",
+    "t46"."host_id",
+    "t46"."buyer_id",
+    "t46"."paid_at",
+    "t46"."_part",
+    "t46"."paid_utc",
+    "t46"."paid_day",
+    "t46"."_copies",
     CASE
-      WHEN COALESCE((
-        "t56"."session_id" IS NULL
-      ) OR (
-        "t56"."host_id" IS NULL
-      ), FALSE)
-      THEN 'missing_id'
-      WHEN COALESCE("t56"."start_utc" IS NULL, FALSE)
-      THEN 'unparseable_timestamp'
-      WHEN COALESCE("t56"."end_utc" IS NULL, FALSE)
-      THEN 'unparseable_timestamp'
-      WHEN COALESCE("t56"."end_utc" < "t56"."start_utc", FALSE)
-      THEN 'ends_before_start'
-      WHEN COALESCE("t56"."_conflict", FALSE)
-      THEN 'conflicting_duplicate'
-      WHEN COALESCE(NOT (
-        "t56"."host_id" IN (
-          SELECT
-            *
-          FROM "t4"
-        )
-      ), FALSE)
-      THEN 'unknown_host'
       WHEN COALESCE(
         (
-          "t56"."_part" IS NOT NULL
-        ) AND (
-          "t56"."_part" <> "t56"."start_day"
+          "t46"."order_id" IS NULL
+        )
+        OR (
+          "t46"."host_id" IS NULL
+        )
+        OR (
+          "t46"."buyer_id" IS NULL
         ),
         FALSE
       )
+      THEN 'missing_id'
+      WHEN COALESCE((
+        "t46"."paid_at" IS NOT NULL
+      ) AND (
+        "t46"."paid_utc" IS NULL
+      ), FALSE)
+      THEN 'unparseable_timestamp'
+      WHEN COALESCE("t46"."_conflict", FALSE)
+      THEN 'conflicting_duplicate'
+      WHEN COALESCE((
+        "t46"."_part" IS NOT NULL
+      ) AND (
+        "t46"."_part" <> "t46"."paid_day"
+      ), FALSE)
       THEN 'wrong_partition'
+      WHEN COALESCE(NOT (
+        "t46"."host_id" IN (
+          SELECT
+            *
+          FROM "t33"
+        )
+      ), FALSE)
+      THEN 'unknown_host'
       ELSE NULL
     END AS "_problem"
   FROM (
     SELECT
-      "t54"."session_id",
-      "t54"."host_id",
-      "t54"."started_at",
-      "t54"."ended_at",
-      "t54"."deleted",
-      "t54"."_part",
-      "t54"."_scope",
-      "t54"."_conflict",
-      "t54"."start_utc",
-      "t54"."start_day",
+      "t44"."order_id",
+      "t44"."host_id",
+      "t44"."buyer_id",
+      "t44"."paid_at",
+      "t44"."_part",
+      "t44"."_scope",
+      "t44"."_copies",
+      "t44"."_conflict",
       CASE
-        WHEN "t54"."_absolute"
-        THEN "t54"."_wall" - TO_SECONDS("t54"."_offset")
-        ELSE "t54"."_wall" - TO_SECONDS(28800)
-      END AS "end_utc",
+        WHEN "t44"."_absolute"
+        THEN "t44"."_wall" - TO_SECONDS("t44"."_offset")
+        ELSE "t44"."_wall" - TO_SECONDS(28800)
+      END AS "paid_utc",
       CAST(CASE
-        WHEN "t54"."_absolute"
+        WHEN "t44"."_absolute"
         THEN CASE
-          WHEN "t54"."_absolute"
-          THEN "t54"."_wall" - TO_SECONDS("t54"."_offset")
-          ELSE "t54"."_wall" - TO_SECONDS(28800)
+          WHEN "t44"."_absolute"
+          THEN "t44"."_wall" - TO_SECONDS("t44"."_offset")
+          ELSE "t44"."_wall" - TO_SECONDS(28800)
         END + TO_SECONDS(28800)
-        ELSE "t54"."_wall"
-      END AS DATE) AS "end_day"
+        ELSE "t44"."_wall"
+      END AS DATE) AS "paid_day"
     FROM (
       SELECT
-        "t50"."session_id",
-        "t50"."host_id",
-        "t50"."started_at",
-        "t50"."ended_at",
-        "t50"."deleted",
-        "t50"."_part",
-        "t50"."_scope",
-        "t50"."_conflict",
-        "t50"."start_utc",
-        "t50"."start_day",
-        "t50"."_wall",
-        "t50"."_suffix",
-        LENGTH("t50"."_suffix") > 0 AS "_absolute",
+        "t32"."order_id",
+        "t32"."host_id",
+        "t32"."buyer_id",
+        "t32"."paid_at",
+        "t32"."_part",
+        "t32"."_scope",
+        "t32"."_copies",
+        "t32"."_conflict",
+        "t32"."_wall",
+        "t32"."_suffix",
+        LENGTH("t32"."_suffix") > 0 AS "_absolute",
         COALESCE(
           CASE
-            WHEN UPPER("t50"."_suffix") = 'Z'
+            WHEN UPPER("t32"."_suffix") = 'Z'
             THEN 0
-            ELSE CASE WHEN STARTS_WITH(REPLACE("t50"."_suffix", ':', ''), '-') THEN -1 ELSE 1 END * (
+            ELSE CASE WHEN STARTS_WITH(REPLACE("t32"."_suffix", ':', ''), '-') THEN -1 ELSE 1 END * (
               (
                 TRY_CAST(SUBSTRING(
-                  REPLACE("t50"."_suffix", ':', ''),
+                  REPLACE("t32"."_suffix", ':', ''),
                   CASE
                     WHEN (
                       1 + 1
                     ) >= 1
                     THEN 1 + 1
-                    ELSE 1 + 1 + LENGTH(REPLACE("t50"."_suffix", ':', ''))
+                    ELSE 1 + 1 + LENGTH(REPLACE("t32"."_suffix", ':', ''))
                   END,
                   2
                 ) AS BIGINT) * 3600
               ) + (
                 CASE
-                  WHEN LENGTH(REPLACE("t50"."_suffix", ':', '')) >= 5
+                  WHEN LENGTH(REPLACE("t32"."_suffix", ':', '')) >= 5
                   THEN TRY_CAST(SUBSTRING(
-                    REPLACE("t50"."_suffix", ':', ''),
+                    REPLACE("t32"."_suffix", ':', ''),
                     CASE
                       WHEN (
                         3 + 1
                       ) >= 1
                       THEN 3 + 1
-                      ELSE 3 + 1 + LENGTH(REPLACE("t50"."_suffix", ':', ''))
+                      ELSE 3 + 1 + LENGTH(REPLACE("t32"."_suffix", ':', ''))
                     END,
                     2
                   ) AS BIGINT)
@@ -497,41 +457,27 @@ WITH "t4" AS (
         ) AS "_offset"
       FROM (
         SELECT
-          "t48"."session_id",
-          "t48"."host_id",
-          "t48"."started_at",
-          "t48"."ended_at",
-          "t48"."deleted",
-          "t48"."_part",
-          "t48"."_scope",
-          "t48"."_conflict",
-          CASE
-            WHEN "t48"."_absolute"
-            THEN "t48"."_wall" - TO_SECONDS("t48"."_offset")
-            ELSE "t48"."_wall" - TO_SECONDS(28800)
-          END AS "start_utc",
-          CAST(CASE
-            WHEN "t48"."_absolute"
-            THEN CASE
-              WHEN "t48"."_absolute"
-              THEN "t48"."_wall" - TO_SECONDS("t48"."_offset")
-              ELSE "t48"."_wall" - TO_SECONDS(28800)
-            END + TO_SECONDS(28800)
-            ELSE "t48"."_wall"
-          END AS DATE) AS "start_day",
+          "t25"."order_id",
+          "t25"."host_id",
+          "t25"."buyer_id",
+          "t25"."paid_at",
+          "t25"."_part",
+          "t25"."_scope",
+          "t25"."_copies",
+          COALESCE("t25"."_conflict", FALSE) AS "_conflict",
           TRY_CAST(REGEXP_EXTRACT(
-            TRIM("t48"."ended_at", ' 	
+            TRIM("t25"."paid_at", ' 	
 '),
             '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
             1
           ) || ' ' || REGEXP_EXTRACT(
-            TRIM("t48"."ended_at", ' 	
+            TRIM("t25"."paid_at", ' 	
 '),
             '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
             2
           ) || COALESCE(
             REGEXP_EXTRACT(
-              TRIM("t48"."ended_at", ' 	
+              TRIM("t25"."paid_at", ' 	
 '),
               '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
               3
@@ -539,52 +485,267 @@ WITH "t4" AS (
             ''
           ) AS TIMESTAMP) AS "_wall",
           REGEXP_EXTRACT(
-            TRIM("t48"."ended_at", ' 	
+            TRIM("t25"."paid_at", ' 	
 '),
             '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
             4
           ) AS "_suffix"
         FROM (
           SELECT
-            "t39"."session_id",
-            "t39"."host_id",
-            "t39"."started_at",
-            "t39"."ended_at",
-            "t39"."deleted",
-            "t39"."_part",
-            "t39"."_scope",
-            "t39"."_conflict",
-            "t39"."_wall",
-            "t39"."_suffix",
-            LENGTH("t39"."_suffix") > 0 AS "_absolute",
+            "t9"."order_id",
+            "t9"."host_id",
+            "t9"."buyer_id",
+            "t9"."paid_at",
+            "t9"."_part",
+            "t9"."_scope",
+            "t9"."_copies",
+            "t20"."_conflict"
+          FROM "t6" AS "t9"
+          LEFT OUTER JOIN (
+            SELECT
+              "t11"."order_id",
+              "t11"."_scope",
+              TRUE AS "_conflict"
+            FROM (
+              SELECT
+                "t8"."order_id",
+                "t8"."_scope",
+                COUNT(*) AS "_versions"
+              FROM "t6" AS "t8"
+              GROUP BY
+                1,
+                2
+            ) AS "t11"
+            WHERE
+              "t11"."_versions" > 1
+          ) AS "t20"
+            ON "t9"."order_id" = "t20"."order_id" AND "t9"."_scope" = "t20"."_scope"
+        ) AS "t25"
+      ) AS "t32"
+    ) AS "t44"
+  ) AS "t46"
+), "t58" AS (
+  SELECT
+    "t57"."session_id",
+    "t57"."host_id",
+    "t57"."started_at",
+    "t57"."ended_at",
+    "t57"."deleted",
+    "t57"."_part",
+    "t57"."_scope",
+    "t57"."_copies",
+    "t57"."_conflict",
+    "t57"."start_utc",
+    "t57"."start_day",
+    "t57"."end_utc",
+    "t57"."end_day",
+    CASE
+      WHEN COALESCE((
+        "t57"."session_id" IS NULL
+      ) OR (
+        "t57"."host_id" IS NULL
+      ), FALSE)
+      THEN 'missing_id'
+      WHEN COALESCE("t57"."start_utc" IS NULL, FALSE)
+      THEN 'unparseable_timestamp'
+      WHEN COALESCE("t57"."end_utc" IS NULL, FALSE)
+      THEN 'unparseable_timestamp'
+      WHEN COALESCE("t57"."end_utc" < "t57"."start_utc", FALSE)
+      THEN 'ends_before_start'
+      WHEN COALESCE("t57"."_conflict", FALSE)
+      THEN 'conflicting_duplicate'
+      WHEN COALESCE(NOT (
+        "t57"."host_id" IN (
+          SELECT
+            *
+          FROM "t33"
+        )
+      ), FALSE)
+      THEN 'unknown_host'
+      WHEN COALESCE(
+        (
+          "t57"."_part" IS NOT NULL
+        ) AND (
+          "t57"."_part" <> "t57"."start_day"
+        ),
+        FALSE
+      )
+      THEN 'wrong_partition'
+      ELSE NULL
+    END AS "_problem"
+  FROM (
+    SELECT
+      "t53"."session_id",
+      "t53"."host_id",
+      "t53"."started_at",
+      "t53"."ended_at",
+      "t53"."deleted",
+      "t53"."_part",
+      "t53"."_scope",
+      "t53"."_copies",
+      "t53"."_conflict",
+      "t53"."start_utc",
+      "t53"."start_day",
+      CASE
+        WHEN "t53"."_absolute"
+        THEN "t53"."_wall" - TO_SECONDS("t53"."_offset")
+        ELSE "t53"."_wall" - TO_SECONDS(28800)
+      END AS "end_utc",
+      CAST(CASE
+        WHEN "t53"."_absolute"
+        THEN CASE
+          WHEN "t53"."_absolute"
+          THEN "t53"."_wall" - TO_SECONDS("t53"."_offset")
+          ELSE "t53"."_wall" - TO_SECONDS(28800)
+        END + TO_SECONDS(28800)
+        ELSE "t53"."_wall"
+      END AS DATE) AS "end_day"
+    FROM (
+      SELECT
+        "t47"."session_id",
+        "t47"."host_id",
+        "t47"."started_at",
+        "t47"."ended_at",
+        "t47"."deleted",
+        "t47"."_part",
+        "t47"."_scope",
+        "t47"."_copies",
+        "t47"."_conflict",
+        "t47"."start_utc",
+        "t47"."start_day",
+        "t47"."_wall",
+        "t47"."_suffix",
+        LENGTH("t47"."_suffix") > 0 AS "_absolute",
+        COALESCE(
+          CASE
+            WHEN UPPER("t47"."_suffix") = 'Z'
+            THEN 0
+            ELSE CASE WHEN STARTS_WITH(REPLACE("t47"."_suffix", ':', ''), '-') THEN -1 ELSE 1 END * (
+              (
+                TRY_CAST(SUBSTRING(
+                  REPLACE("t47"."_suffix", ':', ''),
+                  CASE
+                    WHEN (
+                      1 + 1
+                    ) >= 1
+                    THEN 1 + 1
+                    ELSE 1 + 1 + LENGTH(REPLACE("t47"."_suffix", ':', ''))
+                  END,
+                  2
+                ) AS BIGINT) * 3600
+              ) + (
+                CASE
+                  WHEN LENGTH(REPLACE("t47"."_suffix", ':', '')) >= 5
+                  THEN TRY_CAST(SUBSTRING(
+                    REPLACE("t47"."_suffix", ':', ''),
+                    CASE
+                      WHEN (
+                        3 + 1
+                      ) >= 1
+                      THEN 3 + 1
+                      ELSE 3 + 1 + LENGTH(REPLACE("t47"."_suffix", ':', ''))
+                    END,
+                    2
+                  ) AS BIGINT)
+                  ELSE 0
+                END * 60
+              )
+            )
+          END,
+          0
+        ) AS "_offset"
+      FROM (
+        SELECT
+          "t45"."session_id",
+          "t45"."host_id",
+          "t45"."started_at",
+          "t45"."ended_at",
+          "t45"."deleted",
+          "t45"."_part",
+          "t45"."_scope",
+          "t45"."_copies",
+          "t45"."_conflict",
+          CASE
+            WHEN "t45"."_absolute"
+            THEN "t45"."_wall" - TO_SECONDS("t45"."_offset")
+            ELSE "t45"."_wall" - TO_SECONDS(28800)
+          END AS "start_utc",
+          CAST(CASE
+            WHEN "t45"."_absolute"
+            THEN CASE
+              WHEN "t45"."_absolute"
+              THEN "t45"."_wall" - TO_SECONDS("t45"."_offset")
+              ELSE "t45"."_wall" - TO_SECONDS(28800)
+            END + TO_SECONDS(28800)
+            ELSE "t45"."_wall"
+          END AS DATE) AS "start_day",
+          TRY_CAST(REGEXP_EXTRACT(
+            TRIM("t45"."ended_at", ' 	
+'),
+            '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
+            1
+          ) || ' ' || REGEXP_EXTRACT(
+            TRIM("t45"."ended_at", ' 	
+'),
+            '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
+            2
+          ) || COALESCE(
+            REGEXP_EXTRACT(
+              TRIM("t45"."ended_at", ' 	
+'),
+              '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
+              3
+            ),
+            ''
+          ) AS TIMESTAMP) AS "_wall",
+          REGEXP_EXTRACT(
+            TRIM("t45"."ended_at", ' 	
+'),
+            '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
+            4
+          ) AS "_suffix"
+        FROM (
+          SELECT
+            "t36"."session_id",
+            "t36"."host_id",
+            "t36"."started_at",
+            "t36"."ended_at",
+            "t36"."deleted",
+            "t36"."_part",
+            "t36"."_scope",
+            "t36"."_copies",
+            "t36"."_conflict",
+            "t36"."_wall",
+            "t36"."_suffix",
+            LENGTH("t36"."_suffix") > 0 AS "_absolute",
             COALESCE(
               CASE
-                WHEN UPPER("t39"."_suffix") = 'Z'
+                WHEN UPPER("t36"."_suffix") = 'Z'
                 THEN 0
-                ELSE CASE WHEN STARTS_WITH(REPLACE("t39"."_suffix", ':', ''), '-') THEN -1 ELSE 1 END * (
+                ELSE CASE WHEN STARTS_WITH(REPLACE("t36"."_suffix", ':', ''), '-') THEN -1 ELSE 1 END * (
                   (
                     TRY_CAST(SUBSTRING(
-                      REPLACE("t39"."_suffix", ':', ''),
+                      REPLACE("t36"."_suffix", ':', ''),
                       CASE
                         WHEN (
                           1 + 1
                         ) >= 1
                         THEN 1 + 1
-                        ELSE 1 + 1 + LENGTH(REPLACE("t39"."_suffix", ':', ''))
+                        ELSE 1 + 1 + LENGTH(REPLACE("t36"."_suffix", ':', ''))
                       END,
                       2
                     ) AS BIGINT) * 3600
                   ) + (
                     CASE
-                      WHEN LENGTH(REPLACE("t39"."_suffix", ':', '')) >= 5
+                      WHEN LENGTH(REPLACE("t36"."_suffix", ':', '')) >= 5
                       THEN TRY_CAST(SUBSTRING(
-                        REPLACE("t39"."_suffix", ':', ''),
+                        REPLACE("t36"."_suffix", ':', ''),
                         CASE
                           WHEN (
                             3 + 1
                           ) >= 1
                           THEN 3 + 1
-                          ELSE 3 + 1 + LENGTH(REPLACE("t39"."_suffix", ':', ''))
+                          ELSE 3 + 1 + LENGTH(REPLACE("t36"."_suffix", ':', ''))
                         END,
                         2
                       ) AS BIGINT)
@@ -597,27 +758,28 @@ WITH "t4" AS (
             ) AS "_offset"
           FROM (
             SELECT
-              "t33"."session_id",
-              "t33"."host_id",
-              "t33"."started_at",
-              "t33"."ended_at",
-              "t33"."deleted",
-              "t33"."_part",
-              "t33"."_scope",
-              COALESCE("t33"."_conflict", FALSE) AS "_conflict",
+              "t28"."session_id",
+              "t28"."host_id",
+              "t28"."started_at",
+              "t28"."ended_at",
+              "t28"."deleted",
+              "t28"."_part",
+              "t28"."_scope",
+              "t28"."_copies",
+              COALESCE("t28"."_conflict", FALSE) AS "_conflict",
               TRY_CAST(REGEXP_EXTRACT(
-                TRIM("t33"."started_at", ' 	
+                TRIM("t28"."started_at", ' 	
 '),
                 '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
                 1
               ) || ' ' || REGEXP_EXTRACT(
-                TRIM("t33"."started_at", ' 	
+                TRIM("t28"."started_at", ' 	
 '),
                 '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
                 2
               ) || COALESCE(
                 REGEXP_EXTRACT(
-                  TRIM("t33"."started_at", ' 	
+                  TRIM("t28"."started_at", ' 	
 '),
                   '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
                   3
@@ -625,77 +787,78 @@ WITH "t4" AS (
                 ''
               ) AS TIMESTAMP) AS "_wall",
               REGEXP_EXTRACT(
-                TRIM("t33"."started_at", ' 	
+                TRIM("t28"."started_at", ' 	
 '),
                 '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
                 4
               ) AS "_suffix"
             FROM (
               SELECT
-                "t20"."session_id",
-                "t20"."host_id",
-                "t20"."started_at",
-                "t20"."ended_at",
-                "t20"."deleted",
-                "t20"."_part",
-                "t20"."_scope",
-                "t29"."_conflict"
-              FROM "t15" AS "t20"
+                "t14"."session_id",
+                "t14"."host_id",
+                "t14"."started_at",
+                "t14"."ended_at",
+                "t14"."deleted",
+                "t14"."_part",
+                "t14"."_scope",
+                "t14"."_copies",
+                "t24"."_conflict"
+              FROM "t10" AS "t14"
               LEFT OUTER JOIN (
                 SELECT
-                  "t22"."session_id",
-                  "t22"."_scope",
+                  "t17"."session_id",
+                  "t17"."_scope",
                   TRUE AS "_conflict"
                 FROM (
                   SELECT
-                    "t19"."session_id",
-                    "t19"."_scope",
-                    COUNT(*) AS "versions"
-                  FROM "t15" AS "t19"
+                    "t13"."session_id",
+                    "t13"."_scope",
+                    COUNT(*) AS "_versions"
+                  FROM "t10" AS "t13"
                   GROUP BY
                     1,
                     2
-                ) AS "t22"
+                ) AS "t17"
                 WHERE
-                  "t22"."versions" > 1
-              ) AS "t29"
-                ON "t20"."session_id" = "t29"."session_id" AND "t20"."_scope" = "t29"."_scope"
-            ) AS "t33"
-          ) AS "t39"
-        ) AS "t48"
-      ) AS "t50"
-    ) AS "t54"
-  ) AS "t56"
-), "t74" AS (
+                  "t17"."_versions" > 1
+              ) AS "t24"
+                ON "t14"."session_id" = "t24"."session_id" AND "t14"."_scope" = "t24"."_scope"
+            ) AS "t28"
+          ) AS "t36"
+        ) AS "t45"
+      ) AS "t47"
+    ) AS "t53"
+  ) AS "t57"
+), "t75" AS (
   SELECT
     *
   FROM (
     SELECT
-      COALESCE("t64"."host_id", "t72"."host_id") AS "host_id",
-      COALESCE("t64"."day", "t72"."day") AS "day",
-      COALESCE("t64"."valid_sessions", 0) AS "valid_sessions",
-      COALESCE("t72"."live_buyers", 0) AS "live_buyers",
-      COALESCE("t64"."cross_day_sessions", 0) AS "cross_day_sessions"
+      COALESCE("t65"."host_id", "t73"."host_id") AS "host_id",
+      COALESCE("t65"."day", "t73"."day") AS "day",
+      COALESCE("t65"."valid_sessions", 0) AS "valid_sessions",
+      COALESCE("t73"."live_buyers", 0) AS "live_buyers",
+      COALESCE("t65"."cross_day_sessions", 0) AS "cross_day_sessions"
     FROM (
       SELECT
-        "t59"."host_id",
-        "t59"."start_day" AS "day",
-        SUM(CAST("t59"."end_utc" > (
-          "t59"."start_utc" + INTERVAL '15' MINUTE
+        "t60"."host_id",
+        "t60"."start_day" AS "day",
+        SUM(CAST("t60"."end_utc" > (
+          "t60"."start_utc" + INTERVAL '15' MINUTE
         ) AS BIGINT)) AS "valid_sessions",
-        SUM(CAST("t59"."start_day" <> "t59"."end_day" AS BIGINT)) AS "cross_day_sessions"
+        SUM(CAST("t60"."start_day" <> "t60"."end_day" AS BIGINT)) AS "cross_day_sessions"
       FROM (
         SELECT
-          "t58"."session_id",
-          "t58"."host_id",
-          "t58"."start_utc",
-          "t58"."end_utc",
-          "t58"."start_day",
-          "t58"."end_day"
-        FROM "t57" AS "t58"
+          "t59"."session_id",
+          "t59"."host_id",
+          "t59"."start_utc",
+          "t59"."end_utc",
+          "t59"."start_day",
+          "t59"."end_day"
+        FROM "t58" AS "t59"
         WHERE
-          "t58"."_problem" IS NULL
-          AND "t58"."start_day" IN (
+          "t59"."_problem" IS NULL
+          AND "t59"."start_day" IN (
             MAKE_DATE(2026, 10, 27),
             MAKE_DATE(2026, 10, 28),
             MAKE_DATE(2026, 10, 29),
@@ -727,136 +890,138 @@ WITH "t4" AS (
             MAKE_DATE(2026, 11, 24),
             MAKE_DATE(2026, 11, 25)
           )
-      ) AS "t59"
+      ) AS "t60"
       GROUP BY
         1,
         2
-    ) AS "t64"
+    ) AS "t65"
     FULL OUTER JOIN (
       SELECT
-        "t70"."host_id",
-        "t70"."day",
+        "t71"."host_id",
+        "t71"."day",
         COUNT(*) AS "live_buyers"
       FROM (
         SELECT DISTINCT
-          "t69"."host_id",
-          "t69"."buyer_id",
-          "t69"."day"
+          "t70"."host_id",
+          "t70"."buyer_id",
+          "t70"."day"
         FROM (
           SELECT
-            "t68"."host_id",
-            "t68"."buyer_id",
-            "t68"."view_utc",
-            "t68"."day",
-            "t55"."last_paid"
+            "t69"."host_id",
+            "t69"."buyer_id",
+            "t69"."view_utc",
+            "t69"."day",
+            "t56"."last_paid"
           FROM (
             SELECT
-              "t66"."_host" AS "host_id",
-              "t66"."buyer_id",
-              "t66"."view_utc",
-              "t66"."view_day" AS "day"
+              "t67"."_host" AS "host_id",
+              "t67"."buyer_id",
+              "t67"."view_utc",
+              "t67"."view_day" AS "day"
             FROM (
               SELECT
-                "t65"."session_id",
-                "t65"."buyer_id",
-                "t65"."viewed_at",
-                "t65"."_part",
-                "t65"."_scope",
-                "t65"."view_utc",
-                "t65"."view_day",
-                "t65"."_host",
-                "t65"."_seen",
+                "t66"."session_id",
+                "t66"."buyer_id",
+                "t66"."viewed_at",
+                "t66"."_part",
+                "t66"."_scope",
+                "t66"."view_utc",
+                "t66"."view_day",
+                "t66"."_host",
+                "t66"."_seen",
+                "t66"."_paid",
                 CASE
                   WHEN COALESCE((
-                    "t65"."session_id" IS NULL
+                    "t66"."session_id" IS NULL
                   ) OR (
-                    "t65"."buyer_id" IS NULL
+                    "t66"."buyer_id" IS NULL
                   ), FALSE)
                   THEN 'missing_id'
-                  WHEN COALESCE("t65"."view_utc" IS NULL, FALSE)
+                  WHEN COALESCE("t66"."view_utc" IS NULL, FALSE)
                   THEN 'unparseable_timestamp'
-                  WHEN COALESCE("t65"."_seen" IS NULL, FALSE)
+                  WHEN COALESCE("t66"."_seen" IS NULL, FALSE)
                   THEN 'unknown_session'
-                  WHEN COALESCE("t65"."_host" IS NULL, FALSE)
+                  WHEN COALESCE("t66"."_host" IS NULL, FALSE)
                   THEN 'session_rejected'
                   WHEN COALESCE((
-                    "t65"."_part" IS NOT NULL
+                    "t66"."_part" IS NOT NULL
                   ) AND (
-                    "t65"."_part" <> "t65"."view_day"
+                    "t66"."_part" <> "t66"."view_day"
                   ), FALSE)
                   THEN 'wrong_partition'
                   ELSE NULL
                 END AS "_problem"
               FROM (
                 SELECT
-                  "t42"."session_id",
-                  "t42"."buyer_id",
-                  "t42"."viewed_at",
-                  "t42"."_part",
-                  "t42"."_scope",
-                  "t42"."view_utc",
-                  "t42"."view_day",
-                  "t62"."_host",
-                  "t62"."_seen"
+                  "t41"."session_id",
+                  "t41"."buyer_id",
+                  "t41"."viewed_at",
+                  "t41"."_part",
+                  "t41"."_scope",
+                  "t41"."view_utc",
+                  "t41"."view_day",
+                  "t63"."_host",
+                  "t63"."_seen",
+                  "t55"."_paid"
                 FROM (
                   SELECT
-                    "t34"."session_id",
-                    "t34"."buyer_id",
-                    "t34"."viewed_at",
-                    "t34"."_part",
-                    "t34"."_scope",
+                    "t30"."session_id",
+                    "t30"."buyer_id",
+                    "t30"."viewed_at",
+                    "t30"."_part",
+                    "t30"."_scope",
                     CASE
-                      WHEN "t34"."_absolute"
-                      THEN "t34"."_wall" - TO_SECONDS("t34"."_offset")
-                      ELSE "t34"."_wall" - TO_SECONDS(28800)
+                      WHEN "t30"."_absolute"
+                      THEN "t30"."_wall" - TO_SECONDS("t30"."_offset")
+                      ELSE "t30"."_wall" - TO_SECONDS(28800)
                     END AS "view_utc",
                     CAST(CASE
-                      WHEN "t34"."_absolute"
+                      WHEN "t30"."_absolute"
                       THEN CASE
-                        WHEN "t34"."_absolute"
-                        THEN "t34"."_wall" - TO_SECONDS("t34"."_offset")
-                        ELSE "t34"."_wall" - TO_SECONDS(28800)
+                        WHEN "t30"."_absolute"
+                        THEN "t30"."_wall" - TO_SECONDS("t30"."_offset")
+                        ELSE "t30"."_wall" - TO_SECONDS(28800)
                       END + TO_SECONDS(28800)
-                      ELSE "t34"."_wall"
+                      ELSE "t30"."_wall"
                     END AS DATE) AS "view_day"
                   FROM (
                     SELECT
-                      "t18"."session_id",
-                      "t18"."buyer_id",
-                      "t18"."viewed_at",
-                      "t18"."_part",
-                      "t18"."_scope",
-                      "t18"."_wall",
-                      "t18"."_suffix",
-                      LENGTH("t18"."_suffix") > 0 AS "_absolute",
+                      "t16"."session_id",
+                      "t16"."buyer_id",
+                      "t16"."viewed_at",
+                      "t16"."_part",
+                      "t16"."_scope",
+                      "t16"."_wall",
+                      "t16"."_suffix",
+                      LENGTH("t16"."_suffix") > 0 AS "_absolute",
                       COALESCE(
                         CASE
-                          WHEN UPPER("t18"."_suffix") = 'Z'
+                          WHEN UPPER("t16"."_suffix") = 'Z'
                           THEN 0
-                          ELSE CASE WHEN STARTS_WITH(REPLACE("t18"."_suffix", ':', ''), '-') THEN -1 ELSE 1 END * (
+                          ELSE CASE WHEN STARTS_WITH(REPLACE("t16"."_suffix", ':', ''), '-') THEN -1 ELSE 1 END * (
                             (
                               TRY_CAST(SUBSTRING(
-                                REPLACE("t18"."_suffix", ':', ''),
+                                REPLACE("t16"."_suffix", ':', ''),
                                 CASE
                                   WHEN (
                                     1 + 1
                                   ) >= 1
                                   THEN 1 + 1
-                                  ELSE 1 + 1 + LENGTH(REPLACE("t18"."_suffix", ':', ''))
+                                  ELSE 1 + 1 + LENGTH(REPLACE("t16"."_suffix", ':', ''))
                                 END,
                                 2
                               ) AS BIGINT) * 3600
                             ) + (
                               CASE
-                                WHEN LENGTH(REPLACE("t18"."_suffix", ':', '')) >= 5
+                                WHEN LENGTH(REPLACE("t16"."_suffix", ':', '')) >= 5
                                 THEN TRY_CAST(SUBSTRING(
-                                  REPLACE("t18"."_suffix", ':', ''),
+                                  REPLACE("t16"."_suffix", ':', ''),
                                   CASE
                                     WHEN (
                                       3 + 1
                                     ) >= 1
                                     THEN 3 + 1
-                                    ELSE 3 + 1 + LENGTH(REPLACE("t18"."_suffix", ':', ''))
+                                    ELSE 3 + 1 + LENGTH(REPLACE("t16"."_suffix", ':', ''))
                                   END,
                                   2
                                 ) AS BIGINT)
@@ -869,24 +1034,24 @@ WITH "t4" AS (
                       ) AS "_offset"
                     FROM (
                       SELECT
-                        "t6"."session_id",
-                        "t6"."buyer_id",
-                        "t6"."viewed_at",
-                        "t6"."_part",
-                        "t6"."_scope",
+                        "t4"."session_id",
+                        "t4"."buyer_id",
+                        "t4"."viewed_at",
+                        "t4"."_part",
+                        "t4"."_scope",
                         TRY_CAST(REGEXP_EXTRACT(
-                          TRIM("t6"."viewed_at", ' 	
+                          TRIM("t4"."viewed_at", ' 	
 '),
                           '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
                           1
                         ) || ' ' || REGEXP_EXTRACT(
-                          TRIM("t6"."viewed_at", ' 	
+                          TRIM("t4"."viewed_at", ' 	
 '),
                           '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
                           2
                         ) || COALESCE(
                           REGEXP_EXTRACT(
-                            TRIM("t6"."viewed_at", ' 	
+                            TRIM("t4"."viewed_at", ' 	
 '),
                             '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
                             3
@@ -894,7 +1059,7 @@ WITH "t4" AS (
                           ''
                         ) AS TIMESTAMP) AS "_wall",
                         REGEXP_EXTRACT(
-                          TRIM("t6"."viewed_at", ' 	
+                          TRIM("t4"."viewed_at", ' 	
 '),
                           '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
                           4
@@ -908,234 +1073,71 @@ WITH "t4" AS (
                           CAST(NULL AS DATE) AS "_part",
                           COALESCE(CAST(NULL AS DATE), MAKE_DATE(1, 1, 1)) AS "_scope"
                         FROM "ibis_read_csv" AS "t1"
-                      ) AS "t6"
-                    ) AS "t18"
-                  ) AS "t34"
-                ) AS "t42"
+                      ) AS "t4"
+                    ) AS "t16"
+                  ) AS "t30"
+                ) AS "t41"
                 LEFT OUTER JOIN (
                   SELECT
-                    "t60"."session_id",
-                    "t60"."_host",
+                    "t61"."session_id",
+                    "t61"."_host",
                     TRUE AS "_seen"
                   FROM (
                     SELECT DISTINCT
-                      "t58"."session_id",
-                      CASE WHEN "t58"."_problem" IS NULL THEN "t58"."host_id" ELSE NULL END AS "_host"
-                    FROM "t57" AS "t58"
-                  ) AS "t60"
-                ) AS "t62"
-                  ON "t42"."session_id" = "t62"."session_id"
-              ) AS "t65"
-            ) AS "t66"
+                      "t59"."session_id",
+                      CASE WHEN "t59"."_problem" IS NULL THEN "t59"."host_id" ELSE NULL END AS "_host"
+                    FROM "t58" AS "t59"
+                  ) AS "t61"
+                ) AS "t63"
+                  ON "t41"."session_id" = "t63"."session_id"
+                LEFT OUTER JOIN (
+                  SELECT
+                    "t51"."_host",
+                    "t51"."buyer_id",
+                    "t51"."view_day",
+                    TRUE AS "_paid"
+                  FROM (
+                    SELECT DISTINCT
+                      "t49"."host_id" AS "_host",
+                      "t49"."buyer_id",
+                      "t49"."paid_day" AS "view_day"
+                    FROM "t48" AS "t49"
+                    WHERE
+                      "t49"."_problem" IS NULL AND "t49"."paid_at" IS NOT NULL
+                  ) AS "t51"
+                ) AS "t55"
+                  ON "t63"."_host" = "t55"."_host"
+                  AND "t41"."buyer_id" = "t55"."buyer_id"
+                  AND "t41"."view_day" = "t55"."view_day"
+              ) AS "t66"
+            ) AS "t67"
             WHERE
-              "t66"."_problem" IS NULL
-          ) AS "t68"
+              (
+                (
+                  "t67"."_problem" IS NOT NULL
+                ) OR (
+                  "t67"."_paid" IS NOT NULL
+                )
+              )
+              AND "t67"."_problem" IS NULL
+          ) AS "t69"
           INNER JOIN (
             SELECT
-              "t52"."host_id",
-              "t52"."buyer_id",
-              "t52"."paid_day" AS "day",
-              MAX("t52"."paid_utc") AS "last_paid"
+              "t50"."host_id",
+              "t50"."buyer_id",
+              "t50"."paid_day" AS "day",
+              MAX("t50"."paid_utc") AS "last_paid"
             FROM (
               SELECT
-                "t51"."host_id",
-                "t51"."buyer_id",
-                "t51"."paid_utc",
-                "t51"."paid_day"
-              FROM (
-                SELECT
-                  "t49"."order_id",
-                  "t49"."host_id",
-                  "t49"."buyer_id",
-                  "t49"."paid_at",
-                  "t49"."_part",
-                  "t49"."_scope",
-                  "t49"."_conflict",
-                  "t49"."paid_utc",
-                  "t49"."paid_day",
-                  CASE
-                    WHEN COALESCE(
-                      (
-                        "t49"."order_id" IS NULL
-                      )
-                      OR (
-                        "t49"."host_id" IS NULL
-                      )
-                      OR (
-                        "t49"."buyer_id" IS NULL
-                      ),
-                      FALSE
-                    )
-                    THEN 'missing_id'
-                    WHEN COALESCE((
-                      "t49"."paid_at" IS NOT NULL
-                    ) AND (
-                      "t49"."paid_utc" IS NULL
-                    ), FALSE)
-                    THEN 'unparseable_timestamp'
-                    WHEN COALESCE("t49"."_conflict", FALSE)
-                    THEN 'conflicting_duplicate'
-                    WHEN COALESCE((
-                      "t49"."_part" IS NOT NULL
-                    ) AND (
-                      "t49"."_part" <> "t49"."paid_day"
-                    ), FALSE)
-                    THEN 'wrong_partition'
-                    WHEN COALESCE(NOT (
-                      "t49"."host_id" IN (
-                        SELECT
-                          *
-                        FROM "t4"
-                      )
-                    ), FALSE)
-                    THEN 'unknown_host'
-                    ELSE NULL
-                  END AS "_problem"
-                FROM (
-                  SELECT
-                    "t47"."order_id",
-                    "t47"."host_id",
-                    "t47"."buyer_id",
-                    "t47"."paid_at",
-                    "t47"."_part",
-                    "t47"."_scope",
-                    "t47"."_conflict",
-                    CASE
-                      WHEN "t47"."_absolute"
-                      THEN "t47"."_wall" - TO_SECONDS("t47"."_offset")
-                      ELSE "t47"."_wall" - TO_SECONDS(28800)
-                    END AS "paid_utc",
-                    CAST(CASE
-                      WHEN "t47"."_absolute"
-                      THEN CASE
-                        WHEN "t47"."_absolute"
-                        THEN "t47"."_wall" - TO_SECONDS("t47"."_offset")
-                        ELSE "t47"."_wall" - TO_SECONDS(28800)
-                      END + TO_SECONDS(28800)
-                      ELSE "t47"."_wall"
-                    END AS DATE) AS "paid_day"
-                  FROM (
-                    SELECT
-                      "t37"."order_id",
-                      "t37"."host_id",
-                      "t37"."buyer_id",
-                      "t37"."paid_at",
-                      "t37"."_part",
-                      "t37"."_scope",
-                      "t37"."_conflict",
-                      "t37"."_wall",
-                      "t37"."_suffix",
-                      LENGTH("t37"."_suffix") > 0 AS "_absolute",
-                      COALESCE(
-                        CASE
-                          WHEN UPPER("t37"."_suffix") = 'Z'
-                          THEN 0
-                          ELSE CASE WHEN STARTS_WITH(REPLACE("t37"."_suffix", ':', ''), '-') THEN -1 ELSE 1 END * (
-                            (
-                              TRY_CAST(SUBSTRING(
-                                REPLACE("t37"."_suffix", ':', ''),
-                                CASE
-                                  WHEN (
-                                    1 + 1
-                                  ) >= 1
-                                  THEN 1 + 1
-                                  ELSE 1 + 1 + LENGTH(REPLACE("t37"."_suffix", ':', ''))
-                                END,
-                                2
-                              ) AS BIGINT) * 3600
-                            ) + (
-                              CASE
-                                WHEN LENGTH(REPLACE("t37"."_suffix", ':', '')) >= 5
-                                THEN TRY_CAST(SUBSTRING(
-                                  REPLACE("t37"."_suffix", ':', ''),
-                                  CASE
-                                    WHEN (
-                                      3 + 1
-                                    ) >= 1
-                                    THEN 3 + 1
-                                    ELSE 3 + 1 + LENGTH(REPLACE("t37"."_suffix", ':', ''))
-                                  END,
-                                  2
-                                ) AS BIGINT)
-                                ELSE 0
-                              END * 60
-                            )
-                          )
-                        END,
-                        0
-                      ) AS "_offset"
-                    FROM (
-                      SELECT
-                        "t30"."order_id",
-                        "t30"."host_id",
-                        "t30"."buyer_id",
-                        "t30"."paid_at",
-                        "t30"."_part",
-                        "t30"."_scope",
-                        COALESCE("t30"."_conflict", FALSE) AS "_conflict",
-                        TRY_CAST(REGEXP_EXTRACT(
-                          TRIM("t30"."paid_at", ' 	
-'),
-                          '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
-                          1
-                        ) || ' ' || REGEXP_EXTRACT(
-                          TRIM("t30"."paid_at", ' 	
-'),
-                          '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
-                          2
-                        ) || COALESCE(
-                          REGEXP_EXTRACT(
-                            TRIM("t30"."paid_at", ' 	
-'),
-                            '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
-                            3
-                          ),
-                          ''
-                        ) AS TIMESTAMP) AS "_wall",
-                        REGEXP_EXTRACT(
-                          TRIM("t30"."paid_at", ' 	
-'),
-                          '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
-                          4
-                        ) AS "_suffix"
-                      FROM (
-                        SELECT
-                          "t14"."order_id",
-                          "t14"."host_id",
-                          "t14"."buyer_id",
-                          "t14"."paid_at",
-                          "t14"."_part",
-                          "t14"."_scope",
-                          "t25"."_conflict"
-                        FROM "t10" AS "t14"
-                        LEFT OUTER JOIN (
-                          SELECT
-                            "t16"."order_id",
-                            "t16"."_scope",
-                            TRUE AS "_conflict"
-                          FROM (
-                            SELECT
-                              "t12"."order_id",
-                              "t12"."_scope",
-                              COUNT(*) AS "versions"
-                            FROM "t10" AS "t12"
-                            GROUP BY
-                              1,
-                              2
-                          ) AS "t16"
-                          WHERE
-                            "t16"."versions" > 1
-                        ) AS "t25"
-                          ON "t14"."order_id" = "t25"."order_id" AND "t14"."_scope" = "t25"."_scope"
-                      ) AS "t30"
-                    ) AS "t37"
-                  ) AS "t47"
-                ) AS "t49"
-              ) AS "t51"
+                "t49"."host_id",
+                "t49"."buyer_id",
+                "t49"."paid_utc",
+                "t49"."paid_day"
+              FROM "t48" AS "t49"
               WHERE
-                "t51"."_problem" IS NULL
-                AND "t51"."paid_at" IS NOT NULL
-                AND "t51"."paid_day" IN (
+                "t49"."_problem" IS NULL
+                AND "t49"."paid_at" IS NOT NULL
+                AND "t49"."paid_day" IN (
                   MAKE_DATE(2026, 10, 27),
                   MAKE_DATE(2026, 10, 28),
                   MAKE_DATE(2026, 10, 29),
@@ -1167,117 +1169,117 @@ WITH "t4" AS (
                   MAKE_DATE(2026, 11, 24),
                   MAKE_DATE(2026, 11, 25)
                 )
-            ) AS "t52"
+            ) AS "t50"
             GROUP BY
               1,
               2,
               3
-          ) AS "t55"
-            ON "t68"."host_id" = "t55"."host_id"
-            AND "t68"."buyer_id" = "t55"."buyer_id"
-            AND "t68"."day" = "t55"."day"
-        ) AS "t69"
+          ) AS "t56"
+            ON "t69"."host_id" = "t56"."host_id"
+            AND "t69"."buyer_id" = "t56"."buyer_id"
+            AND "t69"."day" = "t56"."day"
+        ) AS "t70"
         WHERE
-          "t69"."view_utc" <= "t69"."last_paid"
-      ) AS "t70"
+          "t70"."view_utc" <= "t70"."last_paid"
+      ) AS "t71"
       GROUP BY
         1,
         2
-    ) AS "t72"
-      ON "t64"."host_id" = "t72"."host_id" AND "t64"."day" = "t72"."day"
-  ) AS "t73"
+    ) AS "t73"
+      ON "t65"."host_id" = "t73"."host_id" AND "t65"."day" = "t73"."day"
+  ) AS "t74"
   WHERE
-    "t73"."day" BETWEEN MAKE_DATE(2026, 10, 27) AND MAKE_DATE(2026, 11, 25)
-), "t81" AS (
+    "t74"."day" BETWEEN MAKE_DATE(2026, 10, 27) AND MAKE_DATE(2026, 11, 25)
+), "t82" AS (
   SELECT
-    "t80"."host_id",
-    "t80"."snapshot_date",
-    "t80"."category_line",
-    "t80"."enterprise_member",
-    "t80"."risk_assessment_passed",
-    "t80"."major_tax_violation",
-    "t80"."prohibited_goods_violation",
-    "t80"."compliance_violation",
-    "t80"."severe_infringement_penalty",
-    "t80"."business_status_abnormal",
-    "t80"."dishonest_record",
-    "t80"."competitiveness_passed",
-    "t80"."category",
-    "t80"."trade_medal",
-    "t80"."bsr_description",
-    "t80"."bsr_shipping",
-    "t80"."fans",
-    "t80"."live_sessions_30d",
-    "t80"."live_buyers_30d",
-    "t80"."cross_day_sessions_30d",
+    "t81"."host_id",
+    "t81"."snapshot_date",
+    "t81"."category_line",
+    "t81"."enterprise_member",
+    "t81"."risk_assessment_passed",
+    "t81"."major_tax_violation",
+    "t81"."prohibited_goods_violation",
+    "t81"."compliance_violation",
+    "t81"."severe_infringement_penalty",
+    "t81"."business_status_abnormal",
+    "t81"."dishonest_record",
+    "t81"."competitiveness_passed",
+    "t81"."category",
+    "t81"."trade_medal",
+    "t81"."bsr_description",
+    "t81"."bsr_shipping",
+    "t81"."fans",
+    "t81"."live_sessions_30d",
+    "t81"."live_buyers_30d",
+    "t81"."cross_day_sessions_30d",
     CASE
       WHEN TRUE
-      AND COALESCE("t80"."enterprise_member" = TRUE, FALSE)
-      AND COALESCE("t80"."risk_assessment_passed" = TRUE, FALSE)
-      AND COALESCE("t80"."major_tax_violation" = FALSE, FALSE)
-      AND COALESCE("t80"."prohibited_goods_violation" = FALSE, FALSE)
-      AND COALESCE("t80"."compliance_violation" = FALSE, FALSE)
-      AND COALESCE("t80"."severe_infringement_penalty" = FALSE, FALSE)
-      AND COALESCE("t80"."business_status_abnormal" = FALSE, FALSE)
-      AND COALESCE("t80"."dishonest_record" = FALSE, FALSE)
-      AND COALESCE("t80"."competitiveness_passed" = TRUE, FALSE)
+      AND COALESCE("t81"."enterprise_member" = TRUE, FALSE)
+      AND COALESCE("t81"."risk_assessment_passed" = TRUE, FALSE)
+      AND COALESCE("t81"."major_tax_violation" = FALSE, FALSE)
+      AND COALESCE("t81"."prohibited_goods_violation" = FALSE, FALSE)
+      AND COALESCE("t81"."compliance_violation" = FALSE, FALSE)
+      AND COALESCE("t81"."severe_infringement_penalty" = FALSE, FALSE)
+      AND COALESCE("t81"."business_status_abnormal" = FALSE, FALSE)
+      AND COALESCE("t81"."dishonest_record" = FALSE, FALSE)
+      AND COALESCE("t81"."competitiveness_passed" = TRUE, FALSE)
       AND COALESCE(
         NOT (
-          "t80"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+          "t81"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
         ),
         FALSE
       )
       AND (
         TRUE
-        AND COALESCE("t80"."trade_medal" >= 3, FALSE)
-        AND COALESCE("t80"."bsr_description" >= 4.7, FALSE)
-        AND COALESCE("t80"."bsr_shipping" >= 4.3, FALSE)
-        AND COALESCE("t80"."fans" >= 500, FALSE)
-        AND COALESCE("t80"."live_sessions_30d" >= 15, FALSE)
-        AND COALESCE("t80"."live_buyers_30d" >= 300, FALSE)
+        AND COALESCE("t81"."trade_medal" >= 3, FALSE)
+        AND COALESCE("t81"."bsr_description" >= 4.7, FALSE)
+        AND COALESCE("t81"."bsr_shipping" >= 4.3, FALSE)
+        AND COALESCE("t81"."fans" >= 500, FALSE)
+        AND COALESCE("t81"."live_sessions_30d" >= 15, FALSE)
+        AND COALESCE("t81"."live_buyers_30d" >= 300, FALSE)
       )
       THEN 'honor'
       WHEN TRUE
-      AND COALESCE("t80"."enterprise_member" = TRUE, FALSE)
-      AND COALESCE("t80"."risk_assessment_passed" = TRUE, FALSE)
-      AND COALESCE("t80"."major_tax_violation" = FALSE, FALSE)
-      AND COALESCE("t80"."prohibited_goods_violation" = FALSE, FALSE)
-      AND COALESCE("t80"."compliance_violation" = FALSE, FALSE)
-      AND COALESCE("t80"."severe_infringement_penalty" = FALSE, FALSE)
-      AND COALESCE("t80"."business_status_abnormal" = FALSE, FALSE)
-      AND COALESCE("t80"."dishonest_record" = FALSE, FALSE)
-      AND COALESCE("t80"."competitiveness_passed" = TRUE, FALSE)
+      AND COALESCE("t81"."enterprise_member" = TRUE, FALSE)
+      AND COALESCE("t81"."risk_assessment_passed" = TRUE, FALSE)
+      AND COALESCE("t81"."major_tax_violation" = FALSE, FALSE)
+      AND COALESCE("t81"."prohibited_goods_violation" = FALSE, FALSE)
+      AND COALESCE("t81"."compliance_violation" = FALSE, FALSE)
+      AND COALESCE("t81"."severe_infringement_penalty" = FALSE, FALSE)
+      AND COALESCE("t81"."business_status_abnormal" = FALSE, FALSE)
+      AND COALESCE("t81"."dishonest_record" = FALSE, FALSE)
+      AND COALESCE("t81"."competitiveness_passed" = TRUE, FALSE)
       AND COALESCE(
         NOT (
-          "t80"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+          "t81"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
         ),
         FALSE
       )
       AND (
         TRUE
-        AND COALESCE("t80"."trade_medal" >= 2, FALSE)
-        AND COALESCE("t80"."bsr_description" >= 4.6, FALSE)
-        AND COALESCE("t80"."bsr_shipping" >= 4.3, FALSE)
+        AND COALESCE("t81"."trade_medal" >= 2, FALSE)
+        AND COALESCE("t81"."bsr_description" >= 4.6, FALSE)
+        AND COALESCE("t81"."bsr_shipping" >= 4.3, FALSE)
         AND (
           FALSE
-          OR COALESCE("t80"."live_sessions_30d" >= 5, FALSE)
-          OR COALESCE("t80"."live_buyers_30d" >= 50, FALSE)
+          OR COALESCE("t81"."live_sessions_30d" >= 5, FALSE)
+          OR COALESCE("t81"."live_buyers_30d" >= 50, FALSE)
         )
       )
       THEN 'expert'
       WHEN TRUE
-      AND COALESCE("t80"."enterprise_member" = TRUE, FALSE)
-      AND COALESCE("t80"."risk_assessment_passed" = TRUE, FALSE)
-      AND COALESCE("t80"."major_tax_violation" = FALSE, FALSE)
-      AND COALESCE("t80"."prohibited_goods_violation" = FALSE, FALSE)
-      AND COALESCE("t80"."compliance_violation" = FALSE, FALSE)
-      AND COALESCE("t80"."severe_infringement_penalty" = FALSE, FALSE)
-      AND COALESCE("t80"."business_status_abnormal" = FALSE, FALSE)
-      AND COALESCE("t80"."dishonest_record" = FALSE, FALSE)
-      AND COALESCE("t80"."competitiveness_passed" = TRUE, FALSE)
+      AND COALESCE("t81"."enterprise_member" = TRUE, FALSE)
+      AND COALESCE("t81"."risk_assessment_passed" = TRUE, FALSE)
+      AND COALESCE("t81"."major_tax_violation" = FALSE, FALSE)
+      AND COALESCE("t81"."prohibited_goods_violation" = FALSE, FALSE)
+      AND COALESCE("t81"."compliance_violation" = FALSE, FALSE)
+      AND COALESCE("t81"."severe_infringement_penalty" = FALSE, FALSE)
+      AND COALESCE("t81"."business_status_abnormal" = FALSE, FALSE)
+      AND COALESCE("t81"."dishonest_record" = FALSE, FALSE)
+      AND COALESCE("t81"."competitiveness_passed" = TRUE, FALSE)
       AND COALESCE(
         NOT (
-          "t80"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+          "t81"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
         ),
         FALSE
       )
@@ -1285,58 +1287,58 @@ WITH "t4" AS (
       THEN 'ordinary'
       ELSE 'none'
     END AS "tier",
-    COALESCE("t80"."enterprise_member" = TRUE, FALSE) AS "met__basic_0",
-    CASE WHEN COALESCE("t80"."enterprise_member" = TRUE, FALSE) THEN 1.0 ELSE 0.0 END AS "progress__basic_0",
-    COALESCE("t80"."risk_assessment_passed" = TRUE, FALSE) AS "met__basic_1",
+    COALESCE("t81"."enterprise_member" = TRUE, FALSE) AS "met__basic_0",
+    CASE WHEN COALESCE("t81"."enterprise_member" = TRUE, FALSE) THEN 1.0 ELSE 0.0 END AS "progress__basic_0",
+    COALESCE("t81"."risk_assessment_passed" = TRUE, FALSE) AS "met__basic_1",
     CASE
-      WHEN COALESCE("t80"."risk_assessment_passed" = TRUE, FALSE)
+      WHEN COALESCE("t81"."risk_assessment_passed" = TRUE, FALSE)
       THEN 1.0
       ELSE 0.0
     END AS "progress__basic_1",
-    COALESCE("t80"."major_tax_violation" = FALSE, FALSE) AS "met__basic_2",
-    CASE WHEN COALESCE("t80"."major_tax_violation" = FALSE, FALSE) THEN 1.0 ELSE 0.0 END AS "progress__basic_2",
-    COALESCE("t80"."prohibited_goods_violation" = FALSE, FALSE) AS "met__basic_3",
+    COALESCE("t81"."major_tax_violation" = FALSE, FALSE) AS "met__basic_2",
+    CASE WHEN COALESCE("t81"."major_tax_violation" = FALSE, FALSE) THEN 1.0 ELSE 0.0 END AS "progress__basic_2",
+    COALESCE("t81"."prohibited_goods_violation" = FALSE, FALSE) AS "met__basic_3",
     CASE
-      WHEN COALESCE("t80"."prohibited_goods_violation" = FALSE, FALSE)
+      WHEN COALESCE("t81"."prohibited_goods_violation" = FALSE, FALSE)
       THEN 1.0
       ELSE 0.0
     END AS "progress__basic_3",
-    COALESCE("t80"."compliance_violation" = FALSE, FALSE) AS "met__basic_4",
+    COALESCE("t81"."compliance_violation" = FALSE, FALSE) AS "met__basic_4",
     CASE
-      WHEN COALESCE("t80"."compliance_violation" = FALSE, FALSE)
+      WHEN COALESCE("t81"."compliance_violation" = FALSE, FALSE)
       THEN 1.0
       ELSE 0.0
     END AS "progress__basic_4",
-    COALESCE("t80"."severe_infringement_penalty" = FALSE, FALSE) AS "met__basic_5",
+    COALESCE("t81"."severe_infringement_penalty" = FALSE, FALSE) AS "met__basic_5",
     CASE
-      WHEN COALESCE("t80"."severe_infringement_penalty" = FALSE, FALSE)
+      WHEN COALESCE("t81"."severe_infringement_penalty" = FALSE, FALSE)
       THEN 1.0
       ELSE 0.0
     END AS "progress__basic_5",
-    COALESCE("t80"."business_status_abnormal" = FALSE, FALSE) AS "met__basic_6",
+    COALESCE("t81"."business_status_abnormal" = FALSE, FALSE) AS "met__basic_6",
     CASE
-      WHEN COALESCE("t80"."business_status_abnormal" = FALSE, FALSE)
+      WHEN COALESCE("t81"."business_status_abnormal" = FALSE, FALSE)
       THEN 1.0
       ELSE 0.0
     END AS "progress__basic_6",
-    COALESCE("t80"."dishonest_record" = FALSE, FALSE) AS "met__basic_7",
-    CASE WHEN COALESCE("t80"."dishonest_record" = FALSE, FALSE) THEN 1.0 ELSE 0.0 END AS "progress__basic_7",
-    COALESCE("t80"."competitiveness_passed" = TRUE, FALSE) AS "met__basic_8",
+    COALESCE("t81"."dishonest_record" = FALSE, FALSE) AS "met__basic_7",
+    CASE WHEN COALESCE("t81"."dishonest_record" = FALSE, FALSE) THEN 1.0 ELSE 0.0 END AS "progress__basic_7",
+    COALESCE("t81"."competitiveness_passed" = TRUE, FALSE) AS "met__basic_8",
     CASE
-      WHEN COALESCE("t80"."competitiveness_passed" = TRUE, FALSE)
+      WHEN COALESCE("t81"."competitiveness_passed" = TRUE, FALSE)
       THEN 1.0
       ELSE 0.0
     END AS "progress__basic_8",
     COALESCE(
       NOT (
-        "t80"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+        "t81"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
       ),
       FALSE
     ) AS "met__basic_9",
     CASE
       WHEN COALESCE(
         NOT (
-          "t80"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+          "t81"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
         ),
         FALSE
       )
@@ -1344,50 +1346,50 @@ WITH "t4" AS (
       ELSE 0.0
     END AS "progress__basic_9",
     TRUE
-    AND COALESCE("t80"."enterprise_member" = TRUE, FALSE)
-    AND COALESCE("t80"."risk_assessment_passed" = TRUE, FALSE)
-    AND COALESCE("t80"."major_tax_violation" = FALSE, FALSE)
-    AND COALESCE("t80"."prohibited_goods_violation" = FALSE, FALSE)
-    AND COALESCE("t80"."compliance_violation" = FALSE, FALSE)
-    AND COALESCE("t80"."severe_infringement_penalty" = FALSE, FALSE)
-    AND COALESCE("t80"."business_status_abnormal" = FALSE, FALSE)
-    AND COALESCE("t80"."dishonest_record" = FALSE, FALSE)
-    AND COALESCE("t80"."competitiveness_passed" = TRUE, FALSE)
+    AND COALESCE("t81"."enterprise_member" = TRUE, FALSE)
+    AND COALESCE("t81"."risk_assessment_passed" = TRUE, FALSE)
+    AND COALESCE("t81"."major_tax_violation" = FALSE, FALSE)
+    AND COALESCE("t81"."prohibited_goods_violation" = FALSE, FALSE)
+    AND COALESCE("t81"."compliance_violation" = FALSE, FALSE)
+    AND COALESCE("t81"."severe_infringement_penalty" = FALSE, FALSE)
+    AND COALESCE("t81"."business_status_abnormal" = FALSE, FALSE)
+    AND COALESCE("t81"."dishonest_record" = FALSE, FALSE)
+    AND COALESCE("t81"."competitiveness_passed" = TRUE, FALSE)
     AND COALESCE(
       NOT (
-        "t80"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+        "t81"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
       ),
       FALSE
     ) AS "met__basic",
     (
-      0.0 + CASE WHEN COALESCE("t80"."enterprise_member" = TRUE, FALSE) THEN 1.0 ELSE 0.0 END + CASE
-        WHEN COALESCE("t80"."risk_assessment_passed" = TRUE, FALSE)
+      0.0 + CASE WHEN COALESCE("t81"."enterprise_member" = TRUE, FALSE) THEN 1.0 ELSE 0.0 END + CASE
+        WHEN COALESCE("t81"."risk_assessment_passed" = TRUE, FALSE)
         THEN 1.0
         ELSE 0.0
-      END + CASE WHEN COALESCE("t80"."major_tax_violation" = FALSE, FALSE) THEN 1.0 ELSE 0.0 END + CASE
-        WHEN COALESCE("t80"."prohibited_goods_violation" = FALSE, FALSE)
-        THEN 1.0
-        ELSE 0.0
-      END + CASE
-        WHEN COALESCE("t80"."compliance_violation" = FALSE, FALSE)
+      END + CASE WHEN COALESCE("t81"."major_tax_violation" = FALSE, FALSE) THEN 1.0 ELSE 0.0 END + CASE
+        WHEN COALESCE("t81"."prohibited_goods_violation" = FALSE, FALSE)
         THEN 1.0
         ELSE 0.0
       END + CASE
-        WHEN COALESCE("t80"."severe_infringement_penalty" = FALSE, FALSE)
+        WHEN COALESCE("t81"."compliance_violation" = FALSE, FALSE)
         THEN 1.0
         ELSE 0.0
       END + CASE
-        WHEN COALESCE("t80"."business_status_abnormal" = FALSE, FALSE)
+        WHEN COALESCE("t81"."severe_infringement_penalty" = FALSE, FALSE)
         THEN 1.0
         ELSE 0.0
-      END + CASE WHEN COALESCE("t80"."dishonest_record" = FALSE, FALSE) THEN 1.0 ELSE 0.0 END + CASE
-        WHEN COALESCE("t80"."competitiveness_passed" = TRUE, FALSE)
+      END + CASE
+        WHEN COALESCE("t81"."business_status_abnormal" = FALSE, FALSE)
+        THEN 1.0
+        ELSE 0.0
+      END + CASE WHEN COALESCE("t81"."dishonest_record" = FALSE, FALSE) THEN 1.0 ELSE 0.0 END + CASE
+        WHEN COALESCE("t81"."competitiveness_passed" = TRUE, FALSE)
         THEN 1.0
         ELSE 0.0
       END + CASE
         WHEN COALESCE(
           NOT (
-            "t80"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+            "t81"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
           ),
           FALSE
         )
@@ -1397,519 +1399,519 @@ WITH "t4" AS (
     ) / 10 AS "progress__basic",
     TRUE AS "met__ordinary",
     1.0 AS "progress__ordinary",
-    COALESCE("t80"."trade_medal" >= 2, FALSE) AS "met__expert_0",
+    COALESCE("t81"."trade_medal" >= 2, FALSE) AS "met__expert_0",
     CASE
-      WHEN COALESCE("t80"."trade_medal" >= 2, FALSE)
+      WHEN COALESCE("t81"."trade_medal" >= 2, FALSE)
       THEN 1.0
-      ELSE GREATEST(LEAST(COALESCE(CAST("t80"."trade_medal" AS DOUBLE) / 2.0, 0.0), 1.0), 0.0)
+      ELSE GREATEST(LEAST(COALESCE(CAST("t81"."trade_medal" AS DOUBLE) / 2.0, 0.0), 1.0), 0.0)
     END AS "progress__expert_0",
-    COALESCE("t80"."bsr_description" >= 4.6, FALSE) AS "met__expert_1",
+    COALESCE("t81"."bsr_description" >= 4.6, FALSE) AS "met__expert_1",
     CASE
-      WHEN COALESCE("t80"."bsr_description" >= 4.6, FALSE)
+      WHEN COALESCE("t81"."bsr_description" >= 4.6, FALSE)
       THEN 1.0
-      ELSE GREATEST(LEAST(COALESCE("t80"."bsr_description" / 4.6, 0.0), 1.0), 0.0)
+      ELSE GREATEST(LEAST(COALESCE("t81"."bsr_description" / 4.6, 0.0), 1.0), 0.0)
     END AS "progress__expert_1",
-    COALESCE("t80"."bsr_shipping" >= 4.3, FALSE) AS "met__expert_2",
+    COALESCE("t81"."bsr_shipping" >= 4.3, FALSE) AS "met__expert_2",
     CASE
-      WHEN COALESCE("t80"."bsr_shipping" >= 4.3, FALSE)
+      WHEN COALESCE("t81"."bsr_shipping" >= 4.3, FALSE)
       THEN 1.0
-      ELSE GREATEST(LEAST(COALESCE("t80"."bsr_shipping" / 4.3, 0.0), 1.0), 0.0)
+      ELSE GREATEST(LEAST(COALESCE("t81"."bsr_shipping" / 4.3, 0.0), 1.0), 0.0)
     END AS "progress__expert_2",
-    COALESCE("t80"."live_sessions_30d" >= 5, FALSE) AS "met__expert_3_0",
+    COALESCE("t81"."live_sessions_30d" >= 5, FALSE) AS "met__expert_3_0",
     CASE
-      WHEN COALESCE("t80"."live_sessions_30d" >= 5, FALSE)
+      WHEN COALESCE("t81"."live_sessions_30d" >= 5, FALSE)
       THEN 1.0
-      ELSE GREATEST(LEAST(COALESCE(CAST("t80"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
+      ELSE GREATEST(LEAST(COALESCE(CAST("t81"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
     END AS "progress__expert_3_0",
-    COALESCE("t80"."live_buyers_30d" >= 50, FALSE) AS "met__expert_3_1",
+    COALESCE("t81"."live_buyers_30d" >= 50, FALSE) AS "met__expert_3_1",
     CASE
-      WHEN COALESCE("t80"."live_buyers_30d" >= 50, FALSE)
+      WHEN COALESCE("t81"."live_buyers_30d" >= 50, FALSE)
       THEN 1.0
-      ELSE GREATEST(LEAST(COALESCE(CAST("t80"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
+      ELSE GREATEST(LEAST(COALESCE(CAST("t81"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
     END AS "progress__expert_3_1",
     CASE
       WHEN CASE
-        WHEN COALESCE("t80"."live_sessions_30d" >= 5, FALSE)
+        WHEN COALESCE("t81"."live_sessions_30d" >= 5, FALSE)
         THEN 1.0
-        ELSE GREATEST(LEAST(COALESCE(CAST("t80"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
+        ELSE GREATEST(LEAST(COALESCE(CAST("t81"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
       END = GREATEST(
         CASE
-          WHEN COALESCE("t80"."live_sessions_30d" >= 5, FALSE)
+          WHEN COALESCE("t81"."live_sessions_30d" >= 5, FALSE)
           THEN 1.0
-          ELSE GREATEST(LEAST(COALESCE(CAST("t80"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
+          ELSE GREATEST(LEAST(COALESCE(CAST("t81"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
         END,
         CASE
-          WHEN COALESCE("t80"."live_buyers_30d" >= 50, FALSE)
+          WHEN COALESCE("t81"."live_buyers_30d" >= 50, FALSE)
           THEN 1.0
-          ELSE GREATEST(LEAST(COALESCE(CAST("t80"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
+          ELSE GREATEST(LEAST(COALESCE(CAST("t81"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
         END
       )
       THEN 0
       WHEN CASE
-        WHEN COALESCE("t80"."live_buyers_30d" >= 50, FALSE)
+        WHEN COALESCE("t81"."live_buyers_30d" >= 50, FALSE)
         THEN 1.0
-        ELSE GREATEST(LEAST(COALESCE(CAST("t80"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
+        ELSE GREATEST(LEAST(COALESCE(CAST("t81"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
       END = GREATEST(
         CASE
-          WHEN COALESCE("t80"."live_sessions_30d" >= 5, FALSE)
+          WHEN COALESCE("t81"."live_sessions_30d" >= 5, FALSE)
           THEN 1.0
-          ELSE GREATEST(LEAST(COALESCE(CAST("t80"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
+          ELSE GREATEST(LEAST(COALESCE(CAST("t81"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
         END,
         CASE
-          WHEN COALESCE("t80"."live_buyers_30d" >= 50, FALSE)
+          WHEN COALESCE("t81"."live_buyers_30d" >= 50, FALSE)
           THEN 1.0
-          ELSE GREATEST(LEAST(COALESCE(CAST("t80"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
+          ELSE GREATEST(LEAST(COALESCE(CAST("t81"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
         END
       )
       THEN 1
       ELSE 0
     END AS "closest__expert_3",
     FALSE
-    OR COALESCE("t80"."live_sessions_30d" >= 5, FALSE)
-    OR COALESCE("t80"."live_buyers_30d" >= 50, FALSE) AS "met__expert_3",
+    OR COALESCE("t81"."live_sessions_30d" >= 5, FALSE)
+    OR COALESCE("t81"."live_buyers_30d" >= 50, FALSE) AS "met__expert_3",
     GREATEST(
       CASE
-        WHEN COALESCE("t80"."live_sessions_30d" >= 5, FALSE)
+        WHEN COALESCE("t81"."live_sessions_30d" >= 5, FALSE)
         THEN 1.0
-        ELSE GREATEST(LEAST(COALESCE(CAST("t80"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
+        ELSE GREATEST(LEAST(COALESCE(CAST("t81"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
       END,
       CASE
-        WHEN COALESCE("t80"."live_buyers_30d" >= 50, FALSE)
+        WHEN COALESCE("t81"."live_buyers_30d" >= 50, FALSE)
         THEN 1.0
-        ELSE GREATEST(LEAST(COALESCE(CAST("t80"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
+        ELSE GREATEST(LEAST(COALESCE(CAST("t81"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
       END
     ) AS "progress__expert_3",
     TRUE
-    AND COALESCE("t80"."trade_medal" >= 2, FALSE)
-    AND COALESCE("t80"."bsr_description" >= 4.6, FALSE)
-    AND COALESCE("t80"."bsr_shipping" >= 4.3, FALSE)
+    AND COALESCE("t81"."trade_medal" >= 2, FALSE)
+    AND COALESCE("t81"."bsr_description" >= 4.6, FALSE)
+    AND COALESCE("t81"."bsr_shipping" >= 4.3, FALSE)
     AND (
       FALSE
-      OR COALESCE("t80"."live_sessions_30d" >= 5, FALSE)
-      OR COALESCE("t80"."live_buyers_30d" >= 50, FALSE)
+      OR COALESCE("t81"."live_sessions_30d" >= 5, FALSE)
+      OR COALESCE("t81"."live_buyers_30d" >= 50, FALSE)
     ) AS "met__expert",
     (
       0.0 + CASE
-        WHEN COALESCE("t80"."trade_medal" >= 2, FALSE)
+        WHEN COALESCE("t81"."trade_medal" >= 2, FALSE)
         THEN 1.0
-        ELSE GREATEST(LEAST(COALESCE(CAST("t80"."trade_medal" AS DOUBLE) / 2.0, 0.0), 1.0), 0.0)
+        ELSE GREATEST(LEAST(COALESCE(CAST("t81"."trade_medal" AS DOUBLE) / 2.0, 0.0), 1.0), 0.0)
       END + CASE
-        WHEN COALESCE("t80"."bsr_description" >= 4.6, FALSE)
+        WHEN COALESCE("t81"."bsr_description" >= 4.6, FALSE)
         THEN 1.0
-        ELSE GREATEST(LEAST(COALESCE("t80"."bsr_description" / 4.6, 0.0), 1.0), 0.0)
+        ELSE GREATEST(LEAST(COALESCE("t81"."bsr_description" / 4.6, 0.0), 1.0), 0.0)
       END + CASE
-        WHEN COALESCE("t80"."bsr_shipping" >= 4.3, FALSE)
+        WHEN COALESCE("t81"."bsr_shipping" >= 4.3, FALSE)
         THEN 1.0
-        ELSE GREATEST(LEAST(COALESCE("t80"."bsr_shipping" / 4.3, 0.0), 1.0), 0.0)
+        ELSE GREATEST(LEAST(COALESCE("t81"."bsr_shipping" / 4.3, 0.0), 1.0), 0.0)
       END + GREATEST(
         CASE
-          WHEN COALESCE("t80"."live_sessions_30d" >= 5, FALSE)
+          WHEN COALESCE("t81"."live_sessions_30d" >= 5, FALSE)
           THEN 1.0
-          ELSE GREATEST(LEAST(COALESCE(CAST("t80"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
+          ELSE GREATEST(LEAST(COALESCE(CAST("t81"."live_sessions_30d" AS DOUBLE) / 5.0, 0.0), 1.0), 0.0)
         END,
         CASE
-          WHEN COALESCE("t80"."live_buyers_30d" >= 50, FALSE)
+          WHEN COALESCE("t81"."live_buyers_30d" >= 50, FALSE)
           THEN 1.0
-          ELSE GREATEST(LEAST(COALESCE(CAST("t80"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
+          ELSE GREATEST(LEAST(COALESCE(CAST("t81"."live_buyers_30d" AS DOUBLE) / 50.0, 0.0), 1.0), 0.0)
         END
       )
     ) / 4 AS "progress__expert",
-    COALESCE("t80"."trade_medal" >= 3, FALSE) AS "met__honor_0",
+    COALESCE("t81"."trade_medal" >= 3, FALSE) AS "met__honor_0",
     CASE
-      WHEN COALESCE("t80"."trade_medal" >= 3, FALSE)
+      WHEN COALESCE("t81"."trade_medal" >= 3, FALSE)
       THEN 1.0
-      ELSE GREATEST(LEAST(COALESCE(CAST("t80"."trade_medal" AS DOUBLE) / 3.0, 0.0), 1.0), 0.0)
+      ELSE GREATEST(LEAST(COALESCE(CAST("t81"."trade_medal" AS DOUBLE) / 3.0, 0.0), 1.0), 0.0)
     END AS "progress__honor_0",
-    COALESCE("t80"."bsr_description" >= 4.7, FALSE) AS "met__honor_1",
+    COALESCE("t81"."bsr_description" >= 4.7, FALSE) AS "met__honor_1",
     CASE
-      WHEN COALESCE("t80"."bsr_description" >= 4.7, FALSE)
+      WHEN COALESCE("t81"."bsr_description" >= 4.7, FALSE)
       THEN 1.0
-      ELSE GREATEST(LEAST(COALESCE("t80"."bsr_description" / 4.7, 0.0), 1.0), 0.0)
+      ELSE GREATEST(LEAST(COALESCE("t81"."bsr_description" / 4.7, 0.0), 1.0), 0.0)
     END AS "progress__honor_1",
-    COALESCE("t80"."bsr_shipping" >= 4.3, FALSE) AS "met__honor_2",
+    COALESCE("t81"."bsr_shipping" >= 4.3, FALSE) AS "met__honor_2",
     CASE
-      WHEN COALESCE("t80"."bsr_shipping" >= 4.3, FALSE)
+      WHEN COALESCE("t81"."bsr_shipping" >= 4.3, FALSE)
       THEN 1.0
-      ELSE GREATEST(LEAST(COALESCE("t80"."bsr_shipping" / 4.3, 0.0), 1.0), 0.0)
+      ELSE GREATEST(LEAST(COALESCE("t81"."bsr_shipping" / 4.3, 0.0), 1.0), 0.0)
     END AS "progress__honor_2",
-    COALESCE("t80"."fans" >= 500, FALSE) AS "met__honor_3",
+    COALESCE("t81"."fans" >= 500, FALSE) AS "met__honor_3",
     CASE
-      WHEN COALESCE("t80"."fans" >= 500, FALSE)
+      WHEN COALESCE("t81"."fans" >= 500, FALSE)
       THEN 1.0
-      ELSE GREATEST(LEAST(COALESCE(CAST("t80"."fans" AS DOUBLE) / 500.0, 0.0), 1.0), 0.0)
+      ELSE GREATEST(LEAST(COALESCE(CAST("t81"."fans" AS DOUBLE) / 500.0, 0.0), 1.0), 0.0)
     END AS "progress__honor_3",
-    COALESCE("t80"."live_sessions_30d" >= 15, FALSE) AS "met__honor_4",
+    COALESCE("t81"."live_sessions_30d" >= 15, FALSE) AS "met__honor_4",
     CASE
-      WHEN COALESCE("t80"."live_sessions_30d" >= 15, FALSE)
+      WHEN COALESCE("t81"."live_sessions_30d" >= 15, FALSE)
       THEN 1.0
-      ELSE GREATEST(LEAST(COALESCE(CAST("t80"."live_sessions_30d" AS DOUBLE) / 15.0, 0.0), 1.0), 0.0)
+      ELSE GREATEST(LEAST(COALESCE(CAST("t81"."live_sessions_30d" AS DOUBLE) / 15.0, 0.0), 1.0), 0.0)
     END AS "progress__honor_4",
-    COALESCE("t80"."live_buyers_30d" >= 300, FALSE) AS "met__honor_5",
+    COALESCE("t81"."live_buyers_30d" >= 300, FALSE) AS "met__honor_5",
     CASE
-      WHEN COALESCE("t80"."live_buyers_30d" >= 300, FALSE)
+      WHEN COALESCE("t81"."live_buyers_30d" >= 300, FALSE)
       THEN 1.0
-      ELSE GREATEST(LEAST(COALESCE(CAST("t80"."live_buyers_30d" AS DOUBLE) / 300.0, 0.0), 1.0), 0.0)
+      ELSE GREATEST(LEAST(COALESCE(CAST("t81"."live_buyers_30d" AS DOUBLE) / 300.0, 0.0), 1.0), 0.0)
     END AS "progress__honor_5",
     TRUE
-    AND COALESCE("t80"."trade_medal" >= 3, FALSE)
-    AND COALESCE("t80"."bsr_description" >= 4.7, FALSE)
-    AND COALESCE("t80"."bsr_shipping" >= 4.3, FALSE)
-    AND COALESCE("t80"."fans" >= 500, FALSE)
-    AND COALESCE("t80"."live_sessions_30d" >= 15, FALSE)
-    AND COALESCE("t80"."live_buyers_30d" >= 300, FALSE) AS "met__honor",
+    AND COALESCE("t81"."trade_medal" >= 3, FALSE)
+    AND COALESCE("t81"."bsr_description" >= 4.7, FALSE)
+    AND COALESCE("t81"."bsr_shipping" >= 4.3, FALSE)
+    AND COALESCE("t81"."fans" >= 500, FALSE)
+    AND COALESCE("t81"."live_sessions_30d" >= 15, FALSE)
+    AND COALESCE("t81"."live_buyers_30d" >= 300, FALSE) AS "met__honor",
     (
       0.0 + CASE
-        WHEN COALESCE("t80"."trade_medal" >= 3, FALSE)
+        WHEN COALESCE("t81"."trade_medal" >= 3, FALSE)
         THEN 1.0
-        ELSE GREATEST(LEAST(COALESCE(CAST("t80"."trade_medal" AS DOUBLE) / 3.0, 0.0), 1.0), 0.0)
+        ELSE GREATEST(LEAST(COALESCE(CAST("t81"."trade_medal" AS DOUBLE) / 3.0, 0.0), 1.0), 0.0)
       END + CASE
-        WHEN COALESCE("t80"."bsr_description" >= 4.7, FALSE)
+        WHEN COALESCE("t81"."bsr_description" >= 4.7, FALSE)
         THEN 1.0
-        ELSE GREATEST(LEAST(COALESCE("t80"."bsr_description" / 4.7, 0.0), 1.0), 0.0)
+        ELSE GREATEST(LEAST(COALESCE("t81"."bsr_description" / 4.7, 0.0), 1.0), 0.0)
       END + CASE
-        WHEN COALESCE("t80"."bsr_shipping" >= 4.3, FALSE)
+        WHEN COALESCE("t81"."bsr_shipping" >= 4.3, FALSE)
         THEN 1.0
-        ELSE GREATEST(LEAST(COALESCE("t80"."bsr_shipping" / 4.3, 0.0), 1.0), 0.0)
+        ELSE GREATEST(LEAST(COALESCE("t81"."bsr_shipping" / 4.3, 0.0), 1.0), 0.0)
       END + CASE
-        WHEN COALESCE("t80"."fans" >= 500, FALSE)
+        WHEN COALESCE("t81"."fans" >= 500, FALSE)
         THEN 1.0
-        ELSE GREATEST(LEAST(COALESCE(CAST("t80"."fans" AS DOUBLE) / 500.0, 0.0), 1.0), 0.0)
+        ELSE GREATEST(LEAST(COALESCE(CAST("t81"."fans" AS DOUBLE) / 500.0, 0.0), 1.0), 0.0)
       END + CASE
-        WHEN COALESCE("t80"."live_sessions_30d" >= 15, FALSE)
+        WHEN COALESCE("t81"."live_sessions_30d" >= 15, FALSE)
         THEN 1.0
-        ELSE GREATEST(LEAST(COALESCE(CAST("t80"."live_sessions_30d" AS DOUBLE) / 15.0, 0.0), 1.0), 0.0)
+        ELSE GREATEST(LEAST(COALESCE(CAST("t81"."live_sessions_30d" AS DOUBLE) / 15.0, 0.0), 1.0), 0.0)
       END + CASE
-        WHEN COALESCE("t80"."live_buyers_30d" >= 300, FALSE)
+        WHEN COALESCE("t81"."live_buyers_30d" >= 300, FALSE)
         THEN 1.0
-        ELSE GREATEST(LEAST(COALESCE(CAST("t80"."live_buyers_30d" AS DOUBLE) / 300.0, 0.0), 1.0), 0.0)
+        ELSE GREATEST(LEAST(COALESCE(CAST("t81"."live_buyers_30d" AS DOUBLE) / 300.0, 0.0), 1.0), 0.0)
       END
     ) / 6 AS "progress__honor"
   FROM (
     SELECT
-      "t79"."host_id",
-      "t79"."snapshot_date",
-      "t79"."category_line",
-      "t79"."enterprise_member",
-      "t79"."risk_assessment_passed",
-      "t79"."major_tax_violation",
-      "t79"."prohibited_goods_violation",
-      "t79"."compliance_violation",
-      "t79"."severe_infringement_penalty",
-      "t79"."business_status_abnormal",
-      "t79"."dishonest_record",
-      "t79"."competitiveness_passed",
-      "t79"."category",
-      "t79"."trade_medal",
-      CASE WHEN ISNAN("t79"."bsr_description") THEN NULL ELSE "t79"."bsr_description" END AS "bsr_description",
-      CASE WHEN ISNAN("t79"."bsr_shipping") THEN NULL ELSE "t79"."bsr_shipping" END AS "bsr_shipping",
-      "t79"."fans",
-      COALESCE("t79"."live_sessions_30d", 0) AS "live_sessions_30d",
-      COALESCE("t79"."live_buyers_30d", 0) AS "live_buyers_30d",
-      COALESCE("t79"."cross_day_sessions_30d", 0) AS "cross_day_sessions_30d"
+      "t80"."host_id",
+      "t80"."snapshot_date",
+      "t80"."category_line",
+      "t80"."enterprise_member",
+      "t80"."risk_assessment_passed",
+      "t80"."major_tax_violation",
+      "t80"."prohibited_goods_violation",
+      "t80"."compliance_violation",
+      "t80"."severe_infringement_penalty",
+      "t80"."business_status_abnormal",
+      "t80"."dishonest_record",
+      "t80"."competitiveness_passed",
+      "t80"."category",
+      "t80"."trade_medal",
+      CASE WHEN ISNAN("t80"."bsr_description") THEN NULL ELSE "t80"."bsr_description" END AS "bsr_description",
+      CASE WHEN ISNAN("t80"."bsr_shipping") THEN NULL ELSE "t80"."bsr_shipping" END AS "bsr_shipping",
+      "t80"."fans",
+      COALESCE("t80"."live_sessions_30d", 0) AS "live_sessions_30d",
+      COALESCE("t80"."live_buyers_30d", 0) AS "live_buyers_30d",
+      COALESCE("t80"."cross_day_sessions_30d", 0) AS "cross_day_sessions_30d"
     FROM (
       SELECT
-        "t46"."host_id",
-        "t46"."snapshot_date",
-        "t46"."category_line",
-        "t46"."enterprise_member",
-        "t46"."risk_assessment_passed",
-        "t46"."major_tax_violation",
-        "t46"."prohibited_goods_violation",
-        "t46"."compliance_violation",
-        "t46"."severe_infringement_penalty",
-        "t46"."business_status_abnormal",
-        "t46"."dishonest_record",
-        "t46"."competitiveness_passed",
-        "t46"."category",
-        "t46"."trade_medal",
-        "t46"."bsr_description",
-        "t46"."bsr_shipping",
-        "t46"."fans",
-        "t78"."live_sessions_30d",
-        "t78"."live_buyers_30d",
-        "t78"."cross_day_sessions_30d"
+        "t43"."host_id",
+        "t43"."snapshot_date",
+        "t43"."category_line",
+        "t43"."enterprise_member",
+        "t43"."risk_assessment_passed",
+        "t43"."major_tax_violation",
+        "t43"."prohibited_goods_violation",
+        "t43"."compliance_violation",
+        "t43"."severe_infringement_penalty",
+        "t43"."business_status_abnormal",
+        "t43"."dishonest_record",
+        "t43"."competitiveness_passed",
+        "t43"."category",
+        "t43"."trade_medal",
+        "t43"."bsr_description",
+        "t43"."bsr_shipping",
+        "t43"."fans",
+        "t79"."live_sessions_30d",
+        "t79"."live_buyers_30d",
+        "t79"."cross_day_sessions_30d"
       FROM (
         SELECT
-          "t44"."host_id",
-          "t44"."snapshot_date",
-          "t44"."category_line",
-          "t44"."enterprise_member",
-          "t44"."risk_assessment_passed",
-          "t44"."major_tax_violation",
-          "t44"."prohibited_goods_violation",
-          "t44"."compliance_violation",
-          "t44"."severe_infringement_penalty",
-          "t44"."business_status_abnormal",
-          "t44"."dishonest_record",
-          "t44"."competitiveness_passed",
-          "t44"."category",
-          "t44"."trade_medal",
-          "t44"."bsr_description",
-          "t44"."bsr_shipping",
-          "t44"."fans"
+          "t39"."host_id",
+          "t39"."snapshot_date",
+          "t39"."category_line",
+          "t39"."enterprise_member",
+          "t39"."risk_assessment_passed",
+          "t39"."major_tax_violation",
+          "t39"."prohibited_goods_violation",
+          "t39"."compliance_violation",
+          "t39"."severe_infringement_penalty",
+          "t39"."business_status_abnormal",
+          "t39"."dishonest_record",
+          "t39"."competitiveness_passed",
+          "t39"."category",
+          "t39"."trade_medal",
+          "t39"."bsr_description",
+          "t39"."bsr_shipping",
+          "t39"."fans"
         FROM (
           SELECT
-            "t36"."host_id",
-            "t36"."snapshot_date",
-            "t36"."category_line",
-            "t36"."enterprise_member",
-            "t36"."risk_assessment_passed",
-            "t36"."major_tax_violation",
-            "t36"."prohibited_goods_violation",
-            "t36"."compliance_violation",
-            "t36"."severe_infringement_penalty",
-            "t36"."business_status_abnormal",
-            "t36"."dishonest_record",
-            "t36"."competitiveness_passed",
-            "t36"."category",
-            "t36"."trade_medal",
-            "t36"."bsr_description",
-            "t36"."bsr_shipping",
-            "t36"."fans",
-            COALESCE("t36"."_conflict", FALSE) AS "_conflict",
+            "t31"."host_id",
+            "t31"."snapshot_date",
+            "t31"."category_line",
+            "t31"."enterprise_member",
+            "t31"."risk_assessment_passed",
+            "t31"."major_tax_violation",
+            "t31"."prohibited_goods_violation",
+            "t31"."compliance_violation",
+            "t31"."severe_infringement_penalty",
+            "t31"."business_status_abnormal",
+            "t31"."dishonest_record",
+            "t31"."competitiveness_passed",
+            "t31"."category",
+            "t31"."trade_medal",
+            "t31"."bsr_description",
+            "t31"."bsr_shipping",
+            "t31"."fans",
+            "t31"."_copies",
             CASE
-              WHEN COALESCE("t36"."host_id" IS NULL, FALSE)
+              WHEN COALESCE("t31"."host_id" IS NULL, FALSE)
               THEN 'missing_id'
-              WHEN COALESCE("t36"."snapshot_date" IS NULL, FALSE)
+              WHEN COALESCE("t31"."snapshot_date" IS NULL, FALSE)
               THEN 'missing_snapshot_date'
               WHEN COALESCE(
                 NOT (
-                  "t36"."category_line" IN ('consumer', 'industrial')
+                  "t31"."category_line" IN ('consumer', 'industrial')
                 )
                 OR (
-                  "t36"."category_line" IS NULL
+                  "t31"."category_line" IS NULL
                 ),
                 FALSE
               )
               THEN 'unknown_category_line'
-              WHEN COALESCE(COALESCE("t36"."_conflict", FALSE), FALSE)
+              WHEN COALESCE(COALESCE("t31"."_conflict", FALSE), FALSE)
               THEN 'conflicting_duplicate'
               ELSE NULL
             END AS "_problem"
-          FROM "t35" AS "t36"
-        ) AS "t44"
+          FROM "t29" AS "t31"
+        ) AS "t39"
         WHERE
-          "t44"."_problem" IS NULL
-      ) AS "t46"
+          "t39"."_problem" IS NULL
+      ) AS "t43"
       INNER JOIN (
         SELECT
-          "t38"."host_id",
-          MAX("t38"."snapshot_date") AS "snapshot_date"
+          "t34"."host_id",
+          MAX("t34"."snapshot_date") AS "snapshot_date"
         FROM (
           SELECT DISTINCT
-            "t36"."host_id",
-            "t36"."snapshot_date"
-          FROM "t35" AS "t36"
+            "t31"."host_id",
+            "t31"."snapshot_date"
+          FROM "t29" AS "t31"
           WHERE
-            "t36"."host_id" IS NOT NULL
-            AND "t36"."snapshot_date" IS NOT NULL
-            AND "t36"."snapshot_date" <= MAKE_DATE(2026, 11, 25)
-        ) AS "t38"
+            "t31"."host_id" IS NOT NULL
+            AND "t31"."snapshot_date" IS NOT NULL
+            AND "t31"."snapshot_date" <= MAKE_DATE(2026, 11, 25)
+        ) AS "t34"
         GROUP BY
           1
-      ) AS "t43"
-        ON "t46"."host_id" = "t43"."host_id"
-        AND "t46"."snapshot_date" = "t43"."snapshot_date"
+      ) AS "t38"
+        ON "t43"."host_id" = "t38"."host_id"
+        AND "t43"."snapshot_date" = "t38"."snapshot_date"
       LEFT OUTER JOIN (
         SELECT
-          "t75"."host_id",
-          SUM("t75"."valid_sessions") AS "live_sessions_30d",
-          SUM("t75"."live_buyers") AS "live_buyers_30d",
-          SUM("t75"."cross_day_sessions") AS "cross_day_sessions_30d"
-        FROM "t74" AS "t75"
+          "t76"."host_id",
+          SUM("t76"."valid_sessions") AS "live_sessions_30d",
+          SUM("t76"."live_buyers") AS "live_buyers_30d",
+          SUM("t76"."cross_day_sessions") AS "cross_day_sessions_30d"
+        FROM "t75" AS "t76"
         GROUP BY
           1
-      ) AS "t78"
-        ON "t46"."host_id" = "t78"."host_id"
-    ) AS "t79"
+      ) AS "t79"
+        ON "t43"."host_id" = "t79"."host_id"
+    ) AS "t80"
     WHERE
-      "t79"."category_line" = 'consumer'
-  ) AS "t80"
+      "t80"."category_line" = 'consumer'
+  ) AS "t81"
 )
 SELECT
-  "t99"."host_id",
-  DATE_DIFF('DAY', MAKE_DATE(2026, 11, 26), "t99"."lost_day") + 30 AS "holds_days"
+  "t100"."host_id",
+  DATE_DIFF('DAY', MAKE_DATE(2026, 11, 26), "t100"."lost_day") + 30 AS "holds_days"
 FROM (
   SELECT
-    "t84"."host_id",
-    "t98"."lost_day"
+    "t85"."host_id",
+    "t99"."lost_day"
   FROM (
     SELECT
-      "t82"."host_id"
-    FROM "t81" AS "t82"
+      "t83"."host_id"
+    FROM "t82" AS "t83"
     WHERE
-      "t82"."tier" <> 'none'
-  ) AS "t84"
+      "t83"."tier" <> 'none'
+  ) AS "t85"
   LEFT OUTER JOIN (
     SELECT
-      "t96"."host_id",
-      MIN("t96"."day") AS "lost_day"
+      "t97"."host_id",
+      MIN("t97"."day") AS "lost_day"
     FROM (
       SELECT
         *
       FROM (
         SELECT
-          "t94"."host_id",
-          "t94"."snapshot_date",
-          "t94"."category_line",
-          "t94"."enterprise_member",
-          "t94"."risk_assessment_passed",
-          "t94"."major_tax_violation",
-          "t94"."prohibited_goods_violation",
-          "t94"."compliance_violation",
-          "t94"."severe_infringement_penalty",
-          "t94"."business_status_abnormal",
-          "t94"."dishonest_record",
-          "t94"."competitiveness_passed",
-          "t94"."category",
-          "t94"."trade_medal",
-          CASE WHEN ISNAN("t94"."bsr_description") THEN NULL ELSE "t94"."bsr_description" END AS "bsr_description",
-          CASE WHEN ISNAN("t94"."bsr_shipping") THEN NULL ELSE "t94"."bsr_shipping" END AS "bsr_shipping",
-          "t94"."fans",
-          "t94"."live_sessions_30d" - "t94"."_gone_valid_sessions" AS "live_sessions_30d",
-          "t94"."live_buyers_30d" - "t94"."_gone_live_buyers" AS "live_buyers_30d",
-          "t94"."cross_day_sessions_30d" - "t94"."_gone_cross_day_sessions" AS "cross_day_sessions_30d",
-          "t94"."tier",
-          "t94"."met__basic_0",
-          "t94"."progress__basic_0",
-          "t94"."met__basic_1",
-          "t94"."progress__basic_1",
-          "t94"."met__basic_2",
-          "t94"."progress__basic_2",
-          "t94"."met__basic_3",
-          "t94"."progress__basic_3",
-          "t94"."met__basic_4",
-          "t94"."progress__basic_4",
-          "t94"."met__basic_5",
-          "t94"."progress__basic_5",
-          "t94"."met__basic_6",
-          "t94"."progress__basic_6",
-          "t94"."met__basic_7",
-          "t94"."progress__basic_7",
-          "t94"."met__basic_8",
-          "t94"."progress__basic_8",
-          "t94"."met__basic_9",
-          "t94"."progress__basic_9",
-          "t94"."met__basic",
-          "t94"."progress__basic",
-          "t94"."met__ordinary",
-          "t94"."progress__ordinary",
-          "t94"."met__expert_0",
-          "t94"."progress__expert_0",
-          "t94"."met__expert_1",
-          "t94"."progress__expert_1",
-          "t94"."met__expert_2",
-          "t94"."progress__expert_2",
-          "t94"."met__expert_3_0",
-          "t94"."progress__expert_3_0",
-          "t94"."met__expert_3_1",
-          "t94"."progress__expert_3_1",
-          "t94"."closest__expert_3",
-          "t94"."met__expert_3",
-          "t94"."progress__expert_3",
-          "t94"."met__expert",
-          "t94"."progress__expert",
-          "t94"."met__honor_0",
-          "t94"."progress__honor_0",
-          "t94"."met__honor_1",
-          "t94"."progress__honor_1",
-          "t94"."met__honor_2",
-          "t94"."progress__honor_2",
-          "t94"."met__honor_3",
-          "t94"."progress__honor_3",
-          "t94"."met__honor_4",
-          "t94"."progress__honor_4",
-          "t94"."met__honor_5",
-          "t94"."progress__honor_5",
-          "t94"."met__honor",
-          "t94"."progress__honor",
-          "t94"."_rank_now",
-          "t94"."day",
-          "t94"."_gone_valid_sessions",
-          "t94"."_gone_live_buyers",
-          "t94"."_gone_cross_day_sessions",
+          "t95"."host_id",
+          "t95"."snapshot_date",
+          "t95"."category_line",
+          "t95"."enterprise_member",
+          "t95"."risk_assessment_passed",
+          "t95"."major_tax_violation",
+          "t95"."prohibited_goods_violation",
+          "t95"."compliance_violation",
+          "t95"."severe_infringement_penalty",
+          "t95"."business_status_abnormal",
+          "t95"."dishonest_record",
+          "t95"."competitiveness_passed",
+          "t95"."category",
+          "t95"."trade_medal",
+          CASE WHEN ISNAN("t95"."bsr_description") THEN NULL ELSE "t95"."bsr_description" END AS "bsr_description",
+          CASE WHEN ISNAN("t95"."bsr_shipping") THEN NULL ELSE "t95"."bsr_shipping" END AS "bsr_shipping",
+          "t95"."fans",
+          "t95"."live_sessions_30d" - "t95"."_gone_valid_sessions" AS "live_sessions_30d",
+          "t95"."live_buyers_30d" - "t95"."_gone_live_buyers" AS "live_buyers_30d",
+          "t95"."cross_day_sessions_30d" - "t95"."_gone_cross_day_sessions" AS "cross_day_sessions_30d",
+          "t95"."tier",
+          "t95"."met__basic_0",
+          "t95"."progress__basic_0",
+          "t95"."met__basic_1",
+          "t95"."progress__basic_1",
+          "t95"."met__basic_2",
+          "t95"."progress__basic_2",
+          "t95"."met__basic_3",
+          "t95"."progress__basic_3",
+          "t95"."met__basic_4",
+          "t95"."progress__basic_4",
+          "t95"."met__basic_5",
+          "t95"."progress__basic_5",
+          "t95"."met__basic_6",
+          "t95"."progress__basic_6",
+          "t95"."met__basic_7",
+          "t95"."progress__basic_7",
+          "t95"."met__basic_8",
+          "t95"."progress__basic_8",
+          "t95"."met__basic_9",
+          "t95"."progress__basic_9",
+          "t95"."met__basic",
+          "t95"."progress__basic",
+          "t95"."met__ordinary",
+          "t95"."progress__ordinary",
+          "t95"."met__expert_0",
+          "t95"."progress__expert_0",
+          "t95"."met__expert_1",
+          "t95"."progress__expert_1",
+          "t95"."met__expert_2",
+          "t95"."progress__expert_2",
+          "t95"."met__expert_3_0",
+          "t95"."progress__expert_3_0",
+          "t95"."met__expert_3_1",
+          "t95"."progress__expert_3_1",
+          "t95"."closest__expert_3",
+          "t95"."met__expert_3",
+          "t95"."progress__expert_3",
+          "t95"."met__expert",
+          "t95"."progress__expert",
+          "t95"."met__honor_0",
+          "t95"."progress__honor_0",
+          "t95"."met__honor_1",
+          "t95"."progress__honor_1",
+          "t95"."met__honor_2",
+          "t95"."progress__honor_2",
+          "t95"."met__honor_3",
+          "t95"."progress__honor_3",
+          "t95"."met__honor_4",
+          "t95"."progress__honor_4",
+          "t95"."met__honor_5",
+          "t95"."progress__honor_5",
+          "t95"."met__honor",
+          "t95"."progress__honor",
+          "t95"."_rank_now",
+          "t95"."day",
+          "t95"."_gone_valid_sessions",
+          "t95"."_gone_live_buyers",
+          "t95"."_gone_cross_day_sessions",
           CASE
-            WHEN COALESCE("t94"."enterprise_member" = TRUE, FALSE)
-            AND COALESCE("t94"."risk_assessment_passed" = TRUE, FALSE)
-            AND COALESCE("t94"."major_tax_violation" = FALSE, FALSE)
-            AND COALESCE("t94"."prohibited_goods_violation" = FALSE, FALSE)
-            AND COALESCE("t94"."compliance_violation" = FALSE, FALSE)
-            AND COALESCE("t94"."severe_infringement_penalty" = FALSE, FALSE)
-            AND COALESCE("t94"."business_status_abnormal" = FALSE, FALSE)
-            AND COALESCE("t94"."dishonest_record" = FALSE, FALSE)
-            AND COALESCE("t94"."competitiveness_passed" = TRUE, FALSE)
+            WHEN COALESCE("t95"."enterprise_member" = TRUE, FALSE)
+            AND COALESCE("t95"."risk_assessment_passed" = TRUE, FALSE)
+            AND COALESCE("t95"."major_tax_violation" = FALSE, FALSE)
+            AND COALESCE("t95"."prohibited_goods_violation" = FALSE, FALSE)
+            AND COALESCE("t95"."compliance_violation" = FALSE, FALSE)
+            AND COALESCE("t95"."severe_infringement_penalty" = FALSE, FALSE)
+            AND COALESCE("t95"."business_status_abnormal" = FALSE, FALSE)
+            AND COALESCE("t95"."dishonest_record" = FALSE, FALSE)
+            AND COALESCE("t95"."competitiveness_passed" = TRUE, FALSE)
             AND COALESCE(
               NOT (
-                "t94"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+                "t95"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
               ),
               FALSE
             )
             AND (
-              COALESCE("t94"."trade_medal" >= 3, FALSE)
+              COALESCE("t95"."trade_medal" >= 3, FALSE)
               AND COALESCE(
-                CASE WHEN ISNAN("t94"."bsr_description") THEN NULL ELSE "t94"."bsr_description" END >= 4.7,
+                CASE WHEN ISNAN("t95"."bsr_description") THEN NULL ELSE "t95"."bsr_description" END >= 4.7,
                 FALSE
               )
               AND COALESCE(
-                CASE WHEN ISNAN("t94"."bsr_shipping") THEN NULL ELSE "t94"."bsr_shipping" END >= 4.3,
+                CASE WHEN ISNAN("t95"."bsr_shipping") THEN NULL ELSE "t95"."bsr_shipping" END >= 4.3,
                 FALSE
               )
-              AND COALESCE("t94"."fans" >= 500, FALSE)
+              AND COALESCE("t95"."fans" >= 500, FALSE)
               AND COALESCE((
-                "t94"."live_sessions_30d" - "t94"."_gone_valid_sessions"
+                "t95"."live_sessions_30d" - "t95"."_gone_valid_sessions"
               ) >= 15, FALSE)
               AND COALESCE((
-                "t94"."live_buyers_30d" - "t94"."_gone_live_buyers"
+                "t95"."live_buyers_30d" - "t95"."_gone_live_buyers"
               ) >= 300, FALSE)
             )
             THEN 3
-            WHEN COALESCE("t94"."enterprise_member" = TRUE, FALSE)
-            AND COALESCE("t94"."risk_assessment_passed" = TRUE, FALSE)
-            AND COALESCE("t94"."major_tax_violation" = FALSE, FALSE)
-            AND COALESCE("t94"."prohibited_goods_violation" = FALSE, FALSE)
-            AND COALESCE("t94"."compliance_violation" = FALSE, FALSE)
-            AND COALESCE("t94"."severe_infringement_penalty" = FALSE, FALSE)
-            AND COALESCE("t94"."business_status_abnormal" = FALSE, FALSE)
-            AND COALESCE("t94"."dishonest_record" = FALSE, FALSE)
-            AND COALESCE("t94"."competitiveness_passed" = TRUE, FALSE)
+            WHEN COALESCE("t95"."enterprise_member" = TRUE, FALSE)
+            AND COALESCE("t95"."risk_assessment_passed" = TRUE, FALSE)
+            AND COALESCE("t95"."major_tax_violation" = FALSE, FALSE)
+            AND COALESCE("t95"."prohibited_goods_violation" = FALSE, FALSE)
+            AND COALESCE("t95"."compliance_violation" = FALSE, FALSE)
+            AND COALESCE("t95"."severe_infringement_penalty" = FALSE, FALSE)
+            AND COALESCE("t95"."business_status_abnormal" = FALSE, FALSE)
+            AND COALESCE("t95"."dishonest_record" = FALSE, FALSE)
+            AND COALESCE("t95"."competitiveness_passed" = TRUE, FALSE)
             AND COALESCE(
               NOT (
-                "t94"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+                "t95"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
               ),
               FALSE
             )
             AND (
-              COALESCE("t94"."trade_medal" >= 2, FALSE)
+              COALESCE("t95"."trade_medal" >= 2, FALSE)
               AND COALESCE(
-                CASE WHEN ISNAN("t94"."bsr_description") THEN NULL ELSE "t94"."bsr_description" END >= 4.6,
+                CASE WHEN ISNAN("t95"."bsr_description") THEN NULL ELSE "t95"."bsr_description" END >= 4.6,
                 FALSE
               )
               AND COALESCE(
-                CASE WHEN ISNAN("t94"."bsr_shipping") THEN NULL ELSE "t94"."bsr_shipping" END >= 4.3,
+                CASE WHEN ISNAN("t95"."bsr_shipping") THEN NULL ELSE "t95"."bsr_shipping" END >= 4.3,
                 FALSE
               )
               AND (
                 COALESCE((
-                  "t94"."live_sessions_30d" - "t94"."_gone_valid_sessions"
+                  "t95"."live_sessions_30d" - "t95"."_gone_valid_sessions"
                 ) >= 5, FALSE)
                 OR COALESCE((
-                  "t94"."live_buyers_30d" - "t94"."_gone_live_buyers"
+                  "t95"."live_buyers_30d" - "t95"."_gone_live_buyers"
                 ) >= 50, FALSE)
               )
             )
             THEN 2
-            WHEN COALESCE("t94"."enterprise_member" = TRUE, FALSE)
-            AND COALESCE("t94"."risk_assessment_passed" = TRUE, FALSE)
-            AND COALESCE("t94"."major_tax_violation" = FALSE, FALSE)
-            AND COALESCE("t94"."prohibited_goods_violation" = FALSE, FALSE)
-            AND COALESCE("t94"."compliance_violation" = FALSE, FALSE)
-            AND COALESCE("t94"."severe_infringement_penalty" = FALSE, FALSE)
-            AND COALESCE("t94"."business_status_abnormal" = FALSE, FALSE)
-            AND COALESCE("t94"."dishonest_record" = FALSE, FALSE)
-            AND COALESCE("t94"."competitiveness_passed" = TRUE, FALSE)
+            WHEN COALESCE("t95"."enterprise_member" = TRUE, FALSE)
+            AND COALESCE("t95"."risk_assessment_passed" = TRUE, FALSE)
+            AND COALESCE("t95"."major_tax_violation" = FALSE, FALSE)
+            AND COALESCE("t95"."prohibited_goods_violation" = FALSE, FALSE)
+            AND COALESCE("t95"."compliance_violation" = FALSE, FALSE)
+            AND COALESCE("t95"."severe_infringement_penalty" = FALSE, FALSE)
+            AND COALESCE("t95"."business_status_abnormal" = FALSE, FALSE)
+            AND COALESCE("t95"."dishonest_record" = FALSE, FALSE)
+            AND COALESCE("t95"."competitiveness_passed" = TRUE, FALSE)
             AND COALESCE(
               NOT (
-                "t94"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+                "t95"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
               ),
               FALSE
             )
@@ -1919,320 +1921,320 @@ FROM (
           END AS "_rank"
         FROM (
           SELECT
-            "t86"."host_id",
-            "t86"."snapshot_date",
-            "t86"."category_line",
-            "t86"."enterprise_member",
-            "t86"."risk_assessment_passed",
-            "t86"."major_tax_violation",
-            "t86"."prohibited_goods_violation",
-            "t86"."compliance_violation",
-            "t86"."severe_infringement_penalty",
-            "t86"."business_status_abnormal",
-            "t86"."dishonest_record",
-            "t86"."competitiveness_passed",
-            "t86"."category",
-            "t86"."trade_medal",
-            "t86"."bsr_description",
-            "t86"."bsr_shipping",
-            "t86"."fans",
-            "t86"."live_sessions_30d",
-            "t86"."live_buyers_30d",
-            "t86"."cross_day_sessions_30d",
-            "t86"."tier",
-            "t86"."met__basic_0",
-            "t86"."progress__basic_0",
-            "t86"."met__basic_1",
-            "t86"."progress__basic_1",
-            "t86"."met__basic_2",
-            "t86"."progress__basic_2",
-            "t86"."met__basic_3",
-            "t86"."progress__basic_3",
-            "t86"."met__basic_4",
-            "t86"."progress__basic_4",
-            "t86"."met__basic_5",
-            "t86"."progress__basic_5",
-            "t86"."met__basic_6",
-            "t86"."progress__basic_6",
-            "t86"."met__basic_7",
-            "t86"."progress__basic_7",
-            "t86"."met__basic_8",
-            "t86"."progress__basic_8",
-            "t86"."met__basic_9",
-            "t86"."progress__basic_9",
-            "t86"."met__basic",
-            "t86"."progress__basic",
-            "t86"."met__ordinary",
-            "t86"."progress__ordinary",
-            "t86"."met__expert_0",
-            "t86"."progress__expert_0",
-            "t86"."met__expert_1",
-            "t86"."progress__expert_1",
-            "t86"."met__expert_2",
-            "t86"."progress__expert_2",
-            "t86"."met__expert_3_0",
-            "t86"."progress__expert_3_0",
-            "t86"."met__expert_3_1",
-            "t86"."progress__expert_3_1",
-            "t86"."closest__expert_3",
-            "t86"."met__expert_3",
-            "t86"."progress__expert_3",
-            "t86"."met__expert",
-            "t86"."progress__expert",
-            "t86"."met__honor_0",
-            "t86"."progress__honor_0",
-            "t86"."met__honor_1",
-            "t86"."progress__honor_1",
-            "t86"."met__honor_2",
-            "t86"."progress__honor_2",
-            "t86"."met__honor_3",
-            "t86"."progress__honor_3",
-            "t86"."met__honor_4",
-            "t86"."progress__honor_4",
-            "t86"."met__honor_5",
-            "t86"."progress__honor_5",
-            "t86"."met__honor",
-            "t86"."progress__honor",
-            "t86"."_rank_now",
-            "t93"."day",
-            "t93"."_gone_valid_sessions",
-            "t93"."_gone_live_buyers",
-            "t93"."_gone_cross_day_sessions"
+            "t87"."host_id",
+            "t87"."snapshot_date",
+            "t87"."category_line",
+            "t87"."enterprise_member",
+            "t87"."risk_assessment_passed",
+            "t87"."major_tax_violation",
+            "t87"."prohibited_goods_violation",
+            "t87"."compliance_violation",
+            "t87"."severe_infringement_penalty",
+            "t87"."business_status_abnormal",
+            "t87"."dishonest_record",
+            "t87"."competitiveness_passed",
+            "t87"."category",
+            "t87"."trade_medal",
+            "t87"."bsr_description",
+            "t87"."bsr_shipping",
+            "t87"."fans",
+            "t87"."live_sessions_30d",
+            "t87"."live_buyers_30d",
+            "t87"."cross_day_sessions_30d",
+            "t87"."tier",
+            "t87"."met__basic_0",
+            "t87"."progress__basic_0",
+            "t87"."met__basic_1",
+            "t87"."progress__basic_1",
+            "t87"."met__basic_2",
+            "t87"."progress__basic_2",
+            "t87"."met__basic_3",
+            "t87"."progress__basic_3",
+            "t87"."met__basic_4",
+            "t87"."progress__basic_4",
+            "t87"."met__basic_5",
+            "t87"."progress__basic_5",
+            "t87"."met__basic_6",
+            "t87"."progress__basic_6",
+            "t87"."met__basic_7",
+            "t87"."progress__basic_7",
+            "t87"."met__basic_8",
+            "t87"."progress__basic_8",
+            "t87"."met__basic_9",
+            "t87"."progress__basic_9",
+            "t87"."met__basic",
+            "t87"."progress__basic",
+            "t87"."met__ordinary",
+            "t87"."progress__ordinary",
+            "t87"."met__expert_0",
+            "t87"."progress__expert_0",
+            "t87"."met__expert_1",
+            "t87"."progress__expert_1",
+            "t87"."met__expert_2",
+            "t87"."progress__expert_2",
+            "t87"."met__expert_3_0",
+            "t87"."progress__expert_3_0",
+            "t87"."met__expert_3_1",
+            "t87"."progress__expert_3_1",
+            "t87"."closest__expert_3",
+            "t87"."met__expert_3",
+            "t87"."progress__expert_3",
+            "t87"."met__expert",
+            "t87"."progress__expert",
+            "t87"."met__honor_0",
+            "t87"."progress__honor_0",
+            "t87"."met__honor_1",
+            "t87"."progress__honor_1",
+            "t87"."met__honor_2",
+            "t87"."progress__honor_2",
+            "t87"."met__honor_3",
+            "t87"."progress__honor_3",
+            "t87"."met__honor_4",
+            "t87"."progress__honor_4",
+            "t87"."met__honor_5",
+            "t87"."progress__honor_5",
+            "t87"."met__honor",
+            "t87"."progress__honor",
+            "t87"."_rank_now",
+            "t94"."day",
+            "t94"."_gone_valid_sessions",
+            "t94"."_gone_live_buyers",
+            "t94"."_gone_cross_day_sessions"
           FROM (
             SELECT
-              "t82"."host_id",
-              "t82"."snapshot_date",
-              "t82"."category_line",
-              "t82"."enterprise_member",
-              "t82"."risk_assessment_passed",
-              "t82"."major_tax_violation",
-              "t82"."prohibited_goods_violation",
-              "t82"."compliance_violation",
-              "t82"."severe_infringement_penalty",
-              "t82"."business_status_abnormal",
-              "t82"."dishonest_record",
-              "t82"."competitiveness_passed",
-              "t82"."category",
-              "t82"."trade_medal",
-              "t82"."bsr_description",
-              "t82"."bsr_shipping",
-              "t82"."fans",
-              "t82"."live_sessions_30d",
-              "t82"."live_buyers_30d",
-              "t82"."cross_day_sessions_30d",
-              "t82"."tier",
-              "t82"."met__basic_0",
-              "t82"."progress__basic_0",
-              "t82"."met__basic_1",
-              "t82"."progress__basic_1",
-              "t82"."met__basic_2",
-              "t82"."progress__basic_2",
-              "t82"."met__basic_3",
-              "t82"."progress__basic_3",
-              "t82"."met__basic_4",
-              "t82"."progress__basic_4",
-              "t82"."met__basic_5",
-              "t82"."progress__basic_5",
-              "t82"."met__basic_6",
-              "t82"."progress__basic_6",
-              "t82"."met__basic_7",
-              "t82"."progress__basic_7",
-              "t82"."met__basic_8",
-              "t82"."progress__basic_8",
-              "t82"."met__basic_9",
-              "t82"."progress__basic_9",
-              "t82"."met__basic",
-              "t82"."progress__basic",
-              "t82"."met__ordinary",
-              "t82"."progress__ordinary",
-              "t82"."met__expert_0",
-              "t82"."progress__expert_0",
-              "t82"."met__expert_1",
-              "t82"."progress__expert_1",
-              "t82"."met__expert_2",
-              "t82"."progress__expert_2",
-              "t82"."met__expert_3_0",
-              "t82"."progress__expert_3_0",
-              "t82"."met__expert_3_1",
-              "t82"."progress__expert_3_1",
-              "t82"."closest__expert_3",
-              "t82"."met__expert_3",
-              "t82"."progress__expert_3",
-              "t82"."met__expert",
-              "t82"."progress__expert",
-              "t82"."met__honor_0",
-              "t82"."progress__honor_0",
-              "t82"."met__honor_1",
-              "t82"."progress__honor_1",
-              "t82"."met__honor_2",
-              "t82"."progress__honor_2",
-              "t82"."met__honor_3",
-              "t82"."progress__honor_3",
-              "t82"."met__honor_4",
-              "t82"."progress__honor_4",
-              "t82"."met__honor_5",
-              "t82"."progress__honor_5",
-              "t82"."met__honor",
-              "t82"."progress__honor",
+              "t83"."host_id",
+              "t83"."snapshot_date",
+              "t83"."category_line",
+              "t83"."enterprise_member",
+              "t83"."risk_assessment_passed",
+              "t83"."major_tax_violation",
+              "t83"."prohibited_goods_violation",
+              "t83"."compliance_violation",
+              "t83"."severe_infringement_penalty",
+              "t83"."business_status_abnormal",
+              "t83"."dishonest_record",
+              "t83"."competitiveness_passed",
+              "t83"."category",
+              "t83"."trade_medal",
+              "t83"."bsr_description",
+              "t83"."bsr_shipping",
+              "t83"."fans",
+              "t83"."live_sessions_30d",
+              "t83"."live_buyers_30d",
+              "t83"."cross_day_sessions_30d",
+              "t83"."tier",
+              "t83"."met__basic_0",
+              "t83"."progress__basic_0",
+              "t83"."met__basic_1",
+              "t83"."progress__basic_1",
+              "t83"."met__basic_2",
+              "t83"."progress__basic_2",
+              "t83"."met__basic_3",
+              "t83"."progress__basic_3",
+              "t83"."met__basic_4",
+              "t83"."progress__basic_4",
+              "t83"."met__basic_5",
+              "t83"."progress__basic_5",
+              "t83"."met__basic_6",
+              "t83"."progress__basic_6",
+              "t83"."met__basic_7",
+              "t83"."progress__basic_7",
+              "t83"."met__basic_8",
+              "t83"."progress__basic_8",
+              "t83"."met__basic_9",
+              "t83"."progress__basic_9",
+              "t83"."met__basic",
+              "t83"."progress__basic",
+              "t83"."met__ordinary",
+              "t83"."progress__ordinary",
+              "t83"."met__expert_0",
+              "t83"."progress__expert_0",
+              "t83"."met__expert_1",
+              "t83"."progress__expert_1",
+              "t83"."met__expert_2",
+              "t83"."progress__expert_2",
+              "t83"."met__expert_3_0",
+              "t83"."progress__expert_3_0",
+              "t83"."met__expert_3_1",
+              "t83"."progress__expert_3_1",
+              "t83"."closest__expert_3",
+              "t83"."met__expert_3",
+              "t83"."progress__expert_3",
+              "t83"."met__expert",
+              "t83"."progress__expert",
+              "t83"."met__honor_0",
+              "t83"."progress__honor_0",
+              "t83"."met__honor_1",
+              "t83"."progress__honor_1",
+              "t83"."met__honor_2",
+              "t83"."progress__honor_2",
+              "t83"."met__honor_3",
+              "t83"."progress__honor_3",
+              "t83"."met__honor_4",
+              "t83"."progress__honor_4",
+              "t83"."met__honor_5",
+              "t83"."progress__honor_5",
+              "t83"."met__honor",
+              "t83"."progress__honor",
               CASE
-                WHEN "t82"."tier" = 'none'
+                WHEN "t83"."tier" = 'none'
                 THEN 0
-                WHEN "t82"."tier" = 'ordinary'
+                WHEN "t83"."tier" = 'ordinary'
                 THEN 1
-                WHEN "t82"."tier" = 'expert'
+                WHEN "t83"."tier" = 'expert'
                 THEN 2
-                WHEN "t82"."tier" = 'honor'
+                WHEN "t83"."tier" = 'honor'
                 THEN 3
                 ELSE 0
               END AS "_rank_now"
-            FROM "t81" AS "t82"
+            FROM "t82" AS "t83"
             WHERE
-              "t82"."tier" <> 'none'
-          ) AS "t86"
+              "t83"."tier" <> 'none'
+          ) AS "t87"
           SEMI JOIN (
             SELECT
-              "t87"."host_id"
+              "t88"."host_id"
             FROM (
               SELECT
-                "t82"."host_id",
-                "t82"."snapshot_date",
-                "t82"."category_line",
-                "t82"."enterprise_member",
-                "t82"."risk_assessment_passed",
-                "t82"."major_tax_violation",
-                "t82"."prohibited_goods_violation",
-                "t82"."compliance_violation",
-                "t82"."severe_infringement_penalty",
-                "t82"."business_status_abnormal",
-                "t82"."dishonest_record",
-                "t82"."competitiveness_passed",
-                "t82"."category",
-                "t82"."trade_medal",
-                CASE WHEN ISNAN("t82"."bsr_description") THEN NULL ELSE "t82"."bsr_description" END AS "bsr_description",
-                CASE WHEN ISNAN("t82"."bsr_shipping") THEN NULL ELSE "t82"."bsr_shipping" END AS "bsr_shipping",
-                "t82"."fans",
+                "t83"."host_id",
+                "t83"."snapshot_date",
+                "t83"."category_line",
+                "t83"."enterprise_member",
+                "t83"."risk_assessment_passed",
+                "t83"."major_tax_violation",
+                "t83"."prohibited_goods_violation",
+                "t83"."compliance_violation",
+                "t83"."severe_infringement_penalty",
+                "t83"."business_status_abnormal",
+                "t83"."dishonest_record",
+                "t83"."competitiveness_passed",
+                "t83"."category",
+                "t83"."trade_medal",
+                CASE WHEN ISNAN("t83"."bsr_description") THEN NULL ELSE "t83"."bsr_description" END AS "bsr_description",
+                CASE WHEN ISNAN("t83"."bsr_shipping") THEN NULL ELSE "t83"."bsr_shipping" END AS "bsr_shipping",
+                "t83"."fans",
                 0 AS "live_sessions_30d",
                 0 AS "live_buyers_30d",
                 0 AS "cross_day_sessions_30d",
-                "t82"."tier",
-                "t82"."met__basic_0",
-                "t82"."progress__basic_0",
-                "t82"."met__basic_1",
-                "t82"."progress__basic_1",
-                "t82"."met__basic_2",
-                "t82"."progress__basic_2",
-                "t82"."met__basic_3",
-                "t82"."progress__basic_3",
-                "t82"."met__basic_4",
-                "t82"."progress__basic_4",
-                "t82"."met__basic_5",
-                "t82"."progress__basic_5",
-                "t82"."met__basic_6",
-                "t82"."progress__basic_6",
-                "t82"."met__basic_7",
-                "t82"."progress__basic_7",
-                "t82"."met__basic_8",
-                "t82"."progress__basic_8",
-                "t82"."met__basic_9",
-                "t82"."progress__basic_9",
-                "t82"."met__basic",
-                "t82"."progress__basic",
-                "t82"."met__ordinary",
-                "t82"."progress__ordinary",
-                "t82"."met__expert_0",
-                "t82"."progress__expert_0",
-                "t82"."met__expert_1",
-                "t82"."progress__expert_1",
-                "t82"."met__expert_2",
-                "t82"."progress__expert_2",
-                "t82"."met__expert_3_0",
-                "t82"."progress__expert_3_0",
-                "t82"."met__expert_3_1",
-                "t82"."progress__expert_3_1",
-                "t82"."closest__expert_3",
-                "t82"."met__expert_3",
-                "t82"."progress__expert_3",
-                "t82"."met__expert",
-                "t82"."progress__expert",
-                "t82"."met__honor_0",
-                "t82"."progress__honor_0",
-                "t82"."met__honor_1",
-                "t82"."progress__honor_1",
-                "t82"."met__honor_2",
-                "t82"."progress__honor_2",
-                "t82"."met__honor_3",
-                "t82"."progress__honor_3",
-                "t82"."met__honor_4",
-                "t82"."progress__honor_4",
-                "t82"."met__honor_5",
-                "t82"."progress__honor_5",
-                "t82"."met__honor",
-                "t82"."progress__honor",
+                "t83"."tier",
+                "t83"."met__basic_0",
+                "t83"."progress__basic_0",
+                "t83"."met__basic_1",
+                "t83"."progress__basic_1",
+                "t83"."met__basic_2",
+                "t83"."progress__basic_2",
+                "t83"."met__basic_3",
+                "t83"."progress__basic_3",
+                "t83"."met__basic_4",
+                "t83"."progress__basic_4",
+                "t83"."met__basic_5",
+                "t83"."progress__basic_5",
+                "t83"."met__basic_6",
+                "t83"."progress__basic_6",
+                "t83"."met__basic_7",
+                "t83"."progress__basic_7",
+                "t83"."met__basic_8",
+                "t83"."progress__basic_8",
+                "t83"."met__basic_9",
+                "t83"."progress__basic_9",
+                "t83"."met__basic",
+                "t83"."progress__basic",
+                "t83"."met__ordinary",
+                "t83"."progress__ordinary",
+                "t83"."met__expert_0",
+                "t83"."progress__expert_0",
+                "t83"."met__expert_1",
+                "t83"."progress__expert_1",
+                "t83"."met__expert_2",
+                "t83"."progress__expert_2",
+                "t83"."met__expert_3_0",
+                "t83"."progress__expert_3_0",
+                "t83"."met__expert_3_1",
+                "t83"."progress__expert_3_1",
+                "t83"."closest__expert_3",
+                "t83"."met__expert_3",
+                "t83"."progress__expert_3",
+                "t83"."met__expert",
+                "t83"."progress__expert",
+                "t83"."met__honor_0",
+                "t83"."progress__honor_0",
+                "t83"."met__honor_1",
+                "t83"."progress__honor_1",
+                "t83"."met__honor_2",
+                "t83"."progress__honor_2",
+                "t83"."met__honor_3",
+                "t83"."progress__honor_3",
+                "t83"."met__honor_4",
+                "t83"."progress__honor_4",
+                "t83"."met__honor_5",
+                "t83"."progress__honor_5",
+                "t83"."met__honor",
+                "t83"."progress__honor",
                 CASE
-                  WHEN "t82"."tier" = 'none'
+                  WHEN "t83"."tier" = 'none'
                   THEN 0
-                  WHEN "t82"."tier" = 'ordinary'
+                  WHEN "t83"."tier" = 'ordinary'
                   THEN 1
-                  WHEN "t82"."tier" = 'expert'
+                  WHEN "t83"."tier" = 'expert'
                   THEN 2
-                  WHEN "t82"."tier" = 'honor'
+                  WHEN "t83"."tier" = 'honor'
                   THEN 3
                   ELSE 0
                 END AS "_rank_now",
                 CASE
-                  WHEN COALESCE("t82"."enterprise_member" = TRUE, FALSE)
-                  AND COALESCE("t82"."risk_assessment_passed" = TRUE, FALSE)
-                  AND COALESCE("t82"."major_tax_violation" = FALSE, FALSE)
-                  AND COALESCE("t82"."prohibited_goods_violation" = FALSE, FALSE)
-                  AND COALESCE("t82"."compliance_violation" = FALSE, FALSE)
-                  AND COALESCE("t82"."severe_infringement_penalty" = FALSE, FALSE)
-                  AND COALESCE("t82"."business_status_abnormal" = FALSE, FALSE)
-                  AND COALESCE("t82"."dishonest_record" = FALSE, FALSE)
-                  AND COALESCE("t82"."competitiveness_passed" = TRUE, FALSE)
+                  WHEN COALESCE("t83"."enterprise_member" = TRUE, FALSE)
+                  AND COALESCE("t83"."risk_assessment_passed" = TRUE, FALSE)
+                  AND COALESCE("t83"."major_tax_violation" = FALSE, FALSE)
+                  AND COALESCE("t83"."prohibited_goods_violation" = FALSE, FALSE)
+                  AND COALESCE("t83"."compliance_violation" = FALSE, FALSE)
+                  AND COALESCE("t83"."severe_infringement_penalty" = FALSE, FALSE)
+                  AND COALESCE("t83"."business_status_abnormal" = FALSE, FALSE)
+                  AND COALESCE("t83"."dishonest_record" = FALSE, FALSE)
+                  AND COALESCE("t83"."competitiveness_passed" = TRUE, FALSE)
                   AND COALESCE(
                     NOT (
-                      "t82"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+                      "t83"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
                     ),
                     FALSE
                   )
                   AND (
-                    COALESCE("t82"."trade_medal" >= 3, FALSE)
+                    COALESCE("t83"."trade_medal" >= 3, FALSE)
                     AND COALESCE(
-                      CASE WHEN ISNAN("t82"."bsr_description") THEN NULL ELSE "t82"."bsr_description" END >= 4.7,
+                      CASE WHEN ISNAN("t83"."bsr_description") THEN NULL ELSE "t83"."bsr_description" END >= 4.7,
                       FALSE
                     )
                     AND COALESCE(
-                      CASE WHEN ISNAN("t82"."bsr_shipping") THEN NULL ELSE "t82"."bsr_shipping" END >= 4.3,
+                      CASE WHEN ISNAN("t83"."bsr_shipping") THEN NULL ELSE "t83"."bsr_shipping" END >= 4.3,
                       FALSE
                     )
-                    AND COALESCE("t82"."fans" >= 500, FALSE)
+                    AND COALESCE("t83"."fans" >= 500, FALSE)
                     AND COALESCE(0 >= 15, FALSE)
                     AND COALESCE(0 >= 300, FALSE)
                   )
                   THEN 3
-                  WHEN COALESCE("t82"."enterprise_member" = TRUE, FALSE)
-                  AND COALESCE("t82"."risk_assessment_passed" = TRUE, FALSE)
-                  AND COALESCE("t82"."major_tax_violation" = FALSE, FALSE)
-                  AND COALESCE("t82"."prohibited_goods_violation" = FALSE, FALSE)
-                  AND COALESCE("t82"."compliance_violation" = FALSE, FALSE)
-                  AND COALESCE("t82"."severe_infringement_penalty" = FALSE, FALSE)
-                  AND COALESCE("t82"."business_status_abnormal" = FALSE, FALSE)
-                  AND COALESCE("t82"."dishonest_record" = FALSE, FALSE)
-                  AND COALESCE("t82"."competitiveness_passed" = TRUE, FALSE)
+                  WHEN COALESCE("t83"."enterprise_member" = TRUE, FALSE)
+                  AND COALESCE("t83"."risk_assessment_passed" = TRUE, FALSE)
+                  AND COALESCE("t83"."major_tax_violation" = FALSE, FALSE)
+                  AND COALESCE("t83"."prohibited_goods_violation" = FALSE, FALSE)
+                  AND COALESCE("t83"."compliance_violation" = FALSE, FALSE)
+                  AND COALESCE("t83"."severe_infringement_penalty" = FALSE, FALSE)
+                  AND COALESCE("t83"."business_status_abnormal" = FALSE, FALSE)
+                  AND COALESCE("t83"."dishonest_record" = FALSE, FALSE)
+                  AND COALESCE("t83"."competitiveness_passed" = TRUE, FALSE)
                   AND COALESCE(
                     NOT (
-                      "t82"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+                      "t83"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
                     ),
                     FALSE
                   )
                   AND (
-                    COALESCE("t82"."trade_medal" >= 2, FALSE)
+                    COALESCE("t83"."trade_medal" >= 2, FALSE)
                     AND COALESCE(
-                      CASE WHEN ISNAN("t82"."bsr_description") THEN NULL ELSE "t82"."bsr_description" END >= 4.6,
+                      CASE WHEN ISNAN("t83"."bsr_description") THEN NULL ELSE "t83"."bsr_description" END >= 4.6,
                       FALSE
                     )
                     AND COALESCE(
-                      CASE WHEN ISNAN("t82"."bsr_shipping") THEN NULL ELSE "t82"."bsr_shipping" END >= 4.3,
+                      CASE WHEN ISNAN("t83"."bsr_shipping") THEN NULL ELSE "t83"."bsr_shipping" END >= 4.3,
                       FALSE
                     )
                     AND (
@@ -2240,18 +2242,18 @@ FROM (
                     )
                   )
                   THEN 2
-                  WHEN COALESCE("t82"."enterprise_member" = TRUE, FALSE)
-                  AND COALESCE("t82"."risk_assessment_passed" = TRUE, FALSE)
-                  AND COALESCE("t82"."major_tax_violation" = FALSE, FALSE)
-                  AND COALESCE("t82"."prohibited_goods_violation" = FALSE, FALSE)
-                  AND COALESCE("t82"."compliance_violation" = FALSE, FALSE)
-                  AND COALESCE("t82"."severe_infringement_penalty" = FALSE, FALSE)
-                  AND COALESCE("t82"."business_status_abnormal" = FALSE, FALSE)
-                  AND COALESCE("t82"."dishonest_record" = FALSE, FALSE)
-                  AND COALESCE("t82"."competitiveness_passed" = TRUE, FALSE)
+                  WHEN COALESCE("t83"."enterprise_member" = TRUE, FALSE)
+                  AND COALESCE("t83"."risk_assessment_passed" = TRUE, FALSE)
+                  AND COALESCE("t83"."major_tax_violation" = FALSE, FALSE)
+                  AND COALESCE("t83"."prohibited_goods_violation" = FALSE, FALSE)
+                  AND COALESCE("t83"."compliance_violation" = FALSE, FALSE)
+                  AND COALESCE("t83"."severe_infringement_penalty" = FALSE, FALSE)
+                  AND COALESCE("t83"."business_status_abnormal" = FALSE, FALSE)
+                  AND COALESCE("t83"."dishonest_record" = FALSE, FALSE)
+                  AND COALESCE("t83"."competitiveness_passed" = TRUE, FALSE)
                   AND COALESCE(
                     NOT (
-                      "t82"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+                      "t83"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
                     ),
                     FALSE
                   )
@@ -2259,346 +2261,346 @@ FROM (
                   THEN 1
                   ELSE 0
                 END AS "_rank"
-              FROM "t81" AS "t82"
+              FROM "t82" AS "t83"
               WHERE
-                "t82"."tier" <> 'none' AND "t82"."category_line" = 'consumer'
-            ) AS "t87"
+                "t83"."tier" <> 'none' AND "t83"."category_line" = 'consumer'
+            ) AS "t88"
             WHERE
-              "t87"."_rank" < "t87"."_rank_now"
-          ) AS "t89"
-            ON "t86"."host_id" = "t89"."host_id"
+              "t88"."_rank" < "t88"."_rank_now"
+          ) AS "t90"
+            ON "t87"."host_id" = "t90"."host_id"
           INNER JOIN (
             SELECT
-              "t76"."host_id",
-              "t76"."day",
-              SUM("t76"."valid_sessions") OVER (
-                PARTITION BY "t76"."host_id"
-                ORDER BY "t76"."day" ASC
+              "t77"."host_id",
+              "t77"."day",
+              SUM("t77"."valid_sessions") OVER (
+                PARTITION BY "t77"."host_id"
+                ORDER BY "t77"."day" ASC
                 ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
               ) AS "_gone_valid_sessions",
-              SUM("t76"."live_buyers") OVER (
-                PARTITION BY "t76"."host_id"
-                ORDER BY "t76"."day" ASC
+              SUM("t77"."live_buyers") OVER (
+                PARTITION BY "t77"."host_id"
+                ORDER BY "t77"."day" ASC
                 ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
               ) AS "_gone_live_buyers",
-              SUM("t76"."cross_day_sessions") OVER (
-                PARTITION BY "t76"."host_id"
-                ORDER BY "t76"."day" ASC
+              SUM("t77"."cross_day_sessions") OVER (
+                PARTITION BY "t77"."host_id"
+                ORDER BY "t77"."day" ASC
                 ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
               ) AS "_gone_cross_day_sessions"
-            FROM "t74" AS "t76"
+            FROM "t75" AS "t77"
             SEMI JOIN (
               SELECT
-                "t86"."host_id",
-                "t86"."snapshot_date",
-                "t86"."category_line",
-                "t86"."enterprise_member",
-                "t86"."risk_assessment_passed",
-                "t86"."major_tax_violation",
-                "t86"."prohibited_goods_violation",
-                "t86"."compliance_violation",
-                "t86"."severe_infringement_penalty",
-                "t86"."business_status_abnormal",
-                "t86"."dishonest_record",
-                "t86"."competitiveness_passed",
-                "t86"."category",
-                "t86"."trade_medal",
-                "t86"."bsr_description",
-                "t86"."bsr_shipping",
-                "t86"."fans",
-                "t86"."live_sessions_30d",
-                "t86"."live_buyers_30d",
-                "t86"."cross_day_sessions_30d",
-                "t86"."tier",
-                "t86"."met__basic_0",
-                "t86"."progress__basic_0",
-                "t86"."met__basic_1",
-                "t86"."progress__basic_1",
-                "t86"."met__basic_2",
-                "t86"."progress__basic_2",
-                "t86"."met__basic_3",
-                "t86"."progress__basic_3",
-                "t86"."met__basic_4",
-                "t86"."progress__basic_4",
-                "t86"."met__basic_5",
-                "t86"."progress__basic_5",
-                "t86"."met__basic_6",
-                "t86"."progress__basic_6",
-                "t86"."met__basic_7",
-                "t86"."progress__basic_7",
-                "t86"."met__basic_8",
-                "t86"."progress__basic_8",
-                "t86"."met__basic_9",
-                "t86"."progress__basic_9",
-                "t86"."met__basic",
-                "t86"."progress__basic",
-                "t86"."met__ordinary",
-                "t86"."progress__ordinary",
-                "t86"."met__expert_0",
-                "t86"."progress__expert_0",
-                "t86"."met__expert_1",
-                "t86"."progress__expert_1",
-                "t86"."met__expert_2",
-                "t86"."progress__expert_2",
-                "t86"."met__expert_3_0",
-                "t86"."progress__expert_3_0",
-                "t86"."met__expert_3_1",
-                "t86"."progress__expert_3_1",
-                "t86"."closest__expert_3",
-                "t86"."met__expert_3",
-                "t86"."progress__expert_3",
-                "t86"."met__expert",
-                "t86"."progress__expert",
-                "t86"."met__honor_0",
-                "t86"."progress__honor_0",
-                "t86"."met__honor_1",
-                "t86"."progress__honor_1",
-                "t86"."met__honor_2",
-                "t86"."progress__honor_2",
-                "t86"."met__honor_3",
-                "t86"."progress__honor_3",
-                "t86"."met__honor_4",
-                "t86"."progress__honor_4",
-                "t86"."met__honor_5",
-                "t86"."progress__honor_5",
-                "t86"."met__honor",
-                "t86"."progress__honor",
-                "t86"."_rank_now"
+                "t87"."host_id",
+                "t87"."snapshot_date",
+                "t87"."category_line",
+                "t87"."enterprise_member",
+                "t87"."risk_assessment_passed",
+                "t87"."major_tax_violation",
+                "t87"."prohibited_goods_violation",
+                "t87"."compliance_violation",
+                "t87"."severe_infringement_penalty",
+                "t87"."business_status_abnormal",
+                "t87"."dishonest_record",
+                "t87"."competitiveness_passed",
+                "t87"."category",
+                "t87"."trade_medal",
+                "t87"."bsr_description",
+                "t87"."bsr_shipping",
+                "t87"."fans",
+                "t87"."live_sessions_30d",
+                "t87"."live_buyers_30d",
+                "t87"."cross_day_sessions_30d",
+                "t87"."tier",
+                "t87"."met__basic_0",
+                "t87"."progress__basic_0",
+                "t87"."met__basic_1",
+                "t87"."progress__basic_1",
+                "t87"."met__basic_2",
+                "t87"."progress__basic_2",
+                "t87"."met__basic_3",
+                "t87"."progress__basic_3",
+                "t87"."met__basic_4",
+                "t87"."progress__basic_4",
+                "t87"."met__basic_5",
+                "t87"."progress__basic_5",
+                "t87"."met__basic_6",
+                "t87"."progress__basic_6",
+                "t87"."met__basic_7",
+                "t87"."progress__basic_7",
+                "t87"."met__basic_8",
+                "t87"."progress__basic_8",
+                "t87"."met__basic_9",
+                "t87"."progress__basic_9",
+                "t87"."met__basic",
+                "t87"."progress__basic",
+                "t87"."met__ordinary",
+                "t87"."progress__ordinary",
+                "t87"."met__expert_0",
+                "t87"."progress__expert_0",
+                "t87"."met__expert_1",
+                "t87"."progress__expert_1",
+                "t87"."met__expert_2",
+                "t87"."progress__expert_2",
+                "t87"."met__expert_3_0",
+                "t87"."progress__expert_3_0",
+                "t87"."met__expert_3_1",
+                "t87"."progress__expert_3_1",
+                "t87"."closest__expert_3",
+                "t87"."met__expert_3",
+                "t87"."progress__expert_3",
+                "t87"."met__expert",
+                "t87"."progress__expert",
+                "t87"."met__honor_0",
+                "t87"."progress__honor_0",
+                "t87"."met__honor_1",
+                "t87"."progress__honor_1",
+                "t87"."met__honor_2",
+                "t87"."progress__honor_2",
+                "t87"."met__honor_3",
+                "t87"."progress__honor_3",
+                "t87"."met__honor_4",
+                "t87"."progress__honor_4",
+                "t87"."met__honor_5",
+                "t87"."progress__honor_5",
+                "t87"."met__honor",
+                "t87"."progress__honor",
+                "t87"."_rank_now"
               FROM (
                 SELECT
-                  "t82"."host_id",
-                  "t82"."snapshot_date",
-                  "t82"."category_line",
-                  "t82"."enterprise_member",
-                  "t82"."risk_assessment_passed",
-                  "t82"."major_tax_violation",
-                  "t82"."prohibited_goods_violation",
-                  "t82"."compliance_violation",
-                  "t82"."severe_infringement_penalty",
-                  "t82"."business_status_abnormal",
-                  "t82"."dishonest_record",
-                  "t82"."competitiveness_passed",
-                  "t82"."category",
-                  "t82"."trade_medal",
-                  "t82"."bsr_description",
-                  "t82"."bsr_shipping",
-                  "t82"."fans",
-                  "t82"."live_sessions_30d",
-                  "t82"."live_buyers_30d",
-                  "t82"."cross_day_sessions_30d",
-                  "t82"."tier",
-                  "t82"."met__basic_0",
-                  "t82"."progress__basic_0",
-                  "t82"."met__basic_1",
-                  "t82"."progress__basic_1",
-                  "t82"."met__basic_2",
-                  "t82"."progress__basic_2",
-                  "t82"."met__basic_3",
-                  "t82"."progress__basic_3",
-                  "t82"."met__basic_4",
-                  "t82"."progress__basic_4",
-                  "t82"."met__basic_5",
-                  "t82"."progress__basic_5",
-                  "t82"."met__basic_6",
-                  "t82"."progress__basic_6",
-                  "t82"."met__basic_7",
-                  "t82"."progress__basic_7",
-                  "t82"."met__basic_8",
-                  "t82"."progress__basic_8",
-                  "t82"."met__basic_9",
-                  "t82"."progress__basic_9",
-                  "t82"."met__basic",
-                  "t82"."progress__basic",
-                  "t82"."met__ordinary",
-                  "t82"."progress__ordinary",
-                  "t82"."met__expert_0",
-                  "t82"."progress__expert_0",
-                  "t82"."met__expert_1",
-                  "t82"."progress__expert_1",
-                  "t82"."met__expert_2",
-                  "t82"."progress__expert_2",
-                  "t82"."met__expert_3_0",
-                  "t82"."progress__expert_3_0",
-                  "t82"."met__expert_3_1",
-                  "t82"."progress__expert_3_1",
-                  "t82"."closest__expert_3",
-                  "t82"."met__expert_3",
-                  "t82"."progress__expert_3",
-                  "t82"."met__expert",
-                  "t82"."progress__expert",
-                  "t82"."met__honor_0",
-                  "t82"."progress__honor_0",
-                  "t82"."met__honor_1",
-                  "t82"."progress__honor_1",
-                  "t82"."met__honor_2",
-                  "t82"."progress__honor_2",
-                  "t82"."met__honor_3",
-                  "t82"."progress__honor_3",
-                  "t82"."met__honor_4",
-                  "t82"."progress__honor_4",
-                  "t82"."met__honor_5",
-                  "t82"."progress__honor_5",
-                  "t82"."met__honor",
-                  "t82"."progress__honor",
+                  "t83"."host_id",
+                  "t83"."snapshot_date",
+                  "t83"."category_line",
+                  "t83"."enterprise_member",
+                  "t83"."risk_assessment_passed",
+                  "t83"."major_tax_violation",
+                  "t83"."prohibited_goods_violation",
+                  "t83"."compliance_violation",
+                  "t83"."severe_infringement_penalty",
+                  "t83"."business_status_abnormal",
+                  "t83"."dishonest_record",
+                  "t83"."competitiveness_passed",
+                  "t83"."category",
+                  "t83"."trade_medal",
+                  "t83"."bsr_description",
+                  "t83"."bsr_shipping",
+                  "t83"."fans",
+                  "t83"."live_sessions_30d",
+                  "t83"."live_buyers_30d",
+                  "t83"."cross_day_sessions_30d",
+                  "t83"."tier",
+                  "t83"."met__basic_0",
+                  "t83"."progress__basic_0",
+                  "t83"."met__basic_1",
+                  "t83"."progress__basic_1",
+                  "t83"."met__basic_2",
+                  "t83"."progress__basic_2",
+                  "t83"."met__basic_3",
+                  "t83"."progress__basic_3",
+                  "t83"."met__basic_4",
+                  "t83"."progress__basic_4",
+                  "t83"."met__basic_5",
+                  "t83"."progress__basic_5",
+                  "t83"."met__basic_6",
+                  "t83"."progress__basic_6",
+                  "t83"."met__basic_7",
+                  "t83"."progress__basic_7",
+                  "t83"."met__basic_8",
+                  "t83"."progress__basic_8",
+                  "t83"."met__basic_9",
+                  "t83"."progress__basic_9",
+                  "t83"."met__basic",
+                  "t83"."progress__basic",
+                  "t83"."met__ordinary",
+                  "t83"."progress__ordinary",
+                  "t83"."met__expert_0",
+                  "t83"."progress__expert_0",
+                  "t83"."met__expert_1",
+                  "t83"."progress__expert_1",
+                  "t83"."met__expert_2",
+                  "t83"."progress__expert_2",
+                  "t83"."met__expert_3_0",
+                  "t83"."progress__expert_3_0",
+                  "t83"."met__expert_3_1",
+                  "t83"."progress__expert_3_1",
+                  "t83"."closest__expert_3",
+                  "t83"."met__expert_3",
+                  "t83"."progress__expert_3",
+                  "t83"."met__expert",
+                  "t83"."progress__expert",
+                  "t83"."met__honor_0",
+                  "t83"."progress__honor_0",
+                  "t83"."met__honor_1",
+                  "t83"."progress__honor_1",
+                  "t83"."met__honor_2",
+                  "t83"."progress__honor_2",
+                  "t83"."met__honor_3",
+                  "t83"."progress__honor_3",
+                  "t83"."met__honor_4",
+                  "t83"."progress__honor_4",
+                  "t83"."met__honor_5",
+                  "t83"."progress__honor_5",
+                  "t83"."met__honor",
+                  "t83"."progress__honor",
                   CASE
-                    WHEN "t82"."tier" = 'none'
+                    WHEN "t83"."tier" = 'none'
                     THEN 0
-                    WHEN "t82"."tier" = 'ordinary'
+                    WHEN "t83"."tier" = 'ordinary'
                     THEN 1
-                    WHEN "t82"."tier" = 'expert'
+                    WHEN "t83"."tier" = 'expert'
                     THEN 2
-                    WHEN "t82"."tier" = 'honor'
+                    WHEN "t83"."tier" = 'honor'
                     THEN 3
                     ELSE 0
                   END AS "_rank_now"
-                FROM "t81" AS "t82"
+                FROM "t82" AS "t83"
                 WHERE
-                  "t82"."tier" <> 'none'
-              ) AS "t86"
+                  "t83"."tier" <> 'none'
+              ) AS "t87"
               SEMI JOIN (
                 SELECT
-                  "t87"."host_id"
+                  "t88"."host_id"
                 FROM (
                   SELECT
-                    "t82"."host_id",
-                    "t82"."snapshot_date",
-                    "t82"."category_line",
-                    "t82"."enterprise_member",
-                    "t82"."risk_assessment_passed",
-                    "t82"."major_tax_violation",
-                    "t82"."prohibited_goods_violation",
-                    "t82"."compliance_violation",
-                    "t82"."severe_infringement_penalty",
-                    "t82"."business_status_abnormal",
-                    "t82"."dishonest_record",
-                    "t82"."competitiveness_passed",
-                    "t82"."category",
-                    "t82"."trade_medal",
-                    CASE WHEN ISNAN("t82"."bsr_description") THEN NULL ELSE "t82"."bsr_description" END AS "bsr_description",
-                    CASE WHEN ISNAN("t82"."bsr_shipping") THEN NULL ELSE "t82"."bsr_shipping" END AS "bsr_shipping",
-                    "t82"."fans",
+                    "t83"."host_id",
+                    "t83"."snapshot_date",
+                    "t83"."category_line",
+                    "t83"."enterprise_member",
+                    "t83"."risk_assessment_passed",
+                    "t83"."major_tax_violation",
+                    "t83"."prohibited_goods_violation",
+                    "t83"."compliance_violation",
+                    "t83"."severe_infringement_penalty",
+                    "t83"."business_status_abnormal",
+                    "t83"."dishonest_record",
+                    "t83"."competitiveness_passed",
+                    "t83"."category",
+                    "t83"."trade_medal",
+                    CASE WHEN ISNAN("t83"."bsr_description") THEN NULL ELSE "t83"."bsr_description" END AS "bsr_description",
+                    CASE WHEN ISNAN("t83"."bsr_shipping") THEN NULL ELSE "t83"."bsr_shipping" END AS "bsr_shipping",
+                    "t83"."fans",
                     0 AS "live_sessions_30d",
                     0 AS "live_buyers_30d",
                     0 AS "cross_day_sessions_30d",
-                    "t82"."tier",
-                    "t82"."met__basic_0",
-                    "t82"."progress__basic_0",
-                    "t82"."met__basic_1",
-                    "t82"."progress__basic_1",
-                    "t82"."met__basic_2",
-                    "t82"."progress__basic_2",
-                    "t82"."met__basic_3",
-                    "t82"."progress__basic_3",
-                    "t82"."met__basic_4",
-                    "t82"."progress__basic_4",
-                    "t82"."met__basic_5",
-                    "t82"."progress__basic_5",
-                    "t82"."met__basic_6",
-                    "t82"."progress__basic_6",
-                    "t82"."met__basic_7",
-                    "t82"."progress__basic_7",
-                    "t82"."met__basic_8",
-                    "t82"."progress__basic_8",
-                    "t82"."met__basic_9",
-                    "t82"."progress__basic_9",
-                    "t82"."met__basic",
-                    "t82"."progress__basic",
-                    "t82"."met__ordinary",
-                    "t82"."progress__ordinary",
-                    "t82"."met__expert_0",
-                    "t82"."progress__expert_0",
-                    "t82"."met__expert_1",
-                    "t82"."progress__expert_1",
-                    "t82"."met__expert_2",
-                    "t82"."progress__expert_2",
-                    "t82"."met__expert_3_0",
-                    "t82"."progress__expert_3_0",
-                    "t82"."met__expert_3_1",
-                    "t82"."progress__expert_3_1",
-                    "t82"."closest__expert_3",
-                    "t82"."met__expert_3",
-                    "t82"."progress__expert_3",
-                    "t82"."met__expert",
-                    "t82"."progress__expert",
-                    "t82"."met__honor_0",
-                    "t82"."progress__honor_0",
-                    "t82"."met__honor_1",
-                    "t82"."progress__honor_1",
-                    "t82"."met__honor_2",
-                    "t82"."progress__honor_2",
-                    "t82"."met__honor_3",
-                    "t82"."progress__honor_3",
-                    "t82"."met__honor_4",
-                    "t82"."progress__honor_4",
-                    "t82"."met__honor_5",
-                    "t82"."progress__honor_5",
-                    "t82"."met__honor",
-                    "t82"."progress__honor",
+                    "t83"."tier",
+                    "t83"."met__basic_0",
+                    "t83"."progress__basic_0",
+                    "t83"."met__basic_1",
+                    "t83"."progress__basic_1",
+                    "t83"."met__basic_2",
+                    "t83"."progress__basic_2",
+                    "t83"."met__basic_3",
+                    "t83"."progress__basic_3",
+                    "t83"."met__basic_4",
+                    "t83"."progress__basic_4",
+                    "t83"."met__basic_5",
+                    "t83"."progress__basic_5",
+                    "t83"."met__basic_6",
+                    "t83"."progress__basic_6",
+                    "t83"."met__basic_7",
+                    "t83"."progress__basic_7",
+                    "t83"."met__basic_8",
+                    "t83"."progress__basic_8",
+                    "t83"."met__basic_9",
+                    "t83"."progress__basic_9",
+                    "t83"."met__basic",
+                    "t83"."progress__basic",
+                    "t83"."met__ordinary",
+                    "t83"."progress__ordinary",
+                    "t83"."met__expert_0",
+                    "t83"."progress__expert_0",
+                    "t83"."met__expert_1",
+                    "t83"."progress__expert_1",
+                    "t83"."met__expert_2",
+                    "t83"."progress__expert_2",
+                    "t83"."met__expert_3_0",
+                    "t83"."progress__expert_3_0",
+                    "t83"."met__expert_3_1",
+                    "t83"."progress__expert_3_1",
+                    "t83"."closest__expert_3",
+                    "t83"."met__expert_3",
+                    "t83"."progress__expert_3",
+                    "t83"."met__expert",
+                    "t83"."progress__expert",
+                    "t83"."met__honor_0",
+                    "t83"."progress__honor_0",
+                    "t83"."met__honor_1",
+                    "t83"."progress__honor_1",
+                    "t83"."met__honor_2",
+                    "t83"."progress__honor_2",
+                    "t83"."met__honor_3",
+                    "t83"."progress__honor_3",
+                    "t83"."met__honor_4",
+                    "t83"."progress__honor_4",
+                    "t83"."met__honor_5",
+                    "t83"."progress__honor_5",
+                    "t83"."met__honor",
+                    "t83"."progress__honor",
                     CASE
-                      WHEN "t82"."tier" = 'none'
+                      WHEN "t83"."tier" = 'none'
                       THEN 0
-                      WHEN "t82"."tier" = 'ordinary'
+                      WHEN "t83"."tier" = 'ordinary'
                       THEN 1
-                      WHEN "t82"."tier" = 'expert'
+                      WHEN "t83"."tier" = 'expert'
                       THEN 2
-                      WHEN "t82"."tier" = 'honor'
+                      WHEN "t83"."tier" = 'honor'
                       THEN 3
                       ELSE 0
                     END AS "_rank_now",
                     CASE
-                      WHEN COALESCE("t82"."enterprise_member" = TRUE, FALSE)
-                      AND COALESCE("t82"."risk_assessment_passed" = TRUE, FALSE)
-                      AND COALESCE("t82"."major_tax_violation" = FALSE, FALSE)
-                      AND COALESCE("t82"."prohibited_goods_violation" = FALSE, FALSE)
-                      AND COALESCE("t82"."compliance_violation" = FALSE, FALSE)
-                      AND COALESCE("t82"."severe_infringement_penalty" = FALSE, FALSE)
-                      AND COALESCE("t82"."business_status_abnormal" = FALSE, FALSE)
-                      AND COALESCE("t82"."dishonest_record" = FALSE, FALSE)
-                      AND COALESCE("t82"."competitiveness_passed" = TRUE, FALSE)
+                      WHEN COALESCE("t83"."enterprise_member" = TRUE, FALSE)
+                      AND COALESCE("t83"."risk_assessment_passed" = TRUE, FALSE)
+                      AND COALESCE("t83"."major_tax_violation" = FALSE, FALSE)
+                      AND COALESCE("t83"."prohibited_goods_violation" = FALSE, FALSE)
+                      AND COALESCE("t83"."compliance_violation" = FALSE, FALSE)
+                      AND COALESCE("t83"."severe_infringement_penalty" = FALSE, FALSE)
+                      AND COALESCE("t83"."business_status_abnormal" = FALSE, FALSE)
+                      AND COALESCE("t83"."dishonest_record" = FALSE, FALSE)
+                      AND COALESCE("t83"."competitiveness_passed" = TRUE, FALSE)
                       AND COALESCE(
                         NOT (
-                          "t82"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+                          "t83"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
                         ),
                         FALSE
                       )
                       AND (
-                        COALESCE("t82"."trade_medal" >= 3, FALSE)
+                        COALESCE("t83"."trade_medal" >= 3, FALSE)
                         AND COALESCE(
-                          CASE WHEN ISNAN("t82"."bsr_description") THEN NULL ELSE "t82"."bsr_description" END >= 4.7,
+                          CASE WHEN ISNAN("t83"."bsr_description") THEN NULL ELSE "t83"."bsr_description" END >= 4.7,
                           FALSE
                         )
                         AND COALESCE(
-                          CASE WHEN ISNAN("t82"."bsr_shipping") THEN NULL ELSE "t82"."bsr_shipping" END >= 4.3,
+                          CASE WHEN ISNAN("t83"."bsr_shipping") THEN NULL ELSE "t83"."bsr_shipping" END >= 4.3,
                           FALSE
                         )
-                        AND COALESCE("t82"."fans" >= 500, FALSE)
+                        AND COALESCE("t83"."fans" >= 500, FALSE)
                         AND COALESCE(0 >= 15, FALSE)
                         AND COALESCE(0 >= 300, FALSE)
                       )
                       THEN 3
-                      WHEN COALESCE("t82"."enterprise_member" = TRUE, FALSE)
-                      AND COALESCE("t82"."risk_assessment_passed" = TRUE, FALSE)
-                      AND COALESCE("t82"."major_tax_violation" = FALSE, FALSE)
-                      AND COALESCE("t82"."prohibited_goods_violation" = FALSE, FALSE)
-                      AND COALESCE("t82"."compliance_violation" = FALSE, FALSE)
-                      AND COALESCE("t82"."severe_infringement_penalty" = FALSE, FALSE)
-                      AND COALESCE("t82"."business_status_abnormal" = FALSE, FALSE)
-                      AND COALESCE("t82"."dishonest_record" = FALSE, FALSE)
-                      AND COALESCE("t82"."competitiveness_passed" = TRUE, FALSE)
+                      WHEN COALESCE("t83"."enterprise_member" = TRUE, FALSE)
+                      AND COALESCE("t83"."risk_assessment_passed" = TRUE, FALSE)
+                      AND COALESCE("t83"."major_tax_violation" = FALSE, FALSE)
+                      AND COALESCE("t83"."prohibited_goods_violation" = FALSE, FALSE)
+                      AND COALESCE("t83"."compliance_violation" = FALSE, FALSE)
+                      AND COALESCE("t83"."severe_infringement_penalty" = FALSE, FALSE)
+                      AND COALESCE("t83"."business_status_abnormal" = FALSE, FALSE)
+                      AND COALESCE("t83"."dishonest_record" = FALSE, FALSE)
+                      AND COALESCE("t83"."competitiveness_passed" = TRUE, FALSE)
                       AND COALESCE(
                         NOT (
-                          "t82"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+                          "t83"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
                         ),
                         FALSE
                       )
                       AND (
-                        COALESCE("t82"."trade_medal" >= 2, FALSE)
+                        COALESCE("t83"."trade_medal" >= 2, FALSE)
                         AND COALESCE(
-                          CASE WHEN ISNAN("t82"."bsr_description") THEN NULL ELSE "t82"."bsr_description" END >= 4.6,
+                          CASE WHEN ISNAN("t83"."bsr_description") THEN NULL ELSE "t83"."bsr_description" END >= 4.6,
                           FALSE
                         )
                         AND COALESCE(
-                          CASE WHEN ISNAN("t82"."bsr_shipping") THEN NULL ELSE "t82"."bsr_shipping" END >= 4.3,
+                          CASE WHEN ISNAN("t83"."bsr_shipping") THEN NULL ELSE "t83"."bsr_shipping" END >= 4.3,
                           FALSE
                         )
                         AND (
@@ -2606,18 +2608,18 @@ FROM (
                         )
                       )
                       THEN 2
-                      WHEN COALESCE("t82"."enterprise_member" = TRUE, FALSE)
-                      AND COALESCE("t82"."risk_assessment_passed" = TRUE, FALSE)
-                      AND COALESCE("t82"."major_tax_violation" = FALSE, FALSE)
-                      AND COALESCE("t82"."prohibited_goods_violation" = FALSE, FALSE)
-                      AND COALESCE("t82"."compliance_violation" = FALSE, FALSE)
-                      AND COALESCE("t82"."severe_infringement_penalty" = FALSE, FALSE)
-                      AND COALESCE("t82"."business_status_abnormal" = FALSE, FALSE)
-                      AND COALESCE("t82"."dishonest_record" = FALSE, FALSE)
-                      AND COALESCE("t82"."competitiveness_passed" = TRUE, FALSE)
+                      WHEN COALESCE("t83"."enterprise_member" = TRUE, FALSE)
+                      AND COALESCE("t83"."risk_assessment_passed" = TRUE, FALSE)
+                      AND COALESCE("t83"."major_tax_violation" = FALSE, FALSE)
+                      AND COALESCE("t83"."prohibited_goods_violation" = FALSE, FALSE)
+                      AND COALESCE("t83"."compliance_violation" = FALSE, FALSE)
+                      AND COALESCE("t83"."severe_infringement_penalty" = FALSE, FALSE)
+                      AND COALESCE("t83"."business_status_abnormal" = FALSE, FALSE)
+                      AND COALESCE("t83"."dishonest_record" = FALSE, FALSE)
+                      AND COALESCE("t83"."competitiveness_passed" = TRUE, FALSE)
                       AND COALESCE(
                         NOT (
-                          "t82"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+                          "t83"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
                         ),
                         FALSE
                       )
@@ -2625,27 +2627,27 @@ FROM (
                       THEN 1
                       ELSE 0
                     END AS "_rank"
-                  FROM "t81" AS "t82"
+                  FROM "t82" AS "t83"
                   WHERE
-                    "t82"."tier" <> 'none' AND "t82"."category_line" = 'consumer'
-                ) AS "t87"
+                    "t83"."tier" <> 'none' AND "t83"."category_line" = 'consumer'
+                ) AS "t88"
                 WHERE
-                  "t87"."_rank" < "t87"."_rank_now"
-              ) AS "t89"
-                ON "t86"."host_id" = "t89"."host_id"
-            ) AS "t91"
-              ON "t76"."host_id" = "t91"."host_id"
-          ) AS "t93"
-            ON "t86"."host_id" = "t93"."host_id"
-        ) AS "t94"
+                  "t88"."_rank" < "t88"."_rank_now"
+              ) AS "t90"
+                ON "t87"."host_id" = "t90"."host_id"
+            ) AS "t92"
+              ON "t77"."host_id" = "t92"."host_id"
+          ) AS "t94"
+            ON "t87"."host_id" = "t94"."host_id"
+        ) AS "t95"
         WHERE
-          "t94"."category_line" = 'consumer'
-      ) AS "t95"
+          "t95"."category_line" = 'consumer'
+      ) AS "t96"
       WHERE
-        "t95"."_rank" < "t95"."_rank_now"
-    ) AS "t96"
+        "t96"."_rank" < "t96"."_rank_now"
+    ) AS "t97"
     GROUP BY
       1
-  ) AS "t98"
-    ON "t84"."host_id" = "t98"."host_id"
-) AS "t99"
+  ) AS "t99"
+    ON "t85"."host_id" = "t99"."host_id"
+) AS "t100"

@@ -31,7 +31,7 @@ class Cleaned:
     hosts: ibis.Table  # host_id, snapshot_date, category_line, profile
     snapshots: ibis.Table  # host_id, snapshot_date of every dated host row, even rejected
     sessions: ibis.Table  # session_id, host_id, start_utc, end_utc, start_day, end_day
-    views: ibis.Table  # host_id, buyer_id, view_utc, view_day
+    views: ibis.Table  # host_id, buyer_id, view_utc, view_day; only those with a paid order
     orders: ibis.Table  # host_id, buyer_id, paid_utc, paid_day; paid orders only
     problems: ibis.Table  # REPORT_COLUMNS
 
@@ -56,33 +56,26 @@ def _first_problem(*checks: tuple[ibis.BooleanValue, str]) -> ibis.StringValue:
     return ibis.cases(*((cond.fill_null(False), reason) for cond, reason in checks), else_=None)
 
 
-def _duplicates(
-    table: str, rows: ibis.Table, key: list[str], row_id: ibis.Deferred
-) -> tuple[ibis.Table, ibis.Table, ibis.Table]:
-    """Collapse exact duplicates, and find keys whose rows disagree.
-
-    Returns (distinct rows, conflicting keys, report of collapsed duplicates). Rows with a
-    conflicting key are all rejected: no one version can be trusted over the other.
-    """
-    counted = rows.group_by(rows.columns).agg(copies=_.count())
-    distinct = without(counted, "copies")
-    conflicts = distinct.group_by(key).agg(versions=_.count()).filter(_.versions > 1)
-    dup = counted.filter(_.copies > 1)
-    report = _report(
-        table,
-        dup,
-        row_id,
-        "duplicate_row",
-        dup.copies.cast("string") + " identical rows counted once",
-        True,
+def _deduplicated(rows: ibis.Table, key: list[str]) -> ibis.Table:
+    """Exact duplicates collapsed to one row that knows how many it stands for (``_copies``),
+    and ``_conflict`` on every row of a key whose rows disagree: those are all rejected, as
+    no one version can be trusted over the other."""
+    counted = rows.group_by(rows.columns).agg(_copies=_.count())
+    conflicts = (
+        counted.group_by(key)
+        .agg(_versions=_.count())
+        .filter(_._versions > 1)
+        .select(*key, _conflict=ibis.literal(True))
     )
-    return distinct, without(conflicts, "versions"), report
-
-
-def _flag_conflicts(rows: ibis.Table, conflicts: ibis.Table, key: list[str]) -> ibis.Table:
-    marked = conflicts.mutate(_conflict=ibis.literal(True))
-    joined = without(rows.left_join(marked, key), *[f"{k}_right" for k in key])
+    joined = without(counted.left_join(conflicts, key), *[f"{k}_right" for k in key])
     return joined.mutate(_conflict=joined._conflict.fill_null(False))
+
+
+def _duplicates_report(table: str, rows: ibis.Table, row_id: Any) -> ibis.Table:
+    """Report entries for the exact duplicates collapsed in ``rows`` (still counted)."""
+    dup = rows.filter(rows._copies > 1)
+    detail = dup._copies.cast("string") + " identical rows counted once"
+    return _report(table, dup, row_id, "duplicate_row", detail, True)
 
 
 def _with_part(table: ibis.Table, name: str) -> ibis.Table:
@@ -114,14 +107,10 @@ def _partition_note(rows: ibis.Table) -> ibis.StringValue:
     return ibis.ifelse(rows._part.notnull(), " partition=day=" + rows._part.cast("string"), "")
 
 
-def _checked_sessions(
-    table: ibis.Table, zone: PlatformZone, known_hosts: ibis.Table
-) -> tuple[ibis.Table, ibis.Table]:
-    """Sessions with their instants, platform days and first problem (NULL when clean), and
-    the report of collapsed duplicates."""
-    s = _with_part(table, "sessions")
-    s, conflicts, dup_report = _duplicates("sessions", s, ["session_id", "_scope"], _.session_id)
-    s = _flag_conflicts(s, conflicts, ["session_id", "_scope"])
+def _checked_sessions(table: ibis.Table, zone: PlatformZone, known_hosts: ibis.Table) -> ibis.Table:
+    """Distinct sessions with their instants, platform days, number of copies and first
+    problem (NULL when clean)."""
+    s = _deduplicated(_with_part(table, "sessions"), ["session_id", "_scope"])
     s = add_instant(s, "started_at", zone, "start_utc", "start_day")
     s = add_instant(s, "ended_at", zone, "end_utc", "end_day")
     s = s.mutate(
@@ -135,7 +124,23 @@ def _checked_sessions(
             (_outside_partition(s, "start_day"), "wrong_partition"),
         )
     )
-    return s, dup_report
+    return s.select(
+        "session_id",
+        "host_id",
+        "started_at",
+        "ended_at",
+        "_part",
+        "start_utc",
+        "end_utc",
+        "start_day",
+        "end_day",
+        "_copies",
+        "_problem",
+    )
+
+
+_VIEW_REPORT = ("session_id", "viewed_at", "_part")
+"""The columns of a view only its report entry reads."""
 
 
 def clean(
@@ -147,8 +152,12 @@ def clean(
 ) -> Cleaned:
     """Validate every row; return the clean tables and the report of the rest.
 
-    ``keep`` may materialise the checked sessions, views and orders (each row with its first
-    problem), so that the clean rows and the report are computed from one pass over them.
+    ``keep`` may materialise each table's checked rows (each distinct row with its number of
+    copies and first problem), so that the clean rows and the report are computed from one
+    pass over the input. Views are checked, then narrowed to the rows the report or the
+    facts need: the rejected ones, and the clean ones of a (host, buyer, platform day) with a
+    paid order, the only views that can make a live buyer. The rest count for nothing, so
+    what ``keep`` holds of tens of millions of views is a fraction of them.
     """
     reports: list[ibis.Table] = []
 
@@ -159,13 +168,8 @@ def clean(
         # One snapshot valid for every day (domain.md): dated before any evaluation day. A
         # real date, not NULL, so that duplicate keys still compare equal in joins.
         h = h.mutate(snapshot_date=ibis.date(ALWAYS))
-    h = h.select(*CONTRACT["hosts"].columns)
     host_key = ["host_id", "snapshot_date"]
-    dated = _.snapshot_date.cast("string") if has_snapshots else ibis.literal("*")
-    host_label = _.host_id.fill_null("") + "@" + dated.fill_null("(empty)")
-    h, conflicts, dup_report = _duplicates("hosts", h, host_key, host_label)
-    reports.append(dup_report)
-    h = _flag_conflicts(h, conflicts, host_key)
+    h = _deduplicated(h.select(*CONTRACT["hosts"].columns), host_key)
     h = h.mutate(
         _problem=_first_problem(
             (h.host_id.isnull(), "missing_id"),
@@ -177,6 +181,10 @@ def clean(
             (h._conflict, "conflicting_duplicate"),
         )
     )
+    h = keep(without(h, "_conflict"))
+    dated = _.snapshot_date.cast("string") if has_snapshots else ibis.literal("*")
+    host_label = _.host_id.fill_null("") + "@" + dated.fill_null("(empty)")
+    reports.append(_duplicates_report("hosts", h, host_label))
     bad = h.filter(h._problem.notnull())
     reports.append(
         _report(
@@ -192,18 +200,17 @@ def clean(
             False,
         )
     )
-    hosts = without(h.filter(h._problem.isnull()), "_problem", "_conflict")
+    hosts = without(h.filter(h._problem.isnull()), "_problem", "_copies")
     snapshots = h.filter(h.host_id.notnull() & h.snapshot_date.notnull()).select(
         "host_id", "snapshot_date"
     )
     # Events of a listed host whose profile rows were rejected are not "unknown": the host is
     # simply not graded, and its rows are already in the report.
-    known_hosts = sources["hosts"].table.select("host_id").distinct()
+    known_hosts = h.filter(h.host_id.notnull()).select("host_id").distinct()
 
     # sessions
-    s, dup_report = _checked_sessions(sources["sessions"].table, zone, known_hosts)
-    s = keep(s)
-    reports.append(dup_report)
+    s = keep(_checked_sessions(sources["sessions"].table, zone, known_hosts))
+    reports.append(_duplicates_report("sessions", s, _.session_id))
     bad = s.filter(s._problem.notnull())
     reports.append(
         _report(
@@ -236,6 +243,44 @@ def clean(
         )
     )
 
+    # orders: an empty paid_at is an unpaid order, which never counts and is not a problem
+    o = _deduplicated(_with_part(sources["orders"].table, "orders"), ["order_id", "_scope"])
+    o = add_instant(o, "paid_at", zone, "paid_utc", "paid_day")
+    o = keep(
+        o.select(
+            "order_id",
+            "host_id",
+            "buyer_id",
+            "paid_at",
+            "_part",
+            "paid_utc",
+            "paid_day",
+            "_copies",
+            _problem=_first_problem(
+                (o.order_id.isnull() | o.host_id.isnull() | o.buyer_id.isnull(), "missing_id"),
+                (o.paid_at.notnull() & unusable(o, "paid_at", "paid_utc"), "unparseable_timestamp"),
+                (o._conflict, "conflicting_duplicate"),
+                (_outside_partition(o, "paid_day"), "wrong_partition"),
+                (~o.host_id.isin(known_hosts.host_id), "unknown_host"),
+            ),
+        )
+    )
+    reports.append(_duplicates_report("orders", o, _.order_id))
+    bad = o.filter(o._problem.notnull())
+    reports.append(
+        _report(
+            "orders",
+            bad,
+            bad.order_id,
+            bad._problem,
+            "paid_at=" + _text(bad.paid_at).fill_null("(empty)") + _partition_note(bad),
+            False,
+        )
+    )
+    orders = o.filter(o._problem.isnull() & o.paid_at.notnull()).select(
+        "host_id", "buyer_id", "paid_utc", "paid_day"
+    )
+
     # views: no id of their own, so the report names them by their three columns
     v = _with_part(sources["views"].table, "views")
     v = add_instant(v, "viewed_at", zone, "view_utc", "view_day")
@@ -245,7 +290,7 @@ def clean(
     # a view just after midnight belongs to a session started the evening before.
     known = [s]
     if lookup_sessions is not None:
-        known.append(_checked_sessions(lookup_sessions.table, zone, known_hosts)[0])
+        known.append(_checked_sessions(lookup_sessions.table, zone, known_hosts))
     lookup = (
         ibis.union(
             *(
@@ -257,6 +302,17 @@ def clean(
         .mutate(_seen=True)
     )
     v = without(v.left_join(lookup, "session_id"), "session_id_right")
+    paid = (
+        orders.select(_host=orders.host_id, buyer_id=orders.buyer_id, view_day=orders.paid_day)
+        .distinct()
+        .mutate(_paid=True)
+    )
+    v = without(
+        v.left_join(paid, ["_host", "buyer_id", "view_day"]),
+        "_host_right",
+        "buyer_id_right",
+        "view_day_right",
+    )
     v = v.mutate(
         _problem=_first_problem(
             (v.session_id.isnull() | v.buyer_id.isnull(), "missing_id"),
@@ -264,9 +320,20 @@ def clean(
             (v._seen.isnull(), "unknown_session"),
             (v._host.isnull(), "session_rejected"),
             (_outside_partition(v, "view_day"), "wrong_partition"),
+        ),
+    )
+    v = v.filter(v._problem.notnull() | v._paid.notnull())
+    # What only the report reads is kept for rejected rows only: less to hold.
+    v = keep(
+        v.select(
+            "buyer_id",
+            "view_utc",
+            "view_day",
+            "_host",
+            "_problem",
+            **{c: ibis.ifelse(v._problem.notnull(), v[c], None) for c in _VIEW_REPORT},
         )
     )
-    v = keep(v)
     bad = v.filter(v._problem.notnull())
     view_label = (
         bad.session_id.fill_null("")
@@ -287,37 +354,6 @@ def clean(
     )
     views = v.filter(v._problem.isnull()).select(
         "buyer_id", "view_utc", "view_day", host_id=v._host
-    )
-
-    # orders: an empty paid_at is an unpaid order, which never counts and is not a problem
-    o = _with_part(sources["orders"].table, "orders")
-    o, conflicts, dup_report = _duplicates("orders", o, ["order_id", "_scope"], _.order_id)
-    reports.append(dup_report)
-    o = _flag_conflicts(o, conflicts, ["order_id", "_scope"])
-    o = add_instant(o, "paid_at", zone, "paid_utc", "paid_day")
-    o = o.mutate(
-        _problem=_first_problem(
-            (o.order_id.isnull() | o.host_id.isnull() | o.buyer_id.isnull(), "missing_id"),
-            (o.paid_at.notnull() & unusable(o, "paid_at", "paid_utc"), "unparseable_timestamp"),
-            (o._conflict, "conflicting_duplicate"),
-            (_outside_partition(o, "paid_day"), "wrong_partition"),
-            (~o.host_id.isin(known_hosts.host_id), "unknown_host"),
-        )
-    )
-    o = keep(o)
-    bad = o.filter(o._problem.notnull())
-    reports.append(
-        _report(
-            "orders",
-            bad,
-            bad.order_id,
-            bad._problem,
-            "paid_at=" + _text(bad.paid_at).fill_null("(empty)") + _partition_note(bad),
-            False,
-        )
-    )
-    orders = o.filter(o._problem.isnull() & o.paid_at.notnull()).select(
-        "host_id", "buyer_id", "paid_utc", "paid_day"
     )
 
     return Cleaned(hosts, snapshots.distinct(), sessions, views, orders, ibis.union(*reports))
