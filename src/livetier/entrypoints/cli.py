@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import orjson
 import typer
@@ -24,8 +24,9 @@ from livetier.entrypoints import render
 from livetier.partition import partition
 from livetier.pipeline.contract import ContractError
 from livetier.pipeline.engine import Engine as Compute
-from livetier.pipeline.engine import spark_engine
-from livetier.services import daily, delivery, keys, state, status
+from livetier.pipeline.engine import duckdb_engine, spark_engine
+from livetier.pipeline.storage import DataPath, location
+from livetier.services import daily, delivery, export, keys, state, status
 from livetier.services import demo as demo_service
 from livetier.services.evaluate import (
     SHOWN_METRICS,
@@ -89,6 +90,15 @@ DataOpt = Annotated[
         help="Folder with hosts, sessions, views, orders (.csv, .parquet or day partitions).",
     ),
 ]
+DataUrlOpt = Annotated[
+    str,
+    typer.Option(
+        "--data",
+        metavar="<path|url>",
+        help="Folder with hosts, sessions, views, orders (.csv, .parquet or day partitions): "
+        "a local path, or with --engine spark a URL Spark can read (hdfs://, s3a://, file://).",
+    ),
+]
 DateOpt = Annotated[
     str, typer.Option("--date", help="Evaluation day D (YYYY-MM-DD); the window is D-30 .. D-1.")
 ]
@@ -140,9 +150,20 @@ def _engine(name: EngineName, master: str, conf: list[str] | None) -> Compute | 
         ) from None
 
 
+def _located(text: str, compute: Compute | None, option: str = "--data") -> DataPath:
+    """A --data or --out value as the engine reaches it: a local path, or a URL on Spark."""
+    return location(text, compute.open_url if compute else None, option)
+
+
+def _data_for_runs(text: str, compute: Compute | None) -> Path:
+    # services/daily.py still annotates its data folder as a Path; it uses only what
+    # storage.DataPath offers (locate, files, stat), so a URL on Spark works there too.
+    return cast(Path, _located(text, compute))
+
+
 @app.command("evaluate")
 def evaluate_cmd(
-    data: DataOpt,
+    data: DataUrlOpt,
     day: DateOpt,
     rules: RulesOpt = None,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
@@ -154,12 +175,30 @@ def evaluate_cmd(
     engine: EngineOpt = EngineName.duckdb,
     spark_master: SparkMasterOpt = "local[*]",
     spark_conf: SparkConfOpt = None,
+    out_path: Annotated[
+        str | None,
+        typer.Option(
+            "--out",
+            metavar="<path|url>",
+            help="Also write one row per graded host as Parquet (host_id, line, tier, "
+            "holds_days, the metrics, next_tier, day, rulebook_version) into this new "
+            "folder: part files and _SUCCESS, as Spark writes them. A local path, or with "
+            "--engine spark a URL. It must not exist; it appears only once complete.",
+        ),
+    ] = None,
 ) -> None:
     """Grade every host in a data folder on one day."""
     with _user_errors():
         _check_report_path(report)
-        compute = _engine(engine, spark_master, spark_conf)
-        result = evaluate(data, _day(day), rulebooks.load(rules), compute)
+        compute = _engine(engine, spark_master, spark_conf) or duckdb_engine()
+        where = _located(data, compute)
+        target = _located(out_path, compute, "--out") if out_path else None
+        if target is not None:
+            export.check_target(target)
+        result = evaluate(where, _day(day), rulebooks.load(rules), compute)
+        if target is not None:
+            rows = export.write_hosts(result, compute, target)
+            err.print(f"{rows} host row(s) written to {target} (Parquet)", highlight=False)
     _print_result(result, fmt, limit)
     if report:
         with _user_errors():
@@ -395,7 +434,7 @@ def _settings(lookback: int, at_risk_days: int) -> daily.Settings:
 
 @app.command("run")
 def run_cmd(
-    data: DataOpt,
+    data: DataUrlOpt,
     day: DateOpt,
     rules: RulesOpt = None,
     db: DbOpt = None,
@@ -409,14 +448,15 @@ def run_cmd(
     """Add day D-1's facts to the warehouse, grade day D, and record tier changes against the
     previous day run in the state store."""
     with _user_errors(), schema.connected(db) as store:
+        compute = _engine(engine, spark_master, spark_conf)
         outcome = daily.run_day(
-            data,
+            _data_for_runs(data, compute),
             _day(day),
             rulebooks.load(rules),
             store,
             warehouse_path(warehouse),
             _settings(lookback, at_risk_days),
-            engine=_engine(engine, spark_master, spark_conf),
+            engine=compute,
         )
     if outcome.status == "unchanged":
         out.print(f"{outcome.day}: already run with the same input; nothing changed")
@@ -476,7 +516,7 @@ def history_cmd(
 
 @app.command("backfill")
 def backfill_cmd(
-    data: DataOpt,
+    data: DataUrlOpt,
     first: Annotated[str, typer.Option("--from", help="First day to run (YYYY-MM-DD).")],
     last: Annotated[str, typer.Option("--to", help="Last day to run (YYYY-MM-DD).")],
     rules: RulesOpt = None,
@@ -492,7 +532,7 @@ def backfill_cmd(
     compute = _engine(engine, spark_master, spark_conf)
     with _user_errors(), schema.connected(db) as store, render.progress(err) as advance:
         outcomes = daily.backfill(
-            data,
+            _data_for_runs(data, compute),
             _day(first),
             _day(last),
             rulebooks.load(rules),

@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from pathlib import Path
 
 import ibis
 import ibis.expr.datatypes as dt
@@ -24,6 +23,7 @@ from ibis import _
 
 from livetier.domain.metrics import METRICS, PROFILE_METRICS, Kind
 from livetier.pipeline.engine import Engine
+from livetier.pipeline.storage import DataPath
 
 
 class Col(StrEnum):
@@ -97,20 +97,23 @@ class Source:
     """
 
     name: str
-    path: Path
+    path: DataPath
     table: ibis.Table
 
 
 @dataclass(frozen=True)
 class Located:
     """Where a table's rows are: one flat file, or a folder of Hive-style day partitions
-    (``views/day=2026-11-25/*.parquet``), each holding the events of that platform day."""
+    (``views/day=2026-11-25/*.parquet``), each holding the events of that platform day.
+
+    Paths are local (``pathlib.Path``) or URLs on Spark (storage.HadoopPath); either way
+    ``stat()`` gives each file's size and modification time."""
 
     name: str
-    path: Path  # the flat file, or the table's folder
-    partitions: dict[date, tuple[Path, ...]] | None = None  # None for a flat file
+    path: DataPath  # the flat file, or the table's folder
+    partitions: dict[date, tuple[DataPath, ...]] | None = None  # None for a flat file
 
-    def files(self, days: Iterable[date] | None = None) -> tuple[Path, ...]:
+    def files(self, days: Iterable[date] | None = None) -> tuple[DataPath, ...]:
         """The files to read for ``days`` (every file when None)."""
         if self.partitions is None:
             return (self.path,)
@@ -125,9 +128,10 @@ class Located:
 _PARTITION = re.compile(r"^day=(\d{4}-\d{2}-\d{2})$")
 
 
-def locate(folder: Path, name: str) -> Located:
+def locate(folder: DataPath, name: str) -> Located:
     """Find table ``name`` in ``folder``: ``name.csv``, ``name.parquet`` or a ``name/`` folder
-    of ``day=YYYY-MM-DD`` partitions with .csv or .parquet files (one kind per table)."""
+    of ``day=YYYY-MM-DD`` partitions with .csv or .parquet files (one kind per table).
+    ``folder`` is a local path or a URL on Spark (pipeline/storage.py): the same checks."""
     if not folder.is_dir():
         raise ContractError(f"{folder}: no such data folder")
     found = [folder / f"{name}{s}" for s in SUFFIXES if (folder / f"{name}{s}").is_file()]
@@ -147,8 +151,8 @@ def locate(folder: Path, name: str) -> Located:
     return Located(name, found[0], _partitions(found[0]))
 
 
-def _partitions(table_dir: Path) -> dict[date, tuple[Path, ...]]:
-    partitions: dict[date, tuple[Path, ...]] = {}
+def _partitions(table_dir: DataPath) -> dict[date, tuple[DataPath, ...]]:
+    partitions: dict[date, tuple[DataPath, ...]] = {}
     suffixes: set[str] = set()
     for part in sorted(table_dir.iterdir()):
         if part.name.startswith((".", "_")):  # hidden and marker files (_SUCCESS) are not data
@@ -172,7 +176,7 @@ def _partitions(table_dir: Path) -> dict[date, tuple[Path, ...]]:
     return partitions
 
 
-def find_file(folder: Path, name: str) -> Path:
+def find_file(folder: DataPath, name: str) -> DataPath:
     """The one flat file holding table ``name`` in ``folder`` (``name.csv`` or ``name.parquet``)."""
     located = locate(folder, name)
     if located.partitions is not None:
@@ -241,7 +245,7 @@ def _timestamp_ok(value: ibis.Value) -> bool:
     return bool(kind.is_string() or kind.is_timestamp() or kind.is_null())
 
 
-def load(engine: Engine, folder: Path, name: str, days: Iterable[date] | None = None) -> Source:
+def load(engine: Engine, folder: DataPath, name: str, days: Iterable[date] | None = None) -> Source:
     """Open table ``name`` from ``folder`` and check it against the contract.
 
     For a partitioned table only the partitions of ``days`` are read (all when None), and
@@ -260,7 +264,7 @@ def load(engine: Engine, folder: Path, name: str, days: Iterable[date] | None = 
     return check(name, located, raw)
 
 
-def _read(engine: Engine, files: tuple[Path, ...]) -> ibis.Table:
+def _read(engine: Engine, files: tuple[DataPath, ...]) -> ibis.Table:
     try:
         return engine.read(files)
     except engine.errors as e:  # the engine's reader names the problem; we add the file
@@ -326,7 +330,7 @@ def _check_types(raw: ibis.Table, located: Located, cols: dict[str, Col]) -> Non
             )
 
 
-def ragged_row(path: Path) -> str | None:
+def ragged_row(path: DataPath) -> str | None:
     """The first CSV row whose field count differs from the header's (error path only)."""
     if path.suffix != ".csv":
         return None
@@ -342,7 +346,7 @@ def ragged_row(path: Path) -> str | None:
     return None
 
 
-def describe_unreadable(files: tuple[Path, ...], error: Exception) -> str:
+def describe_unreadable(files: tuple[DataPath, ...], error: Exception) -> str:
     """Why files cannot be read: the ragged CSV row if there is one, else the engine's words."""
     for path in files:
         if why := ragged_row(path):
@@ -351,7 +355,9 @@ def describe_unreadable(files: tuple[Path, ...], error: Exception) -> str:
     return f"{where}: cannot be read: {str(error).strip().splitlines()[0]}"
 
 
-def _first_row_with(files: tuple[Path, ...], column: str, value: str) -> tuple[Path, int | str]:
+def _first_row_with(
+    files: tuple[DataPath, ...], column: str, value: str
+) -> tuple[DataPath, int | str]:
     """The file and 1-based data row (and CSV line) of the first ``value`` in ``column``
     (error path only)."""
     for path in files:
@@ -362,7 +368,8 @@ def _first_row_with(files: tuple[Path, ...], column: str, value: str) -> tuple[P
                     if (record.get(column) or "").strip().lower() == value.strip().lower():
                         return path, f"{i} (line {reader.line_num})"
             continue
-        values = pq.read_table(path, columns=[column]).column(column).to_pylist()
+        with path.open("rb") as f:
+            values = pq.read_table(f, columns=[column]).column(column).to_pylist()
         for i, v in enumerate(values, start=1):
             if v is not None and str(v) == value:
                 return path, i

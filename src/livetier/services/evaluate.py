@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import ibis
@@ -21,6 +20,7 @@ from livetier.pipeline import contract, facts, grading
 from livetier.pipeline.clean import clean
 from livetier.pipeline.engine import Engine, duckdb_engine
 from livetier.pipeline.holds import line_holds
+from livetier.pipeline.storage import DataPath
 from livetier.pipeline.timestamps import PlatformZone
 
 SHOWN_METRICS = (
@@ -76,8 +76,11 @@ class Evaluation:
         return Counter((p["table"], p["reason"]) for p in self.problems)
 
 
-def evaluate(data: Path, day: date, rulebook: Rulebook, engine: Engine | None = None) -> Evaluation:
-    """Grade every host in ``data`` for evaluation day ``day`` under the version in force."""
+def evaluate(
+    data: DataPath, day: date, rulebook: Rulebook, engine: Engine | None = None
+) -> Evaluation:
+    """Grade every host in ``data`` (a local folder, or a URL on Spark) for evaluation day
+    ``day`` under the version in force."""
     engine = engine or duckdb_engine()
     try:
         return _evaluate(data, day, rulebook, engine)
@@ -90,7 +93,7 @@ def evaluate(data: Path, day: date, rulebook: Rulebook, engine: Engine | None = 
         raise contract.ContractError(f"{data}: input cannot be read: {message}") from None
 
 
-def _evaluate(data: Path, day: date, rulebook: Rulebook, engine: Engine) -> Evaluation:
+def _evaluate(data: DataPath, day: date, rulebook: Rulebook, engine: Engine) -> Evaluation:
     version = rulebook.version_for(day)
     d = rulebook.definitions
     sources = {name: contract.load(engine, data, name) for name in contract.CONTRACT}
