@@ -52,17 +52,27 @@ BASELINE_SQL = """
 SET TimeZone = 'UTC';
 SET enable_progress_bar = false;
 ATTACH '{wh}' AS wh (READ_ONLY);
-WITH s AS (
+WITH hosts AS (SELECT DISTINCT host_id FROM read_parquet({hosts})),
+s_raw AS (
+  SELECT DISTINCT session_id, host_id, started_at, ended_at, deleted FROM read_parquet({sessions})),
+s AS (
   SELECT session_id, host_id, started_at::TIMESTAMP AS st, ended_at::TIMESTAMP AS en
-  FROM read_parquet({sessions}) WHERE ended_at >= started_at),
+  FROM s_raw ANTI JOIN (SELECT session_id FROM s_raw GROUP BY 1 HAVING count(*) > 1)
+    USING (session_id)
+  WHERE ended_at >= started_at AND host_id IN (SELECT host_id FROM hosts)),
 v AS (
   SELECT s.host_id, v.buyer_id, v.viewed_at::TIMESTAMP AS t
   FROM read_parquet({views}) v JOIN s USING (session_id)
   WHERE CAST(v.viewed_at::TIMESTAMP + INTERVAL 8 HOUR AS DATE) = DATE '{x}'),
+o_raw AS (
+  SELECT DISTINCT order_id, host_id, buyer_id, paid_at FROM read_parquet({orders})
+  WHERE CAST(paid_at::TIMESTAMP + INTERVAL 8 HOUR AS DATE) = DATE '{x}'),
 o AS (
-  SELECT host_id, buyer_id, max(paid_at::TIMESTAMP) AS t FROM read_parquet({orders})
-  WHERE CAST(paid_at::TIMESTAMP + INTERVAL 8 HOUR AS DATE) = DATE '{x}'
-  GROUP BY ALL HAVING count(DISTINCT (order_id, paid_at)) = count(DISTINCT order_id)),
+  SELECT host_id, buyer_id, max(paid_at::TIMESTAMP) AS t
+  FROM o_raw ANTI JOIN (SELECT order_id FROM o_raw GROUP BY 1 HAVING count(*) > 1)
+    USING (order_id)
+  WHERE host_id IN (SELECT host_id FROM hosts) AND buyer_id IS NOT NULL
+  GROUP BY ALL),
 buyers AS (
   SELECT host_id, count(DISTINCT buyer_id) AS live_buyers
   FROM v JOIN o USING (host_id, buyer_id) WHERE v.t <= o.t GROUP BY ALL),
@@ -335,6 +345,7 @@ def main() -> None:
     prepared = prepare(data, work, args.reuse_state)
     sql = BASELINE_SQL.format(
         wh=state_files(before)[1],
+        hosts=f"'{data / 'hosts.parquet'}'",
         sessions=parts(data, "sessions", X - timedelta(days=1), X),
         views=parts(data, "views", X),
         orders=parts(data, "orders", X),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import gc
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -14,7 +14,7 @@ import ibis
 
 from livetier.domain.evaluation import HostEvaluation, NodeResult
 from livetier.domain.metrics import ACTIVITY_METRICS
-from livetier.domain.rulebook import Criterion, Node, Rulebook, Version
+from livetier.domain.rulebook import Criterion, Definitions, Node, Rulebook, Version
 from livetier.domain.tiers import Tier
 from livetier.pipeline import contract, facts, grading
 from livetier.pipeline.clean import clean
@@ -97,7 +97,18 @@ def _evaluate(data: DataPath, day: date, rulebook: Rulebook, engine: Engine) -> 
     version = rulebook.version_for(day)
     d = rulebook.definitions
     sources = {name: contract.load(engine, data, name) for name in contract.CONTRACT}
-    cleaned = clean(sources, PlatformZone.around(d.timezone, day), version.lines)
+    with ExitStack() as cached:  # checked rows: read by the facts and the report alike
+        return _graded(sources, day, version, d, lambda t: cached.enter_context(t.cache()))
+
+
+def _graded(
+    sources: dict[str, contract.Source],
+    day: date,
+    version: Version,
+    d: Definitions,
+    keep: Callable[[ibis.Table], ibis.Table],
+) -> Evaluation:
+    cleaned = clean(sources, PlatformZone.around(d.timezone, day), version.lines, keep=keep)
     has_snapshots = "snapshot_date" in sources["hosts"].table.columns
     daily = facts.daily_facts(
         cleaned, d.valid_session_longer_than_minutes, facts.window_days_of(day, d.window_days)
@@ -114,9 +125,10 @@ def _evaluate(data: DataPath, day: date, rulebook: Rulebook, engine: Engine) -> 
         ).cache() as metrics,
     ):
         for line in version.lines:
-            graded_expr = grading.grade(version, metrics, line)
-            graded = graded_expr.to_pyarrow()
-            held = line_holds(version, graded_expr, stored, day, d.window_days, line).to_pyarrow()
+            with grading.grade(version, metrics, line).cache() as graded_expr:
+                graded = graded_expr.to_pyarrow()
+                held = line_holds(version, graded_expr, stored, day, d.window_days, line)
+                held = held.to_pyarrow()
             holds.update(
                 zip(held["host_id"].to_pylist(), held["holds_days"].to_pylist(), strict=True)
             )
