@@ -339,9 +339,11 @@ WITH "t6" AS (
     "t39"."buyer_id",
     "t39"."paid_at",
     "t39"."_part",
+    "t39"."_scope",
+    "t39"."_copies",
+    "t39"."_conflict",
     "t39"."paid_utc",
     "t39"."paid_day",
-    "t39"."_copies",
     CASE
       WHEN COALESCE(
         (
@@ -1100,7 +1102,7 @@ FULL OUTER JOIN (
                   "t42"."paid_day" AS "view_day"
                 FROM "t41" AS "t42"
                 WHERE
-                  "t42"."_problem" IS NULL AND "t42"."paid_at" IS NOT NULL
+                  "t42"."_problem" IS NULL AND "t42"."paid_utc" IS NOT NULL
               ) AS "t44"
             ) AS "t48"
               ON "t56"."_host" = "t48"."_host"
@@ -1133,7 +1135,7 @@ FULL OUTER JOIN (
           FROM "t41" AS "t42"
           WHERE
             "t42"."_problem" IS NULL
-            AND "t42"."paid_at" IS NOT NULL
+            AND "t42"."paid_utc" IS NOT NULL
             AND "t42"."paid_day" IN (
               MAKE_DATE(2026, 10, 27),
               MAKE_DATE(2026, 10, 28),

@@ -339,9 +339,11 @@ WITH "t6" AS (
     "t46"."buyer_id",
     "t46"."paid_at",
     "t46"."_part",
+    "t46"."_scope",
+    "t46"."_copies",
+    "t46"."_conflict",
     "t46"."paid_utc",
     "t46"."paid_day",
-    "t46"."_copies",
     CASE
       WHEN COALESCE(
         (
@@ -1235,7 +1237,7 @@ FROM (
                           "t49"."paid_day" AS "view_day"
                         FROM "t48" AS "t49"
                         WHERE
-                          "t49"."_problem" IS NULL AND "t49"."paid_at" IS NOT NULL
+                          "t49"."_problem" IS NULL AND "t49"."paid_utc" IS NOT NULL
                       ) AS "t51"
                     ) AS "t55"
                       ON "t63"."_host" = "t55"."_host"
@@ -1268,7 +1270,7 @@ FROM (
                   FROM "t48" AS "t49"
                   WHERE
                     "t49"."_problem" IS NULL
-                    AND "t49"."paid_at" IS NOT NULL
+                    AND "t49"."paid_utc" IS NOT NULL
                     AND "t49"."paid_day" IN (
                       MAKE_DATE(2026, 10, 27),
                       MAKE_DATE(2026, 10, 28),

@@ -127,8 +127,6 @@ def _checked_sessions(table: ibis.Table, zone: PlatformZone, known_hosts: ibis.T
     return s.select(
         "session_id",
         "host_id",
-        "started_at",
-        "ended_at",
         "_part",
         "start_utc",
         "end_utc",
@@ -136,11 +134,15 @@ def _checked_sessions(table: ibis.Table, zone: PlatformZone, known_hosts: ibis.T
         "end_day",
         "_copies",
         "_problem",
+        # As the report shows them, for the rejected rows: a kept (cached) table may come
+        # back with other types (Spark's zoned timestamps read back as naive ones).
+        started_at=ibis.ifelse(s._problem.notnull(), _text(s.started_at), None),
+        ended_at=ibis.ifelse(s._problem.notnull(), _text(s.ended_at), None),
     )
 
 
-_VIEW_REPORT = ("session_id", "viewed_at", "_part")
-"""The columns of a view only its report entry reads."""
+_VIEW_REPORT = ("session_id", "_part")
+"""The columns of a view only its report entry reads (and viewed_at, as text)."""
 
 
 def clean(
@@ -219,9 +221,9 @@ def clean(
             bad.session_id,
             bad._problem,
             "started_at="
-            + _text(bad.started_at).fill_null("(empty)")
+            + bad.started_at.fill_null("(empty)")
             + " ended_at="
-            + _text(bad.ended_at).fill_null("(empty)")
+            + bad.ended_at.fill_null("(empty)")
             + _partition_note(bad),
             False,
         )
@@ -246,23 +248,26 @@ def clean(
     # orders: an empty paid_at is an unpaid order, which never counts and is not a problem
     o = _deduplicated(_with_part(sources["orders"].table, "orders"), ["order_id", "_scope"])
     o = add_instant(o, "paid_at", zone, "paid_utc", "paid_day")
+    o = o.mutate(
+        _problem=_first_problem(
+            (o.order_id.isnull() | o.host_id.isnull() | o.buyer_id.isnull(), "missing_id"),
+            (o.paid_at.notnull() & unusable(o, "paid_at", "paid_utc"), "unparseable_timestamp"),
+            (o._conflict, "conflicting_duplicate"),
+            (_outside_partition(o, "paid_day"), "wrong_partition"),
+            (~o.host_id.isin(known_hosts.host_id), "unknown_host"),
+        ),
+    )
     o = keep(
         o.select(
             "order_id",
             "host_id",
             "buyer_id",
-            "paid_at",
             "_part",
             "paid_utc",
             "paid_day",
             "_copies",
-            _problem=_first_problem(
-                (o.order_id.isnull() | o.host_id.isnull() | o.buyer_id.isnull(), "missing_id"),
-                (o.paid_at.notnull() & unusable(o, "paid_at", "paid_utc"), "unparseable_timestamp"),
-                (o._conflict, "conflicting_duplicate"),
-                (_outside_partition(o, "paid_day"), "wrong_partition"),
-                (~o.host_id.isin(known_hosts.host_id), "unknown_host"),
-            ),
+            "_problem",
+            paid_at=ibis.ifelse(o._problem.notnull(), _text(o.paid_at), None),  # as reported
         )
     )
     reports.append(_duplicates_report("orders", o, _.order_id))
@@ -273,11 +278,11 @@ def clean(
             bad,
             bad.order_id,
             bad._problem,
-            "paid_at=" + _text(bad.paid_at).fill_null("(empty)") + _partition_note(bad),
+            "paid_at=" + bad.paid_at.fill_null("(empty)") + _partition_note(bad),
             False,
         )
     )
-    orders = o.filter(o._problem.isnull() & o.paid_at.notnull()).select(
+    orders = o.filter(o._problem.isnull() & o.paid_utc.notnull()).select(
         "host_id", "buyer_id", "paid_utc", "paid_day"
     )
 
@@ -332,6 +337,7 @@ def clean(
             "_host",
             "_problem",
             **{c: ibis.ifelse(v._problem.notnull(), v[c], None) for c in _VIEW_REPORT},
+            viewed_at=ibis.ifelse(v._problem.notnull(), _text(v.viewed_at), None),
         )
     )
     bad = v.filter(v._problem.notnull())
@@ -340,7 +346,7 @@ def clean(
         + "/"
         + bad.buyer_id.fill_null("")
         + "/"
-        + _text(bad.viewed_at).fill_null("")
+        + bad.viewed_at.fill_null("")
     )
     reports.append(
         _report(
@@ -348,7 +354,7 @@ def clean(
             bad,
             view_label,
             bad._problem,
-            "viewed_at=" + _text(bad.viewed_at).fill_null("(empty)") + _partition_note(bad),
+            "viewed_at=" + bad.viewed_at.fill_null("(empty)") + _partition_note(bad),
             False,
         )
     )
