@@ -105,10 +105,49 @@ def svg(result: dict) -> str:  # type: ignore[type-arg]
     return "\n".join(out) + "\n"
 
 
+def table(result: dict) -> str:  # type: ignore[type-arg]
+    """The figures as a Markdown table, for docs/benchmarks.md."""
+    rows = [
+        "| run | hosts | livetier s (MiB) | SQL s (MiB) | pandas s (MiB) | livetier/SQL | "
+        "pandas/livetier |",
+        "|---|---|---|---|---|---|---|",
+    ]
+
+    def cell(x: dict) -> str:  # type: ignore[type-arg]
+        if "median_s" not in x:
+            return "skipped" if "skipped" in x else "-"
+        return f"{x['median_s']:.1f} ({x['peak_rss_mib']:,})"
+
+    for hosts, ev in result.get("evaluate", {}).items():
+        d = ev["data"]
+        size = f"{int(hosts):,} ({d['views'] / 1e6:.0f}M views, {d['orders'] / 1e6:.1f}M orders)"
+        lt, sql, pd = ev["livetier"], ev["sql"], ev.get("pandas", {})
+        speedup = f"{pd['median_s'] / lt['median_s']:.1f}x" if "median_s" in pd else "-"
+        rows.append(
+            f"| full evaluation, median of {ev['repeat']} | {size} | {cell(lt)} | {cell(sql)} | "
+            f"{cell(pd)} | {lt['median_s'] / sql['median_s']:.2f} | {speedup} |"
+        )
+        if m := ev.get("memory_limited"):
+            state = "finished" if m["finished"] else f"FAILED: {m['error']}"
+            rows.append(
+                f"| full evaluation, DuckDB memory_limit {m['memory_limit']} | {int(hosts):,} | "
+                f"{m['wall_s']:.1f} ({m['peak_rss_mib']:,}), {state} | | | | |"
+            )
+    if d := result.get("daily"):
+        lt, bl = d["livetier"], d["baseline"]
+        rows.append(
+            f"| daily run (one new day), median of {d['repeat']} | "
+            f"{d['data']['day_rows']['hosts']:,} | {cell(lt)} | {cell(bl)} | - | "
+            f"{lt['median_s'] / bl['median_s']:.2f} | - |"
+        )
+    return "\n".join(rows) + "\n"
+
+
 def main() -> None:
     source = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE / "results" / "bench.json"
     target = Path(sys.argv[2]) if len(sys.argv) > 2 else HERE.parent / "docs" / "benchmarks.svg"
     target.write_text(svg(json.loads(source.read_text())))
+    print(table(json.loads(source.read_text())))
     print(f"plot: {target}")
 
 

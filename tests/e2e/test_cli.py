@@ -480,3 +480,30 @@ def test_csv_names_missing_criteria_in_full(tmp_path, platform):
     rows = {r["host_id"]: r for r in csv.DictReader(io.StringIO(result.stdout))}
     assert rows["h3"]["missing"] == "enterprise_member is_true"
     assert rows["h1"]["missing"] == "(live_sessions_30d >= 5 or live_buyers_30d >= 50)"
+
+
+def test_a_memory_limit_gives_the_same_result_and_a_bad_one_exits_2(tmp_path, platform):
+    folder = str(platform.write(tmp_path))
+    plain = run("evaluate", "--data", folder, "--date", DAY, "--format", "jsonl")
+    limited = run(
+        *("evaluate", "--data", folder, "--date", DAY, "--format", "jsonl"),
+        *("--memory-limit", "512MB"),
+    )
+    assert limited.exit_code == 0, limited.output
+    assert limited.stdout == plain.stdout
+    _expect_error(
+        run("evaluate", "--data", folder, "--date", DAY, "--memory-limit", "lots"),
+        "--memory-limit 'lots': expected a size such as 2GB",
+    )
+    _expect_error(
+        run(
+            *("evaluate", "--data", folder, "--date", DAY),
+            *("--memory-limit", "2GB", "--engine", "spark"),
+        ),
+        "--memory-limit is DuckDB's",
+    )
+    ran = run(
+        *("run", "--data", folder, "--date", DAY, "--db", f"sqlite:///{tmp_path / 's.db'}"),
+        *("--warehouse", str(tmp_path / "w.duckdb"), "--memory-limit", "1GB"),
+    )
+    assert ran.exit_code == 0, ran.output

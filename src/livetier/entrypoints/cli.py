@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -121,6 +122,30 @@ EngineOpt = Annotated[
 SparkMasterOpt = Annotated[
     str, typer.Option("--spark-master", help="Spark master URL (with --engine spark).")
 ]
+MemoryOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--memory-limit",
+        help="DuckDB's memory limit, e.g. 2GB: past it DuckDB spills to a temporary folder "
+        "(./.tmp, or beside the warehouse) instead of failing. Default: 80% of RAM.",
+    ),
+]
+_MEMORY = re.compile(r"^\s*\d+(\.\d+)?\s*(b|kb|mb|gb|tb|kib|mib|gib|tib)\s*$", re.IGNORECASE)
+
+
+def _memory(limit: str | None, engine: EngineName | None = None) -> str | None:
+    """A checked --memory-limit (DuckDB's own message for a bad one is a parser error)."""
+    if limit is None:
+        return None
+    if not _MEMORY.match(limit):
+        raise typer.BadParameter(f"--memory-limit {limit!r}: expected a size such as 2GB or 512MB")
+    if engine is EngineName.spark:
+        raise typer.BadParameter(
+            "--memory-limit is DuckDB's; on Spark use --spark-conf spark.driver.memory=..."
+        )
+    return limit.strip()
+
+
 SparkConfOpt = Annotated[
     list[str] | None,
     typer.Option(
@@ -175,6 +200,7 @@ def evaluate_cmd(
     engine: EngineOpt = EngineName.duckdb,
     spark_master: SparkMasterOpt = "local[*]",
     spark_conf: SparkConfOpt = None,
+    memory_limit: MemoryOpt = None,
     out_path: Annotated[
         str | None,
         typer.Option(
@@ -190,7 +216,8 @@ def evaluate_cmd(
     """Grade every host in a data folder on one day."""
     with _user_errors():
         _check_report_path(report)
-        compute = _engine(engine, spark_master, spark_conf) or duckdb_engine()
+        ram = _memory(memory_limit, engine)
+        compute = _engine(engine, spark_master, spark_conf) or duckdb_engine(memory_limit=ram)
         where = _located(data, compute)
         target = _located(out_path, compute, "--out") if out_path else None
         if target is not None:
@@ -428,8 +455,10 @@ AtRiskOpt = Annotated[
 ]
 
 
-def _settings(lookback: int, at_risk_days: int) -> daily.Settings:
-    return daily.Settings(lookback=lookback, at_risk_days=at_risk_days)
+def _settings(lookback: int, at_risk_days: int, memory_limit: str | None) -> daily.Settings:
+    return daily.Settings(
+        lookback=lookback, at_risk_days=at_risk_days, memory_limit=_memory(memory_limit)
+    )
 
 
 @app.command("run")
@@ -444,6 +473,7 @@ def run_cmd(
     engine: EngineOpt = EngineName.duckdb,
     spark_master: SparkMasterOpt = "local[*]",
     spark_conf: SparkConfOpt = None,
+    memory_limit: MemoryOpt = None,
 ) -> None:
     """Add day D-1's facts to the warehouse, grade day D, and record tier changes against the
     previous day run in the state store."""
@@ -455,7 +485,7 @@ def run_cmd(
             rulebooks.load(rules),
             store,
             warehouse_path(warehouse),
-            _settings(lookback, at_risk_days),
+            _settings(lookback, at_risk_days, memory_limit),
             engine=compute,
         )
     if outcome.status == "unchanged":
@@ -527,6 +557,7 @@ def backfill_cmd(
     engine: EngineOpt = EngineName.duckdb,
     spark_master: SparkMasterOpt = "local[*]",
     spark_conf: SparkConfOpt = None,
+    memory_limit: MemoryOpt = None,
 ) -> None:
     """Run every day from --from to --to in order, as daily runs would."""
     compute = _engine(engine, spark_master, spark_conf)
@@ -538,7 +569,7 @@ def backfill_cmd(
             rulebooks.load(rules),
             store,
             warehouse_path(warehouse),
-            _settings(lookback, at_risk_days),
+            _settings(lookback, at_risk_days, memory_limit),
             advance,
             compute,
         )

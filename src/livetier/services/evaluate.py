@@ -180,14 +180,31 @@ def _template(result: NodeResult, top: bool) -> dict[str, Any]:
     return _TEMPLATES[key][1]
 
 
+_SHARED: dict[tuple[Any, ...], tuple[Node, dict[str, Any]]] = {}
+_SHARED_AT_MOST = 200_000
+"""Criterion records by (node, place, value, outcome): most hosts share them (flags, medals,
+ratings, small counts), so a million hosts' task lists reuse a few thousand dicts. Bounded,
+so that values that rarely repeat cannot grow it without end."""
+
+
 def node_record(result: NodeResult, top: bool = True) -> dict[str, Any]:
-    """A criterion or group outcome as plain data; a top-level one names its requirement set."""
-    record = dict(_template(result, top))
-    if isinstance(result.node, Criterion):
+    """A criterion or group outcome as plain data; a top-level one names its requirement set.
+
+    The dicts returned may be shared between hosts: read them, do not change them."""
+    node = result.node
+    if isinstance(node, Criterion):
+        key = (id(node), result.path, top, result.value, result.met, result.progress)
+        shared = _SHARED.get(key)
+        if shared is not None:
+            return shared[1]
+        record = dict(_template(result, top))
         record["value"] = _plain(result.value)
         record["met"] = result.met
         record["progress"] = round(result.progress, 4)
+        if len(_SHARED) < _SHARED_AT_MOST:  # the node is kept alive with it: its id stays its
+            _SHARED[key] = (node, record)
         return record
+    record = dict(_template(result, top))
     record["met"] = result.met
     record["progress"] = round(result.progress, 4)
     if result.closest is not None:
