@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
@@ -479,13 +480,17 @@ def _state_source(s: Session, wh: Warehouse) -> bool:
 def _save_state_copy(db: Engine, wh: Warehouse, run_id: int, recorded: _Recorded) -> None:
     """Bring the warehouse's copy of the state up to the committed run. A crash before this
     only costs the next run a read of the state store: the copy still names an older run."""
-    if recorded.written is None:  # a re-run of the day: rare, and not worth replaying here
-        wh.forget_state()
+    try:
+        if recorded.written is None:  # a re-run of the day: rare, and not worth replaying here
+            wh.forget_state()
+            return
+        with Session(db) as s:
+            started = s.get_one(Run, run_id).started_at  # as the store gives it back
+        wh.raw.register("_written", recorded.written)
+        state = "_state" if recorded.state_read else None
+        wh.save_state(_run_tag(run_id, started), "_written", state)
+    except duckdb.Error:  # the run has succeeded: the copy, rolled back, names an older run
         return
-    with Session(db) as s:
-        started = s.get_one(Run, run_id).started_at  # as the store gives it back
-    wh.raw.register("_written", recorded.written)
-    wh.save_state(_run_tag(run_id, started), "_written", "_state" if recorded.state_read else None)
 
 
 @dataclass(frozen=True)
