@@ -103,6 +103,13 @@ def _text(value: ibis.Value) -> ibis.StringValue:
     return value.cast("string")
 
 
+def _reported(rows: ibis.Table, value: ibis.Value) -> ibis.StringValue:
+    """A raw value as the report shows it, for rejected rows only (NULL for the others): made
+    before the checked rows are kept, as a kept (cached) table may come back with other types
+    (Spark's zoned timestamps read back as naive ones)."""
+    return ibis.ifelse(rows._problem.notnull(), _text(value), None)
+
+
 def _partition_note(rows: ibis.Table) -> ibis.StringValue:
     return ibis.ifelse(rows._part.notnull(), " partition=day=" + rows._part.cast("string"), "")
 
@@ -134,15 +141,9 @@ def _checked_sessions(table: ibis.Table, zone: PlatformZone, known_hosts: ibis.T
         "end_day",
         "_copies",
         "_problem",
-        # As the report shows them, for the rejected rows: a kept (cached) table may come
-        # back with other types (Spark's zoned timestamps read back as naive ones).
-        started_at=ibis.ifelse(s._problem.notnull(), _text(s.started_at), None),
-        ended_at=ibis.ifelse(s._problem.notnull(), _text(s.ended_at), None),
+        started_at=_reported(s, s.started_at),
+        ended_at=_reported(s, s.ended_at),
     )
-
-
-_VIEW_REPORT = ("session_id", "_part")
-"""The columns of a view only its report entry reads (and viewed_at, as text)."""
 
 
 def clean(
@@ -267,7 +268,7 @@ def clean(
             "paid_day",
             "_copies",
             "_problem",
-            paid_at=ibis.ifelse(o._problem.notnull(), _text(o.paid_at), None),  # as reported
+            paid_at=_reported(o, o.paid_at),
         )
     )
     reports.append(_duplicates_report("orders", o, _.order_id))
@@ -336,8 +337,9 @@ def clean(
             "view_day",
             "_host",
             "_problem",
-            **{c: ibis.ifelse(v._problem.notnull(), v[c], None) for c in _VIEW_REPORT},
-            viewed_at=ibis.ifelse(v._problem.notnull(), _text(v.viewed_at), None),
+            session_id=ibis.ifelse(v._problem.notnull(), v.session_id, None),
+            _part=ibis.ifelse(v._problem.notnull(), v._part, None),
+            viewed_at=_reported(v, v.viewed_at),
         )
     )
     bad = v.filter(v._problem.notnull())

@@ -118,18 +118,20 @@ def grade(version: Version, metrics: ir.Table, line: str) -> ir.Table:
 
 def tiers(version: Version, metrics: ir.Table, line: str) -> ir.Table:
     """Like ``grade``, but only the tier: the input columns plus ``tier``."""
-    hosts = _line_hosts(metrics, line)
-    sets = version.requirement_sets(line)
-    return hosts.mutate(tier=_highest({name: _met(group, hosts) for name, group in sets.items()}))
+    return _tier_only(version, metrics, line, "tier")
 
 
 def ranks(version: Version, metrics: ir.Table, line: str) -> ir.Table:
     """Only the rank of the tier (``_rank``: none 0 .. honor 3), for the many what-if points
     of how long a tier holds: an integer compares far faster than the tier's name."""
+    return _tier_only(version, metrics, line, "_rank")
+
+
+def _tier_only(version: Version, metrics: ir.Table, line: str, column: str) -> ir.Table:
     hosts = _line_hosts(metrics, line)
     sets = version.requirement_sets(line)
     mets = {name: _met(group, hosts) for name, group in sets.items()}
-    return hosts.mutate(_rank=_highest(mets, rank=True))
+    return hosts.mutate(**{column: _highest(mets, rank=column == "_rank")})
 
 
 def _highest(mets: dict[str, ir.BooleanValue], rank: bool = False) -> ir.Value:

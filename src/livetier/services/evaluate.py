@@ -100,22 +100,13 @@ def _evaluate(data: DataPath, day: date, rulebook: Rulebook, engine: Engine) -> 
     version = rulebook.version_for(day)
     d = rulebook.definitions
     sources = {name: contract.load(engine, data, name) for name in contract.CONTRACT}
-    with ExitStack() as cached:  # checked rows: read by the facts and the report alike
+    # The checked rows are kept for the facts and the report alike; the collector pauses over
+    # millions of long-lived result objects, with no cycles among them.
+    with ExitStack() as cached, paused_gc():
         return _graded(sources, day, version, d, lambda t: cached.enter_context(t.cache()))
 
 
 def _graded(
-    sources: dict[str, contract.Source],
-    day: date,
-    version: Version,
-    d: Definitions,
-    keep: Callable[[ibis.Table], ibis.Table],
-) -> Evaluation:
-    with paused_gc():  # millions of long-lived result objects, and no cycles among them
-        return _collected(sources, day, version, d, keep)
-
-
-def _collected(
     sources: dict[str, contract.Source],
     day: date,
     version: Version,
