@@ -2,7 +2,7 @@
 rulebook's definitions and thresholds, hard-coded on purpose.
 
 A baseline is a hand-written program, not a rule engine: these are the numbers of version
-2026.1 of src/livetier/rulebooks/1688.yaml (domain.md, "Requirements"). If the shipped rulebook
+2026.1 of src/livetier/rulebooks/1688.yaml (docs/rules.md, "Requirements"). If the shipped rulebook
 changes, the tier-count check (check_baselines.py) fails until they are updated here.
 """
 

@@ -1,6 +1,6 @@
 """Baseline: livetier's full evaluation as one hand-written DuckDB SQL query, down to tiers.
 
-Same definitions as livetier (domain.md) on the Parquet layout the bench generates: valid
+Same definitions as livetier (docs/rules.md) on the Parquet layout the bench generates: valid
 session > 15 min on its platform start day (Asia/Shanghai), live buyers once per (host, buyer,
 day) when a view comes at or before a same-day payment to that host, summed over D-30 .. D-1,
 the latest profile snapshot on or before D-1, basic requirements fail closed, restricted

@@ -117,7 +117,7 @@ def generate(hosts: int, days: int, views: float) -> Path:
     folder = DATA / f"{hosts}h-{days}d-{views:g}v"
     if (folder / "summary.json").exists():
         return folder
-    from livetier import synthetic
+    from livetier.tools import synthetic
 
     print(f"generating {folder.name} ...", flush=True)
     t = time.perf_counter()

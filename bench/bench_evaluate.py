@@ -53,7 +53,7 @@ def generate(hosts: int, days: int, views: float) -> Path:
     folder = HERE / ".data" / f"{hosts}h-{days}d-{views:g}v"
     if (folder / "summary.json").exists():
         return folder
-    from livetier import synthetic
+    from livetier.tools import synthetic
 
     t = time.perf_counter()
     s = synthetic.generate(

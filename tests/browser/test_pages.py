@@ -22,13 +22,14 @@ import pytest
 import uvicorn
 from sqlalchemy import select
 
-from livetier import rulebooks, synthetic
+from livetier import rulebooks
 from livetier.domain.tiers import Tier
 from livetier.entrypoints.api import create_app
 from livetier.services import daily, keys
 from livetier.services.served import Served
 from livetier.store.models import HostTier
 from livetier.store.schema import open_engine
+from livetier.tools import synthetic
 
 D = date(2026, 11, 26)
 RUN_DAYS = 5  # enough for a trend and some upgrades and downgrades

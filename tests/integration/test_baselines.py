@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from livetier import synthetic
+from livetier.tools import synthetic
 
 sys.path.insert(0, str(Path(__file__).parents[2] / "bench"))
 import baseline_rules

@@ -1,4 +1,4 @@
-"""Every definition in domain.md, tested at its boundary through the DuckDB pipeline."""
+"""Every definition in docs/rules.md, tested at its boundary through the DuckDB pipeline."""
 
 from __future__ import annotations
 

@@ -14,11 +14,12 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from builders import Platform
-from livetier import rulebooks, synthetic
+from livetier import rulebooks
 from livetier.pipeline.engine import duckdb_engine, spark_engine
 from livetier.services import daily, state
 from livetier.services.evaluate import evaluate, host_record
 from livetier.store.schema import open_engine
+from livetier.tools import synthetic
 
 pytestmark = [
     pytest.mark.slow,
@@ -125,7 +126,7 @@ def test_a_daily_run_on_spark_stores_what_duckdb_stores(spark, tmp_path):
 def test_spark_reads_a_folder_of_parquet_partitions(spark, tmp_path):
     flat = tmp_path / "flat"
     synthetic.generate(flat, hosts=200, days=33, end_day=D, seed=2)
-    from livetier.partition import partition
+    from livetier.tools.partition import partition
 
     parts = tmp_path / "parts"
     partition(flat, parts, rulebooks.load().definitions.timezone, D)

@@ -18,15 +18,16 @@ import pytest
 from typer.testing import CliRunner
 
 from builders import Platform
-from livetier import rulebooks, synthetic
+from livetier import rulebooks
 from livetier.entrypoints.cli import app
-from livetier.partition import partition
 from livetier.pipeline.contract import ContractError
 from livetier.pipeline.engine import duckdb_engine, spark_engine
 from livetier.pipeline.storage import HadoopPath
 from livetier.services import export, state
 from livetier.services.evaluate import SHOWN_METRICS, evaluate, host_record
 from livetier.store.schema import open_engine
+from livetier.tools import synthetic
+from livetier.tools.partition import partition
 
 pytestmark = [
     pytest.mark.slow,

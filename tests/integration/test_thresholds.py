@@ -15,7 +15,7 @@ from builders import Platform
 D = date(2026, 11, 26)
 FIRST = date(2026, 10, 27)
 
-# (line, case, profile, valid sessions, live buyers, expected tier), from domain.md's tables.
+# (line, case, profile, valid sessions, live buyers, expected tier), from docs/rules.md's tables.
 CONSUMER_EXPERT = {"trade_medal": "2", "bsr_description": "4.6", "bsr_shipping": "4.3", "fans": "0"}
 CONSUMER_HONOR = {
     "trade_medal": "3",

@@ -18,12 +18,12 @@ from livetier import rulebooks
 from livetier.domain.tiers import Tier
 from livetier.entrypoints.cli import app
 from livetier.entrypoints.render import tier_label
-from livetier.partition import partition
 from livetier.pipeline.contract import ContractError
 from livetier.services import daily, state, status
 from livetier.services.evaluate import evaluate
 from livetier.store.schema import open_engine
 from livetier.store.warehouse import open_warehouse
+from livetier.tools.partition import partition
 
 D = date(2026, 11, 26)
 NEXT = D + timedelta(days=1)

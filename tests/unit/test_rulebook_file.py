@@ -1,4 +1,4 @@
-"""Rulebook YAML: the shipped 1688 rulebook loads and matches domain.md; errors say where."""
+"""Rulebook YAML: the shipped 1688 rulebook loads and matches docs/rules.md; errors say where."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def _targets(group: Group) -> dict[str, object]:
     return out
 
 
-def test_the_shipped_rulebook_holds_domain_md_tables():
+def test_the_shipped_rulebook_holds_rules_md_tables():
     book = rulebooks.load()
     assert book.definitions.timezone == "Asia/Shanghai"
     assert book.definitions.valid_session_longer_than_minutes == 15
@@ -66,7 +66,7 @@ def test_the_shipped_rulebook_holds_domain_md_tables():
     )
     assert v.privileges["channel_activity_registration"] is Tier.EXPERT
     assert v.privileges["channel_banner"] is Tier.HONOR
-    assert v.fatigue_days == {"channel_activity_registration": 2}  # domain.md: every 2 days
+    assert v.fatigue_days == {"channel_activity_registration": 2}  # docs/rules.md: every 2 days
 
 
 def test_fatigue_days_must_name_a_privilege_and_be_positive():

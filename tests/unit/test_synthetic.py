@@ -13,8 +13,8 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
-from livetier import synthetic
-from livetier.synthetic import Summary, generate
+from livetier.tools import synthetic
+from livetier.tools.synthetic import Summary, generate
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 END_DAY = date(2026, 11, 1)

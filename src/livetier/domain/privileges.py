@@ -15,7 +15,7 @@ from livetier.domain.rulebook import BASIC, Version
 from livetier.domain.tiers import Tier
 
 CATEGORY_METRIC = "category"
-"""The profile metric that restricted-category rules test (domain.md, restricted categories)."""
+"""The profile metric that restricted-category rules test (docs/rules.md, restricted categories)."""
 
 
 class Reason(StrEnum):

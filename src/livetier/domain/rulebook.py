@@ -119,7 +119,7 @@ class Version:
     basic: Group
     lines: dict[str, dict[Tier, Group]]
     privileges: dict[str, Tier] = field(default_factory=dict)
-    # Privileges a host may use at most once every N platform days (domain.md, fatigue).
+    # Privileges a host may use at most once every N platform days (docs/rules.md, fatigue).
     fatigue_days: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -147,7 +147,7 @@ class Version:
 
 @dataclass(frozen=True)
 class Definitions:
-    """Platform-wide meanings that the metrics pipeline applies (domain.md, Definitions)."""
+    """Platform-wide meanings that the metrics pipeline applies (docs/rules.md, Definitions)."""
 
     timezone: str
     valid_session_longer_than_minutes: int

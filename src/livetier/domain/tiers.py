@@ -25,7 +25,7 @@ class Tier(StrEnum):
 
     @property
     def zh(self) -> str:
-        """The Chinese name used on the platform (domain.md)."""
+        """The Chinese name used on the platform (docs/rules.md)."""
         return _ZH[self]
 
     def __str__(self) -> str:

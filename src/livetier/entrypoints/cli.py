@@ -22,7 +22,6 @@ from rich.table import Table
 from livetier import rulebooks
 from livetier.domain.rulebook import RuleError, diff_versions
 from livetier.entrypoints import render
-from livetier.partition import partition
 from livetier.pipeline.contract import ContractError
 from livetier.pipeline.engine import Engine as Compute
 from livetier.pipeline.engine import duckdb_engine, spark_engine
@@ -39,6 +38,7 @@ from livetier.services.evaluate import (
 )
 from livetier.store import schema
 from livetier.store.warehouse import WarehouseBusy, open_warehouse, warehouse_path
+from livetier.tools.partition import partition
 
 app = typer.Typer(
     help="livetier: grade live-commerce hosts (none, ordinary, expert, honor) from rules as data.",
@@ -321,7 +321,7 @@ def rules_show(
         str | None, typer.Option("--on", help="Only the version in force on this day (YYYY-MM-DD).")
     ] = None,
 ) -> None:
-    """Print a rulebook as tables, like domain.md's."""
+    """Print a rulebook as tables, like docs/rules.md's."""
     with _user_errors():
         book = rulebooks.load(file)
         versions = [book.version_for(_day(on))] if on else list(book.versions)

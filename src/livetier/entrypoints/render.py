@@ -189,7 +189,7 @@ def threshold_cells(node: Node, suffix: str = "") -> dict[str, str]:
 
 
 def rulebook_tables(version: Version) -> list[Table]:
-    """One version as tables like domain.md's: basic requirements, then a table per line."""
+    """One version as tables like docs/rules.md's: basic requirements, then a table per line."""
     basic = Table(
         title=f"{version.version} (from {version.effective_from}): basic requirements "
         "基础要求, every tier",

@@ -26,7 +26,7 @@ class Problem(BaseModel):
 class HostStatus(BaseModel):
     host_id: str
     tier: TierName
-    tier_zh: str = Field(description="The tier's Chinese name (domain.md), empty for none.")
+    tier_zh: str = Field(description="The tier's Chinese name (docs/rules.md), empty for none.")
     since: date = Field(description="The day the tier took effect.")
     claimed: bool
     state: Literal["none", "qualified_not_claimed", "claimed"]

@@ -214,7 +214,7 @@ def translator(lang: str) -> Callable[..., str]:
 
 
 def tier_name(tier: str | Tier, lang: str) -> str:
-    """A tier as domain.md names it: 达人主播 in Chinese, expert in English."""
+    """A tier as docs/rules.md names it: 达人主播 in Chinese, expert in English."""
     tier = Tier(tier)
     if tier is Tier.NONE:
         return translator(lang)("tier.none")
@@ -420,7 +420,7 @@ def _anchor(i: int, n: int) -> str:
 
 
 def _rulebook(rulebook: Rulebook, today_version: str, lang: str) -> list[dict[str, Any]]:
-    """Each rule version as the tables of domain.md: basic requirements, then per line."""
+    """Each rule version as the tables of docs/rules.md: basic requirements, then per line."""
     t = translator(lang)
     out = []
     for v in rulebook.versions:

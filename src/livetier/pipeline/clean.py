@@ -168,7 +168,7 @@ def clean(
     h = sources["hosts"].table
     has_snapshots = "snapshot_date" in h.columns
     if not has_snapshots:
-        # One snapshot valid for every day (domain.md): dated before any evaluation day. A
+        # One snapshot valid for every day (docs/rules.md): dated before any evaluation day. A
         # real date, not NULL, so that duplicate keys still compare equal in joins.
         h = h.mutate(snapshot_date=ibis.date(ALWAYS))
     host_key = ["host_id", "snapshot_date"]

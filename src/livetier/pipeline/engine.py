@@ -15,7 +15,7 @@ from ibis.backends import BaseBackend
 
 from livetier.pipeline.storage import DataPath, HadoopFiles, location
 
-# Engine differences are data, not branches in the pipeline (see style.md, the Ibis lesson).
+# Engine differences are data, not branches in the pipeline (docs/design.md).
 # CSVs are read as text so the pipeline, not the engine's sniffer, decides what a value means.
 # The dialect is pinned, not sniffed: a sniffer sees only the first rows, and a quoted field or
 # a ragged row further down must be read as RFC 4180 says or fail, never be guessed around.
@@ -97,7 +97,7 @@ def duckdb_engine(
 
     The session zone is pinned to UTC: every timestamp inside the pipeline is a naive UTC
     instant, and the platform zone is applied explicitly (pipeline/timestamps.py), because
-    engines disagree on what a session zone does to casts (pitfalls.md).
+    engines disagree on what a session zone does to casts (docs/design.md, "Engine pitfalls").
     """
     return configure_duckdb(
         ibis.duckdb.connect(),

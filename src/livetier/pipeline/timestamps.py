@@ -1,11 +1,11 @@
 """Timestamps to instants and platform days, the same way on every engine.
 
-The engines' own zone handling cannot be trusted through Ibis (pitfalls.md: casts drop the
-target zone, and Spark reads naive text as UTC). So the pipeline keeps every instant as a naive
-UTC timestamp (the engine session zone is pinned to UTC) and applies the platform zone itself:
-the zone's UTC offsets, taken from the IANA database with zoneinfo for the years around the
-evaluation day, become a CASE expression (a constant for Asia/Shanghai, which has had no
-daylight saving since 1991). Nothing assumes a fixed +8 h.
+The engines' own zone handling cannot be trusted through Ibis (docs/design.md, "Engine
+pitfalls": casts drop the target zone, and Spark reads naive text as UTC). So the pipeline
+keeps every instant as a naive UTC timestamp (the engine session zone is pinned to UTC) and
+applies the platform zone itself: the zone's UTC offsets, taken from the IANA database with
+zoneinfo for the years around the evaluation day, become a CASE expression (a constant for
+Asia/Shanghai, which has had no daylight saving since 1991). Nothing assumes a fixed +8 h.
 """
 
 from __future__ import annotations

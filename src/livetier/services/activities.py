@@ -1,6 +1,6 @@
 """Channel activities and registrations, with the fatigue rule enforced by the database.
 
-A registration for an activity that is not special takes the fatigue days of domain.md
+A registration for an activity that is not special takes the fatigue days of docs/rules.md
 (``fatigue_days`` in the rulebook) as rows keyed by (host, day): two registrations whose days
 overlap cannot both commit, on SQLite or PostgreSQL, however the requests interleave. The
 checks before the insert give the refusal its reason; the key is what makes it safe.

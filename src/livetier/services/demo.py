@@ -9,10 +9,11 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from livetier import rulebooks, synthetic
+from livetier import rulebooks
 from livetier.domain.evaluation import HostEvaluation
 from livetier.domain.tiers import Tier
 from livetier.services.evaluate import Evaluation, evaluate
+from livetier.tools import synthetic
 
 
 @dataclass

@@ -22,7 +22,7 @@ PREFIX = "lt_"
 
 
 class Role(StrEnum):
-    """Who a key acts for (domain.md, "Who uses it")."""
+    """Who a key acts for (docs/rules.md, "Who uses it")."""
 
     host = "host"  # one host, bound at creation
     operator = "operator"  # the live-commerce team

@@ -92,7 +92,7 @@ class Served:
         return self.clock().astimezone(UTC).replace(tzinfo=None)
 
     def today(self) -> date:
-        """The current platform day (domain.md: a calendar day in the platform's zone)."""
+        """The current platform day (docs/rules.md: a calendar day in the platform's zone)."""
         return self.clock().astimezone(self.zone).date()
 
     def version_today(self) -> Version:

@@ -1,8 +1,9 @@
 """The serving snapshot: what the HTTP service reads of a day run, without the warehouse.
 
 DuckDB allows one writing process per file, and the batch run holds the warehouse while it
-runs (pitfalls.md), so the service never opens it. Instead each run writes, before it commits,
-two Parquet files named by its run id beside the warehouse (``livetier.duckdb.serving/``):
+runs (docs/design.md, "Engine pitfalls"), so the service never opens it. Instead each run
+writes, before it commits, two Parquet files named by its run id beside the warehouse
+(``livetier.duckdb.serving/``):
 
 - ``run-N.hosts.parquet``: every graded host's profile, 30-day metrics, tier and holds_days;
 - ``run-N.quality.parquet``: that day's data-quality report.

@@ -17,8 +17,8 @@ It holds what a daily run needs so that it reads only the raw events of the days
   that does not name the store's latest run is not used (the run reads the store instead).
 
 Every write of a run happens in one DuckDB transaction: a killed run leaves the previous
-contents. DuckDB allows one writing process per file (pitfalls.md), so the batch job owns it;
-``open_warehouse(read_only=True)`` serves the read commands.
+contents. DuckDB allows one writing process per file (docs/design.md, "Engine pitfalls"), so
+the batch job owns it; ``open_warehouse(read_only=True)`` serves the read commands.
 """
 
 from __future__ import annotations

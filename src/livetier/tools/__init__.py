@@ -1,0 +1,1 @@
+"""Tools beside the product: synthetic platforms (demos, tests, benches) and day partitions."""
