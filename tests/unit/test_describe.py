@@ -14,7 +14,9 @@ RATING = Criterion("bsr_description", Op.GT, 4.6)
 CATEGORY = Criterion("category", Op.NOT_IN, ("pharmaceutical", "tobacco"))
 TAX = Criterion("major_tax_violation", Op.IS_FALSE)
 MEMBER = Criterion("enterprise_member", Op.IS_TRUE)
-ANY = Group("any", (Criterion("live_sessions_30d", Op.GE, 5), Criterion("live_buyers_30d", Op.GE, 50)))
+ANY = Group(
+    "any", (Criterion("live_sessions_30d", Op.GE, 5), Criterion("live_buyers_30d", Op.GE, 50))
+)
 TIER = Group("all", (FANS, ANY, TAX))
 
 
@@ -43,7 +45,11 @@ def test_criterion_dict_and_node_spec():
         "op": "not_in",
         "target": ["pharmaceutical", "tobacco"],
     }
-    assert describe.criterion_dict(TAX) == {"metric": "major_tax_violation", "op": "is_false", "target": None}
+    assert describe.criterion_dict(TAX) == {
+        "metric": "major_tax_violation",
+        "op": "is_false",
+        "target": None,
+    }
     assert describe.node_spec(ANY) == {
         "mode": "any",
         "children": [
