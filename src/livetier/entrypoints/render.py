@@ -158,8 +158,8 @@ def rulebook_tables(version: Version) -> list[Table]:
     for line in shown.lines:
         table = Table(title=f"{version.version}: {line.line}", title_justify="left")
         table.add_column("tier")
-        for m in line.metrics:
-            table.add_column(METRICS[m].en)
+        for name in line.metrics:
+            table.add_column(METRICS[name].en)
         for tier, cells in line.rows:
             table.add_row(tier_label(tier), *cells)
         tables.append(table)

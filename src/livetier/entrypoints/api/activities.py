@@ -24,6 +24,14 @@ from livetier.services import activities
 
 router = APIRouter(tags=["activities"])
 
+STATUS = {
+    activities.Result.CREATED: 201,
+    activities.Result.REFUSED: 409,
+    activities.Result.UNKNOWN_ACTIVITY: 404,
+}
+"""A registration's answer per outcome; the idempotency store records it, so a replay gets the
+first answer again."""
+
 
 @router.get("/api/v1/activities", response_model=list[schemas.Activity], responses=AUTH_ERRORS)
 def list_activities(
@@ -83,11 +91,16 @@ def register(
     header ``Idempotent-Replayed: true``."""
     own(who, host_id)
     outcome = activities.register(
-        view, host_id, body.activity_id, api_key_id=who.key_id, idempotency_key=idempotency_key
+        view,
+        host_id,
+        body.activity_id,
+        api_key_id=who.key_id,
+        codes=STATUS,
+        idempotency_key=idempotency_key,
     )
     return JSONResponse(
         outcome.body,
-        outcome.status,
+        STATUS[outcome.result],
         headers={"Idempotent-Replayed": "true"} if outcome.replayed else None,
     )
 

@@ -22,7 +22,8 @@ def _unknown_activity(_: Request, e: Exception) -> JSONResponse:
 
 
 def _reused_key(_: Request, e: Exception) -> JSONResponse:
-    return JSONResponse({"detail": str(e), "reason": "idempotency_key_reused"}, 409)
+    detail = "this Idempotency-Key was used with a different request; use a new key"
+    return JSONResponse({"detail": detail, "reason": "idempotency_key_reused"}, 409)
 
 
 def _claim_refused(_: Request, e: Exception) -> JSONResponse:
