@@ -105,10 +105,14 @@ def holds_text(holds: Holds | None) -> Text:
 
 
 def task_list(
-    ev: HostEvaluation, metrics: dict[str, Any], holds_days: int | None = None
+    ev: HostEvaluation,
+    metrics: dict[str, Any],
+    holds_days: int | None = None,
+    *,
+    status: HostStatus | None = None,
 ) -> RichGroup:
     """What a host sees: its tier and how long it holds, then each requirement set it must
-    keep or reach."""
+    keep or reach. With the host's ``status``, how long it holds is the run's answer."""
     head = Text.assemble(
         (f"{ev.host_id}", "bold"),
         f"  {ev.line}  ",
@@ -117,7 +121,8 @@ def task_list(
     )
     parts: list[Any] = [head]
     if ev.tier is not Tier.NONE:
-        parts.append(holds_text(views.evaluation_holds(ev, holds_days)))
+        shown = views.holds(status) if status else views.evaluation_holds(ev, holds_days)
+        parts.append(holds_text(shown))
     for req_set in views.task_sets(ev):
         if req_set.collapsed:
             parts.append(

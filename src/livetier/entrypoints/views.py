@@ -16,7 +16,8 @@ from livetier.services.daily import AT_RISK_DAYS
 
 
 class Holding(Protocol):
-    """What decides how long a tier holds: a HostStatus, or an evaluation with its holds."""
+    """How long a tier holds: a HostStatus, or an evaluation outside a run (``_Evaluated``);
+    both will answer ``at_risk`` too once HostStatus carries the run's decision."""
 
     @property
     def tier(self) -> Tier: ...
@@ -93,12 +94,15 @@ def _shown(progress: float, met: bool) -> float:
     return progress if met else min(progress, 0.99)
 
 
+def _within_at_risk_days(h: Holding) -> bool:
+    """The run's rule with its default days: a tier that holds AT_RISK_DAYS days or fewer."""
+    return h.tier is not Tier.NONE and h.holds_days is not None and h.holds_days <= AT_RISK_DAYS
+
+
 def _at_risk(status: Holding) -> bool:
     """Whether the tier is about to drop: the page and the CLI show it in red."""
     # integrator: read status.at_risk
-    return status.tier is not Tier.NONE and (
-        status.holds_days is not None and status.holds_days <= AT_RISK_DAYS
-    )
+    return _within_at_risk_days(status)
 
 
 @dataclass(frozen=True)
@@ -107,6 +111,11 @@ class _Evaluated:
 
     tier: Tier
     holds_days: int | None
+
+    @property
+    def at_risk(self) -> bool:
+        """No run decided it: the run's rule with its default days."""
+        return _within_at_risk_days(self)
 
 
 def holds(status: Holding) -> Holds | None:
