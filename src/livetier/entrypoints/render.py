@@ -20,28 +20,17 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from livetier.domain.evaluation import HostEvaluation, NodeResult
+from livetier.domain.describe import node_text
+from livetier.domain.evaluation import HostEvaluation
 from livetier.domain.metrics import METRICS
-from livetier.domain.rulebook import BASIC, Criterion, Node, Op, Version
+from livetier.domain.rulebook import Version
 from livetier.domain.tiers import Tier
-from livetier.services.daily import AT_RISK_DAYS
+from livetier.entrypoints import views
+from livetier.entrypoints.views import Holds, Requirement
 from livetier.services.status import HostStatus, claim_state
 
 if TYPE_CHECKING:
     from livetier.services.evaluate import Evaluation
-
-_OP_SIGN = {
-    Op.GE: "≥",
-    Op.GT: ">",
-    Op.LE: "≤",
-    Op.LT: "<",
-    Op.EQ: "=",
-    Op.NE: "≠",
-    Op.IN: "in",
-    Op.NOT_IN: "not in",
-    Op.IS_TRUE: "yes",
-    Op.IS_FALSE: "no",
-}
 
 
 def tier_label(tier: Tier | None) -> str:
@@ -49,14 +38,6 @@ def tier_label(tier: Tier | None) -> str:
     if tier is None:
         return "—"
     return tier.value if tier is Tier.NONE else f"{tier.zh} {tier.value}"
-
-
-def target_text(c: Criterion) -> str:
-    """A criterion's requirement as a short phrase, e.g. ``≥ 4.6``."""
-    if not c.op.takes_target:
-        return _OP_SIGN[c.op]
-    target = ", ".join(map(str, c.target)) if isinstance(c.target, tuple) else str(c.target)
-    return f"{_OP_SIGN[c.op]} {target}"
 
 
 def value_text(value: Any) -> str:
@@ -90,59 +71,48 @@ def tier_summary(counts: dict[str, Counter[Tier]]) -> Table:
     return table
 
 
-def _bar(progress: float, met: bool, width: int = 10) -> Text:
-    # An unmet requirement never shows as full: 199 of 200 fans reads 99%, not 100%.
-    shown = progress if met else min(progress, 0.99)
-    filled = int(shown * width)
+def _bar(req: Requirement, width: int = 10) -> Text:
+    filled = int(req.shown * width)
     return Text(
-        "█" * filled + "░" * (width - filled) + f" {int(shown * 100)}%",
-        style="green" if met else "yellow",
+        "█" * filled + "░" * (width - filled) + f" {req.pct}%",
+        style="green" if req.met else "yellow",
     )
 
 
-def _rows(result: NodeResult, indent: str = "") -> list[tuple[str, str, str, Text, Text]]:
-    node = result.node
-    mark = Text("✓", style="green") if result.met else Text("✗", style="red")
-    if isinstance(node, Criterion):
-        m = METRICS[node.metric]
-        return [
-            (
-                f"{indent}{m.zh}",
-                value_text(result.value),
-                target_text(node),
-                mark,
-                _bar(result.progress, result.met),
-            )
-        ]
-    word = "any one of 任一" if node.mode == "any" else "all of 全部"
-    rows = [(f"{indent}{word}:", "", "", mark, _bar(result.progress, result.met))]
-    for i, child in enumerate(result.children):
-        child_rows = _rows(child, indent + "  ")
-        if result.closest == i and not result.met:
-            first = child_rows[0]
-            child_rows[0] = (first[0] + "  ← closest 最接近", *first[1:])
-        rows += child_rows
+def _rows(req: Requirement, indent: str = "") -> list[tuple[str, str, str, Text, Text]]:
+    mark = Text("✓", style="green") if req.met else Text("✗", style="red")
+    closest = "  ← closest 最接近" if req.closest else ""
+    if req.criterion is not None:
+        m = METRICS[req.criterion.metric]
+        return [(f"{indent}{m.zh}{closest}", value_text(req.value), req.target, mark, _bar(req))]
+    word = "any one of 任一" if req.mode == "any" else "all of 全部"
+    rows = [(f"{indent}{word}:{closest}", "", "", mark, _bar(req))]
+    for child in req.children:
+        rows += _rows(child, indent + "  ")
     return rows
 
 
-def holds_text(tier: Tier, holds_days: int | None, at_risk_days: int = AT_RISK_DAYS) -> Text:
+def holds_text(holds: Holds | None) -> Text:
     """How long the tier holds if nothing new happens, in the host's words; red when at risk."""
-    if tier is Tier.NONE:
+    if holds is None:
         return Text("")
-    if holds_days is None:
+    if holds.days is None:
         return Text("holds while the profile is unchanged 资料不变即可保持", style="green")
-    style = "bold red" if holds_days <= at_risk_days else "green"
     return Text(
-        f"holds {holds_days} more day(s) if nothing new happens 无新增活动可再保持 {holds_days} 天",
-        style=style,
+        f"holds {holds.days} more day(s) if nothing new happens 无新增活动可再保持 {holds.days} 天",
+        style="bold red" if holds.at_risk else "green",
     )
 
 
 def task_list(
-    ev: HostEvaluation, metrics: dict[str, Any], holds_days: int | None = None
+    ev: HostEvaluation,
+    metrics: dict[str, Any],
+    holds_days: int | None = None,
+    *,
+    status: HostStatus | None = None,
 ) -> RichGroup:
     """What a host sees: its tier and how long it holds, then each requirement set it must
-    keep or reach."""
+    keep or reach. With the host's ``status``, how long it holds is the run's answer."""
     head = Text.assemble(
         (f"{ev.host_id}", "bold"),
         f"  {ev.line}  ",
@@ -151,41 +121,29 @@ def task_list(
     )
     parts: list[Any] = [head]
     if ev.tier is not Tier.NONE:
-        parts.append(holds_text(ev.tier, holds_days))
-    for name in ev.shown_sets():
-        result = ev.sets[name]
-        if not result.children:
+        shown = views.holds(status) if status else views.evaluation_holds(ev, holds_days)
+        parts.append(holds_text(shown))
+    for req_set in views.task_sets(ev):
+        if req_set.collapsed:
+            parts.append(
+                Text(f"basic requirements 基础要求: all {req_set.count} met ✓", style="green")
+            )
             continue
-        if name == BASIC and result.met:
-            count = len(result.children)
-            parts.append(Text(f"basic requirements 基础要求: all {count} met ✓", style="green"))
-            continue
-        role = (
-            "basic requirements 基础要求"
-            if name == BASIC
-            else f"keep 保持 {tier_label(Tier(name))}"
-            if name == ev.tier.value
-            else f"reach 晋级 {tier_label(Tier(name))}"
-        )
-        table = Table(title=role, title_justify="left", show_edge=False)
+        table = Table(title=_set_title(req_set), title_justify="left", show_edge=False)
         for col in ("requirement 要求", "value 当前", "target 目标", "met", "progress 进度"):
             table.add_column(col)
-        for child in result.children:
+        for child in req_set.rows:
             for row in _rows(child):
                 table.add_row(*row)
         parts.append(table)
     return RichGroup(*parts)
 
 
-def threshold_cells(node: Node, suffix: str = "") -> dict[str, str]:
-    """Criteria of a tier as metric -> cell text; members of an 'any' group end in 'or'."""
-    if isinstance(node, Criterion):
-        return {node.metric: target_text(node) + suffix}
-    cells: dict[str, str] = {}
-    for i, child in enumerate(node.children):
-        last = i == len(node.children) - 1
-        cells.update(threshold_cells(child, " or" if node.mode == "any" and not last else suffix))
-    return cells
+def _set_title(req_set: views.RequirementSet) -> str:
+    if req_set.role == "basic":
+        return "basic requirements 基础要求"
+    word = "keep 保持" if req_set.role == "keep" else "reach 晋级"
+    return f"{word} {tier_label(req_set.tier)}"
 
 
 def rulebook_tables(version: Version) -> list[Table]:
@@ -197,19 +155,18 @@ def rulebook_tables(version: Version) -> list[Table]:
     )
     basic.add_column("requirement 要求")
     basic.add_column("must be")
-    for metric, text in threshold_cells(version.basic).items():
+    shown = views.version_tables(version)
+    for metric, text in shown.basic.items():
         m = METRICS[metric]
         basic.add_row(f"{m.zh} {m.en}", text)
     tables = [basic]
-    for line, tiers in version.lines.items():
-        per_tier = {t: threshold_cells(g) for t, g in tiers.items()}
-        metrics = [m for m in METRICS if any(m in c for c in per_tier.values())]
-        table = Table(title=f"{version.version}: {line}", title_justify="left")
+    for line in shown.lines:
+        table = Table(title=f"{version.version}: {line.line}", title_justify="left")
         table.add_column("tier")
-        for m in metrics:
-            table.add_column(METRICS[m].en)
-        for tier, cells in per_tier.items():
-            table.add_row(tier_label(tier), *(cells.get(m, "—") for m in metrics))
+        for name in line.metrics:
+            table.add_column(METRICS[name].en)
+        for tier, cells in line.rows:
+            table.add_row(tier_label(tier), *cells)
         tables.append(table)
     if version.privileges:
         priv = Table(
@@ -242,7 +199,7 @@ def hosts_table(result: Evaluation, limit: int) -> Table:
         table.add_column(col, overflow="fold")
     for h in result.hosts[:limit]:
         m = result.metrics[h.host_id]
-        missing = ", ".join(_short(n) for n in h.missing())
+        missing = ", ".join(node_text(n.node) for n in h.missing())
         table.add_row(
             h.host_id,
             h.line,
@@ -259,13 +216,6 @@ def hosts_table(result: Evaluation, limit: int) -> Table:
             "--format jsonl / csv for all"
         )
     return table
-
-
-def _short(result: NodeResult) -> str:
-    node = result.node
-    if isinstance(node, Criterion):
-        return f"{node.metric} {target_text(node)}"
-    return "(" + " or ".join(_short(c) for c in result.children) + ")"
 
 
 def problems_summary(counts: Counter[tuple[str, str]]) -> Table:
@@ -315,5 +265,5 @@ def status_panel(st: HostStatus) -> Table:
     table.add_row("tier 身份", f"{tier_label(st.tier)} since 自 {st.since} ({st.rulebook_version})")
     table.add_row("claim 领取", claim)
     table.add_row("privileges 权益", ", ".join(st.privileges) or "—")
-    table.add_row("holds 保持", holds_text(st.tier, st.holds_days))
+    table.add_row("holds 保持", holds_text(views.holds(st)))
     return table

@@ -7,26 +7,30 @@ checks before the insert give the refusal its reason; the key is what makes it s
 
 A request may carry an idempotency key: its first outcome is stored with the registration, in
 the same transaction, and a retry with the same key and body gets it back; the same key with a
-different body is refused.
+different body is refused. Outcomes are the service's own (created, refused, unknown activity);
+the caller says how the idempotency store records each (``codes``), and so how a replay reads.
 """
 
 from __future__ import annotations
 
 import hashlib
 import threading
+from collections.abc import Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import date, timedelta
-from typing import Any
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Any, Protocol
 
 import orjson
-from sqlalchemy import and_, func, select
+from sqlalchemy import Engine, and_, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from livetier.domain.privileges import Reason, blocked_days, decide
+from livetier.domain.rulebook import Version
 from livetier.domain.tiers import Tier
-from livetier.services.served import Served
+from livetier.services.status import HostStatus
 from livetier.store.models import Activity, FatigueDay, IdempotentResponse, Registration
 from livetier.store.schema import IMMEDIATE
 
@@ -37,6 +41,21 @@ _SQLITE_WRITERS = threading.Lock()
 _ATTEMPTS = 3  # a lost race is retried: the retry sees the winner and refuses with its reason
 
 
+class Context(Protocol):
+    """What the activities read: the state store, the platform's clock and the served run."""
+
+    @property
+    def db(self) -> Engine: ...
+
+    def today(self) -> date: ...
+
+    def now(self) -> datetime: ...
+
+    def version_today(self) -> Version: ...
+
+    def host(self, host_id: str, *, evaluate: bool = True) -> HostStatus: ...
+
+
 class ActivityRefused(ValueError):
     """An activity the operator cannot create as asked."""
 
@@ -45,11 +64,20 @@ class IdempotencyConflict(ValueError):
     """The idempotency key was used before with a different request."""
 
 
+class Result(StrEnum):
+    """How a registration request ended."""
+
+    CREATED = "created"
+    REFUSED = "refused"  # the privilege rule, a past activity or a second registration
+    UNKNOWN_ACTIVITY = "unknown_activity"
+
+
 @dataclass(frozen=True)
 class Outcome:
-    """An HTTP-shaped result: stored as is for idempotent replays."""
+    """A registration's result and its record: the registration, or the refusal's detail and
+    reason (and the day a fatigue refusal ends). Stored as is for idempotent replays."""
 
-    status: int
+    result: Result
     body: dict[str, Any]
     replayed: bool = False
 
@@ -62,7 +90,7 @@ def activity_record(a: Activity) -> dict[str, Any]:
     return {"id": a.id, "name": a.name, "day": a.day.isoformat(), "special": a.special}
 
 
-def create_activity(served: Served, name: str, day: date, special: bool) -> dict[str, Any]:
+def create_activity(served: Context, name: str, day: date, special: bool) -> dict[str, Any]:
     if day < served.today():
         raise ActivityRefused(f"day {day} is in the past (today is {served.today()})")
     with Session(served.db) as s, s.begin():
@@ -72,7 +100,7 @@ def create_activity(served: Served, name: str, day: date, special: bool) -> dict
         return activity_record(activity)
 
 
-def activities(served: Served, since: date | None = None) -> list[dict[str, Any]]:
+def activities(served: Context, since: date | None = None) -> list[dict[str, Any]]:
     """Activities on or after ``since`` (default: today), by day."""
     since = since or served.today()
     with Session(served.db) as s:
@@ -82,7 +110,7 @@ def activities(served: Served, since: date | None = None) -> list[dict[str, Any]
         return [activity_record(a) for a in rows]
 
 
-def registrations(served: Served, host_id: str) -> list[dict[str, Any]]:
+def registrations(served: Context, host_id: str) -> list[dict[str, Any]]:
     """A host's registrations, newest first."""
     with Session(served.db) as s:
         rows = s.execute(
@@ -105,135 +133,138 @@ def _registration_record(r: Registration, a: Activity, next_allowed: date | None
 
 
 def register(
-    served: Served,
+    served: Context,
     host_id: str,
     activity_id: int,
     *,
     api_key_id: int,
+    codes: Mapping[Result, int],
     idempotency_key: str | None = None,
 ) -> Outcome:
-    """Register ``host_id`` for an activity; a refusal is an outcome too (status 404/409)."""
+    """Register ``host_id`` for an activity; a refusal is an outcome too. ``codes``: the code
+    the idempotency store records for each result."""
     digest = request_hash({"host_id": host_id, "activity_id": activity_id})
+    key = None if idempotency_key is None else _Key(api_key_id, idempotency_key, digest, codes)
     for _ in range(_ATTEMPTS):
-        if idempotency_key is not None:
-            stored = _stored(served, api_key_id, idempotency_key)
+        if key is not None:
+            stored = _stored(served, api_key_id, key.key)
             if stored is not None:
-                return _replay(stored, digest)
+                return _replay(stored, key)
         try:
-            return _attempt(served, host_id, activity_id, api_key_id, idempotency_key, digest)
+            return _attempt(served, host_id, activity_id, key)
         except IntegrityError:
             continue  # another request took the day, the seat or the key first: look again
     raise RuntimeError(f"registration of {host_id} kept conflicting; try again")
 
 
-def _stored(served: Served, api_key_id: int, key: str) -> IdempotentResponse | None:
+def _stored(served: Context, api_key_id: int, key: str) -> IdempotentResponse | None:
     with Session(served.db, expire_on_commit=False) as s:
         return s.get(IdempotentResponse, (api_key_id, key))
 
 
-def _replay(stored: IdempotentResponse, digest: str) -> Outcome:
-    if stored.request_hash != digest:
+@dataclass(frozen=True)
+class _Key:
+    """An idempotency key with its request's hash and how outcomes are recorded."""
+
+    api_key_id: int
+    key: str
+    digest: str
+    codes: Mapping[Result, int]
+
+
+def _replay(stored: IdempotentResponse, key: _Key) -> Outcome:
+    if stored.request_hash != key.digest:
         raise IdempotencyConflict(
-            "this Idempotency-Key was used with a different request; use a new key"
+            "this idempotency key was used with a different request; use a new key"
         )
-    return Outcome(stored.status_code, stored.body, replayed=True)
+    result = next(r for r, code in key.codes.items() if code == stored.status_code)
+    return Outcome(result, stored.body, replayed=True)
 
 
-def _refusal(status: int, reason: str, detail: str, next_allowed: date | None = None) -> Outcome:
+def _refusal(
+    reason: str, detail: str, next_allowed: date | None = None, result: Result = Result.REFUSED
+) -> Outcome:
     body: dict[str, Any] = {"detail": detail, "reason": reason}
     if next_allowed is not None:
         body["next_allowed_day"] = next_allowed.isoformat()
-    return Outcome(status, body)
+    return Outcome(result, body)
 
 
-def _attempt(
-    served: Served,
-    host_id: str,
-    activity_id: int,
-    api_key_id: int,
-    idempotency_key: str | None,
-    digest: str,
-) -> Outcome:
+def _attempt(served: Context, host_id: str, activity_id: int, key: _Key | None) -> Outcome:
     status = served.host(host_id, evaluate=False)  # raises UnknownHost
     if status.tier is Tier.NONE:  # the evaluation says why: restricted category, ...
         status = served.host(host_id)
-    today = served.today()
-    version = served.version_today()
-    fatigue = version.fatigue_days.get(PRIVILEGE)
     # SQLite has one writer: queue this process's writers on a lock rather than in SQLite's
     # busy handler, which sleeps while the lock is free. PostgreSQL needs no such thing.
     queue = _SQLITE_WRITERS if served.db.dialect.name == "sqlite" else nullcontext()
     with queue, Session(served.db.execution_options(**IMMEDIATE)) as s, s.begin():
-        activity = s.get(Activity, activity_id)
-        outcome: Outcome
-        if activity is None:
-            outcome = _refusal(404, "unknown_activity", f"no channel activity {activity_id}")
-        elif activity.day < today:
-            outcome = _refusal(
-                409, "activity_over", f"activity {activity_id} was on {activity.day}"
-            )
-        elif (
-            s.scalar(
-                select(Registration.id).where(
-                    Registration.activity_id == activity_id, Registration.host_id == host_id
-                )
-            )
-            is not None
-        ):
-            outcome = _refusal(
-                409, "already_registered", f"{host_id} is already registered for {activity_id}"
-            )
-        else:
-            last = s.scalar(
-                select(func.max(Registration.registered_day))
-                .join(Activity, Activity.id == Registration.activity_id)
-                .where(and_(Registration.host_id == host_id, Activity.special.is_(False)))
-            )
-            decision = decide(
-                version,
-                PRIVILEGE,
-                tier=status.tier,
-                claimed=status.claimed,
-                evaluation=status.evaluation,
-                today=today,
-                last_use=last,
-                exempt=activity.special,
-            )
-            if not decision.allowed:
-                outcome = _refusal(
-                    409,
-                    decision.reason.value,
-                    _explain(decision.reason, host_id, decision.next_allowed_day),
-                    decision.next_allowed_day,
-                )
-            else:
-                registration = Registration(
-                    activity_id=activity_id,
-                    host_id=host_id,
-                    registered_day=today,
-                    registered_at=served.now(),
-                )
-                s.add(registration)
-                s.flush()
-                next_allowed = None
-                if fatigue and not activity.special:
-                    for d in blocked_days(today, fatigue):
-                        s.add(FatigueDay(host_id=host_id, day=d, registration_id=registration.id))
-                    next_allowed = today + timedelta(days=fatigue)
-                s.flush()  # a fatigue day another registration holds fails here
-                outcome = Outcome(201, _registration_record(registration, activity, next_allowed))
-        if idempotency_key is not None:
+        outcome = _outcome(s, served, host_id, status, activity_id)
+        if key is not None:
             s.add(
                 IdempotentResponse(
-                    api_key_id=api_key_id,
-                    key=idempotency_key,
-                    request_hash=digest,
-                    status_code=outcome.status,
+                    api_key_id=key.api_key_id,
+                    key=key.key,
+                    request_hash=key.digest,
+                    status_code=key.codes[outcome.result],
                     body=outcome.body,
                     created_at=served.now(),
                 )
             )
         return outcome
+
+
+def _outcome(
+    s: Session, served: Context, host_id: str, status: HostStatus, activity_id: int
+) -> Outcome:
+    """The checks in the order of their reasons, then the registration, in ``s``."""
+    today = served.today()
+    version = served.version_today()
+    activity = s.get(Activity, activity_id)
+    if activity is None:
+        return _refusal(
+            "unknown_activity", f"no channel activity {activity_id}", result=Result.UNKNOWN_ACTIVITY
+        )
+    if activity.day < today:
+        return _refusal("activity_over", f"activity {activity_id} was on {activity.day}")
+    taken = select(Registration.id).where(
+        Registration.activity_id == activity_id, Registration.host_id == host_id
+    )
+    if s.scalar(taken) is not None:
+        return _refusal("already_registered", f"{host_id} is already registered for {activity_id}")
+    last = s.scalar(
+        select(func.max(Registration.registered_day))
+        .join(Activity, Activity.id == Registration.activity_id)
+        .where(and_(Registration.host_id == host_id, Activity.special.is_(False)))
+    )
+    decision = decide(
+        version,
+        PRIVILEGE,
+        tier=status.tier,
+        claimed=status.claimed,
+        evaluation=status.evaluation,
+        today=today,
+        last_use=last,
+        exempt=activity.special,
+    )
+    if not decision.allowed:
+        return _refusal(
+            decision.reason.value,
+            _explain(decision.reason, host_id, decision.next_allowed_day),
+            decision.next_allowed_day,
+        )
+    registration = Registration(
+        activity_id=activity_id, host_id=host_id, registered_day=today, registered_at=served.now()
+    )
+    s.add(registration)
+    s.flush()
+    next_allowed = None
+    fatigue = version.fatigue_days.get(PRIVILEGE)
+    if fatigue and not activity.special:
+        for d in blocked_days(today, fatigue):
+            s.add(FatigueDay(host_id=host_id, day=d, registration_id=registration.id))
+        next_allowed = today + timedelta(days=fatigue)
+    s.flush()  # a fatigue day another registration holds fails here
+    return Outcome(Result.CREATED, _registration_record(registration, activity, next_allowed))
 
 
 _EXPLAINED = {
@@ -257,7 +288,7 @@ class UnknownActivity(LookupError):
     """No channel activity with that id."""
 
 
-def is_special(served: Served, activity_id: int) -> bool:
+def is_special(served: Context, activity_id: int) -> bool:
     """Whether an activity is a special event (exempt from the fatigue rule)."""
     with Session(served.db) as s:
         activity = s.get(Activity, activity_id)

@@ -1,0 +1,33 @@
+"""The HTTP API (FastAPI): hosts, operators and platform services, over the stores of a run.
+
+Every route is thin: check the key and its role, call a service, shape the answer. One module
+per OpenAPI tag (hosts, privileges, activities, operators, services), what they share in
+``deps.py``, the services' refusals as answers in ``errors.py``; ``app.py`` puts them together
+with the web pages (entrypoints/web/).
+"""
+
+from __future__ import annotations
+
+import os
+
+from fastapi import FastAPI
+
+from livetier.entrypoints.api.app import create_app
+from livetier.entrypoints.api.deps import KEY_HEADER
+from livetier.entrypoints.web.routes import KEY_COOKIE
+
+__all__ = ["KEY_COOKIE", "KEY_HEADER", "app_from_env", "create_app"]
+
+
+def app_from_env() -> FastAPI:
+    """The app as ``livetier serve`` configures it (LIVETIER_DB, LIVETIER_WAREHOUSE,
+    LIVETIER_RULES), for uvicorn's workers."""
+    from livetier import rulebooks
+    from livetier.store.schema import open_engine
+    from livetier.store.warehouse import warehouse_path
+
+    return create_app(
+        open_engine(),
+        warehouse_path(None),
+        rulebooks.load(os.environ.get("LIVETIER_RULES") or None),
+    )

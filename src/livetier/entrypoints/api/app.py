@@ -1,0 +1,53 @@
+"""The app: one router per OpenAPI tag, the services' refusals as answers, and the web pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
+from sqlalchemy import Engine
+
+from livetier.domain.rulebook import Rulebook
+from livetier.entrypoints import web
+from livetier.entrypoints.api import activities, errors, hosts, operators, privileges, services
+from livetier.entrypoints.api.deps import AUTH_CACHE_SECONDS, Authenticator
+from livetier.services import served
+
+
+def create_app(
+    db: Engine,
+    warehouse: Path,
+    rulebook: Rulebook,
+    *,
+    clock: Callable[[], datetime] | None = None,
+    refresh_seconds: float = 5.0,
+    auth_cache_seconds: float = AUTH_CACHE_SECONDS,
+) -> FastAPI:
+    """The app over one state store and the snapshots of one warehouse. ``clock`` gives the
+    time (tests move it); the run and key caches last ``refresh_seconds`` and
+    ``auth_cache_seconds``."""
+    view = served.Served(db, warehouse, rulebook, clock=clock, refresh_seconds=refresh_seconds)
+    authenticate = Authenticator(db, auth_cache_seconds)
+    app = FastAPIOffline(  # /docs and /redoc from assets in the package: no CDN
+        title="livetier",
+        swagger_ui_parameters={"validatorUrl": None},  # no call to an outside validator
+        version="1",
+        summary="Live-host tiers, privileges, task lists and channel activities.",
+        description="Send an API key in the X-API-Key header. Roles: `host` (one host), "
+        "`operator`, `service` (privilege checks and the events feed).",
+    )
+    app.state.served = view
+    app.state.authenticate = authenticate
+    errors.install(app)
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    for tag in (hosts, privileges, activities, operators, services):
+        app.include_router(tag.router)
+    web.mount(app, view, rulebook, authenticate)
+    return app

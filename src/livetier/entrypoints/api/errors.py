@@ -1,0 +1,39 @@
+"""Refusals of the services as HTTP answers: status code, detail and a machine-readable reason."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from livetier.services import activities, state
+from livetier.services.status import UnknownHost
+
+
+def _unknown_host(_: Request, e: Exception) -> JSONResponse:
+    return JSONResponse({"detail": str(e)}, 404)
+
+
+def _activity_refused(_: Request, e: Exception) -> JSONResponse:
+    return JSONResponse({"detail": str(e), "reason": "day_in_past"}, 409)
+
+
+def _unknown_activity(_: Request, e: Exception) -> JSONResponse:
+    return JSONResponse({"detail": str(e), "reason": "unknown_activity"}, 404)
+
+
+def _reused_key(_: Request, e: Exception) -> JSONResponse:
+    detail = "this Idempotency-Key was used with a different request; use a new key"
+    return JSONResponse({"detail": detail, "reason": "idempotency_key_reused"}, 409)
+
+
+def _claim_refused(_: Request, e: Exception) -> JSONResponse:
+    return JSONResponse({"detail": str(e), "reason": "not_qualified"}, 409)
+
+
+def install(app: FastAPI) -> None:
+    """Answer the services' refusals on ``app``."""
+    app.add_exception_handler(UnknownHost, _unknown_host)
+    app.add_exception_handler(activities.ActivityRefused, _activity_refused)
+    app.add_exception_handler(activities.UnknownActivity, _unknown_activity)
+    app.add_exception_handler(activities.IdempotencyConflict, _reused_key)
+    app.add_exception_handler(state.ClaimRefused, _claim_refused)

@@ -1,0 +1,43 @@
+"""Routes tagged ``operators``: tier distribution, recent changes, data quality, rulebook."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from livetier.entrypoints import schemas
+from livetier.entrypoints.api.deps import AUTH_ERRORS, Operator, View
+from livetier.services import served
+
+router = APIRouter(tags=["operators"])
+
+
+@router.get(
+    "/api/v1/operator/distribution",
+    response_model=list[schemas.DistributionDay],
+    responses=AUTH_ERRORS,
+)
+def distribution(who: Operator, view: View, days: Annotated[int, Query(ge=1, le=366)] = 30) -> Any:
+    """Hosts per line and tier on each of the last run days, oldest first."""
+    return view.distribution(days)
+
+
+@router.get("/api/v1/operator/changes", response_model=list[schemas.Change], responses=AUTH_ERRORS)
+def recent_changes(
+    who: Operator, view: View, limit: Annotated[int, Query(ge=1, le=1000)] = 50
+) -> Any:
+    """Recent upgrades and downgrades, newest first."""
+    return view.changes(None, limit)
+
+
+@router.get("/api/v1/operator/quality", response_model=schemas.Quality, responses=AUTH_ERRORS)
+def quality(who: Operator, view: View, limit: Annotated[int, Query(ge=0, le=10_000)] = 100) -> Any:
+    """The latest run's data-quality report."""
+    return view.quality(limit)
+
+
+@router.get("/api/v1/rulebook", response_model=schemas.Rulebook, responses=AUTH_ERRORS)
+def rulebook_versions(who: Operator, view: View) -> Any:
+    """Every rule version with its thresholds."""
+    return served.rulebook_record(view.rulebook)

@@ -1,0 +1,199 @@
+"""The pages' words: every string in Chinese and English, the language of a request, and the
+names of tiers, lines and privileges. Chinese by default; ``?lang=en`` switches to English and
+a cookie remembers the choice."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import Request
+
+from livetier.domain.metrics import METRICS
+from livetier.domain.tiers import Tier
+
+LANG_COOKIE = "lang"
+LANGS = ("zh", "en")
+
+# Every string the pages show, as key: (Chinese, English).
+TEXT: dict[str, tuple[str, str]] = {
+    "app": ("主播身份", "Host tiers"),
+    "lang.other": ("English", "中文"),
+    "logout": ("退出", "Log out"),
+    "role.host": ("主播", "host"),
+    "role.operator": ("运营", "operator"),
+    "role.service": ("服务", "service"),
+    # logging in
+    "login.title": ("登录", "Log in"),
+    "login.key": ("API 密钥", "API key"),
+    "login.help": (
+        "使用平台发放的 API 密钥登录（由运营通过 livetier keys create 创建）。",
+        "Log in with the API key the platform gave you (created with livetier keys create).",
+    ),
+    "login.submit": ("登录", "Log in"),
+    "login.error": (
+        "密钥无效或已被撤销，请检查后重试。",
+        "Unknown or revoked key: check it and retry.",
+    ),
+    "service.title": ("服务密钥没有网页", "Service keys have no pages"),
+    "service.body": (
+        "服务密钥用于平台服务调用 API（权益校验、身份事件），请使用 API 文档 /docs。",
+        "A service key is for platform services calling the API (privilege checks, tier "
+        "events): see the API docs at /docs.",
+    ),
+    "forbidden.title": ("无权访问", "Not allowed"),
+    "forbidden.body": ("此页面仅对运营开放。", "This page is for operators only."),
+    "notfound.title": ("找不到该主播", "No such host"),
+    "notfound.body": (
+        "该主播尚未评级，或不属于此密钥。",
+        "This host is not graded yet, or is not this key's host.",
+    ),
+    "back": ("返回", "Back"),
+    # tiers, lines, claim states
+    "tier.none": ("无主播身份", "none"),
+    "line.consumer": ("消费品", "consumer"),
+    "line.industrial": ("工业品", "industrial"),
+    "state.claimed": ("已领取", "claimed"),
+    "state.qualified_not_claimed": ("符合条件，未领取", "qualified, not claimed"),
+    "state.none": ("暂不符合主播条件", "qualifies for no tier"),
+    "claim.button": ("领取主播身份", "Claim host identity"),
+    "claim.hint": (
+        "领取后即可使用下列权益。",
+        "Claim your identity to use the privileges below.",
+    ),
+    # the host page
+    "host.title": ("主播身份", "Host tier"),
+    "host.since": ("自 {day} 起", "since {day}"),
+    "host.as_of": ("数据日期 {day} · 规则 {version}", "data of {day} · rulebook {version}"),
+    "holds.days": ("还能保持 {n} 天", "holds {n} more days"),
+    "holds.days_hint": (
+        "（若无新增直播与买家）",
+        "(if no new sessions or buyers)",
+    ),
+    "holds.profile": ("资料不变即可保持", "holds while the profile is unchanged"),
+    "holds.at_risk": ("即将降级", "at risk"),
+    "privileges": ("权益", "Privileges"),
+    "privilege.locked": ("{tier}及以上", "{tier} and up"),
+    "privilege.open_live_room": (
+        "开通直播间：分享直播、店铺直播组件展示",
+        "Open a live room, share it, show it in the store's live widget",
+    ),
+    "privilege.realtime_surfacing": (
+        "直播实时浮现（观看量、买家数达标）",
+        "Real-time surfacing while live (views and buyers at threshold)",
+    ),
+    "privilege.fan_intimacy": ("粉丝亲密度体系", "Fan intimacy system"),
+    "privilege.marketing_tools": (
+        "营销工具：专享优惠券、限时折扣",
+        "Marketing tools: exclusive coupons, limited-time discounts",
+    ),
+    "privilege.channel_activity_registration": ("报名频道活动", "Register for channel activities"),
+    "privilege.channel_banner": ("频道 banner 资源位", "Channel banner slot"),
+    "privilege.ranking_boost": ("频道排序加权", "Channel ranking boost"),
+    "reason.allowed": ("今天可报名", "may register today"),
+    "reason.not_claimed": ("领取主播身份后可报名", "claim your identity to register"),
+    "reason.fatigue": ("{day} 起可再次报名", "may register again from {day}"),
+    "reason.tier_too_low": ("身份等级不足", "tier too low"),
+    "reason.not_graded": ("暂无评级数据", "not graded"),
+    "reason.restricted_category": ("受限类目不可直播", "restricted category"),
+    "reason.basic_requirements": ("未满足基础要求", "basic requirements not met"),
+    "reason.unknown_privilege": ("无此权益", "unknown privilege"),
+    "tasks": ("任务列表", "Task list"),
+    "set.basic": ("基础要求", "Basic requirements"),
+    "set.keep": ("保持 {tier}", "Keep {tier}"),
+    "set.reach": ("晋级 {tier}", "Reach {tier}"),
+    "set.all_met": ("全部 {n} 项已达标", "all {n} met"),
+    "set.top": ("已是最高身份", "Top tier"),
+    "group.any": ("满足任一即可", "Any one of"),
+    "group.all": ("全部满足", "All of"),
+    "closest": ("最接近", "closest"),
+    "missing": ("缺失", "missing"),
+    "flag.no": ("无{what}", "no {what}"),  # a flag that must be false: "no tax violation"
+    "not_graded": (
+        "最近一次评级时没有可用的资料，暂无任务列表。",
+        "The latest run had no usable profile for this host: no task list yet.",
+    ),
+    "history": ("身份变更记录", "Tier history"),
+    "history.empty": ("暂无变更。", "No changes yet."),
+    "up": ("升级", "upgrade"),
+    "down": ("降级", "downgrade"),
+    "registrations": ("频道活动报名", "Channel activity registrations"),
+    "registrations.empty": ("暂无报名。", "No registrations yet."),
+    "special": ("大型活动", "special event"),
+    # the operator dashboard
+    "op.title": ("运营看板", "Operator dashboard"),
+    "op.open_host": ("查看主播", "Open a host"),
+    "op.host_id": ("主播 ID", "host id"),
+    "op.distribution": ("身份分布 · {day}", "Tier distribution · {day}"),
+    "op.trend": ("身份趋势 · 近 {n} 个运行日", "Trend · last {n} run days"),
+    "op.changes": ("最近升降级", "Recent upgrades and downgrades"),
+    "op.quality": ("数据质量报告 · {day}", "Data-quality report · {day}"),
+    "op.quality_total": ("共 {n} 条", "{n} entries"),
+    "op.quality_shown": ("前 {n} 条明细", "first {n} entries"),
+    "op.rulebook": ("规则版本与阈值", "Rulebook versions and thresholds"),
+    "op.in_force": ("当前生效", "in force"),
+    "op.effective": ("{day} 起生效", "effective from {day}"),
+    "op.fatigue": ("每 {n} 天最多 1 次", "at most once every {n} days"),
+    "op.no_runs": ("还没有成功的评级运行。", "No successful run yet."),
+    "col.tier": ("身份", "tier"),
+    "col.line": ("类目线", "line"),
+    "col.all": ("全部", "all"),
+    "col.total": ("合计", "total"),
+    "col.day": ("日期", "day"),
+    "col.host": ("主播", "host"),
+    "col.change": ("变更", "change"),
+    "col.reasons": ("原因", "reasons"),
+    "col.version": ("规则", "rulebook"),
+    "col.table": ("数据表", "table"),
+    "col.reason": ("问题", "reason"),
+    "col.counted": ("计入", "counted"),
+    "col.entries": ("条数", "entries"),
+    "col.row": ("行", "row"),
+    "col.detail": ("详情", "detail"),
+    "col.requirement": ("要求", "requirement"),
+    "col.privilege": ("权益", "privilege"),
+    "col.from_tier": ("最低身份", "from tier"),
+    "or": ("或", "or"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+    "none_yet": ("暂无。", "None."),
+}
+
+
+def language(request: Request) -> str:
+    """``?lang=`` if given, else the ``lang`` cookie, else Chinese."""
+    for lang in (request.query_params.get("lang"), request.cookies.get(LANG_COOKIE)):
+        if lang in LANGS:
+            return lang
+    return LANGS[0]
+
+
+def translator(lang: str) -> Callable[..., str]:
+    """``t(key, **fields)``: the string of ``key`` in ``lang``, with its fields filled."""
+    i = LANGS.index(lang)
+
+    def t(key: str, **fields: Any) -> str:
+        text = TEXT[key][i]
+        return text.format(**fields) if fields else text
+
+    return t
+
+
+def tier_name(tier: str | Tier, lang: str) -> str:
+    """A tier as docs/rules.md names it: 达人主播 in Chinese, expert in English."""
+    tier = Tier(tier)
+    if tier is Tier.NONE:
+        return translator(lang)("tier.none")
+    return tier.zh if lang == "zh" else tier.value
+
+
+def label(prefix: str, code: str, lang: str) -> str:
+    """The label of a privilege or line; a code the rulebook adds later shows as itself."""
+    key = f"{prefix}.{code}"
+    return translator(lang)(key) if key in TEXT else code
+
+
+def metric_label(metric: str, lang: str) -> str:
+    """A metric's name in ``lang``."""
+    m = METRICS[metric]
+    return m.zh if lang == "zh" else m.en

@@ -1,0 +1,171 @@
+"""What the host page and the operator dashboard show, as template data: the view models of
+entrypoints/views.py and the API's answers, in the page's language."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from livetier.domain.rulebook import Criterion, Op, Rulebook
+from livetier.domain.tiers import Tier
+from livetier.entrypoints import views
+from livetier.entrypoints.bodies import status_body
+from livetier.entrypoints.web.charts import distribution, trend
+from livetier.entrypoints.web.i18n import label, metric_label, tier_name, translator
+from livetier.services import activities
+from livetier.services.served import Served
+
+
+def _numbers(node: Criterion, req: views.Requirement, t: Callable[..., str]) -> str:
+    """What a requirement row reads: ``3 / 5``, ``4.6 / 4.7``, ✓ or ✗ for a flag; any other
+    comparison shows the value alone (its rule is shown under the label)."""
+    if not node.op.takes_target:
+        return t("missing") if req.value is None else "✓" if req.met else "✗"
+    shown = t("missing") if req.value is None else str(req.value)
+    return f"{shown} / {node.target}" if node.op is Op.GE else shown
+
+
+def _row(req: views.Requirement, lang: str) -> dict[str, Any]:
+    """One requirement (or group of them) of the task list, ready for the template."""
+    t = translator(lang)
+    row: dict[str, Any] = {"met": req.met, "pct": req.pct}
+    node = req.criterion
+    if node is not None:
+        flag = not node.op.takes_target  # its value is the ✓ or ✗
+        name = metric_label(node.metric, lang)
+        return row | {
+            "kind": "criterion",
+            "metric": node.metric,
+            "label": t("flag.no", what=name) if node.op is Op.IS_FALSE else name,
+            "numbers": _numbers(node, req, t),
+            "rule": None if flag or node.op is Op.GE else req.target,
+            "bar": node.op.ordering,
+            "flag": flag,
+            "closest": req.closest,
+        }
+    children = [_row(c, lang) for c in req.children]
+    return row | {"kind": "group", "mode": req.mode, "children": children}
+
+
+def _set(req_set: views.RequirementSet, lang: str) -> dict[str, Any]:
+    """A requirement set with its title in the page's words."""
+    t = translator(lang)
+    if req_set.role == "basic":
+        title = t("set.basic")
+    else:
+        title = t(f"set.{req_set.role}", tier=tier_name(req_set.name, lang))
+    return {
+        "name": req_set.name,
+        "title": title,
+        "met": req_set.met,
+        "count": req_set.count,
+        "collapsed": req_set.collapsed,
+        "rows": [_row(r, lang) for r in req_set.rows],
+    }
+
+
+def host_page(view: Served, host_id: str, lang: str) -> dict[str, Any]:
+    """Everything the host page shows, from the same answers the API gives."""
+    t = translator(lang)
+    st = view.host(host_id)
+    version = view.rulebook.version_for(st.day)
+    privileges = [
+        {
+            "name": name,
+            "label": label("privilege", name, lang),
+            "unlocked": name in st.privileges,
+            "needs": t("privilege.locked", tier=tier_name(tier, lang)),
+        }
+        for name, tier in version.privileges.items()
+    ]
+    registration = None
+    if activities.PRIVILEGE in version.privileges and st.tier is not Tier.NONE:
+        d = view.privilege(host_id, activities.PRIVILEGE)
+        registration = {
+            "allowed": d.allowed,
+            "text": t(f"reason.{d.reason.value}", day=d.next_allowed_day),
+        }
+    ev = st.evaluation
+    holds = views.holds(st)
+    return {
+        "status": status_body(st),
+        "graded": ev is not None,
+        "tier_text": tier_name(st.tier, lang),
+        "line": label("line", ev.line, lang) if ev else None,
+        "privileges": privileges,
+        "registration": registration,
+        "registrations": activities.registrations(view, host_id),
+        "sets": [_set(s, lang) for s in views.task_sets(ev)] if ev is not None else [],
+        "top": st.tier.next is None,
+        "holds": None
+        if holds is None
+        else {
+            "days": holds.days,
+            "text": t("holds.profile") if holds.days is None else t("holds.days", n=holds.days),
+            "at_risk": holds.at_risk,
+        },
+        "history": view.changes(host_id, 50),
+    }
+
+
+def _cell(text: str, t: Callable[..., str]) -> str:
+    """A threshold cell in the page's words: yes / no and the 'or' of an 'any' group."""
+    if text.endswith(" or"):
+        return f"{text.removesuffix(' or')} {t('or')}"
+    return {"yes": t("yes"), "no": t("no")}.get(text, text)  # is_true / is_false
+
+
+def _rulebook(rulebook: Rulebook, today_version: str, lang: str) -> list[dict[str, Any]]:
+    """Each rule version as the tables of docs/rules.md: basic requirements, then per line."""
+    t = translator(lang)
+    out = []
+    for v in map(views.version_tables, rulebook.versions):
+        basic = [
+            {"label": metric_label(metric, lang), "text": _cell(text, t)}
+            for metric, text in v.basic.items()
+        ]
+        lines = [
+            {
+                "line": label("line", line.line, lang),
+                "metrics": [metric_label(m, lang) for m in line.metrics],
+                "rows": [
+                    {"tier": tier_name(tier, lang), "cells": [_cell(c, t) for c in cells]}
+                    for tier, cells in line.rows
+                ],
+            }
+            for line in v.lines
+        ]
+        out.append(
+            {
+                "version": v.version,
+                "effective_from": v.effective_from,
+                "in_force": v.version == today_version,
+                "basic": basic,
+                "lines": lines,
+                "privileges": [
+                    {
+                        "label": label("privilege", p, lang),
+                        "tier": tier_name(tier, lang),
+                        "fatigue": fatigue,
+                    }
+                    for p, tier, fatigue in v.privileges
+                ],
+            }
+        )
+    return out
+
+
+def operator_page(view: Served, rulebook: Rulebook, lang: str) -> dict[str, Any]:
+    """Everything the dashboard shows: the operator API's answers, drawn."""
+    days = view.distribution(30)
+    latest = days[-1] if days else None
+    lines = sorted({line for d in days for line in d["lines"]})
+    return {
+        "latest": latest,
+        "distribution": distribution(latest["lines"]) if latest else [],
+        "trend_days": len(days),
+        "trends": [trend(days, line) for line in lines],
+        "changes": view.changes(None, 50),
+        "quality": view.quality(100),
+        "rulebook": _rulebook(rulebook, view.version_today().version, lang),
+    }

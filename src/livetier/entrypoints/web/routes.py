@@ -1,0 +1,202 @@
+"""The pages' routes: logging in and out with a key cookie, a host's page, the dashboard."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import suppress
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from livetier.domain.rulebook import Rulebook
+from livetier.entrypoints.web.charts import TIER_COLORS
+from livetier.entrypoints.web.i18n import LANG_COOKIE, LANGS, label, language, tier_name, translator
+from livetier.entrypoints.web.pages import host_page, operator_page
+from livetier.services import keys, state
+from livetier.services.served import Served
+from livetier.services.status import UnknownHost
+
+KEY_COOKIE = "livetier_key"  # as api.KEY_COOKIE; the api package imports this one
+Authenticate = Callable[[str | None], keys.Principal]
+
+
+class LoginNeeded(Exception):
+    """A page request without a valid key cookie: answered with a redirect to /login."""
+
+
+class Pages:
+    """The templates and services the pages draw from, kept on the app's state."""
+
+    def __init__(
+        self, templates: Path, view: Served, rulebook: Rulebook, authenticate: Authenticate
+    ) -> None:
+        self.templates = Jinja2Templates(directory=templates)
+        self.templates.env.globals.update(tier_colors={t.value: c for t, c in TIER_COLORS.items()})
+        self.view = view
+        self.rulebook = rulebook
+        self.authenticate = authenticate
+
+    def page(
+        self,
+        request: Request,
+        name: str,
+        who: keys.Principal | None = None,
+        status_code: int = 200,
+        **context: Any,
+    ) -> Response:
+        """A template in the request's language; ``?lang=`` is remembered in a cookie."""
+        lang = language(request)
+        response = self.templates.TemplateResponse(
+            request,
+            name,
+            {
+                "lang": lang,
+                "other_lang": LANGS[1 - LANGS.index(lang)],
+                "t": translator(lang),
+                "tier_name": lambda tier: tier_name(tier, lang),
+                "line_name": lambda line: label("line", line, lang),
+                "who": who,
+                **context,
+            },
+            status_code=status_code,
+        )
+        response.headers["Cache-Control"] = "no-store"
+        if request.query_params.get("lang") in LANGS:
+            response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax")
+        return response
+
+    def message(
+        self, request: Request, who: keys.Principal | None, what: str, code: int
+    ) -> Response:
+        """A page with one titled message, e.g. not found or not allowed."""
+        return self.page(
+            request, "message.html", who, code, title=f"{what}.title", body=f"{what}.body"
+        )
+
+    def logged_in(self, request: Request) -> keys.Principal | None:
+        """The key cookie's principal, None without a valid one."""
+        key = request.cookies.get(KEY_COOKIE)
+        if not key:
+            return None
+        try:
+            return self.authenticate(key)
+        except HTTPException:
+            return None
+
+    def principal(self, request: Request) -> keys.Principal:
+        """The key cookie's principal; without one, the request goes to the login page."""
+        who = self.logged_in(request)
+        if who is None:
+            raise LoginNeeded
+        return who
+
+    def host(self, request: Request, who: keys.Principal, host_id: str) -> Response:
+        """A host's page, or not found."""
+        try:
+            data = host_page(self.view, host_id, language(request))
+        except UnknownHost:
+            return self.message(request, who, "notfound", 404)
+        return self.page(request, "host.html", who, **data)
+
+
+router = APIRouter(include_in_schema=False)
+
+
+def _pages(request: Request) -> Pages:
+    pages: Pages = request.app.state.pages
+    return pages
+
+
+def _home(who: keys.Principal) -> str:
+    return {keys.Role.host: "/host", keys.Role.operator: "/operator"}.get(who.role, "/login")
+
+
+def redirect(url: str) -> RedirectResponse:
+    """A see-other redirect: after a form, the browser follows it with a GET."""
+    return RedirectResponse(url, status_code=303)
+
+
+@router.get("/")
+def root(request: Request) -> Response:
+    who = _pages(request).logged_in(request)
+    return redirect(_home(who) if who and who.role is not keys.Role.service else "/login")
+
+
+@router.get("/login")
+def login_form(request: Request) -> Response:
+    pages = _pages(request)
+    return pages.page(request, "login.html", pages.logged_in(request))
+
+
+@router.post("/login")
+def login(request: Request, key: Annotated[str, Form()] = "") -> Response:
+    pages = _pages(request)
+    try:
+        who = pages.authenticate(key.strip())
+    except HTTPException:
+        return pages.page(request, "login.html", error=True, status_code=401)
+    if who.role is keys.Role.service:
+        return pages.message(request, who, "service", 200)
+    response = redirect(_home(who))
+    response.set_cookie(
+        KEY_COOKIE,
+        key.strip(),
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
+    return response
+
+
+@router.post("/logout")
+def logout() -> Response:
+    response = redirect("/login")
+    response.delete_cookie(KEY_COOKIE)
+    return response
+
+
+@router.get("/host")
+def own_host(request: Request, host_id: str | None = None) -> Response:
+    pages = _pages(request)
+    who = pages.principal(request)
+    if who.role is keys.Role.operator:  # the dashboard's "open a host" form
+        return redirect(f"/host/{quote(host_id.strip(), safe='')}" if host_id else "/operator")
+    if who.role is not keys.Role.host or who.host_id is None:
+        return pages.message(request, who, "service", 403)
+    return pages.host(request, who, who.host_id)
+
+
+@router.get("/host/{host_id}")
+def any_host(request: Request, host_id: str) -> Response:
+    pages = _pages(request)
+    who = pages.principal(request)
+    if who.role is keys.Role.host and who.host_id == host_id:
+        return redirect("/host")
+    if who.role is not keys.Role.operator:  # a host key sees only its own host
+        return pages.message(request, who, "notfound", 404)
+    return pages.host(request, who, host_id)
+
+
+@router.post("/host/claim")
+def claim(request: Request) -> Response:
+    pages = _pages(request)
+    who = pages.principal(request)
+    if who.role is not keys.Role.host or who.host_id is None:
+        return pages.message(request, who, "forbidden", 403)
+    with suppress(state.ClaimRefused):  # tier none: the page shows there is nothing to claim
+        state.claim(pages.view.db, who.host_id)
+    return redirect("/host")
+
+
+@router.get("/operator")
+def dashboard(request: Request) -> Response:
+    pages = _pages(request)
+    who = pages.principal(request)
+    if who.role is not keys.Role.operator:
+        return pages.message(request, who, "forbidden", 403)
+    data = operator_page(pages.view, pages.rulebook, language(request))
+    return pages.page(request, "operator.html", who, **data)
