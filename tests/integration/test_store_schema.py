@@ -5,8 +5,9 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from livetier.entrypoints.settings import Settings
 from livetier.store.models import Base
-from livetier.store.schema import database_url, open_engine
+from livetier.store.schema import open_engine
 
 
 def test_migrations_match_the_models(db_url):
@@ -24,7 +25,7 @@ def test_opening_twice_is_harmless(db_url):
 
 def test_the_database_url_comes_from_the_flag_then_the_environment(monkeypatch):
     monkeypatch.delenv("LIVETIER_DB", raising=False)
-    assert database_url(None) == "sqlite:///livetier.db"
+    assert Settings().override(db=None).db == "sqlite:///livetier.db"
     monkeypatch.setenv("LIVETIER_DB", "postgresql+psycopg://x/y")
-    assert database_url(None) == "postgresql+psycopg://x/y"
-    assert database_url("sqlite:///a.db") == "sqlite:///a.db"
+    assert Settings().override(db=None).db == "postgresql+psycopg://x/y"
+    assert Settings().override(db="sqlite:///a.db").db == "sqlite:///a.db"

@@ -4,7 +4,6 @@ Every route is thin: check the key and its role, call a service, shape the answe
 pages (entrypoints/web.py) are served by the same app.
 """
 
-import os
 import time
 from collections.abc import Callable
 from datetime import date, datetime
@@ -22,6 +21,7 @@ from sqlalchemy import Engine
 from livetier.domain.rulebook import Rulebook
 from livetier.entrypoints import schemas, web
 from livetier.entrypoints.bodies import privilege_body, progress_body, status_body
+from livetier.entrypoints.settings import Settings
 from livetier.services import activities, keys, served, state
 from livetier.services.status import UnknownHost
 
@@ -393,15 +393,11 @@ def create_app(
     return app
 
 
-def app_from_env() -> FastAPI:
-    """The app as ``livetier serve`` configures it (LIVETIER_DB, LIVETIER_WAREHOUSE,
-    LIVETIER_RULES), for uvicorn's workers."""
+def app_from_env(settings: Settings | None = None) -> FastAPI:
+    """The app as ``livetier serve`` configures it: from ``settings``, else from the
+    environment (LIVETIER_DB, LIVETIER_WAREHOUSE, LIVETIER_RULES), as uvicorn's workers do."""
     from livetier import rulebooks
     from livetier.store.schema import open_engine
-    from livetier.store.warehouse import warehouse_path
 
-    return create_app(
-        open_engine(),
-        warehouse_path(None),
-        rulebooks.load(os.environ.get("LIVETIER_RULES") or None),
-    )
+    config = settings or Settings()
+    return create_app(open_engine(config.db), config.warehouse, rulebooks.load(config.rules))
