@@ -59,9 +59,9 @@ def _application(config: Settings, workers: int) -> FastAPI | str:
     """
     from livetier.entrypoints import api
 
+    rulebooks.load(config.rules)  # a bad rulebook fails here, before the store is opened
     if workers == 1:
         return api.app_from_env(config)
-    rulebooks.load(config.rules)  # a bad rulebook fails here, not in every worker
     with schema.connected(config.db):  # migrates the state store once, before the workers
         pass
     os.environ.update(config.environment())
