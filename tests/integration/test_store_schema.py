@@ -5,7 +5,6 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from livetier.entrypoints.settings import Settings
 from livetier.store.models import Base
 from livetier.store.schema import open_engine
 
@@ -22,10 +21,3 @@ def test_opening_twice_is_harmless(db_url):
     open_engine(db_url).dispose()
     open_engine(db_url).dispose()
 
-
-def test_the_database_url_comes_from_the_flag_then_the_environment(monkeypatch):
-    monkeypatch.delenv("LIVETIER_DB", raising=False)
-    assert Settings().override(db=None).db == "sqlite:///livetier.db"
-    monkeypatch.setenv("LIVETIER_DB", "postgresql+psycopg://x/y")
-    assert Settings().override(db=None).db == "postgresql+psycopg://x/y"
-    assert Settings().override(db="sqlite:///a.db").db == "sqlite:///a.db"
