@@ -20,4 +20,3 @@ def test_migrations_match_the_models(db_url):
 def test_opening_twice_is_harmless(db_url):
     open_engine(db_url).dispose()
     open_engine(db_url).dispose()
-
