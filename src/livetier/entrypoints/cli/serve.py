@@ -60,7 +60,7 @@ def _application(config: Settings, workers: int) -> FastAPI | str:
     from livetier.entrypoints import api
 
     rulebooks.load(config.rules)  # a bad rulebook fails here, before the store is opened
-    if workers == 1:
+    if workers <= 1:  # uvicorn runs one process for 0 or 1
         return api.app_from_env(config)
     with schema.connected(config.db):  # migrates the state store once, before the workers
         pass
