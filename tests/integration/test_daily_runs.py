@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 
 from builders import Platform
 from livetier import rulebooks
+from livetier.entrypoints.settings import Settings
 from livetier.services import daily, state
 from livetier.store.models import HostTier, OutboxEvent, Run
 from livetier.store.schema import open_engine
-from livetier.store.warehouse import open_warehouse, warehouse_path
+from livetier.store.warehouse import open_warehouse
 
 D1, D2 = date(2026, 11, 25), date(2026, 11, 26)
 
@@ -43,7 +44,7 @@ WHOLE_WINDOW = daily.Settings(lookback=30)
 
 def _run(p: Platform, folder, day: date, db) -> daily.RunOutcome:
     return daily.run_day(
-        p.write(folder), day, rulebooks.load(), db, warehouse_path(None), WHOLE_WINDOW
+        p.write(folder), day, rulebooks.load(), db, Settings().warehouse, WHOLE_WINDOW
     )
 
 
@@ -77,13 +78,13 @@ def test_rerunning_a_day_with_the_same_input_adds_nothing(tmp_path, db):
     _run(p, tmp_path, D1, db)
     before = (_counts(db), state.tiers(db), state.history(db))
     folder = tmp_path
-    again = daily.run_day(folder, D1, rulebooks.load(), db, warehouse_path(None), WHOLE_WINDOW)
+    again = daily.run_day(folder, D1, rulebooks.load(), db, Settings().warehouse, WHOLE_WINDOW)
     assert again.status == "unchanged" and again.run_id is None
     assert (_counts(db), state.tiers(db), state.history(db)) == before
     # A touched file is new input: the day is graded again, and still nothing changes.
     later = datetime.now().timestamp() + 5
     os.utime(folder / "hosts.csv", (later, later))
-    touched = daily.run_day(folder, D1, rulebooks.load(), db, warehouse_path(None), WHOLE_WINDOW)
+    touched = daily.run_day(folder, D1, rulebooks.load(), db, Settings().warehouse, WHOLE_WINDOW)
     assert touched.status == "succeeded" and touched.changes == touched.replaced == 0
     assert state.tiers(db) == before[1] and state.history(db) == before[2]
     assert _counts(db)[2] == before[0][2]  # no new events
@@ -202,7 +203,7 @@ def test_a_corrected_day_can_move_a_host_to_another_tier_than_first_recorded(tmp
 
 def _copy_of_state(db) -> list[tuple[str, str, date, bool]] | None:
     """The warehouse's copy of the hosts' state, if it names the store's latest run."""
-    with open_warehouse(warehouse_path(None), read_only=True) as wh:
+    with open_warehouse(Settings().warehouse, read_only=True) as wh:
         tag = wh.state_of()
         rows = wh.raw.execute("SELECT * FROM host_state ORDER BY host_id").fetchall()
     with Session(db) as s:

@@ -13,9 +13,9 @@ from typer.testing import CliRunner
 from builders import Platform
 from livetier import rulebooks
 from livetier.entrypoints.cli import app
+from livetier.entrypoints.settings import Settings
 from livetier.services import daily, delivery, state
 from livetier.store.schema import connected
-from livetier.store.warehouse import warehouse_path
 
 
 class Webhook:
@@ -55,7 +55,7 @@ def store(tmp_path, db_url):
         p.host(f"h{i}")
     with connected(db_url) as engine:
         daily.run_day(
-            p.write(tmp_path), date(2026, 11, 26), rulebooks.load(), engine, warehouse_path(None)
+            p.write(tmp_path), date(2026, 11, 26), rulebooks.load(), engine, Settings().warehouse
         )
         yield engine
 

@@ -11,9 +11,9 @@ from typer.testing import CliRunner
 from builders import Platform, rulebook_with_new_version
 from livetier import rulebooks
 from livetier.entrypoints.cli import app
+from livetier.entrypoints.settings import Settings
 from livetier.services import daily, state
 from livetier.store.schema import connected, open_engine
-from livetier.store.warehouse import warehouse_path
 
 runner = CliRunner()
 
@@ -35,7 +35,7 @@ def _platform() -> Platform:
 
 def test_a_qualified_host_can_claim_and_an_unqualified_one_cannot(tmp_path, db_url, db):
     daily.run_day(
-        _platform().write(tmp_path), date(2026, 11, 26), rulebooks.load(), db, warehouse_path(None)
+        _platform().write(tmp_path), date(2026, 11, 26), rulebooks.load(), db, Settings().warehouse
     )
     assert {t["host_id"]: t["claimed"] for t in state.tiers(db)} == {
         "h_exp": False,
@@ -123,8 +123,8 @@ def test_on_the_day_a_new_rule_version_takes_effect_tiers_move_and_record_it(tmp
     )
     folder = _platform().write(tmp_path / "data")
     book = rulebooks.load(rules)
-    daily.run_day(folder, date(2026, 11, 25), book, db, warehouse_path(None))
-    daily.run_day(folder, date(2026, 11, 26), book, db, warehouse_path(None))
+    daily.run_day(folder, date(2026, 11, 25), book, db, Settings().warehouse)
+    daily.run_day(folder, date(2026, 11, 26), book, db, Settings().warehouse)
     last = state.history(db, "h_exp")[-1]
     assert (last["day"], last["from_tier"], last["to_tier"], last["rulebook_version"]) == (
         "2026-11-26",

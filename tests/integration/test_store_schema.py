@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from livetier.store.models import Base
-from livetier.store.schema import database_url, open_engine
+from livetier.store.schema import open_engine
 
 
 def test_migrations_match_the_models(db_url):
@@ -20,11 +20,3 @@ def test_migrations_match_the_models(db_url):
 def test_opening_twice_is_harmless(db_url):
     open_engine(db_url).dispose()
     open_engine(db_url).dispose()
-
-
-def test_the_database_url_comes_from_the_flag_then_the_environment(monkeypatch):
-    monkeypatch.delenv("LIVETIER_DB", raising=False)
-    assert database_url(None) == "sqlite:///livetier.db"
-    monkeypatch.setenv("LIVETIER_DB", "postgresql+psycopg://x/y")
-    assert database_url(None) == "postgresql+psycopg://x/y"
-    assert database_url("sqlite:///a.db") == "sqlite:///a.db"

@@ -18,7 +18,10 @@ from livetier.store.warehouse import DEFAULT_PATH
 class Settings(BaseSettings):
     """Where the state store, the warehouse and the rulebook are."""
 
-    model_config = SettingsConfigDict(env_prefix="LIVETIER_", extra="forbid", frozen=True)
+    # An empty variable (LIVETIER_WAREHOUSE=) means "not set", as it did before Settings.
+    model_config = SettingsConfigDict(
+        env_prefix="LIVETIER_", env_ignore_empty=True, extra="forbid", frozen=True
+    )
 
     db: str = DEFAULT_DB
     """The state store's SQLAlchemy URL (``LIVETIER_DB``, ``--db``)."""
@@ -31,3 +34,11 @@ class Settings(BaseSettings):
         """These settings with the command-line options that were given (not None)."""
         given = {name: value for name, value in options.items() if value is not None}
         return self.model_validate({**self.model_dump(), **given}) if given else self
+
+    def environment(self) -> dict[str, str]:
+        """The ``LIVETIER_*`` variables from which ``Settings()`` rebuilds these settings."""
+        return {
+            f"LIVETIER_{name.upper()}": str(value)
+            for name, value in self.model_dump().items()
+            if value is not None
+        }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,17 +11,13 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 
 DEFAULT_DB = "sqlite:///livetier.db"
+"""The state store when none is configured: ./livetier.db (SQLite)."""
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
-def database_url(url: str | None = None) -> str:
-    """``--db`` if given, else ``LIVETIER_DB``, else ./livetier.db (SQLite)."""
-    return url or os.environ.get("LIVETIER_DB") or DEFAULT_DB
-
-
-def open_engine(url: str | None = None) -> Engine:
-    """Connect, and migrate the schema to the latest revision."""
-    engine = create_engine(database_url(url))
+def open_engine(url: str) -> Engine:
+    """Connect to the store at ``url``, and migrate the schema to the latest revision."""
+    engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
@@ -35,7 +30,7 @@ def open_engine(url: str | None = None) -> Engine:
 
 
 @contextmanager
-def connected(url: str | None = None) -> Iterator[Engine]:
+def connected(url: str) -> Iterator[Engine]:
     """An opened store for the length of a command; its connections are closed after."""
     engine = open_engine(url)
     try:

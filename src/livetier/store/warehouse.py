@@ -23,7 +23,6 @@ the batch job owns it; ``open_warehouse(read_only=True)`` serves the read comman
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -39,6 +38,7 @@ from livetier.pipeline.engine import Engine, configure_duckdb
 from livetier.pipeline.facts import FACT_COLUMNS
 
 DEFAULT_PATH = Path("livetier.duckdb")
+"""The warehouse file when none is configured."""
 
 FACTS = FACT_COLUMNS[2:]  # the additive counts, after host_id and day
 _SQL_TYPE = {Kind.BOOL: "BOOLEAN", Kind.INT: "BIGINT", Kind.FLOAT: "DOUBLE", Kind.STR: "VARCHAR"}
@@ -69,13 +69,6 @@ STATE_COLUMNS = ("host_id", "tier", "first_seen", "at_risk")
 
 class WarehouseBusy(RuntimeError):
     """Another process holds the warehouse file (DuckDB allows one writer)."""
-
-
-def warehouse_path(option: Path | None) -> Path:
-    """``--warehouse`` if given, else ``LIVETIER_WAREHOUSE``, else ``./livetier.duckdb``."""
-    if option is not None:
-        return option
-    return Path(os.environ.get("LIVETIER_WAREHOUSE") or DEFAULT_PATH)
 
 
 class Warehouse:

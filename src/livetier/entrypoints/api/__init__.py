@@ -8,26 +8,21 @@ with the web pages (entrypoints/web/).
 
 from __future__ import annotations
 
-import os
-
 from fastapi import FastAPI
 
 from livetier.entrypoints.api.app import create_app
 from livetier.entrypoints.api.deps import KEY_HEADER
+from livetier.entrypoints.settings import Settings
 from livetier.entrypoints.web.routes import KEY_COOKIE
 
 __all__ = ["KEY_COOKIE", "KEY_HEADER", "app_from_env", "create_app"]
 
 
-def app_from_env() -> FastAPI:
-    """The app as ``livetier serve`` configures it (LIVETIER_DB, LIVETIER_WAREHOUSE,
-    LIVETIER_RULES), for uvicorn's workers."""
+def app_from_env(settings: Settings | None = None) -> FastAPI:
+    """The app as ``livetier serve`` configures it: from ``settings``, else from the
+    environment (LIVETIER_DB, LIVETIER_WAREHOUSE, LIVETIER_RULES), as uvicorn's workers do."""
     from livetier import rulebooks
     from livetier.store.schema import open_engine
-    from livetier.store.warehouse import warehouse_path
 
-    return create_app(
-        open_engine(),
-        warehouse_path(None),
-        rulebooks.load(os.environ.get("LIVETIER_RULES") or None),
-    )
+    config = settings or Settings()
+    return create_app(open_engine(config.db), config.warehouse, rulebooks.load(config.rules))

@@ -1,0 +1,47 @@
+"""The ``livetier`` command line: each command parses, calls one service, and formats.
+
+The commands live in modules by what they work on; they are registered here, in the order
+``livetier --help`` lists them.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from livetier.entrypoints.cli import events, grading, runs, serve, state
+from livetier.entrypoints.cli.keys import keys_app
+from livetier.entrypoints.cli.rules import rules_app
+
+app = typer.Typer(
+    help="livetier: grade live-commerce hosts (none, ordinary, expert, honor) from rules as data.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+for name, command in (
+    ("evaluate", grading.evaluate_cmd),
+    ("demo", grading.demo_cmd),
+    ("run", runs.run_cmd),
+    ("tiers", state.tiers_cmd),
+    ("history", state.history_cmd),
+    ("backfill", runs.backfill_cmd),
+    ("status", state.status_cmd),
+    ("quality", state.quality_cmd),
+    ("fact-changes", state.fact_changes_cmd),
+    ("partition", runs.partition_cmd),
+    ("claim", state.claim_cmd),
+    ("events", events.events_cmd),
+    ("deliver", events.deliver_cmd),
+    ("serve", serve.serve_cmd),
+):
+    app.command(name)(command)
+app.add_typer(rules_app, name="rules")
+app.add_typer(keys_app, name="keys")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+__all__ = ["app", "main"]

@@ -1,0 +1,197 @@
+"""``evaluate`` and ``demo``: grade a data folder, and print or write the evaluation."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from livetier import rulebooks
+from livetier.entrypoints import render
+from livetier.entrypoints.cli.options import (
+    DataUrlOpt,
+    DateOpt,
+    EngineName,
+    EngineOpt,
+    Format,
+    FormatOpt,
+    MemoryOpt,
+    RulesOpt,
+    SparkConfOpt,
+    SparkMasterOpt,
+    day,
+    engine,
+    err,
+    memory,
+    out,
+    settings,
+    user_errors,
+    write_jsonl,
+)
+from livetier.pipeline.engine import duckdb_engine
+from livetier.services import demo as demo_service
+from livetier.services import export
+from livetier.services.evaluate import (
+    SHOWN_METRICS,
+    Evaluation,
+    criterion_text,
+    evaluate,
+    host_record,
+    paused_gc,
+)
+
+OutOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--out",
+        metavar="<path|url>",
+        help="Also write one row per graded host as Parquet (host_id, line, tier, "
+        "holds_days, the metrics, next_tier, day, rulebook_version) into this new "
+        "folder: part files and _SUCCESS, as Spark writes them. A local path, or with "
+        "--engine spark a URL. It must not exist; it appears only once complete.",
+    ),
+]
+
+
+def evaluate_cmd(
+    data: DataUrlOpt,
+    day_text: DateOpt,
+    rules: RulesOpt = None,
+    fmt: FormatOpt = Format.table,
+    report: Annotated[
+        Path | None,
+        typer.Option("--report", help="Write the data-quality report here (.json or .csv)."),
+    ] = None,
+    limit: Annotated[int, typer.Option(help="Hosts listed by --format table.")] = 20,
+    engine_name: EngineOpt = EngineName.duckdb,
+    spark_master: SparkMasterOpt = "local[*]",
+    spark_conf: SparkConfOpt = None,
+    memory_limit: MemoryOpt = None,
+    out_path: OutOpt = None,
+) -> None:
+    """Grade every host in a data folder on one day."""
+    with user_errors():
+        config = settings(rules=rules)
+        _check_report_path(report)
+        ram = memory(memory_limit, engine_name)
+        compute = engine(engine_name, spark_master, spark_conf) or duckdb_engine(memory_limit=ram)
+        where = compute.location(data)
+        target = compute.location(out_path, "--out") if out_path else None
+        if target is not None:
+            export.check_target(target)
+        result = evaluate(where, day(day_text), rulebooks.load(config.rules), compute)
+        if target is not None:
+            rows = export.write_hosts(result, compute, target)
+            err.print(f"{rows} host row(s) written to {target} (Parquet)", highlight=False)
+    _print_result(result, fmt, limit)
+    if report:
+        with user_errors():
+            _write_report(result, report)
+    print_summary(result, err if fmt is not Format.table else out)
+
+
+def demo_cmd(
+    hosts: Annotated[int, typer.Option(help="Number of hosts.")] = 10_000,
+    days: Annotated[int, typer.Option(help="Days of events before the evaluation day.")] = 45,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Keep the generated data in this folder (default: a temporary one)."
+        ),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 7,
+    day_text: Annotated[
+        str | None, typer.Option("--date", help="Evaluation day (default: today, platform time).")
+    ] = None,
+) -> None:
+    """Build a realistic synthetic platform, grade it, and show three hosts' task lists."""
+    with user_errors():
+        when = day(day_text) if day_text else None
+        with render.progress(err) as advance:
+            result = demo_service.run(
+                hosts=hosts, days=days, out=out_dir, seed=seed, day=when, progress=advance
+            )
+    evaluation = result.evaluation
+    print_summary(evaluation, out)
+    for host in result.samples:
+        metrics = evaluation.metrics[host.host_id]
+        out.print(render.task_list(host, metrics, evaluation.holds.get(host.host_id)))
+    if out_dir:
+        out.print(
+            f"data kept in {out_dir}: livetier evaluate --data {out_dir} --date {evaluation.day}",
+            highlight=False,
+        )
+
+
+def print_summary(result: Evaluation, console: Console) -> None:
+    """The tier counts and the data-quality counts of an evaluation."""
+    console.print(render.tier_summary(result.tier_counts()))
+    console.print(render.problems_summary(result.problem_counts()))
+
+
+def _print_result(result: Evaluation, fmt: Format, limit: int) -> None:
+    if fmt is Format.jsonl:
+        with paused_gc():
+            write_jsonl(
+                host_record(h, result.metrics[h.host_id], result.holds.get(h.host_id))
+                for h in result.hosts
+            )
+    elif fmt is Format.csv:
+        _write_csv(result)
+    else:
+        out.print(render.hosts_table(result, limit))
+
+
+def _write_csv(result: Evaluation) -> None:
+    fields = ["host_id", "tier", "line", "holds_days", *SHOWN_METRICS, "next_tier", "missing"]
+    writer = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    for h in result.hosts:
+        rec = host_record(h, result.metrics[h.host_id], result.holds.get(h.host_id))
+        writer.writerow(
+            {
+                **{k: rec[k] for k in ("host_id", "tier", "line", "holds_days", "next_tier")},
+                **rec["metrics"],
+                "missing": "; ".join(criterion_text(m) for m in rec["missing"]),
+            }
+        )
+
+
+def _check_report_path(report: Path | None) -> None:
+    """Refuse an unusable report path before the work, not after it."""
+    if report is None:
+        return
+    if report.suffix not in (".json", ".csv"):
+        raise ValueError(f"--report {report}: use a .json or .csv file name")
+    if not report.parent.is_dir():
+        raise ValueError(f"--report {report}: folder {report.parent} does not exist")
+
+
+def _write_report(result: Evaluation, path: Path) -> None:
+    if path.suffix == ".csv":
+        with path.open("w", newline="", encoding="utf-8") as f:
+            writer = csv.DictWriter(
+                f,
+                fieldnames=list(result.problems[0])
+                if result.problems
+                else ["table", "row_id", "reason", "detail", "counted"],
+            )
+            writer.writeheader()
+            writer.writerows(result.problems)
+        return
+    counts = [
+        {"table": t, "reason": r, "rows": n}
+        for (t, r), n in sorted(result.problem_counts().items())
+    ]
+    doc = {
+        "day": result.day.isoformat(),
+        "rulebook_version": result.version.version,
+        "counts": counts,
+        "rows": result.problems,
+    }
+    path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")

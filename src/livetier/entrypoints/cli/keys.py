@@ -1,0 +1,56 @@
+"""``keys create``, ``keys list`` and ``keys revoke``: the HTTP service's API keys."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from livetier.entrypoints.cli.options import (
+    DbOpt,
+    ListFormat,
+    err,
+    out,
+    print_records,
+    settings,
+    user_errors,
+)
+from livetier.services import keys
+from livetier.store import schema
+
+keys_app = typer.Typer(help="API keys of the HTTP service.", no_args_is_help=True)
+
+
+@keys_app.command("create")
+def keys_create(
+    role: Annotated[keys.Role, typer.Option("--role", help="host, operator or service.")],
+    host: Annotated[
+        str | None, typer.Option("--host", help="For a host key: the one host it acts for.")
+    ] = None,
+    label: Annotated[str, typer.Option(help="A note to tell keys apart.")] = "",
+    db: DbOpt = None,
+) -> None:
+    """Create an API key and print it once (only its hash is stored)."""
+    with user_errors(), schema.connected(settings(db).db) as store:
+        key, key_id = keys.create(store, role, host, label)
+    err.print(f"key {key_id} ({role.value}{' for ' + host if host else ''}); shown once:")
+    print(key)
+
+
+@keys_app.command("list")
+def keys_list(db: DbOpt = None) -> None:
+    """List API keys (id, role, host, prefix), never their secrets."""
+    with user_errors(), schema.connected(settings(db).db) as store:
+        records = keys.listing(store)
+    print_records(records, ListFormat.table, "API keys")
+
+
+@keys_app.command("revoke")
+def keys_revoke(
+    key_id: Annotated[int, typer.Argument(help="The key's id (from keys list).")],
+    db: DbOpt = None,
+) -> None:
+    """Revoke an API key; the service refuses it within seconds."""
+    with user_errors(), schema.connected(settings(db).db) as store:
+        keys.revoke(store, key_id)
+    out.print(f"key {key_id} revoked")

@@ -1,0 +1,196 @@
+"""What the commands share: options, their checks, settings, error handling and output."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import orjson
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from livetier import rulebooks
+from livetier.domain.rulebook import RuleError
+from livetier.entrypoints.settings import Settings
+from livetier.pipeline.contract import ContractError
+from livetier.pipeline.engine import Engine as Compute
+from livetier.pipeline.engine import spark_engine
+from livetier.services import status
+from livetier.store.warehouse import WarehouseBusy
+
+out = Console()
+err = Console(stderr=True)
+
+
+class Format(StrEnum):
+    table = "table"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+class ListFormat(StrEnum):
+    table = "table"
+    jsonl = "jsonl"
+
+
+class EngineName(StrEnum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Bad input ends the command with a clear message and exit code 2, never a traceback."""
+    try:
+        yield
+    except (
+        ContractError,
+        rulebooks.RulebookFileError,
+        RuleError,
+        ValueError,
+        OSError,
+        WarehouseBusy,
+        status.UnknownHost,
+    ) as e:
+        err.print(f"[bold red]error:[/] {e}", highlight=False, markup=True, soft_wrap=True)
+        raise typer.Exit(2) from None
+
+
+def settings(
+    db: str | None = None, warehouse: Path | None = None, rules: Path | None = None
+) -> Settings:
+    """This invocation's settings: the environment's, with the options that were given."""
+    with user_errors():
+        return Settings().override(db=db, warehouse=warehouse, rules=rules)
+
+
+def day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+DataOpt = Annotated[
+    Path,
+    typer.Option(
+        "--data",
+        help="Folder with hosts, sessions, views, orders (.csv, .parquet or day partitions).",
+    ),
+]
+DataUrlOpt = Annotated[
+    str,
+    typer.Option(
+        "--data",
+        metavar="<path|url>",
+        help="Folder with hosts, sessions, views, orders (.csv, .parquet or day partitions): "
+        "a local path, or with --engine spark a URL Spark can read (hdfs://, s3a://, file://).",
+    ),
+]
+DateOpt = Annotated[
+    str, typer.Option("--date", help="Evaluation day D (YYYY-MM-DD); the window is D-30 .. D-1.")
+]
+RulesOpt = Annotated[
+    Path | None, typer.Option("--rules", help="Rulebook YAML (default: the shipped 1688 rulebook).")
+]
+DbOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--db", help="State store URL (default: $LIVETIER_DB, else sqlite:///livetier.db)."
+    ),
+]
+WarehouseOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--warehouse",
+        help="DuckDB file of daily facts (default: $LIVETIER_WAREHOUSE or ./livetier.duckdb).",
+    ),
+]
+FormatOpt = Annotated[Format, typer.Option("--format", help="Output format.")]
+ListFormatOpt = Annotated[ListFormat, typer.Option("--format", help="Output format.")]
+EngineOpt = Annotated[
+    EngineName,
+    typer.Option(
+        "--engine", help="Where the metrics run: embedded DuckDB, or Apache Spark (PySpark)."
+    ),
+]
+SparkMasterOpt = Annotated[
+    str, typer.Option("--spark-master", help="Spark master URL (with --engine spark).")
+]
+SparkConfOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--spark-conf",
+        help="A Spark setting KEY=VALUE (repeatable), e.g. spark.executor.memory=8g.",
+    ),
+]
+MemoryOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--memory-limit",
+        help="DuckDB's memory limit, e.g. 2GB: past it DuckDB spills to a temporary folder "
+        "(./.tmp, or beside the warehouse) instead of failing. Default: 80% of RAM.",
+    ),
+]
+_MEMORY = re.compile(r"^\s*\d+(\.\d+)?\s*(b|kb|mb|gb|tb|kib|mib|gib|tib)\s*$", re.IGNORECASE)
+
+
+def memory(limit: str | None, engine: EngineName | None = None) -> str | None:
+    """A checked --memory-limit (DuckDB's own message for a bad one is a parser error)."""
+    if limit is None:
+        return None
+    if not _MEMORY.match(limit):
+        raise typer.BadParameter(f"--memory-limit {limit!r}: expected a size such as 2GB or 512MB")
+    if engine is EngineName.spark:
+        raise typer.BadParameter(
+            "--memory-limit is DuckDB's; on Spark use --spark-conf spark.driver.memory=..."
+        )
+    return limit.strip()
+
+
+def engine(name: EngineName, master: str, conf: list[str] | None) -> Compute | None:
+    """The engine for the metrics; None means the default (embedded DuckDB)."""
+    if name is EngineName.duckdb:
+        if conf:
+            raise typer.BadParameter("--spark-conf needs --engine spark")
+        return None
+    spark_settings = {}
+    for item in conf or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise typer.BadParameter(f"--spark-conf {item!r}: expected KEY=VALUE")
+        spark_settings[key.strip()] = value.strip()
+    try:
+        return spark_engine(master, spark_settings)
+    except ImportError:
+        raise typer.BadParameter(
+            "--engine spark needs PySpark: pip install 'livetier[spark]' (and Java 17)"
+        ) from None
+
+
+def write_jsonl(records: Iterable[dict[str, Any]]) -> None:
+    """One JSON object per line on stdout, as UTF-8 bytes."""
+    write = sys.stdout.buffer.write
+    for record in records:
+        write(orjson.dumps(record) + b"\n")
+    sys.stdout.buffer.flush()
+
+
+def print_records(records: list[dict[str, Any]], fmt: ListFormat, title: str) -> None:
+    """Records as JSON lines, or as a table with one column per key."""
+    if fmt is ListFormat.jsonl:
+        write_jsonl(records)
+        return
+    table = Table(title=title)
+    for key in records[0] if records else ["(none)"]:
+        table.add_column(key)
+    for record in records:
+        table.add_row(*(", ".join(v) if isinstance(v, list) else str(v) for v in record.values()))
+    out.print(table)

@@ -1,0 +1,98 @@
+"""``rules validate``, ``rules show`` and ``rules diff``: check and print rulebook files."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from livetier import rulebooks
+from livetier.domain.rulebook import Rulebook, Version, diff_versions
+from livetier.entrypoints import render
+from livetier.entrypoints.cli.options import day, out, user_errors
+
+rules_app = typer.Typer(help="Check and print rulebook files.", no_args_is_help=True)
+
+
+@rules_app.command("validate")
+def rules_validate(file: Annotated[Path, typer.Argument(help="Rulebook YAML to check.")]) -> None:
+    """Check a rulebook file; errors name the file and the place in it."""
+    with user_errors():
+        book = rulebooks.load(file)
+    versions = ", ".join(f"{v.version} (from {v.effective_from})" for v in book.versions)
+    out.print(f"{file}: OK: {book.name}, {len(book.versions)} version(s): {versions}")
+
+
+@rules_app.command("show")
+def rules_show(
+    file: Annotated[Path | None, typer.Argument(help="Rulebook YAML (default: shipped).")] = None,
+    on: Annotated[
+        str | None, typer.Option("--on", help="Only the version in force on this day (YYYY-MM-DD).")
+    ] = None,
+) -> None:
+    """Print a rulebook as tables, like docs/rules.md's."""
+    with user_errors():
+        book = rulebooks.load(file)
+        versions = [book.version_for(day(on))] if on else list(book.versions)
+    d = book.definitions
+    out.print(
+        f"[bold]{book.name}[/]: time zone {d.timezone}; a valid session lasts more than "
+        f"{d.valid_session_longer_than_minutes} min; window {d.window_days} days (D-"
+        f"{d.window_days} .. D-1)",
+        highlight=False,
+        soft_wrap=True,
+    )
+    for version in versions:
+        for table in render.rulebook_tables(version):
+            out.print(table)
+
+
+@rules_app.command("diff")
+def rules_diff(
+    file_a: Annotated[Path, typer.Argument(help="The earlier rulebook YAML.")],
+    file_b: Annotated[Path, typer.Argument(help="The later rulebook YAML.")],
+    on: Annotated[
+        str | None,
+        typer.Option(
+            "--on", help="Compare the versions in force on this day (default: each file's latest)."
+        ),
+    ] = None,
+) -> None:
+    """Show which thresholds differ between two rulebooks."""
+    with user_errors():
+        books = [rulebooks.load(f) for f in (file_a, file_b)]
+        when = day(on) if on else None
+        a, b = (_version(book, when) for book in books)
+    changes = diff_versions(a, b)
+    table = Table(title=f"{a.version} ({file_a.name}) → {b.version} ({file_b.name})")
+    for col in ("where", "criterion", "change", "before", "after"):
+        table.add_column(col)
+    for c in changes:
+        table.add_row(
+            c.scope,
+            c.criterion,
+            c.change,
+            _target(c.before, c.change == "added"),
+            _target(c.after, c.change == "removed"),
+        )
+    if not changes:
+        table.add_row("—", "no threshold differs", "", "", "")
+    out.print(table)
+
+
+def _version(book: Rulebook, when: date | None) -> Version:
+    """The version in force on ``when``, or the book's latest."""
+    if when is None:
+        return max(book.versions, key=lambda v: v.effective_from)
+    return book.version_for(when)
+
+
+def _target(value: object, absent: bool) -> str:
+    if absent:
+        return "—"
+    return (
+        "(no value)" if value is None else str(list(value) if isinstance(value, tuple) else value)
+    )

@@ -1,0 +1,68 @@
+"""``serve``: the HTTP API and the web pages, configured by this invocation's settings."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from livetier import rulebooks
+from livetier.entrypoints.cli.options import (
+    DbOpt,
+    RulesOpt,
+    WarehouseOpt,
+    err,
+    settings,
+    user_errors,
+)
+from livetier.entrypoints.settings import Settings
+from livetier.store import schema
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+FACTORY = "livetier.entrypoints.api:app_from_env"
+"""What each of several workers imports: it builds its app from ``Settings()``."""
+
+
+def serve_cmd(
+    db: DbOpt = None,
+    warehouse: WarehouseOpt = None,
+    rules: RulesOpt = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+) -> None:
+    """Serve the HTTP API and web pages over the state store and the latest run's snapshot."""
+    import uvicorn
+
+    with user_errors():
+        app = _application(settings(db, warehouse, rules), workers)
+    err.print(f"livetier on http://{host}:{port}/ (API docs at /docs)", highlight=False)
+    uvicorn.run(
+        app,
+        factory=isinstance(app, str),
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+    )
+
+
+def _application(config: Settings, workers: int) -> FastAPI | str:
+    """The app built here for one worker; for several, the factory each worker imports.
+
+    uvicorn starts several workers as fresh interpreters from an import string, so the
+    settings reach them as the ``LIVETIER_*`` variables they inherit, from which
+    ``Settings()`` in the factory rebuilds exactly these settings.
+    """
+    from livetier.entrypoints import api
+
+    rulebooks.load(config.rules)  # a bad rulebook fails here, before the store is opened
+    if workers <= 1:  # uvicorn runs one process for 0 or 1
+        return api.app_from_env(config)
+    with schema.connected(config.db):  # migrates the state store once, before the workers
+        pass
+    os.environ.update(config.environment())
+    return FACTORY
