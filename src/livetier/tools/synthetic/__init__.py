@@ -10,14 +10,14 @@ from typing import Literal
 
 import numpy as np
 
-from livetier.tools.synthetic.columns import PLATFORM_TZ, _Clock, _Writer
-from livetier.tools.synthetic.events import _anomaly_scale, _IdSpace, write_events
+from livetier.tools.synthetic.columns import PLATFORM_TZ, Clock, Writer
+from livetier.tools.synthetic.events import IdSpace, anomaly_scale, write_events
 from livetier.tools.synthetic.hosts import (
     CONSUMER_CATEGORIES,
     INDUSTRIAL_CATEGORIES,
     RESTRICTED_CATEGORIES,
-    _host_model,
-    _host_table,
+    host_model,
+    snapshot_rows,
 )
 
 __all__ = [
@@ -77,7 +77,7 @@ def generate(
     if fmt not in ("csv", "parquet"):
         raise ValueError(f"fmt must be 'csv' or 'parquet', not {fmt!r}")
     end_day = end_day or datetime.now(PLATFORM_TZ).date()
-    clock = _Clock(end_day - timedelta(days=days), days)
+    clock = Clock(end_day - timedelta(days=days), days)
     report = progress or (lambda stage, done, total: None)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -86,18 +86,18 @@ def generate(
         (out / f"{name}.{other}").unlink(missing_ok=True)
 
     report("hosts", 0, hosts)
-    model = _host_model(np.random.default_rng([seed, 0]), hosts, days, views_per_host_day)
-    scale = _anomaly_scale(hosts) if anomalies else 0
+    model = host_model(np.random.default_rng([seed, 0]), hosts, days, views_per_host_day)
+    scale = anomaly_scale(hosts) if anomalies else 0
     # Odd category lines stay rare even in tiny runs: at most one host row in twenty.
     odd_lines = min(-(-scale // 2), hosts // 20)
-    host_table, unknown_lines = _host_table(
+    host_table, unknown_lines = snapshot_rows(
         np.random.default_rng([seed, 1]), model, clock, odd_lines
     )
-    with _Writer(out / f"hosts.{fmt}", host_table.schema, fmt) as writer:
+    with Writer(out / f"hosts.{fmt}", host_table.schema, fmt) as writer:
         writer.write(host_table.columns)
     report("hosts", hosts, hosts)
 
-    ids = _IdSpace(model, days)
+    ids = IdSpace(model, days)
     tally = write_events(out, fmt, seed, model, clock, ids, scale, report)
 
     if tally["sessions"] >= ids.unknown_sessions_from:  # never expected: 1.8x the mean count

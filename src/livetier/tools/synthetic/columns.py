@@ -14,10 +14,10 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 PLATFORM_TZ = ZoneInfo("Asia/Shanghai")
-_DAY_S = 86_400
+DAY_S = 86_400
 
 
-class _Clock:
+class Clock:
     """Platform days of the window as epoch seconds (UTC) and the platform's UTC offset."""
 
     def __init__(self, first_day: date, days: int) -> None:
@@ -34,23 +34,23 @@ class _Clock:
         if len(offsets) != 1 or (offset := offsets.pop()) is None:
             raise ValueError(f"{PLATFORM_TZ} changes its UTC offset inside the window")
         self.offset_s = int(offset.total_seconds())
-        self.first_local_s = (first_day - date(1970, 1, 1)).days * _DAY_S
+        self.first_local_s = (first_day - date(1970, 1, 1)).days * DAY_S
 
     def instant(self, day: np.ndarray, second_of_day: np.ndarray) -> np.ndarray:
         """UTC epoch seconds of a platform-local day offset and second of that day."""
-        secs: np.ndarray = self.first_local_s + day * _DAY_S + second_of_day - self.offset_s
+        secs: np.ndarray = self.first_local_s + day * DAY_S + second_of_day - self.offset_s
         return secs
 
     def day_of(self, instant: np.ndarray) -> np.ndarray:
         """Platform day (days since 1970-01-01) of UTC epoch seconds."""
-        return (instant + self.offset_s) // _DAY_S
+        return (instant + self.offset_s) // DAY_S
 
     def random_instants(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """Uniform instants over the window."""
-        return self.instant(rng.integers(0, self.days, n), rng.integers(0, _DAY_S, n))
+        return self.instant(rng.integers(0, self.days, n), rng.integers(0, DAY_S, n))
 
 
-class _Stamper:
+class Stamper:
     """Turns UTC epoch seconds into the table's timestamp column for one output format."""
 
     def __init__(self, fmt: str, rng: np.random.Generator, offset_s: int) -> None:
@@ -76,9 +76,9 @@ def _iso_strings(
     shown = secs + np.where(form == 0, 0, offset_s)
     sign = "+" if offset_s >= 0 else "-"
     suffix = f"{abs(offset_s) // 3600:02d}:{abs(offset_s) // 60 % 60:02d}".encode()
-    day = (shown // _DAY_S).astype("datetime64[D]")
+    day = (shown // DAY_S).astype("datetime64[D]")
     month_start = day.astype("datetime64[M]")
-    second = shown % _DAY_S
+    second = shown % DAY_S
     buf = np.empty((n, 25), dtype=np.uint8)
     fields = (
         (0, 4, day.astype("datetime64[Y]").astype(np.int64) + 1970),
@@ -124,7 +124,7 @@ def _strings(buf: np.ndarray, lengths: np.ndarray, valid: np.ndarray | None = No
     ).cast(pa.string())
 
 
-def _ids(prefix: str, number: np.ndarray, width: int) -> pa.Array:
+def id_strings(prefix: str, number: np.ndarray, width: int) -> pa.Array:
     """Fixed-width ids such as 'h000001' for integers (vectorised)."""
     head = np.frombuffer(prefix.encode(), dtype=np.uint8)
     buf = np.empty((len(number), len(head) + width), dtype=np.uint8)
@@ -133,7 +133,7 @@ def _ids(prefix: str, number: np.ndarray, width: int) -> pa.Array:
     return _strings(buf, np.full(len(number), buf.shape[1]))
 
 
-def _event_schemas(ts: pa.DataType) -> dict[str, pa.Schema]:
+def event_schemas(ts: pa.DataType) -> dict[str, pa.Schema]:
     """Contract schemas of the event tables, timestamps typed for the output format."""
     text = pa.string()
     return {
@@ -153,7 +153,7 @@ def _event_schemas(ts: pa.DataType) -> dict[str, pa.Schema]:
     }
 
 
-class _Writer:
+class Writer:
     """Appends record batches to one Parquet or CSV file."""
 
     def __init__(self, path: Path, schema: pa.Schema, fmt: str) -> None:
@@ -178,7 +178,7 @@ class _Writer:
         if self._file is not None:
             self._file.close()
 
-    def __enter__(self) -> _Writer:
+    def __enter__(self) -> Writer:
         return self
 
     def __exit__(

@@ -12,14 +12,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from livetier.tools.synthetic.columns import (
-    _DAY_S,
-    _Clock,
-    _event_schemas,
-    _ids,
-    _Stamper,
-    _Writer,
+    DAY_S,
+    Clock,
+    Stamper,
+    Writer,
+    event_schemas,
+    id_strings,
 )
-from livetier.tools.synthetic.hosts import _buyer, _HostModel
+from livetier.tools.synthetic.hosts import HostModel, buyer_number
 
 _VALID_SESSION_S = 15 * 60
 # Expected views per chunk of hosts: each chunk is generated and written on its own, so memory
@@ -31,10 +31,10 @@ _P_ONE_MORE_ORDER = 0.15  # a converting viewer places geometric(0.85) orders
 _BAD_TIMESTAMPS = ("{y}-13-45T99:00:00", "{y}-02-30 25:61:00", "{y}-00-00T00:00:00+08:00")
 
 
-class _IdSpace:
+class IdSpace:
     """Widths and running counters of the id sequences, fixed before any event is written."""
 
-    def __init__(self, model: _HostModel, days: int) -> None:
+    def __init__(self, model: HostModel, days: int) -> None:
         exp_sessions = float(model.expected_sessions.sum())
         exp_views = float(model.expected_views.sum())
         per_view = _P_CONVERT / (1 - _P_ONE_MORE_ORDER) + _P_PREPAY + _P_UNPAID
@@ -49,7 +49,7 @@ class _IdSpace:
         self.orders = 0
 
 
-def _anomaly_scale(hosts: int) -> int:
+def anomaly_scale(hosts: int) -> int:
     """How many of each anomaly to inject: a handful, growing gently with size."""
     return int(min(60, round(3 + 2 * np.sqrt(hosts / 1_000))))
 
@@ -84,10 +84,10 @@ class _Sessions:
 
 def _sessions(
     rng: np.random.Generator,
-    model: _HostModel,
+    model: HostModel,
     h0: int,
     h1: int,
-    clock: _Clock,
+    clock: Clock,
     quota: dict[str, int],
 ) -> _Sessions:
     """Sessions of hosts h0..h1-1, starting mostly in the platform evening."""
@@ -104,7 +104,7 @@ def _sessions(
     second = np.where(
         evening, rng.normal(19.75 * 3600, 1.2 * 3600, n), rng.uniform(7 * 3600, 23.5 * 3600, n)
     )
-    second = np.round(second).astype(np.int64) % _DAY_S
+    second = np.round(second).astype(np.int64) % DAY_S
     duration = np.clip(np.round(rng.lognormal(np.log(55 * 60), 0.75, n)), 120, 6 * 3600)
     duration = np.where(rng.random(n) < 0.03, _VALID_SESSION_S, duration).astype(np.int64)
     # Threshold hosts: every session valid, except the first when it is their extra 15:00 one.
@@ -139,13 +139,13 @@ def _sessions(
 
 
 def _write_sessions(
-    writer: _Writer,
+    writer: Writer,
     s: _Sessions,
-    model: _HostModel,
-    ids: _IdSpace,
-    stamp: _Stamper,
+    model: HostModel,
+    ids: IdSpace,
+    stamp: Stamper,
     fmt: str,
-    clock: _Clock,
+    clock: Clock,
     tally: dict[str, int],
 ) -> None:
     """Write one chunk of sessions and count its anomalies."""
@@ -159,7 +159,7 @@ def _write_sessions(
         started = pc.replace_with_mask(started, pa.array(bad), pa.array(garbage))
     writer.write(
         [
-            _ids("s", ids.sessions + 1 + np.arange(len(s.host)), ids.session_width),
+            id_strings("s", ids.sessions + 1 + np.arange(len(s.host)), ids.session_width),
             model.ids.take(pa.array(s.host)),
             started,
             stamp(np.where(s.swap, s.start, s.end)),
@@ -184,7 +184,7 @@ class _Views:
     at: np.ndarray
 
 
-def _views(rng: np.random.Generator, model: _HostModel, s: _Sessions) -> _Views:
+def _views(rng: np.random.Generator, model: HostModel, s: _Sessions) -> _Views:
     """Views spread over each session; buyers come mostly from the host's regulars."""
     duration = s.end - s.start
     # Longer sessions draw more views; 1.06 is the mean of the duration factor.
@@ -200,17 +200,17 @@ def _views(rng: np.random.Generator, model: _HostModel, s: _Sessions) -> _Views:
     at = s.start[session] + (packed & 0xFFFF)
     # u**1.7 favours low viewer numbers: regulars come back and view several times.
     viewer = (model.pool[host] * rng.random(n) ** 1.7).astype(np.int64)
-    return _Views(session=session, host=host, buyer=_buyer(model, host, viewer), at=at)
+    return _Views(session=session, host=host, buyer=buyer_number(model, host, viewer), at=at)
 
 
 def _write_views(
-    writer: _Writer,
+    writer: Writer,
     rng: np.random.Generator,
     v: _Views,
-    model: _HostModel,
-    ids: _IdSpace,
-    stamp: _Stamper,
-    clock: _Clock,
+    model: HostModel,
+    ids: IdSpace,
+    stamp: Stamper,
+    clock: Clock,
     quota: dict[str, int],
     tally: dict[str, int],
 ) -> None:
@@ -229,8 +229,8 @@ def _write_views(
     )
     writer.write(
         [
-            _ids("s", session_no[order], ids.session_width),
-            _ids("b", buyer[order], ids.buyer_width),
+            id_strings("s", session_no[order], ids.session_width),
+            id_strings("b", buyer[order], ids.buyer_width),
             stamp(at[order]),
         ]
     )
@@ -253,10 +253,10 @@ class _Orders:
 
 def _orders(
     rng: np.random.Generator,
-    model: _HostModel,
+    model: HostModel,
     h0: int,
     h1: int,
-    clock: _Clock,
+    clock: Clock,
     v: _Views,
     duplicates: int,
 ) -> _Orders:
@@ -276,7 +276,7 @@ def _orders(
     count = rng.poisson(model.order_rate[h0:h1] * clock.days)
     other_host = np.repeat(np.arange(h0, h1), count)
     m = len(other_host)
-    other_buyer = _buyer(model, other_host, rng.integers(0, 3 * model.pool[other_host]))
+    other_buyer = buyer_number(model, other_host, rng.integers(0, 3 * model.pool[other_host]))
     other_paid = clock.instant(rng.integers(0, clock.days, m), rng.integers(8 * 3600, 22 * 3600, m))
 
     viewed = np.concatenate([convert, prepay, unpaid])
@@ -311,19 +311,19 @@ def _orders(
 
 
 def _write_orders(
-    writer: _Writer,
+    writer: Writer,
     o: _Orders,
-    model: _HostModel,
-    ids: _IdSpace,
-    stamp: _Stamper,
+    model: HostModel,
+    ids: IdSpace,
+    stamp: Stamper,
     tally: dict[str, int],
 ) -> None:
     """Write one chunk of orders."""
     writer.write(
         [
-            _ids("o", ids.orders + 1 + o.number, ids.order_width),
+            id_strings("o", ids.orders + 1 + o.number, ids.order_width),
             model.ids.take(pa.array(o.host)),
-            _ids("b", o.buyer, ids.buyer_width),
+            id_strings("b", o.buyer, ids.buyer_width),
             stamp(o.paid, o.paid_valid),
         ]
     )
@@ -336,9 +336,9 @@ def write_events(
     out: Path,
     fmt: str,
     seed: int,
-    model: _HostModel,
-    clock: _Clock,
-    ids: _IdSpace,
+    model: HostModel,
+    clock: Clock,
+    ids: IdSpace,
     scale: int,
     report: Callable[[str, int, int], None],
 ) -> dict[str, int]:
@@ -357,8 +357,8 @@ def write_events(
     )
     with ExitStack() as stack:
         writers = {
-            name: stack.enter_context(_Writer(out / f"{name}.{fmt}", schema, fmt))
-            for name, schema in _event_schemas(ts_type).items()
+            name: stack.enter_context(Writer(out / f"{name}.{fmt}", schema, fmt))
+            for name, schema in event_schemas(ts_type).items()
         }
         for stage in ("sessions", "views", "orders"):
             report(stage, 0, total)
@@ -366,7 +366,7 @@ def write_events(
             rng = np.random.default_rng([seed, 2, c])
             # CSV timestamp spellings draw from their own stream, so the CSV and Parquet
             # outputs of one seed hold the same events.
-            stamp = _Stamper(fmt, np.random.default_rng([seed, 3, c]), clock.offset_s)
+            stamp = Stamper(fmt, np.random.default_rng([seed, 3, c]), clock.offset_s)
             s = _sessions(rng, model, h0, h1, clock, quotas[c])
             _write_sessions(writers["sessions"], s, model, ids, stamp, fmt, clock, tally)
             report("sessions", h1, total)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from livetier.tools.synthetic.columns import _Clock, _ids
+from livetier.tools.synthetic.columns import Clock, id_strings
 
 CONSUMER_CATEGORIES = ("apparel", "home", "electronics", "beauty", "food", "toys", "sports")
 INDUSTRIAL_CATEGORIES = (
@@ -48,7 +48,7 @@ _FLAGS = {
 
 
 @dataclass
-class _HostModel:
+class HostModel:
     """Per-host latent activity and first-snapshot profile, one array entry per host."""
 
     ids: pa.Array
@@ -65,7 +65,7 @@ class _HostModel:
     profile: dict[str, np.ndarray]
 
 
-def _host_model(rng: np.random.Generator, n: int, days: int, vphd: float) -> _HostModel:
+def host_model(rng: np.random.Generator, n: int, days: int, vphd: float) -> HostModel:
     """Draw each host's activity and profile; activity is lognormal, profiles follow it."""
     industrial = rng.random(n) < 0.30
     # A quarter of hosts barely stream; the rest are lognormal, so a few stream daily.
@@ -130,8 +130,8 @@ def _host_model(rng: np.random.Generator, n: int, days: int, vphd: float) -> _Ho
         profile[name] = u < p_true
         profile[f"{name}_null"] = u >= 1 - p_null
 
-    return _HostModel(
-        ids=_ids("h", np.arange(1, n + 1), max(6, len(str(n)))),
+    return HostModel(
+        ids=id_strings("h", np.arange(1, n + 1), max(6, len(str(n)))),
         rate=rate,
         fixed=fixed,
         extra=extra,
@@ -146,14 +146,14 @@ def _host_model(rng: np.random.Generator, n: int, days: int, vphd: float) -> _Ho
     )
 
 
-def _buyer(model: _HostModel, host: np.ndarray, viewer: np.ndarray) -> np.ndarray:
+def buyer_number(model: HostModel, host: np.ndarray, viewer: np.ndarray) -> np.ndarray:
     """Platform-wide buyer number of a host's n-th regular viewer."""
     buyer: np.ndarray = (host * _P1 + viewer * _P2) % model.n_buyers
     return buyer
 
 
-def _host_table(
-    rng: np.random.Generator, model: _HostModel, clock: _Clock, unknown_lines: int
+def snapshot_rows(
+    rng: np.random.Generator, model: HostModel, clock: Clock, unknown_lines: int
 ) -> tuple[pa.Table, int]:
     """Snapshot rows: every host the day before the window, some again when their profile moved."""
     n = len(model.rate)
