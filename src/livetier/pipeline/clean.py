@@ -167,8 +167,7 @@ class _Hosts:
 def _clean_hosts(
     h: ibis.Table, lines: Iterable[str], keep: Keep, reports: list[ibis.Table]
 ) -> _Hosts:
-    """Check the host profiles, one row per (host_id, snapshot_date); report duplicates and
-    rejected rows."""
+    """Check the host profiles, one row per host and snapshot; report duplicates and rejects."""
     has_snapshots = "snapshot_date" in h.columns
     if not has_snapshots:
         # One snapshot valid for every day (docs/rules.md): dated before any evaluation day. A
@@ -215,9 +214,8 @@ def _clean_hosts(
     )
 
 
-def _sessions_report(s: ibis.Table, reports: list[ibis.Table]) -> ibis.Table:
-    """Report the duplicate, rejected and midnight-crossing sessions of the checked ``s``;
-    return the clean sessions."""
+def _clean_sessions(s: ibis.Table, reports: list[ibis.Table]) -> ibis.Table:
+    """Report the checked sessions' duplicates, rejects and midnight crossings; return the clean."""
     reports.append(_duplicates_report("sessions", s, _.session_id))
     bad = s.filter(s._problem.notnull())
     reports.append(
@@ -258,8 +256,8 @@ def _clean_orders(
     keep: Keep,
     reports: list[ibis.Table],
 ) -> ibis.Table:
-    """Check the orders; report duplicates and rejected rows; return the clean paid orders
-    (an empty paid_at is an unpaid order, which never counts and is not a problem)."""
+    """Check the orders; report duplicates and rejects; return the clean paid orders."""
+    # An empty paid_at is an unpaid order, which never counts and is not a problem.
     o = _deduplicated(_with_part(table, "orders"), ["order_id", "_scope"])
     o = add_instant(o, "paid_at", zone, "paid_utc", "paid_day")
     o = o.mutate(
@@ -300,8 +298,7 @@ def _clean_orders(
 
 
 def _session_hosts(known: list[ibis.Table]) -> ibis.Table:
-    """One lookup row per checked session id: its host when the session is clean, NULL when
-    it was rejected (``_seen`` tells it from an unknown id)."""
+    """Each checked session id's host, NULL for a rejected session (``_seen``: the id is known)."""
     return (
         ibis.union(
             *(
@@ -322,8 +319,7 @@ def _clean_views(
     keep: Keep,
     reports: list[ibis.Table],
 ) -> ibis.Table:
-    """Check the views against their sessions; report rejected rows; return the clean views
-    of a (host, buyer, platform day) with a paid order."""
+    """Check the views against their sessions; report rejects; return the clean views that count."""
     # Views have no id of their own, so the report names them by their three columns.
     v = _with_part(table, "views")
     v = add_instant(v, "viewed_at", zone, "view_utc", "view_day")
@@ -400,7 +396,7 @@ def clean(
     reports: list[ibis.Table] = []
     hosts = _clean_hosts(sources["hosts"].table, lines, keep, reports)
     s = keep(_checked_sessions(sources["sessions"].table, zone, hosts.known))
-    sessions = _sessions_report(s, reports)
+    sessions = _clean_sessions(s, reports)
     orders = _clean_orders(sources["orders"].table, zone, hosts.known, keep, reports)
     # Sessions of the day before the days read (partitioned input) serve only the lookup of a
     # view's host: a view just after midnight belongs to a session started the evening before.
