@@ -21,8 +21,7 @@ from livetier.pipeline.timestamps import PlatformZone, add_instant, unusable
 
 REPORT_COLUMNS = ("table", "row_id", "reason", "detail", "counted")
 Keep = Callable[[ibis.Table], ibis.Table]
-"""What ``clean`` may do with each table's checked rows before both the facts and the report
-read them (e.g. cache them)."""
+"""What ``clean`` may do with each table's checked rows, read by facts and report (cache them)."""
 ALWAYS = "0001-01-01"
 """The snapshot date given to the single profile of a hosts file without snapshot_date."""
 
