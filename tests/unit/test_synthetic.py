@@ -262,7 +262,7 @@ def test_views_fall_within_their_sessions_span(runs: dict) -> None:
 def test_many_small_chunks_still_give_consistent_data(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(synthetic, "_CHUNK_VIEWS", 3_000)
+    monkeypatch.setattr(synthetic.events, "_CHUNK_VIEWS", 3_000)
     summary = generate(tmp_path, **SMALL)
     assert summary.views > 10 * 3_000  # so there were more than ten chunks
     assert count_anomalies(tmp_path) == vars(summary.anomalies)

@@ -14,11 +14,6 @@ class Kind(StrEnum):
     FLOAT = "float"
     STR = "str"
 
-    @property
-    def numeric(self) -> bool:
-        """Whether ordering operators apply."""
-        return self in (Kind.INT, Kind.FLOAT)
-
 
 @dataclass(frozen=True)
 class Metric:

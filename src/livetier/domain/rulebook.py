@@ -81,14 +81,6 @@ class Criterion:
         ):
             raise RuleError(f"operator {self.op.value!r} on {self.metric!r} needs a number")
 
-    @property
-    def key(self) -> str:
-        """A readable label, e.g. ``fans >= 500``."""
-        if not self.op.takes_target:
-            return f"{self.metric} {self.op.value}"
-        target = list(self.target) if isinstance(self.target, tuple) else self.target
-        return f"{self.metric} {self.op.value} {target}"
-
 
 @dataclass(frozen=True)
 class Group:

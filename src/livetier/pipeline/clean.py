@@ -20,6 +20,8 @@ from livetier.pipeline.tables import without
 from livetier.pipeline.timestamps import PlatformZone, add_instant, unusable
 
 REPORT_COLUMNS = ("table", "row_id", "reason", "detail", "counted")
+Keep = Callable[[ibis.Table], ibis.Table]
+"""What ``clean`` may do with each table's checked rows, read by facts and report (cache them)."""
 ALWAYS = "0001-01-01"
 """The snapshot date given to the single profile of a hosts file without snapshot_date."""
 
@@ -111,6 +113,7 @@ def _reported(rows: ibis.Table, value: ibis.Value) -> ibis.StringValue:
 
 
 def _partition_note(rows: ibis.Table) -> ibis.StringValue:
+    """The report's note of the partition a rejected row was filed under ("" for a flat file)."""
     return ibis.ifelse(rows._part.notnull(), " partition=day=" + rows._part.cast("string"), "")
 
 
@@ -146,26 +149,24 @@ def _checked_sessions(table: ibis.Table, zone: PlatformZone, known_hosts: ibis.T
     )
 
 
-def clean(
-    sources: dict[str, Source],
-    zone: PlatformZone,
-    lines: Iterable[str],
-    lookup_sessions: Source | None = None,
-    keep: Callable[[ibis.Table], ibis.Table] = lambda t: t,
-) -> Cleaned:
-    """Validate every row; return the clean tables and the report of the rest.
+def _rejected(table: str, bad: ibis.Table, row_id: Any, detail: Any) -> ibis.Table:
+    """Report entries for the rejected rows ``bad``, each with its first problem as reason."""
+    return _report(table, bad, row_id, bad._problem, detail, False)
 
-    ``keep`` may materialise each table's checked rows (each distinct row with its number of
-    copies and first problem), so that the clean rows and the report are computed from one
-    pass over the input. Views are checked, then narrowed to the rows the report or the
-    facts need: the rejected ones, and the clean ones of a (host, buyer, platform day) with a
-    paid order, the only views that can make a live buyer. The rest count for nothing, so
-    what ``keep`` holds of tens of millions of views is a fraction of them.
-    """
-    reports: list[ibis.Table] = []
 
-    # hosts: one row per (host_id, snapshot_date)
-    h = sources["hosts"].table
+@dataclass(frozen=True)
+class _Hosts:
+    """The checked host profiles and what the event tables need of them."""
+
+    clean: ibis.Table  # host_id, snapshot_date, category_line, profile
+    snapshots: ibis.Table  # host_id, snapshot_date of every dated row, even rejected
+    known: ibis.Table  # host_id of every listed host, even one whose profile was rejected
+
+
+def _clean_hosts(
+    h: ibis.Table, lines: Iterable[str], keep: Keep, reports: list[ibis.Table]
+) -> _Hosts:
+    """Check the host profiles, one row per host and snapshot; report duplicates and rejects."""
     has_snapshots = "snapshot_date" in h.columns
     if not has_snapshots:
         # One snapshot valid for every day (docs/rules.md): dated before any evaluation day. A
@@ -190,43 +191,42 @@ def clean(
     reports.append(_duplicates_report("hosts", h, host_label))
     bad = h.filter(h._problem.notnull())
     reports.append(
-        _report(
+        _rejected(
             "hosts",
             bad,
             host_label,
-            bad._problem,
             ibis.ifelse(
                 bad._problem == "unknown_category_line",
                 "category_line=" + bad.category_line.fill_null("(empty)"),
                 "",
             ),
-            False,
         )
     )
-    hosts = without(h.filter(h._problem.isnull()), "_problem", "_copies")
-    snapshots = h.filter(h.host_id.notnull() & h.snapshot_date.notnull()).select(
-        "host_id", "snapshot_date"
+    return _Hosts(
+        clean=without(h.filter(h._problem.isnull()), "_problem", "_copies"),
+        snapshots=h.filter(h.host_id.notnull() & h.snapshot_date.notnull()).select(
+            "host_id", "snapshot_date"
+        ),
+        # Events of a listed host whose profile rows were rejected are not "unknown": the host
+        # is simply not graded, and its rows are already in the report.
+        known=h.filter(h.host_id.notnull()).select("host_id").distinct(),
     )
-    # Events of a listed host whose profile rows were rejected are not "unknown": the host is
-    # simply not graded, and its rows are already in the report.
-    known_hosts = h.filter(h.host_id.notnull()).select("host_id").distinct()
 
-    # sessions
-    s = keep(_checked_sessions(sources["sessions"].table, zone, known_hosts))
+
+def _clean_sessions(s: ibis.Table, reports: list[ibis.Table]) -> ibis.Table:
+    """Report the checked sessions' duplicates, rejects and midnight crossings; return the clean."""
     reports.append(_duplicates_report("sessions", s, _.session_id))
     bad = s.filter(s._problem.notnull())
     reports.append(
-        _report(
+        _rejected(
             "sessions",
             bad,
             bad.session_id,
-            bad._problem,
             "started_at="
             + bad.started_at.fill_null("(empty)")
             + " ended_at="
             + bad.ended_at.fill_null("(empty)")
             + _partition_note(bad),
-            False,
         )
     )
     sessions = s.filter(s._problem.isnull()).select(
@@ -245,9 +245,19 @@ def clean(
             True,
         )
     )
+    return sessions
 
-    # orders: an empty paid_at is an unpaid order, which never counts and is not a problem
-    o = _deduplicated(_with_part(sources["orders"].table, "orders"), ["order_id", "_scope"])
+
+def _clean_orders(
+    table: ibis.Table,
+    zone: PlatformZone,
+    known_hosts: ibis.Table,
+    keep: Keep,
+    reports: list[ibis.Table],
+) -> ibis.Table:
+    """Check the orders; report duplicates and rejects; return the clean paid orders."""
+    # An empty paid_at is an unpaid order, which never counts and is not a problem.
+    o = _deduplicated(_with_part(table, "orders"), ["order_id", "_scope"])
     o = add_instant(o, "paid_at", zone, "paid_utc", "paid_day")
     o = o.mutate(
         _problem=_first_problem(
@@ -274,30 +284,21 @@ def clean(
     reports.append(_duplicates_report("orders", o, _.order_id))
     bad = o.filter(o._problem.notnull())
     reports.append(
-        _report(
+        _rejected(
             "orders",
             bad,
             bad.order_id,
-            bad._problem,
             "paid_at=" + bad.paid_at.fill_null("(empty)") + _partition_note(bad),
-            False,
         )
     )
-    orders = o.filter(o._problem.isnull() & o.paid_utc.notnull()).select(
+    return o.filter(o._problem.isnull() & o.paid_utc.notnull()).select(
         "host_id", "buyer_id", "paid_utc", "paid_day"
     )
 
-    # views: no id of their own, so the report names them by their three columns
-    v = _with_part(sources["views"].table, "views")
-    v = add_instant(v, "viewed_at", zone, "view_utc", "view_day")
-    # One lookup join tells a view's host, or why it has none: each session id maps to its
-    # host when the session is clean, to NULL when it was rejected, and is absent if unknown.
-    # Sessions of the day before the days read (partitioned input) serve only this lookup:
-    # a view just after midnight belongs to a session started the evening before.
-    known = [s]
-    if lookup_sessions is not None:
-        known.append(_checked_sessions(lookup_sessions.table, zone, known_hosts))
-    lookup = (
+
+def _session_hosts(known: list[ibis.Table]) -> ibis.Table:
+    """Each checked session id's host, NULL for a rejected session (``_seen``: the id is known)."""
+    return (
         ibis.union(
             *(
                 k.select("session_id", _host=ibis.ifelse(k._problem.isnull(), k.host_id, None))
@@ -307,6 +308,20 @@ def clean(
         .distinct()
         .mutate(_seen=True)
     )
+
+
+def _clean_views(
+    table: ibis.Table,
+    zone: PlatformZone,
+    lookup: ibis.Table,
+    orders: ibis.Table,
+    keep: Keep,
+    reports: list[ibis.Table],
+) -> ibis.Table:
+    """Check the views against their sessions; report rejects; return the clean views that count."""
+    # Views have no id of their own, so the report names them by their three columns.
+    v = _with_part(table, "views")
+    v = add_instant(v, "viewed_at", zone, "view_utc", "view_day")
     v = without(v.left_join(lookup, "session_id"), "session_id_right")
     paid = (
         orders.select(_host=orders.host_id, buyer_id=orders.buyer_id, view_day=orders.paid_day)
@@ -351,17 +366,43 @@ def clean(
         + bad.viewed_at.fill_null("")
     )
     reports.append(
-        _report(
+        _rejected(
             "views",
             bad,
             view_label,
-            bad._problem,
             "viewed_at=" + bad.viewed_at.fill_null("(empty)") + _partition_note(bad),
-            False,
         )
     )
-    views = v.filter(v._problem.isnull()).select(
-        "buyer_id", "view_utc", "view_day", host_id=v._host
-    )
+    return v.filter(v._problem.isnull()).select("buyer_id", "view_utc", "view_day", host_id=v._host)
 
-    return Cleaned(hosts, snapshots.distinct(), sessions, views, orders, ibis.union(*reports))
+
+def clean(
+    sources: dict[str, Source],
+    zone: PlatformZone,
+    lines: Iterable[str],
+    lookup_sessions: Source | None = None,
+    keep: Keep = lambda t: t,
+) -> Cleaned:
+    """Validate every row; return the clean tables and the report of the rest.
+
+    ``keep`` may materialise each table's checked rows (each distinct row with its number of
+    copies and first problem), so that the clean rows and the report are computed from one
+    pass over the input. Views are checked, then narrowed to the rows the report or the
+    facts need: the rejected ones, and the clean ones of a (host, buyer, platform day) with a
+    paid order, the only views that can make a live buyer. The rest count for nothing, so
+    what ``keep`` holds of tens of millions of views is a fraction of them.
+    """
+    reports: list[ibis.Table] = []
+    hosts = _clean_hosts(sources["hosts"].table, lines, keep, reports)
+    s = keep(_checked_sessions(sources["sessions"].table, zone, hosts.known))
+    sessions = _clean_sessions(s, reports)
+    orders = _clean_orders(sources["orders"].table, zone, hosts.known, keep, reports)
+    # Sessions of the day before the days read (partitioned input) serve only the lookup of a
+    # view's host: a view just after midnight belongs to a session started the evening before.
+    known = [s]
+    if lookup_sessions is not None:
+        known.append(_checked_sessions(lookup_sessions.table, zone, hosts.known))
+    views = _clean_views(sources["views"].table, zone, _session_hosts(known), orders, keep, reports)
+    return Cleaned(
+        hosts.clean, hosts.snapshots.distinct(), sessions, views, orders, ibis.union(*reports)
+    )

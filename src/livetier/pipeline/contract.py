@@ -176,14 +176,6 @@ def _partitions(table_dir: DataPath) -> dict[date, tuple[DataPath, ...]]:
     return partitions
 
 
-def find_file(folder: DataPath, name: str) -> DataPath:
-    """The one flat file holding table ``name`` in ``folder`` (``name.csv`` or ``name.parquet``)."""
-    located = locate(folder, name)
-    if located.partitions is not None:
-        raise ContractError(f"{located.path}: table {name!r} must be one file here, not partitions")
-    return located.path
-
-
 # Whole-string shapes: the engine's casts are lenient (1.5 -> 2, 0x1F4 -> 500), so a value is
 # only cast once it has the plain form the contract promises.
 _INTEGER = r"^[+-]?[0-9]+$"

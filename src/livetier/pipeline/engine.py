@@ -187,9 +187,12 @@ def _fix_pyspark_strip() -> None:
     from ibis.backends.sql.compilers.pyspark import PySparkCompiler
 
     def visit_strip(self: PySparkCompiler, op: object, *, arg: sge.Expression) -> sge.Expression:
-        return self.f.regexp_replace(arg, sge.convert(r"^\s+|\s+$"), sge.convert(""))
+        blanks: sge.Expression = self.f.regexp_replace(
+            arg, sge.convert(r"^\s+|\s+$"), sge.convert("")
+        )
+        return blanks
 
-    PySparkCompiler.visit_Strip = visit_strip  # type: ignore[method-assign]
+    PySparkCompiler.visit_Strip = visit_strip
 
 
 def _fast_utc_wall() -> None:
@@ -213,8 +216,10 @@ def _fast_utc_wall() -> None:
     ) -> sge.Expression:
         source = op.arg.dtype
         if source.is_timestamp() and source.timezone and to.is_timestamp() and not to.timezone:
-            return self.f.make_timestamp(self.f.epoch_us(arg))
-        return cast(self, op, arg=arg, to=to)
+            wall: sge.Expression = self.f.make_timestamp(self.f.epoch_us(arg))
+            return wall
+        other: sge.Expression = cast(self, op, arg=arg, to=to)
+        return other
 
-    DuckDBCompiler.visit_Cast = visit_cast  # type: ignore[method-assign]
-    DuckDBCompiler._livetier_utc_wall = True  # type: ignore[attr-defined]
+    DuckDBCompiler.visit_Cast = visit_cast
+    DuckDBCompiler._livetier_utc_wall = True

@@ -31,6 +31,7 @@ from livetier.domain.rulebook import (
 from livetier.domain.tiers import Tier
 
 DEFAULT_RULEBOOK = Path(__file__).with_name("1688.yaml")
+_TierName = Literal["ordinary", "expert", "honor"]
 
 
 class RulebookFileError(Exception):
@@ -38,10 +39,14 @@ class RulebookFileError(Exception):
 
 
 class _Strict(BaseModel):
+    """A part of the file: unknown keys are errors, not ignored."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class CriterionSpec(_Strict):
+    """One criterion as written: metric, operator and (for most operators) a value."""
+
     metric: str
     op: Op
     value: bool | int | float | str | list[str | int] | None = None
@@ -49,12 +54,14 @@ class CriterionSpec(_Strict):
     @field_validator("metric")
     @classmethod
     def _known_metric(cls, name: str) -> str:
+        """An unknown metric is reported at the metric itself (the domain checks it too)."""
         if name not in METRICS:
             raise ValueError(f"unknown metric {name!r}; known: {', '.join(METRICS)}")
         return name
 
     @model_validator(mode="after")
     def _consistent(self) -> CriterionSpec:
+        """The domain's checks (operator fits the metric, value fits the operator)."""
         try:
             self.to_domain()
         except RuleError as e:
@@ -62,6 +69,7 @@ class CriterionSpec(_Strict):
         return self
 
     def to_domain(self) -> Criterion:
+        """The domain criterion, text targets lower-cased."""
         # Text codes (categories) are compared case-insensitively: input is lower-cased on
         # read (pipeline/contract.py), so targets are too.
         value = self.value
@@ -76,10 +84,13 @@ class CriterionSpec(_Strict):
 
 
 class GroupSpec(_Strict):
+    """A group as written: exactly one of ``all`` or ``any``."""
+
     all_: list[NodeSpec] | None = Field(None, alias="all")
     any_: list[NodeSpec] | None = Field(None, alias="any")
 
     def to_domain(self) -> Group:
+        """The domain group, children converted in order."""
         if (self.all_ is None) == (self.any_ is None):
             raise ValueError("a group has exactly one of 'all' or 'any'")
         mode, children = ("all", self.all_) if self.all_ is not None else ("any", self.any_)
@@ -88,6 +99,7 @@ class GroupSpec(_Strict):
 
 
 def _node_kind(raw: Any) -> str:
+    """Which spec a raw node is: a mapping with ``all`` or ``any`` is a group."""
     if isinstance(raw, dict) and ("all" in raw or "any" in raw):
         return "group"
     return "criterion"
@@ -101,27 +113,34 @@ GroupSpec.model_rebuild()
 
 
 class DefinitionsSpec(_Strict):
+    """The definitions shared by every version."""
+
     timezone: str
     valid_session_longer_than_minutes: int = Field(gt=0)
     window_days: int = Field(gt=0)
 
 
 class VersionSpec(_Strict):
+    """One rulebook version as written."""
+
     version: str
     effective_from: date
-    privileges: dict[str, Literal["ordinary", "expert", "honor"]] = {}
+    privileges: dict[str, _TierName] = {}
     fatigue_days: dict[str, Annotated[int, Field(gt=0)]] = {}
     basic: GroupSpec
-    lines: dict[str, dict[Literal["ordinary", "expert", "honor"], GroupSpec]]
+    lines: dict[str, dict[_TierName, GroupSpec]]
 
 
 class RulebookSpec(_Strict):
+    """The whole file."""
+
     rulebook: str
     definitions: DefinitionsSpec
     versions: list[VersionSpec] = Field(min_length=1)
 
 
 def _where(loc: tuple[int | str, ...]) -> str:
+    """A validation error's location as a reader writes it: ``versions[0].basic.all[2]``."""
     out = ""
     for part in loc:
         if part in ("criterion", "group"):  # union tags say nothing to a reader
@@ -136,6 +155,7 @@ def _where(loc: tuple[int | str, ...]) -> str:
 
 
 def _to_domain(spec: RulebookSpec) -> Rulebook:
+    """The domain rulebook; a domain error names the version it is in."""
     versions = []
     for i, v in enumerate(spec.versions):
         try:
@@ -166,6 +186,7 @@ def _to_domain(spec: RulebookSpec) -> Rulebook:
 
 
 def _group(spec: GroupSpec, where: str) -> Group:
+    """The domain group of ``spec``; an error names ``where`` it is."""
     try:
         return spec.to_domain()
     except (RuleError, ValueError) as e:
@@ -192,6 +213,7 @@ def parse(text: str, source: str = "<string>") -> Rulebook:
 
 
 def _check_timezone(name: str) -> None:
+    """Refuse a time zone the system does not know."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     try:

@@ -40,7 +40,7 @@ def partition(src: Path, out: Path, timezone: str, around: date) -> Partitioned:
     zone = PlatformZone.around(timezone, around)
     hosts = contract.locate(src, "hosts")
     for path in hosts.files():
-        shutil.copy2(path, out / path.name)
+        shutil.copy2(str(path), out / path.name)
     days: dict[str, int] = {}
     rows: dict[str, int] = {}
     for name, column in EVENT_DAY.items():
@@ -50,7 +50,7 @@ def partition(src: Path, out: Path, timezone: str, around: date) -> Partitioned:
         rows[name] = int(raw.count().to_pyarrow().as_py())
         if rows[name] == 0:  # no events at all: nothing to partition, keep the flat file
             for path in files:
-                shutil.copy2(path, out / path.name)
+                shutil.copy2(str(path), out / path.name)
             days[name] = 0
             continue
         parsed = raw.mutate(
