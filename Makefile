@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo serve-demo test lint format bench clean
+.PHONY: install demo serve-demo test test-quick lint format bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,8 +40,13 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
+# Everything: lint, then the whole suite (PostgreSQL, Spark and Chromium tests included).
 test: lint
 	$(BIN)/python -m pytest
+
+# The edit-and-rerun loop: no lint, no test marked slow or spark (pyproject.toml's markers).
+test-quick: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow and not spark"
 
 format: $(STAMP)
 	$(BIN)/ruff format src tests bench

@@ -49,6 +49,26 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         admin.dispose()
 
 
+def _uses_postgresql(item: pytest.Item) -> bool:
+    callspec = getattr(item, "callspec", None)
+    return callspec is not None and callspec.params.get("db_url") == "postgresql"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark what a test costs from what it uses, so `-m` can leave out servers, JVMs, browsers."""
+    # A module with one test on the Spark session is a Spark module: its other tests start
+    # Spark through the CLI or ask for the session at run time.
+    spark_modules = {item.path for item in items if "spark" in getattr(item, "fixturenames", ())}
+    browser_tests = Path(__file__).parent / "browser"
+    for item in items:
+        if _uses_postgresql(item):
+            item.add_marker(pytest.mark.postgres)
+        if item.path in spark_modules:
+            item.add_marker(pytest.mark.spark)
+        if item.path.is_relative_to(browser_tests):
+            item.add_marker(pytest.mark.browser)
+
+
 def _skipped(config: pytest.Config) -> int:
     reporter = config.pluginmanager.get_plugin("terminalreporter")
     return len(reporter.stats.get("skipped", [])) if reporter else 0
