@@ -1,4 +1,4 @@
-"""Suite-wide fixtures and rules: with CI=true a skipped test fails the run."""
+"""Suite-wide fixtures and rules: markers from what a test costs; with CI=true a skip fails."""
 
 from __future__ import annotations
 
@@ -79,6 +79,7 @@ TESTS = Path(__file__).parent
 
 
 def _mark_slow(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the tests named in SLOW; refuse a name that its (fully collected) file lacks."""
     found: dict[str, set[str]] = {}
     for item in items:
         file = item.path.relative_to(TESTS).as_posix() if item.path.is_relative_to(TESTS) else ""
