@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo serve-demo test lint format bench clean
+.PHONY: install demo serve-demo test test-quick lint format bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,10 +37,16 @@ serve-demo: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
 	$(BIN)/mypy
 
+# Everything: lint, then the whole suite (PostgreSQL, Spark and Chromium tests included).
 test: lint
 	$(BIN)/python -m pytest
+
+# The edit-and-rerun loop: no lint, no test marked slow or spark (pyproject.toml's markers).
+test-quick: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow and not spark"
 
 format: $(STAMP)
 	$(BIN)/ruff format src tests bench
@@ -51,4 +57,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/plot.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .import_linter_cache

@@ -171,34 +171,3 @@ def test_an_any_group_reports_its_closest_branch():
     )
     group = ev.sets["expert"].children[0]
     assert not group.met and group.closest == 1 and group.progress == 0.8
-
-
-def test_the_domain_imports_only_the_standard_library():
-    import ast
-    from pathlib import Path
-
-    import livetier.domain
-
-    for file in Path(livetier.domain.__file__).parent.glob("*.py"):
-        tree = ast.parse(file.read_text())
-        names = {
-            a.name.split(".")[0]
-            for n in ast.walk(tree)
-            if isinstance(n, ast.Import)
-            for a in n.names
-        }
-        names |= {
-            n.module.split(".")[0]
-            for n in ast.walk(tree)
-            if isinstance(n, ast.ImportFrom) and n.module
-        }
-        assert names <= {
-            "__future__",
-            "dataclasses",
-            "datetime",
-            "enum",
-            "collections",
-            "livetier",
-            "math",
-            "typing",
-        }, (file.name, names)
