@@ -37,6 +37,7 @@ from livetier.domain.metrics import METRICS, PROFILE_METRICS, Kind
 from livetier.pipeline.clean import REPORT_COLUMNS
 from livetier.pipeline.engine import Engine, configure_duckdb
 from livetier.pipeline.facts import FACT_COLUMNS
+from livetier.store.day_run import DayRunStatements
 
 DEFAULT_PATH = Path("livetier.duckdb")
 
@@ -64,7 +65,6 @@ _SCHEMA = [
     "CREATE TABLE IF NOT EXISTS host_state (host_id VARCHAR NOT NULL, tier VARCHAR NOT NULL, "
     "first_seen DATE NOT NULL, at_risk BOOLEAN NOT NULL)",
 ]
-STATE_COLUMNS = ("host_id", "tier", "first_seen", "at_risk")
 
 
 class WarehouseBusy(RuntimeError):
@@ -78,7 +78,7 @@ def warehouse_path(option: Path | None) -> Path:
     return Path(os.environ.get("LIVETIER_WAREHOUSE") or DEFAULT_PATH)
 
 
-class Warehouse:
+class Warehouse(DayRunStatements):
     """An open warehouse: its tables as Ibis expressions, and the run's writes."""
 
     def __init__(self, engine: Engine, raw: duckdb.DuckDBPyConnection, path: Path) -> None:
@@ -138,28 +138,9 @@ class Warehouse:
 
     # writes -----------------------------------------------------------------------------
 
-    def save_state(self, run: str, changed: str, whole: str | None = None) -> None:
-        """Make ``host_state`` the state after ``run``: the relation ``whole`` (if given)
-        replaces it, then the rows of relation ``changed`` replace those of their hosts.
-        Both are names of relations on this connection with the STATE_COLUMNS."""
-        columns = ", ".join(STATE_COLUMNS)
-        with self.transaction():
-            if whole is not None:
-                self._raw.execute("DELETE FROM host_state")
-                self._raw.execute(f"INSERT INTO host_state SELECT {columns} FROM {whole}")
-            self._raw.execute(
-                f"DELETE FROM host_state WHERE host_id IN (SELECT host_id FROM {changed})"
-            )
-            self._raw.execute(f"INSERT INTO host_state SELECT {columns} FROM {changed}")
-            self._raw.execute("INSERT OR REPLACE INTO meta VALUES ('host_state', ?)", [run])
-
-    def forget_state(self) -> None:
-        """The copy no longer matches any run (the next run reads the state store)."""
-        self._raw.execute("DELETE FROM meta WHERE key = 'host_state'")
-
     def _materialise(self, name: str, expr: ir.Table) -> None:
         """Compute ``expr`` once into a temporary table of this connection."""
-        self.engine.con.create_table(name, expr, temp=True, overwrite=True)
+        self.temp_table(name, expr)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
