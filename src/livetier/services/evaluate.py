@@ -19,7 +19,6 @@ from livetier.domain.tiers import Tier
 from livetier.pipeline import contract, facts, grading
 from livetier.pipeline.clean import clean
 from livetier.pipeline.engine import Engine, duckdb_engine
-from livetier.pipeline.holds import line_holds
 from livetier.pipeline.storage import DataPath
 from livetier.pipeline.timestamps import PlatformZone
 
@@ -129,16 +128,16 @@ def _graded(
             cleaned.hosts, cleaned.snapshots, stored, day, d.window_days
         ).cache() as metrics,
     ):
-        for line in version.lines:
-            with grading.grade(version, metrics, line).cache() as graded_expr:
-                graded = graded_expr.to_pyarrow()
-                held = line_holds(version, graded_expr, stored, day, d.window_days, line)
-                held = held.to_pyarrow()
+        for g in grading.grade_all(
+            version, metrics, stored, day, d.window_days, lambda t: t.cache(), full=True
+        ):
+            graded = g.graded.to_pyarrow()
+            held = g.holds.to_pyarrow()
             holds.update(
                 zip(held["host_id"].to_pylist(), held["holds_days"].to_pylist(), strict=True)
             )
             rows = graded.to_pylist()
-            evaluations += grading.read_back(version, line, rows)
+            evaluations += grading.read_back(version, g.line, rows)
             for row in rows:
                 values[row["host_id"]] = {
                     "snapshot_date": row["snapshot_date"] if has_snapshots else None,

@@ -3,6 +3,8 @@ on demand why a host moved."""
 
 from __future__ import annotations
 
+import itertools
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -15,7 +17,6 @@ from livetier.domain.evaluation import HostEvaluation, NodeResult
 from livetier.domain.rulebook import Version
 from livetier.domain.tiers import Tier
 from livetier.pipeline import facts, grading
-from livetier.pipeline.holds import line_holds
 from livetier.services.evaluate import criterion_text, node_record, paused_gc
 from livetier.store.day_run import GradedDay
 from livetier.store.warehouse import Warehouse
@@ -49,14 +50,16 @@ def grade_day(wh: Warehouse, version: Version, day: date, window_days: int) -> D
     hosts, snapshots = wh.profiles()
     metrics = facts.metrics_for_day(hosts, snapshots, wh.facts(), day, window_days)
     cached = wh.temp_table("_day_metrics", metrics)
+    stage = itertools.count()
+
+    def keep(t: ir.Table) -> AbstractContextManager[ir.Table]:  # kept for the whole run
+        return nullcontext(wh.temp_table(f"_day_tiers_{next(stage)}", t))
+
     parts = []
     by_line: dict[str, ir.Table] = {}
-    for i, line in enumerate(version.lines):
-        by_line[line] = grading.grade(version, cached, line)  # read back for a few hosts only
-        # The tier alone, once: the walk of how long it holds reads it several times.
-        tiered = wh.temp_table(f"_day_tiers_{i}", grading.tiers(version, cached, line))
-        held = line_holds(version, tiered, wh.facts(), day, window_days, line)
-        joined = tiered.select("host_id", "tier").left_join(held, "host_id")
+    for g in grading.grade_all(version, cached, wh.facts(), day, window_days, keep, full=False):
+        by_line[g.line] = g.graded  # read back for a few hosts only
+        joined = g.tiered.select("host_id", "tier").left_join(g.holds, "host_id")
         parts.append(joined.select("host_id", "tier", "holds_days"))
     table = wh.temp_table("_day_grades", ibis.union(*parts))
     return DayGrades(table.to_pyarrow(), by_line, version, GradedDay(cached, table))
