@@ -16,9 +16,10 @@ It holds what a daily run needs so that it reads only the raw events of the days
   of reading a million rows out of the state store. The state store stays the truth: a copy
   that does not name the store's latest run is not used (the run reads the store instead).
 
-Every write of a run happens in one DuckDB transaction: a killed run leaves the previous
-contents. DuckDB allows one writing process per file (docs/design.md, "Engine pitfalls"), so
-the batch job owns it; ``open_warehouse(read_only=True)`` serves the read commands.
+The statements of a day run over the graded day (serving snapshot, state copy, the hosts to
+write) are in store/day_run.py, mixed into ``Warehouse``. Every write of a run happens in one
+DuckDB transaction: a killed run leaves the previous contents. DuckDB allows one writing
+process per file (docs/design.md, "Engine pitfalls"), so the batch job owns it; ``open_warehouse(read_only=True)`` serves the read commands.
 """
 
 from __future__ import annotations
@@ -88,7 +89,8 @@ class Warehouse(DayRunStatements):
 
     @property
     def raw(self) -> duckdb.DuckDBPyConnection:
-        """The DuckDB connection, for the few statements Ibis has no word for (COPY)."""
+        """The DuckDB connection itself, for tests that look into the tables; the project's
+        own statements are methods (here and in store/day_run.py)."""
         return self._raw
 
     # reads ------------------------------------------------------------------------------
