@@ -19,7 +19,8 @@ It holds what a daily run needs so that it reads only the raw events of the days
 The statements of a day run over the graded day (serving snapshot, state copy, the hosts to
 write) are in store/day_run.py, mixed into ``Warehouse``. Every write of a run happens in one
 DuckDB transaction: a killed run leaves the previous contents. DuckDB allows one writing
-process per file (docs/design.md, "Engine pitfalls"), so the batch job owns it; ``open_warehouse(read_only=True)`` serves the read commands.
+process per file (docs/design.md, "Engine pitfalls"), so the batch job owns it;
+``open_warehouse(read_only=True)`` serves the read commands.
 """
 
 from __future__ import annotations
