@@ -264,6 +264,7 @@ def phases(data: Path, before: Path, live: Path) -> dict[str, float]:
     """The timed run once in-process, with the wall time of each phase of daily.run_day."""
     from livetier import rulebooks
     from livetier.services import daily
+    from livetier.services.daily import record, run
     from livetier.store import schema
 
     times: dict[str, float] = {}
@@ -280,9 +281,9 @@ def phases(data: Path, before: Path, live: Path) -> dict[str, float]:
 
     restore(before, live)
     db, wh = state_files(live)
-    daily._ingest = clock("ingest", daily._ingest)
-    daily.grade_day = clock("grade_day", daily.grade_day)
-    daily._record = clock("record", daily._record)
+    run._ingest = clock("ingest", run._ingest)
+    run.grade_day = clock("grade_day", run.grade_day)
+    record.record_day = clock("record", record.record_day)
     daily.DayGrades.explain = clock("record.explain", daily.DayGrades.explain)
     t = time.perf_counter()
     book = rulebooks.load(None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import duckdb
 import ibis
 import pyarrow as pa
 import pytest
@@ -12,12 +13,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from livetier import rulebooks
+from livetier.domain.changes import at_risk
 from livetier.domain.evaluation import evaluate_host
 from livetier.domain.metrics import METRICS, Kind
 from livetier.domain.rulebook import BASIC, Criterion, Group, Op, Version
-from livetier.domain.tiers import GRADED_TIERS
+from livetier.domain.tiers import GRADED_TIERS, Tier
 from livetier.pipeline import grading
 from livetier.pipeline.engine import duckdb_engine
+from livetier.store.day_run import at_risk_sql
 
 pytestmark = pytest.mark.slow  # run anyway by `make test`; skip locally with -m "not slow"
 
@@ -172,3 +175,27 @@ def _diff(a, b, path=""):
         if r:
             return r
     return None
+
+
+@pytest.mark.parametrize("at_risk_days", [0, 3, 7])
+def test_the_bulk_at_risk_rule_is_the_domain_rule_on_its_boundaries(at_risk_days):
+    n = at_risk_days
+    cases = [
+        (tier, holds)
+        for tier in Tier
+        for holds in (n - 1, n, n + 1, None)
+        if holds is None or holds >= 0
+    ]
+    con = duckdb.connect()
+    con.register(
+        "g",
+        pa.table(
+            {
+                "tier": pa.array([t.value for t, _ in cases], pa.string()),
+                "holds_days": pa.array([h for _, h in cases], pa.int64()),
+            }
+        ),
+    )
+    rule = at_risk_sql("tier", "holds_days", "$days")
+    bulk = [r[0] for r in con.execute(f"SELECT {rule} FROM g", {"days": n}).fetchall()]
+    assert bulk == [at_risk(t, h, n) for t, h in cases]

@@ -13,6 +13,7 @@ from builders import Platform
 from livetier import rulebooks
 from livetier.entrypoints.settings import Settings
 from livetier.services import daily, state
+from livetier.services.daily import record
 from livetier.store.models import HostTier, OutboxEvent, Run
 from livetier.store.schema import open_engine
 from livetier.store.warehouse import open_warehouse
@@ -148,20 +149,20 @@ def test_a_failure_while_recording_leaves_the_previous_state_and_the_next_run_co
     p = _platform()
     _run(p, tmp_path / "d1", D1, db)
     before = (state.tiers(db), state.history(db))
-    real = daily._record
+    real = record.record_day
 
     def crash_after_writing(*args, **kwargs):
         real(*args, **kwargs)  # every write of the day is made, then the process fails
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(daily, "_record", crash_after_writing)
+    monkeypatch.setattr(record, "record_day", crash_after_writing)
     p.hosts[0].update(bsr_description="4.5")
     with pytest.raises(RuntimeError, match="disk full"):
         _run(p, tmp_path / "d2", D2, db)
     assert (state.tiers(db), state.history(db)) == before
     with Session(db) as s:
         assert s.scalars(select(Run.status).order_by(Run.id)).all() == ["succeeded", "failed"]
-    monkeypatch.setattr(daily, "_record", real)
+    monkeypatch.setattr(record, "record_day", real)
     outcome = _run(p, tmp_path / "d2-again", D2, db)
     assert outcome.changes == 1
     assert state.history(db, "h_exp")[-1]["to_tier"] == "ordinary"
@@ -210,7 +211,7 @@ def _copy_of_state(db) -> list[tuple[str, str, date, bool]] | None:
         latest = s.execute(
             select(Run.id, Run.started_at).where(Run.status == "succeeded").order_by(Run.id.desc())
         ).first()
-    return rows if latest and tag == daily._run_tag(latest.id, latest.started_at) else None
+    return rows if latest and tag == record.run_tag(latest.id, latest.started_at) else None
 
 
 def _store_state(db) -> list[tuple[str, str, date, bool]]:
@@ -227,13 +228,14 @@ def test_runs_compare_with_the_warehouse_copy_of_the_state_only_while_it_is_curr
     tmp_path, db, monkeypatch
 ):
     read_store: list[bool] = []  # per run: whether the state came from the store
-    real = daily._state_source
+    real = record.state_before
 
     def spy(s, wh):
-        read_store.append(real(s, wh))
-        return read_store[-1]
+        state = real(s, wh)
+        read_store.append(state.read_from_store)
+        return state
 
-    monkeypatch.setattr(daily, "_state_source", spy)
+    monkeypatch.setattr(record, "state_before", spy)
     p = _platform()
     _run(p, tmp_path / "d1", D1, db)
     assert _copy_of_state(db) == _store_state(db) and len(_store_state(db)) == 3

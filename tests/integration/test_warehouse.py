@@ -21,6 +21,7 @@ from livetier.entrypoints.render import tier_label
 from livetier.pipeline.contract import ContractError
 from livetier.services import daily, state, status
 from livetier.services.evaluate import evaluate
+from livetier.services.served import Served
 from livetier.store.schema import open_engine
 from livetier.store.warehouse import open_warehouse
 from livetier.tools.partition import partition
@@ -205,6 +206,21 @@ def test_how_long_a_tier_holds_and_at_risk_events(tmp_path, db, warehouse):
     [risk] = [e for e in events if e["day"] == str(NEXT) and e["kind"] == "at_risk"]
     assert (risk["tier"], risk["holds_days"]) == ("expert", 3)
     assert status.host_status(db, warehouse, "h20", book).holds_days == 19
+
+
+def test_status_says_at_risk_as_the_run_decided_it_with_its_own_at_risk_days(
+    tmp_path, db, warehouse
+):
+    folder = _holds_platform().write(tmp_path / "flat")
+    book = rulebooks.load()
+    daily.run_day(folder, D, book, db, warehouse, daily.Settings(at_risk_days=4))
+    # holds: h20 20, h4 4, h3 3, h0 0; at risk with 4 days is 4 or fewer (3 would leave h4 out)
+    expected = {"h20": False, "h4": True, "h3": True, "h0": True, "h_ord": False, "h_none": False}
+    for host, at_risk in expected.items():
+        assert status.host_status(db, warehouse, host, book).at_risk is at_risk, host
+        assert Served(db, warehouse, book, refresh_seconds=0).host(host).at_risk is at_risk, host
+    sent = [e["host_id"] for e in state.events_after(db) if e["kind"] == "at_risk"]
+    assert sorted(sent) == ["h0", "h3", "h4"]
 
 
 def test_status_shows_tier_privileges_how_long_it_holds_and_the_task_list(

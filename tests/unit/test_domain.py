@@ -6,6 +6,14 @@ from datetime import date
 
 import pytest
 
+from livetier.domain.changes import (
+    AT_RISK_DAYS,
+    Direction,
+    EventKind,
+    at_risk,
+    change_kind,
+    direction,
+)
 from livetier.domain.evaluation import (
     closest_branch,
     criterion_met,
@@ -171,3 +179,14 @@ def test_an_any_group_reports_its_closest_branch():
     )
     group = ev.sets["expert"].children[0]
     assert not group.met and group.closest == 1 and group.progress == 0.8
+
+
+def test_a_change_has_a_kind_and_a_direction_and_a_tier_is_at_risk_near_its_end():
+    assert change_kind(Tier.NONE, Tier.EXPERT) is EventKind.FIRST_QUALIFICATION
+    assert change_kind(Tier.ORDINARY, Tier.HONOR) is EventKind.UPGRADE
+    assert change_kind(Tier.HONOR, Tier.NONE) is EventKind.DOWNGRADE
+    assert direction(Tier.NONE, Tier.ORDINARY) is Direction.UP
+    assert direction(Tier.EXPERT, Tier.ORDINARY) is Direction.DOWN
+    assert [at_risk(Tier.EXPERT, h, 3) for h in (2, 3, 4, None)] == [True, True, False, False]
+    assert not at_risk(Tier.NONE, 0, 3)
+    assert at_risk(Tier.ORDINARY, AT_RISK_DAYS)

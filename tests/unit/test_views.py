@@ -3,6 +3,7 @@ the CLI and the web pages both draw."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from livetier.domain.evaluation import evaluate_host
@@ -57,6 +58,19 @@ def test_holds_and_at_risk():
     assert views.evaluation_holds(ev, days + 1) == views.Holds(days + 1, False)
     none = evaluate_host(VERSION, "h", "consumer", {"enterprise_member": False})
     assert views.evaluation_holds(none, 1) is None
+
+
+def test_a_status_shows_at_risk_as_its_run_decided_not_by_the_default_days():
+    @dataclass(frozen=True)
+    class Stored:
+        tier: Tier
+        holds_days: int | None
+        at_risk: bool
+
+    far = views.AT_RISK_DAYS + 3  # a run with --at-risk-days 6 called this at risk
+    assert views.holds(Stored(Tier.EXPERT, far, True)) == views.Holds(far, True)
+    assert views.holds(Stored(Tier.EXPERT, 1, False)) == views.Holds(1, False)
+    assert views.holds(Stored(Tier.NONE, 1, True)) is None
 
 
 def test_version_tables():

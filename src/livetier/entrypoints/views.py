@@ -7,23 +7,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from livetier.domain.changes import AT_RISK_DAYS, at_risk
 from livetier.domain.describe import target_text, threshold_cells
 from livetier.domain.evaluation import HostEvaluation, NodeResult
 from livetier.domain.metrics import METRICS
 from livetier.domain.rulebook import BASIC, Criterion, Version
 from livetier.domain.tiers import Tier
-from livetier.services.daily import AT_RISK_DAYS
 
 
 class Holding(Protocol):
-    """How long a tier holds: a HostStatus, or an evaluation outside a run (``_Evaluated``);
-    both will answer ``at_risk`` too once HostStatus carries the run's decision."""
+    """How long a tier holds, and whether that is at risk: a HostStatus (as the run decided
+    it, with the run's ``--at-risk-days``) or an evaluation outside a run (``_Evaluated``)."""
 
     @property
     def tier(self) -> Tier: ...
 
     @property
     def holds_days(self) -> int | None: ...
+
+    @property
+    def at_risk(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -94,17 +97,6 @@ def _shown(progress: float, met: bool) -> float:
     return progress if met else min(progress, 0.99)
 
 
-def _within_at_risk_days(h: Holding) -> bool:
-    """The run's rule with its default days: a tier that holds AT_RISK_DAYS days or fewer."""
-    return h.tier is not Tier.NONE and h.holds_days is not None and h.holds_days <= AT_RISK_DAYS
-
-
-def _at_risk(status: Holding) -> bool:
-    """Whether the tier is about to drop: the page and the CLI show it in red."""
-    # integrator: read status.at_risk
-    return _within_at_risk_days(status)
-
-
 @dataclass(frozen=True)
 class _Evaluated:
     """An evaluation outside a run (demo, evaluate) as a Holding."""
@@ -114,15 +106,15 @@ class _Evaluated:
 
     @property
     def at_risk(self) -> bool:
-        """No run decided it: the run's rule with its default days."""
-        return _within_at_risk_days(self)
+        """No run decided it: the domain's rule with its default days."""
+        return at_risk(self.tier, self.holds_days, AT_RISK_DAYS)
 
 
 def holds(status: Holding) -> Holds | None:
     """How long the tier holds, None for no tier."""
     if status.tier is Tier.NONE:
         return None
-    return Holds(status.holds_days, _at_risk(status))
+    return Holds(status.holds_days, status.at_risk)
 
 
 def evaluation_holds(ev: HostEvaluation, holds_days: int | None) -> Holds | None:

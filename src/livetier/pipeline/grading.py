@@ -7,8 +7,10 @@ property test holds the two together.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import ibis
@@ -18,8 +20,6 @@ from livetier.domain.evaluation import HostEvaluation, NodeResult
 from livetier.domain.metrics import METRICS, Kind
 from livetier.domain.rulebook import BASIC, Criterion, Group, Node, Op, Version
 from livetier.domain.tiers import GRADED_TIERS, Tier
-
-ID_COLUMNS = ("host_id", "category_line")
 
 
 def _col(path: str, what: str) -> str:
@@ -143,6 +143,44 @@ def _highest(mets: dict[str, ir.BooleanValue], rank: bool = False) -> ir.Value:
         ),
         else_=Tier.NONE.rank if rank else Tier.NONE.value,
     )
+
+
+@dataclass(frozen=True)
+class LineGrades:
+    """One category line graded in bulk."""
+
+    line: str
+    graded: ir.Table  # the metrics, tier and every node's outcome (``grade``)
+    tiered: ir.Table  # the kept table the holds were walked from (with ``tier``)
+    holds: ir.Table  # host_id, holds_days (pipeline/holds.py)
+
+
+Keep = Callable[[ir.Table], AbstractContextManager[ir.Table]]
+"""Computes a table once for the walk of how long tiers hold, which reads it several times."""
+
+
+def grade_all(
+    version: Version,
+    metrics: ir.Table,
+    facts: ir.Table,
+    day: date,
+    window_days: int,
+    keep: Keep,
+    *,
+    full: bool,
+) -> Iterator[LineGrades]:
+    """Grade every host of every line of ``version`` and how long its tier holds, a line at a
+    time (what ``keep`` holds is released when the next line is asked for).
+
+    ``full``: the holds walk from the kept full grade (the caller reads every host back);
+    else from the kept tier alone, and ``graded`` stays lazy (read back for a few hosts)."""
+    from livetier.pipeline.holds import line_holds  # holds regrades with this module
+
+    for line in version.lines:
+        graded = grade(version, metrics, line)
+        with keep(graded if full else tiers(version, metrics, line)) as tiered:
+            held = line_holds(version, tiered, facts, day, window_days, line)
+            yield LineGrades(line, tiered if full else graded, tiered, held)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from typing import Any
 
 import ibis
 
+from livetier.domain.describe import criterion_dict
 from livetier.domain.evaluation import HostEvaluation, NodeResult
 from livetier.domain.metrics import ACTIVITY_METRICS
 from livetier.domain.rulebook import Criterion, Definitions, Node, Rulebook, Version
@@ -19,7 +20,6 @@ from livetier.domain.tiers import Tier
 from livetier.pipeline import contract, facts, grading
 from livetier.pipeline.clean import clean
 from livetier.pipeline.engine import Engine, duckdb_engine
-from livetier.pipeline.holds import line_holds
 from livetier.pipeline.storage import DataPath
 from livetier.pipeline.timestamps import PlatformZone
 
@@ -129,16 +129,16 @@ def _graded(
             cleaned.hosts, cleaned.snapshots, stored, day, d.window_days
         ).cache() as metrics,
     ):
-        for line in version.lines:
-            with grading.grade(version, metrics, line).cache() as graded_expr:
-                graded = graded_expr.to_pyarrow()
-                held = line_holds(version, graded_expr, stored, day, d.window_days, line)
-                held = held.to_pyarrow()
+        for g in grading.grade_all(
+            version, metrics, stored, day, d.window_days, lambda t: t.cache(), full=True
+        ):
+            graded = g.graded.to_pyarrow()
+            held = g.holds.to_pyarrow()
             holds.update(
                 zip(held["host_id"].to_pylist(), held["holds_days"].to_pylist(), strict=True)
             )
             rows = graded.to_pylist()
-            evaluations += grading.read_back(version, line, rows)
+            evaluations += grading.read_back(version, g.line, rows)
             for row in rows:
                 values[row["host_id"]] = {
                     "snapshot_date": row["snapshot_date"] if has_snapshots else None,
@@ -163,8 +163,7 @@ def _template(result: NodeResult, top: bool) -> dict[str, Any]:
         node = result.node
         record: dict[str, Any] = {"set": result.path.split(".")[0]} if top else {}
         if isinstance(node, Criterion):
-            target = list(node.target) if isinstance(node.target, tuple) else node.target
-            record.update(metric=node.metric, op=node.op.value, target=target)
+            record.update(criterion_dict(node))
         else:
             record["mode"] = node.mode
         _TEMPLATES[key] = (node, record)
@@ -202,17 +201,6 @@ def node_record(result: NodeResult, top: bool = True) -> dict[str, Any]:
         record["closest"] = result.closest
     record["branches"] = [node_record(c, top=False) for c in result.children]
     return record
-
-
-def criterion_text(record: dict[str, Any]) -> str:
-    """A node record as one line, e.g. ``fans >= 500`` or ``(a >= 5 or b >= 50)``."""
-    if "metric" in record:
-        target = "" if record["target"] is None else f" {record['target']}"
-        return f"{record['metric']} {record['op']}{target}"
-    joined = f" {'or' if record['mode'] == 'any' else 'and'} ".join(
-        criterion_text(b) for b in record["branches"]
-    )
-    return f"({joined})"
 
 
 def host_record(

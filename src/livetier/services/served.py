@@ -20,14 +20,16 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, and_, bindparam, desc, func, select
 
-from livetier.domain.evaluation import evaluate_host
+from livetier.domain.changes import direction
+from livetier.domain.describe import node_spec
 from livetier.domain.privileges import Decision, decide
-from livetier.domain.rulebook import Criterion, Node, Rulebook, Version
+from livetier.domain.rulebook import Rulebook, Version
 from livetier.domain.tiers import Tier
-from livetier.services.status import HostStatus, UnknownHost
+from livetier.services.status import STATE_OF_HOST, HostStatus, UnknownHost, status_of
 from livetier.store import serving
 from livetier.store.lookup import PointQuery, as_date
-from livetier.store.models import Activity, Claim, HostTier, Registration, Run, TierChange
+from livetier.store.models import Activity, Claim, HostTier, Registration, TierChange
+from livetier.store.runs import latest_succeeded_run, succeeded_since
 
 
 @dataclass(frozen=True)
@@ -59,12 +61,7 @@ class Served:
         self._checked = -1.0
         self._latest: LatestRun | None = None
         self._snapshot: serving.Snapshot | None = None
-        self._state = PointQuery(
-            db,
-            select(HostTier.tier, HostTier.since, HostTier.rulebook_version, Claim.claimed_at)
-            .outerjoin(Claim, Claim.host_id == HostTier.host_id)
-            .where(HostTier.host_id == bindparam("host_id")),
-        )
+        self._state = PointQuery(db, STATE_OF_HOST)
         last_use = (
             select(func.max(Registration.registered_day))
             .join(Activity, Activity.id == Registration.activity_id)
@@ -107,12 +104,7 @@ class Served:
         with self._lock:
             if time.monotonic() - self._checked >= self.refresh_seconds:
                 with self.db.connect() as c:
-                    row = c.execute(
-                        select(Run.id, Run.day, Run.counts)
-                        .where(Run.status == "succeeded")
-                        .order_by(desc(Run.id))
-                        .limit(1)
-                    ).first()
+                    row = latest_succeeded_run(c)
                 latest = LatestRun(row.id, row.day, row.counts or {}) if row else None
                 if latest is None:
                     self._snapshot = None
@@ -137,26 +129,12 @@ class Served:
         return self._status(host_id, row, evaluate)
 
     def _status(self, host_id: str, row: tuple[Any, ...], evaluate: bool) -> HostStatus:
-        tier_code, since, rulebook_version, claimed_at = row[:4]
         latest, snapshot = self.latest()
         assert latest is not None  # a host row exists only after a successful run
-        version = self.rulebook.version_for(latest.day)
-        tier = Tier(tier_code)
         served = snapshot.host(host_id) if snapshot and evaluate else None
-        return HostStatus(
-            host_id=host_id,
-            tier=tier,
-            since=as_date(since),
-            claimed=claimed_at is not None,
-            rulebook_version=rulebook_version,
-            day=latest.day,
-            privileges=version.privileges_for(tier),
-            holds_days=snapshot.holds(host_id) if snapshot else None,
-            evaluation=(
-                evaluate_host(version, host_id, served["category_line"], served) if served else None
-            ),
-            metrics=served or {},
-        )
+        holds = snapshot.holds(host_id) if snapshot else None
+        at_risk = snapshot.at_risk(host_id) if snapshot else False
+        return status_of(self.rulebook, host_id, row, latest.day, served, holds, at_risk)
 
     def last_use(self, host_id: str) -> date | None:
         """The day of the host's latest registration that the fatigue rule counts."""
@@ -196,9 +174,7 @@ class Served:
                 "day": r["day"].isoformat(),
                 "from_tier": r["from_tier"],
                 "to_tier": r["to_tier"],
-                "direction": "up"
-                if Tier(r["to_tier"]).rank > Tier(r["from_tier"]).rank
-                else "down",
+                "direction": direction(Tier(r["from_tier"]), Tier(r["to_tier"])).value,
                 "reasons": r["reasons"],
                 "rulebook_version": r["rulebook_version"],
             }
@@ -215,11 +191,7 @@ class Served:
             return []
         first = latest.day.toordinal() - days + 1
         with self.db.connect() as c:
-            rows = c.execute(
-                select(Run.id, Run.day, Run.counts)
-                .where(Run.status == "succeeded", Run.day >= date.fromordinal(first))
-                .order_by(Run.id)
-            ).all()
+            rows = succeeded_since(c, date.fromordinal(first))
         by_day = {r.day: r for r in rows}  # a later run of the same day replaces an earlier one
         return [
             {
@@ -262,14 +234,6 @@ class Served:
             ],
             "entries": table.slice(0, limit).to_pylist(),
         }
-
-
-def node_spec(node: Node) -> dict[str, Any]:
-    """A rule node as plain data: a criterion's metric, operator and target, or a group."""
-    if isinstance(node, Criterion):
-        target = list(node.target) if isinstance(node.target, tuple) else node.target
-        return {"metric": node.metric, "op": node.op.value, "target": target}
-    return {"mode": node.mode, "children": [node_spec(c) for c in node.children]}
 
 
 def rulebook_record(rulebook: Rulebook) -> dict[str, Any]:

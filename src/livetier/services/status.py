@@ -1,7 +1,9 @@
-"""One host's status: tier, privileges, how long the tier holds, and its task list.
+"""One host's status: tier, privileges, how long the tier holds, at risk, and its task list.
 
-Read from the state store (tier, since, claimed) and the warehouse (profile and daily facts of
-the latest day run), then graded with the pure domain: a single host needs no bulk engine.
+One service for every reader: the live state (tier, since, claim) from the state store, and
+the latest succeeded run's decisions (metrics, holds_days, at risk) from its serving snapshot
+(store/serving.py), graded with the pure domain. The CLI reads it with ``host_status``, the
+HTTP service through ``Served.host``; both build the status with ``status_of``.
 """
 
 from __future__ import annotations
@@ -11,16 +13,23 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine, bindparam, select
 
-from livetier.domain.evaluation import HostEvaluation, evaluate_host, tier_holds
+from livetier.domain.evaluation import HostEvaluation, evaluate_host
 from livetier.domain.rulebook import Rulebook
 from livetier.domain.tiers import Tier
-from livetier.pipeline import facts
 from livetier.services.evaluate import SHOWN_METRICS, host_record
-from livetier.store.models import Claim, HostTier, Run
-from livetier.store.warehouse import open_warehouse
+from livetier.store import serving
+from livetier.store.lookup import as_date
+from livetier.store.models import Claim, HostTier
+from livetier.store.runs import latest_succeeded_run
+
+STATE_OF_HOST = (
+    select(HostTier.tier, HostTier.since, HostTier.rulebook_version, Claim.claimed_at)
+    .outerjoin(Claim, Claim.host_id == HostTier.host_id)
+    .where(HostTier.host_id == bindparam("host_id"))
+)
+"""A host's live state: (tier, since, rulebook_version, claimed_at)."""
 
 
 class UnknownHost(LookupError):
@@ -39,59 +48,52 @@ class HostStatus:
     day: date  # the latest day run: the evaluation below is of that day
     privileges: list[str]  # unlocked by the tier (shown as "qualified, not claimed" if unclaimed)
     holds_days: int | None  # None: tier none, or it holds while the profile is unchanged
+    at_risk: bool  # as the run decided it, with its own --at-risk-days (domain/changes.py)
     evaluation: HostEvaluation | None  # None: no usable profile on that day
     metrics: dict[str, Any]
 
 
-def host_status(db: Engine, warehouse: Path, host_id: str, rulebook: Rulebook) -> HostStatus:
-    """The status of ``host_id`` as of the latest successful run."""
-    with Session(db) as s:
-        row = s.get(HostTier, host_id)
-        if row is None:
-            raise UnknownHost(f"{host_id}: no such host in the state store (not graded yet)")
-        claimed = s.get(Claim, host_id) is not None
-        day = s.scalar(select(func.max(Run.day)).where(Run.status == "succeeded"))
-    assert day is not None  # a host row exists only after a successful run
+def status_of(
+    rulebook: Rulebook,
+    host_id: str,
+    state: tuple[Any, ...],
+    day: date,
+    row: dict[str, Any] | None,
+    holds_days: int | None,
+    at_risk: bool,
+) -> HostStatus:
+    """A host's status from its live ``state`` (STATE_OF_HOST) and what the run of ``day``
+    decided: its snapshot ``row`` (None: not graded, or not asked for), holds and at-risk."""
+    tier_code, since, rulebook_version, claimed_at = state[:4]
     version = rulebook.version_for(day)
-    window_days = rulebook.definitions.window_days
-    with open_warehouse(warehouse, read_only=True) as wh:
-        hosts, snapshots = wh.profiles()
-        stored = wh.facts().filter(wh.facts().host_id == host_id)
-        one = facts.metrics_for_day(
-            hosts.filter(hosts.host_id == host_id),
-            snapshots.filter(snapshots.host_id == host_id),
-            stored,
-            day,
-            window_days,
-        )
-        rows = one.to_pyarrow().to_pylist()
-        first, last = facts.window(day, window_days)
-        daily = stored.filter(stored.day.between(first, last)).to_pyarrow().to_pylist()
-    tier = Tier(row.tier)
-    evaluation = None
-    holds = None
-    metrics: dict[str, Any] = {}
-    if rows:
-        metrics = rows[0]
-        evaluation = evaluate_host(version, host_id, metrics["category_line"], metrics)
-        contributions = {
-            r["day"]: {metric: r[fact] for fact, metric in facts.METRIC_OF_FACT.items()}
-            for r in daily
-        }
-        holds = tier_holds(
-            version, evaluation.line, metrics, contributions, day, window_days, evaluation.tier
-        )
+    tier = Tier(tier_code)
     return HostStatus(
         host_id=host_id,
         tier=tier,
-        since=row.since,
-        claimed=claimed,
-        rulebook_version=row.rulebook_version,
+        since=as_date(since),
+        claimed=claimed_at is not None,
+        rulebook_version=rulebook_version,
         day=day,
         privileges=version.privileges_for(tier),
-        holds_days=holds,
-        evaluation=evaluation,
-        metrics=metrics,
+        holds_days=holds_days,
+        at_risk=at_risk,
+        evaluation=(evaluate_host(version, host_id, row["category_line"], row) if row else None),
+        metrics=row or {},
+    )
+
+
+def host_status(db: Engine, warehouse: Path, host_id: str, rulebook: Rulebook) -> HostStatus:
+    """The status of ``host_id`` as of the latest successful run (``livetier status``)."""
+    with db.connect() as c:
+        state = c.execute(STATE_OF_HOST, {"host_id": host_id}).first()
+        if state is None:
+            raise UnknownHost(f"{host_id}: no such host in the state store (not graded yet)")
+        latest = latest_succeeded_run(c)
+    assert latest is not None  # a host row exists only after a successful run
+    row = serving.host_row(serving.serving_dir(warehouse), latest.id, host_id)
+    holds = row["holds_days"] if row else None
+    return status_of(
+        rulebook, host_id, tuple(state), latest.day, row, holds, bool(row and row["at_risk"])
     )
 
 

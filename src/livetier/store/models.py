@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, false
@@ -13,6 +14,15 @@ class Base(DeclarativeBase):
     """Declarative base of the state store."""
 
 
+class RunStatus(StrEnum):
+    """How a run ended (or that it is still running); the values are stored as they are."""
+
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    INTERRUPTED = "interrupted"  # found still running by a later run: it was killed
+
+
 class Run(Base):
     """One daily run: which day, on what input, how it ended."""
 
@@ -21,7 +31,7 @@ class Run(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     day: Mapped[date] = mapped_column(index=True)
-    status: Mapped[str] = mapped_column(String(16))  # running | succeeded | failed
+    status: Mapped[str] = mapped_column(String(16))  # a RunStatus
     started_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
     fingerprint: Mapped[str] = mapped_column(String(64))

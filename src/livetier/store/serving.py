@@ -5,7 +5,8 @@ runs (docs/design.md, "Engine pitfalls"), so the service never opens it. Instead
 writes, before it commits, two Parquet files named by its run id beside the warehouse
 (``livetier.duckdb.serving/``):
 
-- ``run-N.hosts.parquet``: every graded host's profile, 30-day metrics, tier and holds_days;
+- ``run-N.hosts.parquet``: every graded host's profile, 30-day metrics, tier, holds_days and
+  at-risk flag (as the run decided it, with its own ``--at-risk-days``);
 - ``run-N.quality.parquet``: that day's data-quality report.
 
 The service reads the files of the latest succeeded run. A run killed before its commit leaves
@@ -84,6 +85,7 @@ class Snapshot:
     quality: pa.Table
     _index: dict[str, int] = field(repr=False, default_factory=dict)
     _holds: list[int | None] = field(repr=False, default_factory=list)
+    _at_risk: list[bool] = field(repr=False, default_factory=list)
 
     @classmethod
     def load(cls, folder: Path, run_id: int) -> Snapshot | None:
@@ -94,13 +96,19 @@ class Snapshot:
         except FileNotFoundError:
             return None
         ids = hosts.column("host_id").to_pylist()
-        holds = hosts.column("holds_days").to_pylist()  # the status needs only this column
-        return cls(run_id, hosts, quality, {h: i for i, h in enumerate(ids)}, holds)
+        holds = hosts.column("holds_days").to_pylist()  # the status needs only these columns
+        risk = _at_risk_flags(hosts)
+        return cls(run_id, hosts, quality, {h: i for i, h in enumerate(ids)}, holds, risk)
 
     def holds(self, host_id: str) -> int | None:
         """How many more days the host's tier holds (None: not graded, or it does not drop)."""
         i = self._index.get(host_id)
         return None if i is None else self._holds[i]
+
+    def at_risk(self, host_id: str) -> bool:
+        """Whether the run found the host's tier at risk (False: not graded)."""
+        i = self._index.get(host_id)
+        return False if i is None else self._at_risk[i]
 
     def host(self, host_id: str) -> dict[str, Any] | None:
         """One host's row (profile, metrics, tier, holds_days), or None if not graded."""
@@ -108,3 +116,25 @@ class Snapshot:
         if i is None:
             return None
         return self.hosts.slice(i, 1).to_pylist()[0]
+
+
+def host_row(folder: Path, run_id: int, host_id: str) -> dict[str, Any] | None:
+    """One host's row of run ``run_id``'s snapshot, read alone (a command, not the service),
+    or None when the host is not graded or the snapshot is missing."""
+    try:
+        rows = pq.read_table(
+            hosts_file(folder, run_id), filters=[("host_id", "=", host_id)]
+        ).to_pylist()
+    except FileNotFoundError:
+        return None
+    if not rows:
+        return None
+    rows[0].setdefault("at_risk", False)
+    return rows[0]
+
+
+def _at_risk_flags(hosts: pa.Table) -> list[bool]:
+    """The snapshot's at-risk flags (all False in a snapshot written before they were kept)."""
+    if "at_risk" not in hosts.column_names:
+        return [False] * hosts.num_rows
+    return [bool(x) for x in hosts.column("at_risk").to_pylist()]

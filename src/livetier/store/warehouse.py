@@ -16,9 +16,11 @@ It holds what a daily run needs so that it reads only the raw events of the days
   of reading a million rows out of the state store. The state store stays the truth: a copy
   that does not name the store's latest run is not used (the run reads the store instead).
 
-Every write of a run happens in one DuckDB transaction: a killed run leaves the previous
-contents. DuckDB allows one writing process per file (docs/design.md, "Engine pitfalls"), so
-the batch job owns it; ``open_warehouse(read_only=True)`` serves the read commands.
+The statements of a day run over the graded day (serving snapshot, state copy, the hosts to
+write) are in store/day_run.py, mixed into ``Warehouse``. Every write of a run happens in one
+DuckDB transaction: a killed run leaves the previous contents. DuckDB allows one writing
+process per file (docs/design.md, "Engine pitfalls"), so the batch job owns it;
+``open_warehouse(read_only=True)`` serves the read commands.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from livetier.domain.metrics import METRICS, PROFILE_METRICS, Kind
 from livetier.pipeline.clean import REPORT_COLUMNS
 from livetier.pipeline.engine import Engine, configure_duckdb
 from livetier.pipeline.facts import FACT_COLUMNS
+from livetier.store.day_run import DayRunStatements
 
 DEFAULT_PATH = Path("livetier.duckdb")
 """The warehouse file when none is configured."""
@@ -64,14 +67,13 @@ _SCHEMA = [
     "CREATE TABLE IF NOT EXISTS host_state (host_id VARCHAR NOT NULL, tier VARCHAR NOT NULL, "
     "first_seen DATE NOT NULL, at_risk BOOLEAN NOT NULL)",
 ]
-STATE_COLUMNS = ("host_id", "tier", "first_seen", "at_risk")
 
 
 class WarehouseBusy(RuntimeError):
     """Another process holds the warehouse file (DuckDB allows one writer)."""
 
 
-class Warehouse:
+class Warehouse(DayRunStatements):
     """An open warehouse: its tables as Ibis expressions, and the run's writes."""
 
     def __init__(self, engine: Engine, raw: duckdb.DuckDBPyConnection, path: Path) -> None:
@@ -81,7 +83,8 @@ class Warehouse:
 
     @property
     def raw(self) -> duckdb.DuckDBPyConnection:
-        """The DuckDB connection, for the few statements Ibis has no word for (COPY)."""
+        """The DuckDB connection itself, for tests that look into the tables; the project's
+        own statements are methods (here and in store/day_run.py)."""
         return self._raw
 
     # reads ------------------------------------------------------------------------------
@@ -131,28 +134,9 @@ class Warehouse:
 
     # writes -----------------------------------------------------------------------------
 
-    def save_state(self, run: str, changed: str, whole: str | None = None) -> None:
-        """Make ``host_state`` the state after ``run``: the relation ``whole`` (if given)
-        replaces it, then the rows of relation ``changed`` replace those of their hosts.
-        Both are names of relations on this connection with the STATE_COLUMNS."""
-        columns = ", ".join(STATE_COLUMNS)
-        with self.transaction():
-            if whole is not None:
-                self._raw.execute("DELETE FROM host_state")
-                self._raw.execute(f"INSERT INTO host_state SELECT {columns} FROM {whole}")
-            self._raw.execute(
-                f"DELETE FROM host_state WHERE host_id IN (SELECT host_id FROM {changed})"
-            )
-            self._raw.execute(f"INSERT INTO host_state SELECT {columns} FROM {changed}")
-            self._raw.execute("INSERT OR REPLACE INTO meta VALUES ('host_state', ?)", [run])
-
-    def forget_state(self) -> None:
-        """The copy no longer matches any run (the next run reads the state store)."""
-        self._raw.execute("DELETE FROM meta WHERE key = 'host_state'")
-
     def _materialise(self, name: str, expr: ir.Table) -> None:
         """Compute ``expr`` once into a temporary table of this connection."""
-        self.engine.con.create_table(name, expr, temp=True, overwrite=True)
+        self.temp_table(name, expr)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 
 from livetier import rulebooks
+from livetier.domain.describe import criterion_text
 from livetier.entrypoints import render
 from livetier.entrypoints.cli.options import (
     DataUrlOpt,
@@ -39,7 +40,6 @@ from livetier.services import export
 from livetier.services.evaluate import (
     SHOWN_METRICS,
     Evaluation,
-    criterion_text,
     evaluate,
     host_record,
     paused_gc,

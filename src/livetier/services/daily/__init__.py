@@ -1,0 +1,30 @@
+"""Daily runs with history (one module per step: ingest, grade, record, events; run.py ties
+them together). This package exports what entry points and tests use."""
+
+from __future__ import annotations
+
+from livetier.domain.changes import AT_RISK_DAYS
+from livetier.services.daily.grade import DayGrades, grade_day, reasons
+from livetier.services.daily.ingest import definitions_key
+from livetier.services.daily.run import (
+    RunOutcome,
+    RunRefused,
+    Settings,
+    backfill,
+    fingerprint,
+    run_day,
+)
+
+__all__ = [
+    "AT_RISK_DAYS",
+    "DayGrades",
+    "RunOutcome",
+    "RunRefused",
+    "Settings",
+    "backfill",
+    "definitions_key",
+    "fingerprint",
+    "grade_day",
+    "reasons",
+    "run_day",
+]
