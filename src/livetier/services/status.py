@@ -64,13 +64,15 @@ def status_of(
 ) -> HostStatus:
     """A host's status from its live ``state`` (STATE_OF_HOST) and what the run of ``day``
     decided: its snapshot ``row`` (None: not graded, or not asked for), holds and at-risk."""
-    tier_code, since, rulebook_version, claimed_at = state[:4]
+    tier_code, since_text, rulebook_version, claimed_at = state[:4]
+    since = as_date(since_text)
+    assert since is not None  # host_tiers.since is NOT NULL
     version = rulebook.version_for(day)
     tier = Tier(tier_code)
     return HostStatus(
         host_id=host_id,
         tier=tier,
-        since=as_date(since),
+        since=since,
         claimed=claimed_at is not None,
         rulebook_version=rulebook_version,
         day=day,

@@ -18,7 +18,7 @@ from sqlalchemy.sql import Select
 class PointQuery:
     """``stmt`` with named bind parameters, compiled for ``engine``."""
 
-    def __init__(self, engine: Engine, stmt: Select[Any]) -> None:
+    def __init__(self, engine: Engine, stmt: Select[*tuple[Any, ...]]) -> None:
         compiled = stmt.compile(dialect=engine.dialect)
         self.engine = engine
         self.sql = str(compiled)

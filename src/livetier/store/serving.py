@@ -115,7 +115,8 @@ class Snapshot:
         i = self._index.get(host_id)
         if i is None:
             return None
-        return self.hosts.slice(i, 1).to_pylist()[0]
+        row: dict[str, Any] = self.hosts.slice(i, 1).to_pylist()[0]
+        return row
 
 
 def host_row(folder: Path, run_id: int, host_id: str) -> dict[str, Any] | None:
@@ -129,8 +130,9 @@ def host_row(folder: Path, run_id: int, host_id: str) -> dict[str, Any] | None:
         return None
     if not rows:
         return None
-    rows[0].setdefault("at_risk", False)
-    return rows[0]
+    row: dict[str, Any] = rows[0]
+    row.setdefault("at_risk", False)
+    return row
 
 
 def _at_risk_flags(hosts: pa.Table) -> list[bool]:

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 import duckdb
 import pyarrow as pa
-from sqlalchemy import Engine, bindparam, delete, insert, select, update
+from sqlalchemy import Engine, Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from livetier.domain.rulebook import Version
@@ -22,8 +22,8 @@ from livetier.store.models import HostTier, OutboxEvent, Run, TierChange
 from livetier.store.runs import latest_succeeded_run
 from livetier.store.warehouse import Warehouse
 
-_TIERS = HostTier.__table__  # plain Core statements: many rows, one executemany each
-_CHANGES = TierChange.__table__
+_TIERS = cast(Table, HostTier.__table__)  # plain Core statements: many rows, one executemany each
+_CHANGES = cast(Table, TierChange.__table__)
 _EXPLAIN_BATCH = 50_000  # hosts read back at a time: bounds memory on a day most hosts move
 _PARAMETERS_AT_MOST = 10_000  # ids per DELETE: bounds the statement's parameter count
 
