@@ -32,6 +32,7 @@ from livetier.pipeline.storage import (
     rename,
     touch,
 )
+from livetier.services.errors import InvalidInput
 from livetier.services.evaluate import SHOWN_METRICS, Evaluation
 
 _ARROW = {
@@ -84,16 +85,16 @@ def hosts_table(result: Evaluation) -> pa.Table:
 def check_target(target: DataPath) -> None:
     """Refuse an unusable output path before the work, not after it."""
     if not target.name:
-        raise ValueError(f"--out {target}: name a new folder, not a file system's root")
+        raise InvalidInput(f"$out {target}: name a new folder, not a file system's root")
     if target.exists():
-        raise ValueError(f"--out {target}: already exists; remove it or choose a new path")
+        raise InvalidInput(f"$out {target}: already exists; remove it or choose a new path")
 
 
 def write_hosts(result: Evaluation, engine: Engine, target: DataPath) -> int:
     """Write ``result``'s hosts to the new folder ``target`` through ``engine``, all or
     nothing (see the module's description); returns the number of rows."""
     if engine.write_parquet is None:
-        raise ValueError(f"--out: the {engine.name} engine cannot write Parquet")
+        raise InvalidInput(f"$out: the {engine.name} engine cannot write Parquet")
     check_target(target)
     table = hosts_table(result)
     make_dirs(target.parent)
@@ -102,7 +103,7 @@ def write_hosts(result: Evaluation, engine: Engine, target: DataPath) -> int:
         engine.write_parquet(table, temporary)
         remove_file(temporary / "_SUCCESS")  # Spark's; written again once all is in place
         if target.exists():  # appeared while we worked: never write over it
-            raise FileExistsError(f"--out {target}: appeared during the run; not replaced")
+            raise InvalidInput(f"$out {target}: appeared during the run; not replaced")
         rename(temporary, target)
     except BaseException:
         remove_tree(temporary)

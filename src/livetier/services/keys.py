@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from livetier.services.errors import InvalidInput
 from livetier.store.models import ApiKey
 
 PREFIX = "lt_"
@@ -29,7 +30,7 @@ class Role(StrEnum):
     service = "service"  # other platform services: privilege checks and the events feed
 
 
-class KeyRefused(ValueError):
+class KeyRefused(InvalidInput):
     """A key that cannot be created or changed as asked; the message says why."""
 
 
@@ -53,9 +54,9 @@ def _now() -> datetime:
 def create(db: Engine, role: Role, host_id: str | None = None, label: str = "") -> tuple[str, int]:
     """A new key for ``role`` (a host key is bound to ``host_id``); returns (key, id)."""
     if role is Role.host and not host_id:
-        raise KeyRefused("a host key needs --host: the one host it acts for")
+        raise KeyRefused("a host key needs $host: the one host it acts for")
     if role is not Role.host and host_id:
-        raise KeyRefused(f"--host is only for host keys, not {role.value} keys")
+        raise KeyRefused(f"$host is only for host keys, not {role.value} keys")
     key = PREFIX + secrets.token_urlsafe(32)
     with Session(db) as s, s.begin():
         row = ApiKey(

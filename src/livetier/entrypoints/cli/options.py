@@ -23,6 +23,7 @@ from livetier.pipeline.contract import ContractError
 from livetier.pipeline.engine import Engine as Compute
 from livetier.pipeline.engine import spark_engine
 from livetier.services import status
+from livetier.services.errors import InvalidInput
 from livetier.store.warehouse import WarehouseBusy
 
 out = Console()
@@ -59,8 +60,15 @@ def user_errors() -> Iterator[None]:
         WarehouseBusy,
         status.UnknownHost,
     ) as e:
-        err.print(f"[bold red]error:[/] {e}", highlight=False, markup=True, soft_wrap=True)
+        message = e.say(flag) if isinstance(e, InvalidInput) else str(e)
+        err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
         raise typer.Exit(2) from None
+
+
+def flag(name: str) -> str:
+    """A service's input name as this command line's option: ``at_risk_days`` is
+    ``--at-risk-days``."""
+    return "--" + name.replace("_", "-")
 
 
 def settings(

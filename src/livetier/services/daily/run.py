@@ -30,6 +30,7 @@ from livetier.services.daily.failpoint import checkpoint
 from livetier.services.daily.grade import DayGrades, grade_day
 from livetier.services.daily.ingest import Ingested, definitions_key, files_key
 from livetier.services.daily.ingest import ingest as ingest_facts
+from livetier.services.errors import InvalidInput
 from livetier.store import runs, serving
 from livetier.store.models import RunStatus
 from livetier.store.warehouse import Warehouse, open_warehouse
@@ -66,9 +67,9 @@ class Settings:
 
     def __post_init__(self) -> None:
         if self.lookback < 1:
-            raise ValueError(f"--lookback must be at least 1 (the new day), not {self.lookback}")
+            raise InvalidInput(f"$lookback must be at least 1 (the new day), not {self.lookback}")
         if self.at_risk_days < 0:
-            raise ValueError(f"--at-risk-days must be 0 or more, not {self.at_risk_days}")
+            raise InvalidInput(f"$at_risk_days must be 0 or more, not {self.at_risk_days}")
 
 
 def fingerprint(
@@ -263,7 +264,7 @@ def backfill(
     last day's.
     """
     if last < first:
-        raise RunRefused(f"--to {last} is before --from {first}")
+        raise InvalidInput(f"$to {last} is before $from {first}")
     settings = settings or Settings()
     _refuse_before_latest(db, first)
     days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
