@@ -1,1 +1,1 @@
-"""Thin entry points over the services: the CLI (and, later, the HTTP API and web pages)."""
+"""Thin entry points over the services: the CLI, the HTTP API and the web pages."""
