@@ -235,6 +235,7 @@ def _limit_file_size() -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (60_000, 60_000))
 
 
+@pytest.mark.slow  # a subprocess and two runs over 400 hosts
 def test_a_full_disk_is_reported_as_such_and_the_next_run_completes(tmp_path):
     p = Platform()
     for i in range(400):  # enough facts for the warehouse to outgrow the limit
