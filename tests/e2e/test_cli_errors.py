@@ -108,7 +108,7 @@ def test_a_row_with_the_wrong_field_count_is_named_by_its_first_line(data):
 )
 def test_a_bad_db_is_one_line_with_the_password_masked(tmp_path, url, fragment):
     url = url.format(tmp=tmp_path)
-    for args in (["tiers"], ["keys", "create", "--role", "operator"]):
+    for args in (["tiers"], ["keys", "create", "--role", "operator"], ["serve", "--port", "1"]):
         line = expect_error(run(*args, "--db", url), fragment)
         assert "secret" not in line
 
