@@ -22,6 +22,7 @@ import pyarrow.parquet as pq
 from ibis import _
 
 from livetier.domain.metrics import METRICS, PROFILE_METRICS, Kind
+from livetier.pipeline.csv_errors import csv_problem
 from livetier.pipeline.engine import Engine
 from livetier.pipeline.storage import DataPath
 
@@ -260,7 +261,8 @@ def _read(engine: Engine, files: tuple[DataPath, ...]) -> ibis.Table:
     try:
         return engine.read(files)
     except engine.errors as e:  # the engine's reader names the problem; we add the file
-        raise ContractError(describe_unreadable(files, e)) from None
+        where = files[0] if len(files) == 1 else f"{files[0].parent.parent} ({len(files)} files)"
+        raise unreadable(where, files, e) from None
 
 
 def _empty(name: str) -> ibis.Table:
@@ -322,29 +324,16 @@ def _check_types(raw: ibis.Table, located: Located, cols: dict[str, Col]) -> Non
             )
 
 
-def ragged_row(path: DataPath) -> str | None:
-    """The first CSV row whose field count differs from the header's (error path only)."""
-    if path.suffix != ".csv":
-        return None
-    with path.open(newline="", encoding="utf-8", errors="replace") as f:
-        reader = csv.reader(f)
-        header = next(reader, [])
-        for i, record in enumerate(reader, start=1):
-            if len(record) != len(header):
-                return (
-                    f"{path}: row {i} (line {reader.line_num}) has {len(record)} field(s), "
-                    f"the header has {len(header)}"
-                )
-    return None
-
-
-def describe_unreadable(files: tuple[DataPath, ...], error: Exception) -> str:
-    """Why files cannot be read: the ragged CSV row if there is one, else the engine's words."""
+def unreadable(where: DataPath | str, files: Iterable[DataPath], error: Exception) -> ContractError:
+    """Why input files could not be read (error path only): the first CSV problem found,
+    else the engine's first line, naming the file it names."""
+    files = tuple(files)
     for path in files:
-        if why := ragged_row(path):
-            return why
-    where = files[0] if len(files) == 1 else f"{files[0].parent.parent} ({len(files)} files)"
-    return f"{where}: cannot be read: {str(error).strip().splitlines()[0]}"
+        if why := csv_problem(path):
+            return ContractError(why)
+    message = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
+    named = [p for p in files if str(p) in str(error) or p.name in str(error)]
+    return ContractError(f"{named[0] if named else where}: input cannot be read: {message}")
 
 
 def _first_row_with(

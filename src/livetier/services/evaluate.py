@@ -88,12 +88,8 @@ def evaluate(
     try:
         return _evaluate(data, day, rulebook, engine)
     except engine.errors as e:  # raised lazily, by whichever query first reads the bad part
-        for name in contract.CONTRACT:
-            for path in contract.locate(data, name).files():
-                if why := contract.ragged_row(path):
-                    raise contract.ContractError(why) from None
-        message = str(e).strip().splitlines()[0]
-        raise contract.ContractError(f"{data}: input cannot be read: {message}") from None
+        files = [f for name in contract.CONTRACT for f in contract.locate(data, name).files()]
+        raise contract.unreadable(data, files, e) from None
 
 
 def _evaluate(data: DataPath, day: date, rulebook: Rulebook, engine: Engine) -> Evaluation:

@@ -69,8 +69,36 @@ _SCHEMA = [
 ]
 
 
-class WarehouseBusy(RuntimeError):
+class WarehouseError(RuntimeError):
+    """The warehouse file cannot be opened or written; the message names the real cause."""
+
+
+class WarehouseBusy(WarehouseError):
     """Another process holds the warehouse file (DuckDB allows one writer)."""
+
+
+# The operating system's words for a write that cannot happen, as DuckDB repeats them.
+_STORAGE_FAILURES = (
+    "No space left on device",
+    "File too large",
+    "Disk quota exceeded",
+    "Read-only file system",
+    "Permission denied",
+)
+
+
+def storage_failure(path: Path, error: Exception) -> WarehouseError | None:
+    """The warehouse error an engine error is, when the cause is the warehouse's storage
+    (a full disk, a file over its size limit, a read-only file system); None otherwise."""
+    text = str(error)
+    cause = next((c for c in _STORAGE_FAILURES if c.lower() in text.lower()), None)
+    if cause is None:
+        return None
+    return WarehouseError(f"{path}: cannot write the warehouse: {cause} ({_first_line(text)})")
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else text
 
 
 class Warehouse(DayRunStatements):
@@ -255,14 +283,7 @@ def open_warehouse(
     path: Path, *, read_only: bool = False, memory_limit: str | None = None
 ) -> Iterator[Warehouse]:
     """Open (and, for writing, create) the warehouse file."""
-    if read_only and not path.exists():
-        raise FileNotFoundError(f"{path}: no warehouse here (run `livetier run` first)")
-    try:
-        con = ibis.duckdb.connect(str(path), read_only=read_only)
-    except duckdb.IOException as e:
-        raise WarehouseBusy(
-            f"{path}: the warehouse is in use by another process ({str(e).splitlines()[0]})"
-        ) from None
+    con = _connect(path, read_only)
     try:
         raw = con.con
         engine = configure_duckdb(con, memory_limit=memory_limit)
@@ -272,3 +293,24 @@ def open_warehouse(
         yield Warehouse(engine, raw, path)
     finally:
         con.disconnect()
+
+
+def _connect(path: Path, read_only: bool) -> ibis.BaseBackend:
+    """DuckDB's connection to ``path``, or a WarehouseError that says why there is none."""
+    if path.is_dir():
+        raise WarehouseError(f"{path}: is a folder, not a warehouse file")
+    if not path.parent.is_dir():
+        raise WarehouseError(f"{path}: no such folder {path.parent}")
+    if read_only and not path.exists():
+        raise WarehouseError(f"{path}: no warehouse here (run `livetier run` first)")
+    try:
+        return ibis.duckdb.connect(str(path), read_only=read_only)
+    except duckdb.Error as e:
+        text = _first_line(str(e))
+        if "lock" in text.lower():  # DuckDB: "Could not set lock on file ... (PID n)"
+            raise WarehouseBusy(
+                f"{path}: the warehouse is in use by another process ({text})"
+            ) from None
+        raise storage_failure(path, e) or WarehouseError(
+            f"{path}: cannot open the warehouse ({text})"
+        ) from None

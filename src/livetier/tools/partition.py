@@ -11,6 +11,7 @@ reported. ``hosts`` is copied as it is.
 from __future__ import annotations
 
 import shutil
+import tempfile
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -18,7 +19,7 @@ from pathlib import Path
 import ibis
 
 from livetier.pipeline import contract
-from livetier.pipeline.engine import duckdb_engine
+from livetier.pipeline.engine import Engine, duckdb_engine
 from livetier.pipeline.timestamps import PlatformZone, add_instant
 
 EVENT_DAY = {"sessions": "started_at", "views": "viewed_at", "orders": "paid_at"}
@@ -32,20 +33,45 @@ class Partitioned:
 
 
 def partition(src: Path, out: Path, timezone: str, around: date) -> Partitioned:
-    """Write ``src``'s tables into ``out``, events partitioned by platform day."""
-    if out.exists() and any(out.iterdir()):
+    """Write ``src``'s tables into ``out``, events partitioned by platform day.
+
+    ``src`` is checked against the data contract first, as a run checks it. The copy is
+    written into a temporary folder beside ``out`` and renamed to ``out`` once complete, so
+    a failure leaves no half-written ``out`` to block the next try.
+    """
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise FileExistsError(f"{out}: not empty; partition into a new folder")
-    out.mkdir(parents=True, exist_ok=True)
     engine = duckdb_engine()
-    zone = PlatformZone.around(timezone, around)
+    _check(engine, src)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    try:
+        done = _write(engine, src, work, PlatformZone.around(timezone, around))
+        work.rename(out)  # atomic on one file system; replaces an empty ``out``
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return done
+
+
+def _check(engine: Engine, src: Path) -> None:
+    """Stop at input that breaks the contract, with the message a run would give."""
+    for name in contract.CONTRACT:
+        try:
+            contract.load(engine, src, name)
+        except engine.errors as e:  # raised lazily, by the first query over a bad file
+            raise contract.unreadable(src, contract.locate(src, name).files(), e) from None
+
+
+def _write(engine: Engine, src: Path, out: Path, zone: PlatformZone) -> Partitioned:
+    """Copy ``src`` into the empty folder ``out``, events partitioned by platform day."""
     hosts = contract.locate(src, "hosts")
     for path in hosts.files():
         shutil.copy2(str(path), out / path.name)
     days: dict[str, int] = {}
     rows: dict[str, int] = {}
     for name, column in EVENT_DAY.items():
-        located = contract.locate(src, name)
-        files = located.files()
+        files = contract.locate(src, name).files()
         raw = engine.read(files)
         rows[name] = int(raw.count().to_pyarrow().as_py())
         if rows[name] == 0:  # no events at all: nothing to partition, keep the flat file

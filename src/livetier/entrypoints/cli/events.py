@@ -24,7 +24,7 @@ def events_cmd(
     db: DbOpt = None,
 ) -> None:
     """Tier events from the outbox as JSON lines, oldest first."""
-    with user_errors(), schema.connected(settings(db).db) as store:
+    with user_errors(), schema.connected(settings(db).db, migrate=False) as store:
         records = state.events_after(store, after)
     print_records(records, ListFormat.jsonl, "")
 

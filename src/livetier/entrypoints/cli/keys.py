@@ -40,7 +40,7 @@ def keys_create(
 @keys_app.command("list")
 def keys_list(db: DbOpt = None) -> None:
     """List API keys (id, role, host, prefix), never their secrets."""
-    with user_errors(), schema.connected(settings(db).db) as store:
+    with user_errors(), schema.connected(settings(db).db, migrate=False) as store:
         records = keys.listing(store)
     print_records(records, ListFormat.table, "API keys")
 

@@ -9,12 +9,14 @@ from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import orjson
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from sqlalchemy.exc import DBAPIError
 
 from livetier import rulebooks
 from livetier.domain.rulebook import RuleError
@@ -24,7 +26,8 @@ from livetier.pipeline.engine import Engine as Compute
 from livetier.pipeline.engine import spark_engine
 from livetier.services import status
 from livetier.services.errors import InvalidInput
-from livetier.store.warehouse import WarehouseBusy
+from livetier.store.schema import StoreError, failed_store
+from livetier.store.warehouse import WarehouseError
 
 out = Console()
 err = Console(stderr=True)
@@ -57,12 +60,20 @@ def user_errors() -> Iterator[None]:
         RuleError,
         ValueError,
         OSError,
-        WarehouseBusy,
+        WarehouseError,
+        StoreError,
         status.UnknownHost,
     ) as e:
-        message = e.say(flag) if isinstance(e, InvalidInput) else str(e)
-        err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
-        raise typer.Exit(2) from None
+        fail(e.say(flag) if isinstance(e, InvalidInput) else str(e))
+    except DBAPIError as e:  # the store refused a write after it opened (a read-only file)
+        fail(str(failed_store(e)))
+
+
+def fail(message: str) -> NoReturn:
+    """End the command with one line on stderr (the message as it is, not markup) and exit 2."""
+    text = f"[bold red]error:[/] {escape(message)}"
+    err.print(text, highlight=False, emoji=False, soft_wrap=True)
+    raise typer.Exit(2) from None
 
 
 def flag(name: str) -> str:

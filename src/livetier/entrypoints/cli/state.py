@@ -33,7 +33,7 @@ HostArg = Annotated[str, typer.Argument(help="Host id.")]
 
 def tiers_cmd(db: DbOpt = None, fmt: ListFormatOpt = ListFormat.table) -> None:
     """Every host's current tier, from the state store (--warehouse is not needed)."""
-    with user_errors(), schema.connected(settings(db).db) as store:
+    with user_errors(), schema.connected(settings(db).db, migrate=False) as store:
         records = state.tiers(store)
     print_records(records, fmt, "Current tiers 当前身份")
 
@@ -44,7 +44,7 @@ def history_cmd(
     fmt: ListFormatOpt = ListFormat.table,
 ) -> None:
     """Tier changes, oldest first, from the state store (--warehouse is not needed)."""
-    with user_errors(), schema.connected(settings(db).db) as store:
+    with user_errors(), schema.connected(settings(db).db, migrate=False) as store:
         records = state.history(store, host)
     print_records(records, fmt, "Tier changes 身份变更")
 
@@ -58,7 +58,7 @@ def status_cmd(
 ) -> None:
     """A host's tier, privileges, how long the tier holds, and its task list (latest day run)."""
     config = settings(db, warehouse, rules)
-    with user_errors(), schema.connected(config.db) as store:
+    with user_errors(), schema.connected(config.db, migrate=False) as store:
         found = status.host_status(store, config.warehouse, host, rulebooks.load(config.rules))
     if fmt is ListFormat.jsonl:
         write_jsonl([status.status_record(found)])

@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import NoReturn
 
 import ibis
 import ibis.expr.types as ir
@@ -20,7 +19,7 @@ from livetier.pipeline.engine import Engine as Compute
 from livetier.pipeline.timestamps import PlatformZone
 from livetier.services.daily.failpoint import checkpoint
 from livetier.store.runs import now
-from livetier.store.warehouse import Warehouse
+from livetier.store.warehouse import Warehouse, storage_failure
 
 _KEEP_AT_MOST_DAYS = 7
 """Checked events are materialised (one pass for facts and report) only for runs computing
@@ -105,20 +104,10 @@ def ingest(
             wh.sync_profiles(hosts, snapshots, source)
             count = wh.save_quality(day, problems)
     except (*engine.errors, *wh.engine.errors) as e:  # raised lazily, by the first reader
-        _raise_unreadable(data, layout, compute, e)
+        # A full disk fails the warehouse's writes: that is not the input's fault.
+        files = [f for located in layout.values() for f in located.files(compute)]
+        raise storage_failure(wh.path, e) or contract.unreadable(data, files, e) from None
     return Ingested(changed, count)
-
-
-def _raise_unreadable(
-    data: Path, layout: dict[str, contract.Located], compute: list[date], e: Exception
-) -> NoReturn:
-    """Say why the input could not be read: a ragged row if one is found, else the error."""
-    for located in layout.values():
-        for path in located.files(compute):
-            if why := contract.ragged_row(path):
-                raise contract.ContractError(why) from None
-    message = str(e).strip().splitlines()[0]
-    raise contract.ContractError(f"{data}: input cannot be read: {message}") from None
 
 
 def _check_partitions(layout: dict[str, contract.Located], compute: list[date]) -> None:
