@@ -269,6 +269,44 @@ def test_the_host_page_shows_what_the_api_says(page, stack):
     assert "今天可报名" in page.locator("[data-registration]").inner_text()
 
 
+PHONE = {"width": 390, "height": 844}
+
+
+def test_the_host_page_fits_a_phone(browser, stack):
+    """At 390 px wide nothing scrolls sideways and every privilege is shown in readable type."""
+    context = browser.new_context(viewport=PHONE, base_url=stack.url, locale="zh-CN")
+    tab = context.new_page()
+    try:
+        log_in(tab, stack.keys["expert"])
+        assert tab.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
+        section = tab.locator(".privileges")
+        section.scroll_into_view_if_needed()
+        assert section.is_visible()
+        texts = tab.locator(".privileges li, .privileges li small").evaluate_all(
+            "els => els.map(e => { const r = e.getBoundingClientRect();"
+            " return [parseFloat(getComputedStyle(e).fontSize), r.left, r.right]; })"
+        )
+        assert len(texts) >= 7
+        for size, left, right in texts:
+            assert size >= 12 and left >= 0 and right <= PHONE["width"], (size, left, right)
+        screenshot(tab, "host-phone")
+    finally:
+        context.close()
+
+
+def test_change_reasons_read_in_words(page, stack):
+    """Reasons name metrics by their labels, never as the stored rule text."""
+    log_in(page, stack.keys["op"])
+    shown = page.locator("#changes .reasons").all_inner_texts()
+    assert shown and all(shown)
+    for text in shown:
+        assert not re.search(r"\w+_\w+|>=|: \(", text), text  # no metric ids nor rule syntax
+    assert any("达标" in text for text in shown)
+    page.goto(f"/host/{stack.hosts['expert']}?lang=en")
+    words = page.locator(".timeline .reasons").all_inner_texts()
+    assert words and all(re.search(r"\bmet\b", w) for w in words), words
+
+
 def test_an_unmet_any_group_marks_its_closest_branch(page, stack):
     host, key = stack.hosts["ordinary"], stack.keys["ordinary"]
     log_in(page, key)

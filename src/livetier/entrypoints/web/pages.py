@@ -12,6 +12,7 @@ from livetier.entrypoints import views
 from livetier.entrypoints.bodies import status_body
 from livetier.entrypoints.web.charts import distribution, trend
 from livetier.entrypoints.web.i18n import label, metric_label, tier_name, translator
+from livetier.entrypoints.web.reasons import in_words
 from livetier.services import activities
 from livetier.services.served import Served
 
@@ -104,7 +105,7 @@ def host_page(view: Served, host_id: str, lang: str) -> dict[str, Any]:
             "text": t("holds.profile") if holds.days is None else t("holds.days", n=holds.days),
             "at_risk": holds.at_risk,
         },
-        "history": view.changes(host_id, 50),
+        "history": [in_words(c, lang) for c in view.changes(host_id, 50)],
     }
 
 
@@ -165,7 +166,7 @@ def operator_page(view: Served, rulebook: Rulebook, lang: str) -> dict[str, Any]
         "distribution": distribution(latest["lines"]) if latest else [],
         "trend_days": len(days),
         "trends": [trend(days, line) for line in lines],
-        "changes": view.changes(None, 50),
+        "changes": [in_words(c, lang) for c in view.changes(None, 50)],
         "quality": view.quality(100),
         "rulebook": _rulebook(rulebook, view.version_today().version, lang),
     }

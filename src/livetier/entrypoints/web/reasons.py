@@ -1,0 +1,93 @@
+"""The reasons of a tier change in the page's words: the stored rule text of each reason
+(``expert: (live_sessions_30d >= 5 or live_buyers_30d >= 50)``, as domain.describe writes it)
+read back and written with the metrics' labels, signs and 或 / or."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable
+from typing import Any
+
+from livetier.domain.describe import OP_SIGN
+from livetier.domain.metrics import METRICS
+from livetier.domain.rulebook import Op
+from livetier.entrypoints.web.i18n import translator
+
+_REASON = re.compile(r"(?P<set>\w+): (?P<rule>.+)")
+_CRITERION = re.compile(
+    r"(?P<metric>\w+) (?P<op>>=|<=|==|!=|>|<|not_in|in|is_true|is_false)"
+    r"(?: (?P<target>\[[^\]]*\]|[^\s()]+))?"
+)
+_JOINER = re.compile(r" (or|and) ")
+_ALL_MET = "all met"
+
+
+class _Unreadable(ValueError):
+    """Text that is not a rule as criterion_text writes it."""
+
+
+def _metric(name: str, lang: str) -> str:
+    m = METRICS.get(name)
+    return name if m is None else m.zh if lang == "zh" else m.en
+
+
+def _criterion(found: re.Match[str], lang: str, t: Callable[..., str]) -> str:
+    op, label = Op(found["op"]), _metric(found["metric"], lang)
+    if op is Op.IS_TRUE:
+        return label
+    if op is Op.IS_FALSE:
+        return t("flag.no", what=label)
+    target = found["target"] or ""
+    if op in (Op.IN, Op.NOT_IN):
+        items = ast.literal_eval(target) if target.startswith("[") else [target]
+        return f"{label} {t('op.' + op.name.lower())} {', '.join(map(str, items))}"
+    return f"{label} {OP_SIGN[op]} {target}"
+
+
+def _rule(text: str, at: int, lang: str, t: Callable[..., str]) -> tuple[str, int, bool]:
+    """The rule starting at ``text[at]`` in words, where it ends, and whether it is a group:
+    a criterion, or a parenthesised group of rules joined by or / and."""
+    if not text.startswith("(", at):
+        found = _CRITERION.match(text, at)
+        if found is None:
+            raise _Unreadable(text)
+        return _criterion(found, lang, t), found.end(), False
+    parts: list[str] = []
+    joiner, at = "or", at + 1
+    while True:
+        words, at, group = _rule(text, at, lang, t)
+        parts.append(f"({words})" if group else words)
+        if text.startswith(")", at):
+            return f" {t(joiner)} ".join(parts), at + 1, True
+        glue = _JOINER.match(text, at)
+        if glue is None:
+            raise _Unreadable(text)
+        joiner, at = glue[1], glue.end()
+
+
+def reason_text(reason: str, direction: str, lang: str) -> str:
+    """One stored reason in words, e.g. 近30天有效场次 ≥ 5 或 近30天直播买家数 ≥ 50 未达标 for
+    a downgrade; text that is not a stored rule is shown as it is."""
+    t = translator(lang)
+    found = _REASON.fullmatch(reason)
+    if found is None:
+        return reason
+    if found["rule"] == _ALL_MET:
+        return t("change.basic_all_met")
+    try:
+        words, end, _ = _rule(found["rule"], 0, lang, t)
+    except _Unreadable:
+        return reason
+    if end != len(found["rule"]):
+        return reason
+    outcome = t("change.met" if direction == "up" else "change.unmet")
+    prefix = t("change.basic") if found["set"] == "basic" else ""
+    return f"{prefix}{words} {outcome}"
+
+
+def in_words(change: dict[str, Any], lang: str) -> dict[str, Any]:
+    """A change record (Served.changes) with ``reason_words``: its reasons in words."""
+    return change | {
+        "reason_words": [reason_text(r, change["direction"], lang) for r in change["reasons"]]
+    }
