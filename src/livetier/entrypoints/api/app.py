@@ -16,6 +16,7 @@ from livetier.entrypoints import web
 from livetier.entrypoints.api import activities, errors, hosts, operators, privileges, services
 from livetier.entrypoints.api.deps import AUTH_CACHE_SECONDS, Authenticator
 from livetier.entrypoints.api.middleware import MAX_BODY_BYTES, EveryMethodAllowed, Gate
+from livetier.entrypoints.web.routes import router as pages_router
 from livetier.services import served
 
 
@@ -57,7 +58,7 @@ def create_app(
     # The routes as the middleware matches them: the routers' own (included without a prefix).
     routes = [
         route
-        for router in [app.router, *routers, web.router]
+        for router in [app.router, *routers, pages_router]
         for route in router.routes
         if isinstance(route, Route)
     ]
