@@ -6,7 +6,7 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 
 from livetier.domain.privileges import Reason
 
@@ -28,6 +28,17 @@ def _iso_day(value: Any) -> Any:
 
 Day = Annotated[date, BeforeValidator(_iso_day)]
 """A day in a request, as docs/rules.md writes days: YYYY-MM-DD and nothing else."""
+
+
+def _json_number(value: Any) -> Any:
+    """A JSON number (1 and 1.0 are the same integer to JSON Schema), not a string or boolean."""
+    if isinstance(value, str | bool):
+        raise ValueError("expected a JSON number")
+    return value
+
+
+Id = Annotated[int, BeforeValidator(_json_number)]
+"""An id in a request body."""
 
 
 class Problem(BaseModel):
@@ -128,7 +139,7 @@ class Activity(BaseModel):
 class RegistrationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    activity_id: StrictInt = Field(ge=1, le=MAX_ID)
+    activity_id: Id = Field(ge=1, le=MAX_ID)
 
 
 class Registration(BaseModel):

@@ -13,7 +13,15 @@ from starlette.routing import Route
 
 from livetier.domain.rulebook import Rulebook
 from livetier.entrypoints import web
-from livetier.entrypoints.api import activities, errors, hosts, operators, privileges, services
+from livetier.entrypoints.api import (
+    activities,
+    errors,
+    hosts,
+    links,
+    operators,
+    privileges,
+    services,
+)
 from livetier.entrypoints.api.deps import AUTH_CACHE_SECONDS, Authenticator
 from livetier.entrypoints.api.middleware import MAX_BODY_BYTES, EveryMethodAllowed, Gate
 from livetier.entrypoints.web.routes import router as pages_router
@@ -64,4 +72,5 @@ def create_app(
     ]
     app.add_middleware(Gate, routes=routes, authenticate=authenticate, max_body=max_body)
     app.add_middleware(EveryMethodAllowed, routes=routes)
+    links.install(app, routes)
     return app
