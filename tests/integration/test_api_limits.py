@@ -1,6 +1,6 @@
-"""What a request must pass before its body is read, how large a body may be, and how much of
-an invalid input an error repeats: called at the ASGI level, so the test sees which parts of a
-body the app asked for."""
+"""What a request must pass before its body is read, how large a body may be, how much of an
+invalid input an error repeats, and what a 405 allows. Bodies are sent at the ASGI level, so the
+test sees which parts of a body the app asked for."""
 
 from __future__ import annotations
 
@@ -155,3 +155,13 @@ def test_a_422_repeats_only_the_start_of_a_large_input(stack):
             headers={"X-API-Key": k["op"]},
         )
         assert r.status_code == 201, r.text
+
+
+def test_a_405_names_every_method_of_the_path(stack):
+    app, k = stack
+    with TestClient(app) as client:
+        for path in (ACTIVITIES, "/api/v1/hosts/h_exp/registrations"):
+            r = client.options(path, headers={"X-API-Key": k["op"]})
+            assert (r.status_code, r.headers["Allow"]) == (405, "GET, POST")
+        r = client.delete("/api/v1/hosts/h_exp/claim")
+        assert (r.status_code, r.headers["Allow"]) == (405, "POST")
