@@ -154,9 +154,15 @@ def register(
             if stored is not None:
                 return _replay(stored, key)
         try:
-            return _attempt(served, host_id, activity_id, key)
+            outcome = _attempt(served, host_id, activity_id, key)
         except IntegrityError:
             continue  # another request took the day, the seat or the key first: look again
+        if key is not None and outcome.result is not Result.CREATED:
+            # A concurrent retry with this key may have just registered: its answer wins.
+            stored = _stored(served, api_key_id, key.key)
+            if stored is not None:
+                return _replay(stored, key)
+        return outcome
     raise RuntimeError(f"registration of {host_id} kept conflicting; try again")
 
 
