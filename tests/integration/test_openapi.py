@@ -59,6 +59,7 @@ def run(app, key: str | None) -> tuple[list[str], set[str], set[str]]:
             "dictionaries": {"hosts": {"values": HOSTS}},
             "parameters": {"path.host_id": {"dictionary": "hosts", "probability": 0.8}},
             "seed": 1,
+            "cache": {"enabled": False},  # no state kept between runs, nor files left behind
         }
     )
     schema = schemathesis.openapi.from_asgi("/openapi.json", app, config=config)
