@@ -67,6 +67,8 @@ def test_keys_and_roles(stack):
     assert client.get("/api/v1/operator/changes", headers=auth(k["svc"])).status_code == 403
     assert client.get("/api/v1/events", headers=auth(k["svc"])).status_code == 200
     assert client.get("/api/v1/events", headers=auth(k["h_exp"])).status_code == 403
+    refused = client.post("/api/v1/hosts/h_exp/claim", headers=auth(k["op"]))
+    assert refused.json()["detail"] == "an operator key may not do this (needs host)"
     # Only the key's hash is stored; a revoked key is refused.
     listed = {r["role"] + str(r["host_id"]): r for r in keys.listing(db)}
     assert all(not r["prefix"] or k["op"].startswith(r["prefix"]) for r in [listed["operatorNone"]])
@@ -201,6 +203,24 @@ def test_idempotency_key(stack):
     assert op.json()["reason"] == "fatigue"
 
 
+def test_a_refusal_is_not_saved_under_an_idempotency_key(stack):
+    client, k, _, _ = stack
+    a1 = _activity(client, k, D + timedelta(days=3))
+    headers = {**auth(k["h_exp"]), "Idempotency-Key": "reg-before-claim"}
+    url = "/api/v1/hosts/h_exp/registrations"
+    refused = client.post(url, json={"activity_id": a1}, headers=headers)
+    assert (refused.status_code, refused.json()["reason"]) == (409, "not_claimed")
+    claimed = client.post("/api/v1/hosts/h_exp/claim", headers=auth(k["h_exp"]))
+    # The claim's time says its zone (UTC).
+    assert claimed.json()["claimed_at"].endswith(("Z", "+00:00")), claimed.text
+    # The refusal depended on the claim: the same key is checked afresh, and now registers.
+    made = client.post(url, json={"activity_id": a1}, headers=headers)
+    assert made.status_code == 201 and "Idempotent-Replayed" not in made.headers
+    again = client.post(url, json={"activity_id": a1}, headers=headers)
+    assert (again.status_code, again.json()) == (201, made.json())
+    assert again.headers["Idempotent-Replayed"] == "true"
+
+
 def test_bad_input_gets_422(stack):
     client, k, _, _ = stack
     bad = [
@@ -215,6 +235,20 @@ def test_bad_input_gets_422(stack):
         ),
         client.get("/api/v1/events?after=-5", headers=auth(k["svc"])),
         client.get("/api/v1/operator/distribution?days=0", headers=auth(k["op"])),
+        # Days are YYYY-MM-DD, not timestamps; booleans and ids are JSON's own, not strings.
+        client.get("/api/v1/activities?since=0", headers=auth(k["op"])),
+        client.get("/api/v1/activities?since=2026-12-01T00:00", headers=auth(k["op"])),
+        client.post("/api/v1/activities", json={"name": "x", "day": 0}, headers=auth(k["op"])),
+        client.post(
+            "/api/v1/activities",
+            json={"name": "x", "day": "2026-12-01", "special": "yes"},
+            headers=auth(k["op"]),
+        ),
+        client.post(
+            "/api/v1/hosts/h_exp/registrations",
+            json={"activity_id": "1"},
+            headers=auth(k["h_exp"]),
+        ),
     ]
     assert [r.status_code for r in bad] == [422] * len(bad)
     past = {"name": "x", "day": "2020-01-01"}

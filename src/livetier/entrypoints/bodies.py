@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from livetier.domain.privileges import Decision
@@ -54,3 +55,9 @@ def privilege_body(host_id: str, d: Decision) -> dict[str, Any]:
         "required_tier": d.required_tier.value if d.required_tier else None,
         "next_allowed_day": d.next_allowed_day,
     }
+
+
+def claimed_body(record: dict[str, Any]) -> dict[str, Any]:
+    """A claim with its time zone: the store keeps UTC times without one."""
+    at = datetime.fromisoformat(record["claimed_at"]).replace(tzinfo=UTC)
+    return {**record, "claimed_at": at.isoformat()}

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 
 from livetier.domain.privileges import Reason
 
@@ -13,6 +14,31 @@ TierName = Literal["none", "ordinary", "expert", "honor"]
 Scalar = bool | int | float | str | None
 HOST_ID = r"^[^\x00-\x1f\x7f]{1,128}$"  # any printable id the input data may use
 MAX_ID = 2**31 - 1
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_day(value: Any) -> Any:
+    """Only YYYY-MM-DD is a day: not a timestamp number, nor a date with a time."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and _ISO_DAY.fullmatch(value):
+        return value
+    raise ValueError("a day is written YYYY-MM-DD")
+
+
+Day = Annotated[date, BeforeValidator(_iso_day)]
+"""A day in a request, as docs/rules.md writes days: YYYY-MM-DD and nothing else."""
+
+
+def _json_number(value: Any) -> Any:
+    """A JSON number (1 and 1.0 are the same integer to JSON Schema), not a string or boolean."""
+    if isinstance(value, str | bool):
+        raise ValueError("expected a JSON number")
+    return value
+
+
+Id = Annotated[int, BeforeValidator(_json_number)]
+"""An id in a request body."""
 
 
 class Problem(BaseModel):
@@ -82,7 +108,7 @@ class Change(BaseModel):
 class Claimed(BaseModel):
     host_id: str
     tier: TierName
-    claimed_at: str
+    claimed_at: datetime = Field(description="When the host first claimed, in UTC.")
 
 
 class PrivilegeCheck(BaseModel):
@@ -99,8 +125,8 @@ class ActivityIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^\x00]*$")]
-    day: date
-    special: bool = Field(False, description="A special large event: no fatigue rule.")
+    day: Day
+    special: StrictBool = Field(False, description="A special large event: no fatigue rule.")
 
 
 class Activity(BaseModel):
@@ -113,7 +139,7 @@ class Activity(BaseModel):
 class RegistrationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    activity_id: int = Field(ge=1, le=MAX_ID)
+    activity_id: Id = Field(ge=1, le=MAX_ID)
 
 
 class Registration(BaseModel):

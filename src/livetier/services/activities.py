@@ -5,10 +5,13 @@ A registration for an activity that is not special takes the fatigue days of doc
 overlap cannot both commit, on SQLite or PostgreSQL, however the requests interleave. The
 checks before the insert give the refusal its reason; the key is what makes it safe.
 
-A request may carry an idempotency key: its first outcome is stored with the registration, in
-the same transaction, and a retry with the same key and body gets it back; the same key with a
-different body is refused. Outcomes are the service's own (created, refused, unknown activity);
-the caller says how the idempotency store records each (``codes``), and so how a replay reads.
+A request may carry an idempotency key. As Stripe does, only a request that began executing
+saves its result, and a registration begins executing when every check has passed and it is
+written: the registration and its answer are stored in the same transaction, and a retry with
+the same key and body gets that answer back (the same key with a different body is refused). A
+refusal (not claimed, fatigue, unknown activity, ...) depends on state that may change, so it is
+answered but not saved: a retry with the same key is checked afresh. The caller says how the
+idempotency store records an outcome (``codes``), and so how a replay reads.
 """
 
 from __future__ import annotations
@@ -151,9 +154,15 @@ def register(
             if stored is not None:
                 return _replay(stored, key)
         try:
-            return _attempt(served, host_id, activity_id, key)
+            outcome = _attempt(served, host_id, activity_id, key)
         except IntegrityError:
             continue  # another request took the day, the seat or the key first: look again
+        if key is not None and outcome.result is not Result.CREATED:
+            # A concurrent retry with this key may have just registered: its answer wins.
+            stored = _stored(served, api_key_id, key.key)
+            if stored is not None:
+                return _replay(stored, key)
+        return outcome
     raise RuntimeError(f"registration of {host_id} kept conflicting; try again")
 
 
@@ -199,7 +208,7 @@ def _attempt(served: Context, host_id: str, activity_id: int, key: _Key | None) 
     queue = _SQLITE_WRITERS if served.db.dialect.name == "sqlite" else nullcontext()
     with queue, Session(served.db.execution_options(**IMMEDIATE)) as s, s.begin():
         outcome = _outcome(s, served, host_id, status, activity_id)
-        if key is not None:
+        if key is not None and outcome.result is Result.CREATED:  # it began executing
             s.add(
                 IdempotentResponse(
                     api_key_id=key.api_key_id,

@@ -2,8 +2,9 @@
 
 Every route is thin: check the key and its role, call a service, shape the answer. One module
 per OpenAPI tag (hosts, privileges, activities, operators, services), what they share in
-``deps.py``, the services' refusals as answers in ``errors.py``; ``app.py`` puts them together
-with the web pages (entrypoints/web/).
+``deps.py``, the services' refusals as answers in ``errors.py``, the gate a body waits behind
+(key, role, size) and complete 405s in ``middleware.py``, the OpenAPI links between operations
+in ``links.py``; ``app.py`` puts them together with the web pages (entrypoints/web/).
 """
 
 from __future__ import annotations

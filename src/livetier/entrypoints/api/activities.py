@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query
@@ -29,15 +28,15 @@ STATUS = {
     activities.Result.REFUSED: 409,
     activities.Result.UNKNOWN_ACTIVITY: 404,
 }
-"""A registration's answer per outcome; the idempotency store records it, so a replay gets the
-first answer again."""
+"""A registration's answer per outcome; the idempotency store records a created one's, so a
+replay gets it again."""
 
 
 @router.get("/api/v1/activities", response_model=list[schemas.Activity], responses=AUTH_ERRORS)
 def list_activities(
     who: Anyone,
     view: View,
-    since: Annotated[date | None, Query(description="Default: today.")] = None,
+    since: Annotated[schemas.Day | None, Query(description="Default: today.")] = None,
 ) -> Any:
     """Channel activities on or after a day."""
     return activities.activities(view, since)
@@ -81,14 +80,16 @@ def register(
         str | None,
         Header(
             pattern=r"^[\x21-\x7e]{1,200}$",
-            description="Retries with the same key and body get the first response.",
+            description="Retries with the same key and body get the registration's response; "
+            "a refusal is not saved, so a retry is checked afresh.",
         ),
     ] = None,
 ) -> Any:
     """Register the host for a channel activity (the 2-day fatigue rule applies).
 
-    A retry with the same Idempotency-Key and body gets the first response again, with the
-    header ``Idempotent-Replayed: true``."""
+    Once a registration is made, a retry with the same Idempotency-Key and body gets its response
+    again, with the header ``Idempotent-Replayed: true``. A refusal is not saved: it depends on
+    what may change (a claim, the fatigue days), so a retry with the same key is checked afresh."""
     own(who, host_id)
     outcome = activities.register(
         view,

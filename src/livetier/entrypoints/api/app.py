@@ -9,11 +9,22 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 from sqlalchemy import Engine
+from starlette.routing import Route
 
 from livetier.domain.rulebook import Rulebook
 from livetier.entrypoints import web
-from livetier.entrypoints.api import activities, errors, hosts, operators, privileges, services
+from livetier.entrypoints.api import (
+    activities,
+    errors,
+    hosts,
+    links,
+    operators,
+    privileges,
+    services,
+)
 from livetier.entrypoints.api.deps import AUTH_CACHE_SECONDS, Authenticator
+from livetier.entrypoints.api.middleware import MAX_BODY_BYTES, EveryMethodAllowed, Gate
+from livetier.entrypoints.web.routes import router as pages_router
 from livetier.services import served
 
 
@@ -25,10 +36,11 @@ def create_app(
     clock: Callable[[], datetime] | None = None,
     refresh_seconds: float = 5.0,
     auth_cache_seconds: float = AUTH_CACHE_SECONDS,
+    max_body: int = MAX_BODY_BYTES,
 ) -> FastAPI:
     """The app over one state store and the snapshots of one warehouse. ``clock`` gives the
     time (tests move it); the run and key caches last ``refresh_seconds`` and
-    ``auth_cache_seconds``."""
+    ``auth_cache_seconds``; a request body may have ``max_body`` bytes."""
     view = served.Served(db, warehouse, rulebook, clock=clock, refresh_seconds=refresh_seconds)
     authenticate = Authenticator(db, auth_cache_seconds)
     app = FastAPIOffline(  # /docs and /redoc from assets in the package: no CDN
@@ -47,7 +59,18 @@ def create_app(
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    for tag in (hosts, privileges, activities, operators, services):
-        app.include_router(tag.router)
+    routers = [tag.router for tag in (hosts, privileges, activities, operators, services)]
+    for router in routers:
+        app.include_router(router)
     web.mount(app, view, rulebook, authenticate)
+    # The routes as the middleware matches them: the routers' own (included without a prefix).
+    routes = [
+        route
+        for router in [app.router, *routers, pages_router]
+        for route in router.routes
+        if isinstance(route, Route)
+    ]
+    app.add_middleware(Gate, routes=routes, authenticate=authenticate, max_body=max_body)
+    app.add_middleware(EveryMethodAllowed, routes=routes)
+    links.install(app, routes)
     return app

@@ -4,7 +4,6 @@ the schema lists, and a fast JSON response."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from typing import Annotated, Any
 
 import orjson
@@ -35,6 +34,7 @@ AUTH_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 BODY_ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": schemas.Problem, "description": "The body is not valid JSON."},
+    413: {"model": schemas.Problem, "description": "The body is too large."},
 }
 HOST_ERRORS: dict[int | str, dict[str, Any]] = {
     **AUTH_ERRORS,
@@ -67,19 +67,33 @@ class Authenticator:
 
 # The key and role check and the hot reads are coroutines: a cached key and a point lookup
 # by primary key take microseconds, far less than a hop to the thread pool would.
-def role(*allowed: keys.Role) -> Callable[..., Any]:
-    """A dependency: the key's principal, if its role is one of ``allowed``."""
-    names = ", ".join(r.value for r in allowed)
+class RoleCheck:
+    """A dependency: the key's principal, if its role is one of ``allowed``. The gate
+    (``middleware.py``) reads ``allowed`` to refuse a request before its body is read."""
 
-    async def check(
-        request: Request, key: Annotated[str | None, Depends(api_key)]
-    ) -> keys.Principal:
-        who: keys.Principal = request.app.state.authenticate(key)
-        if who.role not in allowed:
-            raise HTTPException(403, f"a {who.role.value} key may not do this (needs {names})")
+    def __init__(self, *allowed: keys.Role) -> None:
+        self.allowed = allowed
+
+    def admit(self, who: keys.Principal) -> keys.Principal:
+        """``who``, if its role may; else 403."""
+        if who.role not in self.allowed:
+            names = ", ".join(r.value for r in self.allowed)
+            article = "an" if who.role.value[0] in "aeiou" else "a"
+            raise HTTPException(
+                403, f"{article} {who.role.value} key may not do this (needs {names})"
+            )
         return who
 
-    return check
+    async def __call__(
+        self, request: Request, key: Annotated[str | None, Depends(api_key)]
+    ) -> keys.Principal:
+        authenticate: Authenticator = request.app.state.authenticate
+        return self.admit(authenticate(key))
+
+
+def role(*allowed: keys.Role) -> RoleCheck:
+    """A dependency: the key's principal, if its role is one of ``allowed``."""
+    return RoleCheck(*allowed)
 
 
 def own(who: keys.Principal, host_id: str) -> None:

@@ -1,8 +1,14 @@
-"""Refusals of the services as HTTP answers: status code, detail and a machine-readable reason."""
+"""Refusals of the services as HTTP answers: status code, detail and a machine-readable reason;
+invalid requests as 422 answers that repeat at most the start of what was sent."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import orjson
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from livetier.services import activities, state
@@ -30,8 +36,30 @@ def _claim_refused(_: Request, e: Exception) -> JSONResponse:
     return JSONResponse({"detail": str(e), "reason": "not_qualified"}, 409)
 
 
+ECHO_CHARS = 200
+"""How much of an invalid input a 422 repeats: enough to see what was sent, never all of it."""
+
+
+def _echo(value: Any) -> Any:
+    """``value``, or its start as text when it is long."""
+    text = value if isinstance(value, str) else orjson.dumps(value).decode()
+    if len(text) <= ECHO_CHARS:
+        return value
+    return f"{text[:ECHO_CHARS]}… ({len(text)} characters)"
+
+
+def _invalid(_: Request, e: Exception) -> JSONResponse:
+    assert isinstance(e, RequestValidationError)
+    errors = jsonable_encoder(e.errors())
+    for error in errors:
+        if "input" in error:
+            error["input"] = _echo(error["input"])
+    return JSONResponse({"detail": errors}, 422)
+
+
 def install(app: FastAPI) -> None:
     """Answer the services' refusals on ``app``."""
+    app.add_exception_handler(RequestValidationError, _invalid)
     app.add_exception_handler(UnknownHost, _unknown_host)
     app.add_exception_handler(activities.ActivityRefused, _activity_refused)
     app.add_exception_handler(activities.UnknownActivity, _unknown_activity)

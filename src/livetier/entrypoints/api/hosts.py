@@ -17,7 +17,7 @@ from livetier.entrypoints.api.deps import (
     json_response,
     own,
 )
-from livetier.entrypoints.bodies import progress_body, status_body
+from livetier.entrypoints.bodies import claimed_body, progress_body, status_body
 from livetier.services import state
 
 router = APIRouter(tags=["hosts"])
@@ -69,4 +69,4 @@ def host_history(
 def host_claim(host_id: HostId, who: Host, view: View) -> Any:
     """Claim the host identity (领取主播身份); claiming again keeps the first claim."""
     own(who, host_id)
-    return state.claim(view.db, host_id)
+    return claimed_body(state.claim(view.db, host_id))
