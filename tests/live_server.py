@@ -8,6 +8,7 @@ this module is that process.
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -17,10 +18,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import httpx
 import uvicorn
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 PLATFORM = ZoneInfo("Asia/Shanghai")
 
@@ -54,22 +59,37 @@ def set_day(clock_file: Path, day: date) -> None:
 
 
 @contextmanager
-def serving_process(db_url: str, warehouse: Path, clock_file: Path) -> Iterator[str]:
-    """The base URL of a uvicorn process serving livetier over ``db_url`` while the block runs;
-    its clock is the day in ``clock_file`` (see ``set_day``)."""
+def serving_process(
+    db_url: str, warehouse: Path, clock_file: Path, workers: int = 1
+) -> Iterator[str]:
+    """The base URL of a uvicorn process (with ``workers`` worker processes) serving livetier
+    over ``db_url`` while the block runs; its clock is the day in ``clock_file`` (``set_day``)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = int(s.getsockname()[1])
     log = clock_file.with_name("server.log")
-    command = [sys.executable, __file__, db_url, str(warehouse), str(clock_file), str(port)]
+    command = [
+        sys.executable,
+        "-X",
+        "faulthandler",  # a crash of the server shows in its log
+        __file__,
+        db_url,
+        str(warehouse),
+        str(clock_file),
+        str(port),
+        str(workers),
+    ]
     with log.open("w") as output, subprocess.Popen(command, stderr=output) as server:
         url = f"http://127.0.0.1:{port}"
         try:
             _wait_until_up(url, server, log)
             yield url
         finally:
+            died = server.poll()
             server.terminate()
             server.wait(timeout=30)
+            if died is not None:  # it ended under the test: say why
+                raise RuntimeError(f"the server exited ({died}):\n{log.read_text()}")
 
 
 def _wait_until_up(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
@@ -96,16 +116,35 @@ class FileClock:
         return datetime(day.year, day.month, day.day, 10, tzinfo=PLATFORM).astimezone(UTC)
 
 
-def main(db_url: str, warehouse: str, clock_file: str, port: str) -> None:
-    """Serve livetier as ``livetier serve`` does, on the clock in ``clock_file``."""
+CLOCK = "LIVETIER_TEST_CLOCK"
+"""The variable naming the clock file, for each worker process's ``app``."""
+
+
+def app() -> FastAPI:
+    """The app ``livetier serve`` builds from ``LIVETIER_*``, on the clock in ``CLOCK``."""
     from livetier import rulebooks
     from livetier.entrypoints.api import create_app
+    from livetier.entrypoints.settings import Settings
     from livetier.store.schema import open_engine
 
-    app = create_app(
-        open_engine(db_url), Path(warehouse), rulebooks.load(), clock=FileClock(Path(clock_file))
+    config = Settings()
+    clock = FileClock(Path(os.environ[CLOCK]))
+    return create_app(open_engine(config.db), config.warehouse, rulebooks.load(), clock=clock)
+
+
+def main(db_url: str, warehouse: str, clock_file: str, port: str, workers: str = "1") -> None:
+    """Serve livetier as ``livetier serve --workers`` does, on the clock in ``clock_file``."""
+    os.environ.update(LIVETIER_DB=db_url, LIVETIER_WAREHOUSE=warehouse, **{CLOCK: clock_file})
+    uvicorn.run(
+        "live_server:app",
+        factory=True,
+        app_dir=str(Path(__file__).parent),
+        host="127.0.0.1",
+        port=int(port),
+        workers=int(workers),
+        log_level="info",  # its start and shutdown, in the log a failing test shows
+        access_log=False,
     )
-    uvicorn.run(app, host="127.0.0.1", port=int(port), log_level="warning")
 
 
 if __name__ == "__main__":

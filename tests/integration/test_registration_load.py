@@ -7,7 +7,8 @@ this wave's two ordinary activities and special event, several times over, some 
 an Idempotency-Key and one of them replayed at the same time; odd hosts start a wave later, so
 each wave has hosts the fatigue rule lets through and hosts it refuses. The database is then
 read directly. A longer profile: LIVETIER_RACE_ATTEMPTS (default 1200), LIVETIER_RACE_HOSTS
-(120) and LIVETIER_RACE_CONCURRENCY (64); the figures are printed (``pytest -s``).
+(120), LIVETIER_RACE_CONCURRENCY (64) and LIVETIER_RACE_WORKERS (uvicorn worker processes, 1);
+the figures are printed (``pytest -s``).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ WAVES = 4
 ATTEMPTS = int(os.environ.get("LIVETIER_RACE_ATTEMPTS", "1200"))
 HOSTS = int(os.environ.get("LIVETIER_RACE_HOSTS", "120"))
 CONCURRENCY = int(os.environ.get("LIVETIER_RACE_CONCURRENCY", "64"))
+WORKERS = int(os.environ.get("LIVETIER_RACE_WORKERS", "1"))
 FATIGUE = rulebooks.load().version_for(D).fatigue_days[PRIVILEGE]
 
 
@@ -92,7 +94,7 @@ def store(tmp_path, db_url, warehouse):
     operator = keys.create(db, keys.Role.operator)[0]
     clock = tmp_path / "today"
     set_day(clock, D)
-    with serving_process(db_url, warehouse, clock) as url:
+    with serving_process(db_url, warehouse, clock, WORKERS) as url:
         yield Store(url, db, host_keys, operator, clock)
     db.dispose()
 
