@@ -116,6 +116,8 @@ class FileClock:
         return datetime(day.year, day.month, day.day, 10, tzinfo=PLATFORM).astimezone(UTC)
 
 
+KEEP_ALIVE_SECONDS = 75
+"""How long the process keeps an idle connection open: longer than any client here keeps one."""
 CLOCK = "LIVETIER_TEST_CLOCK"
 """The variable naming the clock file, for each worker process's ``app``."""
 
@@ -144,6 +146,9 @@ def main(db_url: str, warehouse: str, clock_file: str, port: str, workers: str =
         workers=int(workers),
         log_level="info",  # its start and shutdown, in the log a failing test shows
         access_log=False,
+        # uvicorn's 5 s default closes idle connections just as a pooling client (httpx's
+        # expiry is 5 s too) reuses them: POSTs end in ReadError under load, not in the store.
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )
 
 
