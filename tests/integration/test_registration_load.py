@@ -60,7 +60,7 @@ class Attempt:
 
 @dataclass(frozen=True)
 class Answer:
-    """What the server answered an attempt."""
+    """What the server answered an attempt (status 0: the request was lost in transit)."""
 
     attempt: Attempt
     status: int
@@ -204,8 +204,7 @@ async def _send(store: Store, attempts: list[Attempt]) -> list[Answer]:
 def _check_wave(
     answers: list[Answer], activities: tuple[list[int], int], allowed: set[str]
 ) -> None:
-    """What the clients saw: one ordinary registration for each host the rule lets through, none
-    for the others, one per special event asked for; every replay the first answer again."""
+    """What the clients saw: the hosts the rule lets through register once; replays agree."""
     statuses = Counter(a.status for a in answers)
     failed = [a.body for a in answers if a.status not in (201, 409)][:5]
     assert statuses.keys() <= {201, 409}, (statuses, failed)
@@ -231,8 +230,7 @@ def _check_wave(
 
 
 def _check_store(db: Engine, answers: list[Answer]) -> None:
-    """What the database holds: no host registered twice within the fatigue window; exactly the
-    registrations the clients were told of (so no refusal stored one); each kept key once."""
+    """The database: no host twice in a window; exactly the registrations answered 201."""
     ordinary = select(Registration).join(Activity, Activity.id == Registration.activity_id)
     ordinary = ordinary.where(Activity.special.is_(False)).subquery()
     with Session(db) as s:
