@@ -10,23 +10,15 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from livetier.services.roles import Role as Role  # keys.Role, as the entry points name it
 from livetier.store.models import ApiKey
 
 PREFIX = "lt_"
-
-
-class Role(StrEnum):
-    """Who a key acts for (docs/rules.md, "Who uses it")."""
-
-    host = "host"  # one host, bound at creation
-    operator = "operator"  # the live-commerce team
-    service = "service"  # other platform services: privilege checks and the events feed
 
 
 class KeyRefused(ValueError):

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from livetier.entrypoints.cli.lazy import lazy
 from livetier.entrypoints.cli.options import (
     DbOpt,
     ListFormat,
@@ -15,15 +16,21 @@ from livetier.entrypoints.cli.options import (
     settings,
     user_errors,
 )
-from livetier.services import keys
-from livetier.store import schema
+from livetier.services.roles import Role
+
+if TYPE_CHECKING:
+    from livetier.services import keys
+    from livetier.store import schema
+else:
+    keys = lazy("livetier.services.keys")
+    schema = lazy("livetier.store.schema")
 
 keys_app = typer.Typer(help="API keys of the HTTP service.", no_args_is_help=True)
 
 
 @keys_app.command("create")
 def keys_create(
-    role: Annotated[keys.Role, typer.Option("--role", help="host, operator or service.")],
+    role: Annotated[Role, typer.Option("--role", help="host, operator or service.")],
     host: Annotated[
         str | None, typer.Option("--host", help="For a host key: the one host it acts for.")
     ] = None,

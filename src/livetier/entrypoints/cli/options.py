@@ -9,21 +9,19 @@ from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import orjson
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from livetier import rulebooks
 from livetier.domain.rulebook import RuleError
-from livetier.entrypoints.settings import Settings
-from livetier.pipeline.contract import ContractError
-from livetier.pipeline.engine import Engine as Compute
-from livetier.pipeline.engine import spark_engine
-from livetier.services import status
-from livetier.store.warehouse import WarehouseBusy
+from livetier.entrypoints.cli.lazy import loaded
+
+if TYPE_CHECKING:
+    from livetier.entrypoints.settings import Settings
+    from livetier.pipeline.engine import Engine as Compute
 
 out = Console()
 err = Console(stderr=True)
@@ -45,20 +43,27 @@ class EngineName(StrEnum):
     spark = "spark"
 
 
+# Errors of modules that import Ibis, DuckDB, SQLAlchemy or pydantic: named, not imported, so
+# that --help starts fast (cli/lazy.py); a module that has not run cannot have raised one.
+_LAZY_ERRORS = (
+    ("livetier.rulebooks", "RulebookFileError"),
+    ("livetier.pipeline.contract", "ContractError"),
+    ("livetier.store.warehouse", "WarehouseBusy"),
+    ("livetier.services.status", "UnknownHost"),
+)
+
+
+def _user_error_types() -> tuple[type[Exception], ...]:
+    raised = (getattr(m, name) for module, name in _LAZY_ERRORS if (m := loaded(module)))
+    return (RuleError, ValueError, OSError, *raised)
+
+
 @contextmanager
 def user_errors() -> Iterator[None]:
     """Bad input ends the command with a clear message and exit code 2, never a traceback."""
     try:
         yield
-    except (
-        ContractError,
-        rulebooks.RulebookFileError,
-        RuleError,
-        ValueError,
-        OSError,
-        WarehouseBusy,
-        status.UnknownHost,
-    ) as e:
+    except _user_error_types() as e:
         err.print(f"[bold red]error:[/] {e}", highlight=False, markup=True, soft_wrap=True)
         raise typer.Exit(2) from None
 
@@ -67,6 +72,8 @@ def settings(
     db: str | None = None, warehouse: Path | None = None, rules: Path | None = None
 ) -> Settings:
     """This invocation's settings: the environment's, with the options that were given."""
+    from livetier.entrypoints.settings import Settings  # imports the stores' libraries
+
     with user_errors():
         return Settings().override(db=db, warehouse=warehouse, rules=rules)
 
@@ -167,6 +174,8 @@ def engine(name: EngineName, master: str, conf: list[str] | None) -> Compute | N
         if not sep or not key.strip():
             raise typer.BadParameter(f"--spark-conf {item!r}: expected KEY=VALUE")
         spark_settings[key.strip()] = value.strip()
+    from livetier.pipeline.engine import spark_engine
+
     try:
         return spark_engine(master, spark_settings)
     except ImportError:

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from livetier import rulebooks
 from livetier.entrypoints.cli.options import (
     DbOpt,
     RulesOpt,
@@ -16,11 +15,11 @@ from livetier.entrypoints.cli.options import (
     settings,
     user_errors,
 )
-from livetier.entrypoints.settings import Settings
-from livetier.store import schema
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
+
+    from livetier.entrypoints.settings import Settings
 
 FACTORY = "livetier.entrypoints.api:app_from_env"
 """What each of several workers imports: it builds its app from ``Settings()``."""
@@ -57,7 +56,9 @@ def _application(config: Settings, workers: int) -> FastAPI | str:
     settings reach them as the ``LIVETIER_*`` variables they inherit, from which
     ``Settings()`` in the factory rebuilds exactly these settings.
     """
+    from livetier import rulebooks
     from livetier.entrypoints import api
+    from livetier.store import schema
 
     rulebooks.load(config.rules)  # a bad rulebook fails here, before the store is opened
     if workers <= 1:  # uvicorn runs one process for 0 or 1
