@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 
 from livetier.domain.describe import criterion_text
+from livetier.domain.metrics import ACTIVITY_METRICS
 from livetier.entrypoints import render
 from livetier.entrypoints.cli.lazy import lazy
 from livetier.entrypoints.cli.options import (
@@ -99,6 +100,7 @@ def evaluate_cmd(
         finally:
             if spark is None:  # Spark's session stays: the process may reuse it (tests do)
                 compute.close()
+    _warn_if_idle(result)
     _print_result(result, fmt, limit)
     if report:
         with user_errors():
@@ -143,6 +145,19 @@ def print_summary(result: Evaluation, console: Console) -> None:
     """The tier counts and the data-quality counts of an evaluation."""
     console.print(render.tier_summary(result.tier_counts()))
     console.print(render.problems_summary(result.problem_counts()))
+
+
+def _warn_if_idle(result: Evaluation) -> None:
+    """Warn when no host had any activity in the window: most likely --date lies past the data."""
+    if result.hosts and not any(
+        result.metrics[h.host_id][m] for h in result.hosts for m in ACTIVITY_METRICS
+    ):
+        err.print(
+            f"warning: no host has any activity (sessions, views, orders) in the window before "
+            f"{result.day}: is --date after the data's last day?",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 def _print_result(result: Evaluation, fmt: Format, limit: int) -> None:

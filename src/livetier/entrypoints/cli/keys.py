@@ -40,6 +40,9 @@ def keys_create(
     """Create an API key and print it once (only its hash is stored)."""
     with user_errors(), schema.connected(settings(db).db) as store:
         key, key_id = keys.create(store, role, host, label)
+        unchecked = host is not None and keys.host_known(store, host) is None
+    if unchecked:  # a key may be made before the first run; the host cannot be checked then
+        err.print(f"warning: no day run yet: host {host} could not be checked", highlight=False)
     err.print(f"key {key_id} ({role.value}{' for ' + host if host else ''}); shown once:")
     print(key)
 
@@ -59,5 +62,5 @@ def keys_revoke(
 ) -> None:
     """Revoke an API key; the service refuses it within seconds."""
     with user_errors(), schema.connected(settings(db).db) as store:
-        keys.revoke(store, key_id)
-    out.print(f"key {key_id} revoked")
+        revoked = keys.revoke(store, key_id)
+    out.print(f"key {key_id} revoked" if revoked else f"key {key_id} already revoked")

@@ -78,8 +78,14 @@ def settings(
         return Settings().override(db=db, warehouse=warehouse, rules=rules)
 
 
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def day(text: str) -> date:
+    """A day written YYYY-MM-DD, as the help says (not ISO's other forms, such as 20261126)."""
     try:
+        if not _DAY.fullmatch(text):
+            raise ValueError(text)
         return date.fromisoformat(text)
     except ValueError:
         raise typer.BadParameter(f"{text!r} is not a date (YYYY-MM-DD)") from None
@@ -198,8 +204,21 @@ def print_records(records: list[dict[str, Any]], fmt: ListFormat, title: str) ->
         write_jsonl(records)
         return
     table = Table(title=title)
-    for key in records[0] if records else ["(none)"]:
-        table.add_column(key)
-    for record in records:
-        table.add_row(*(", ".join(v) if isinstance(v, list) else str(v) for v in record.values()))
+    rows = [[_cell(v) for v in record.values()] for record in records]
+    for i, key in enumerate(records[0] if records else ["(none)"]):
+        # A day or an instant is read whole or not at all: its column never wraps or cuts.
+        width = max((len(r[i]) for r in rows if _DATED.match(r[i])), default=0)
+        table.add_column(key, no_wrap=width > 0, min_width=width or None)
+    for row in rows:
+        table.add_row(*row)
     out.print(table)
+
+
+_DATED = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _cell(value: Any) -> str:
+    """A table cell: a missing value as "—", not "None"; a list joined."""
+    if value is None:
+        return "—"
+    return ", ".join(value) if isinstance(value, list) else str(value)

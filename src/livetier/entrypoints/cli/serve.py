@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import socket
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -35,11 +37,11 @@ def serve_cmd(
 ) -> None:
     """Serve the HTTP API and web pages over the state store and the latest run's snapshot."""
     import uvicorn
+    from uvicorn.supervisors import Multiprocess
 
     with user_errors():
         app = _application(settings(db, warehouse, rules), workers)
-    err.print(f"livetier on http://{host}:{port}/ (API docs at /docs)", highlight=False)
-    uvicorn.run(
+    config = uvicorn.Config(
         app,
         factory=isinstance(app, str),
         host=host,
@@ -47,6 +49,33 @@ def serve_cmd(
         workers=workers,
         log_level="warning",
     )
+    sock = _listen(host, port, config.backlog)
+    # Printed once the socket listens: a connection from here on waits for the server.
+    err.print(f"livetier on http://{host}:{port}/ (API docs at /docs)", highlight=False)
+    server = uvicorn.Server(config)
+    if workers > 1:  # as uvicorn.run does it, on the socket bound here
+        Multiprocess(config, target=server.run, sockets=[sock]).run()
+    else:
+        server.run(sockets=[sock])
+        if not server.started:
+            raise typer.Exit(1)
+
+
+def _listen(host: str, port: int, backlog: int) -> socket.socket:
+    """A socket listening on host:port, bound as uvicorn binds; a busy port is exit 2."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+        sock.listen(backlog)
+    except OSError as e:
+        sock.close()
+        hint = ": choose another with --port" if e.errno == errno.EADDRINUSE else ""
+        why = f"cannot listen on {host}:{port}: {e.strerror}{hint}"
+        err.print(f"[bold red]error:[/] {why}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    sock.set_inheritable(True)  # the worker processes serve on it
+    return sock
 
 
 def _application(config: Settings, workers: int) -> FastAPI | str:

@@ -18,6 +18,7 @@ from livetier.entrypoints.cli.options import (
     RulesOpt,
     WarehouseOpt,
     day,
+    err,
     out,
     print_records,
     settings,
@@ -104,6 +105,9 @@ def fact_changes_cmd(
     path = settings(warehouse=warehouse).warehouse
     with user_errors(), facts_store.open_warehouse(path, read_only=True) as wh:
         records = wh.fact_changes(day(day_text) if day_text else None)
+    if not records:  # on stderr: stdout stays JSON lines (none)
+        err.print(f"no fact changes{' for ' + day_text if day_text else ''}", highlight=False)
+        return
     write_jsonl(
         {k: v.isoformat() if isinstance(v, date | datetime) else v for k, v in r.items()}
         for r in records
