@@ -52,13 +52,16 @@ def serve_cmd(
     sock = _listen(host, port, config.backlog)
     # Printed once the socket listens: a connection from here on waits for the server.
     err.print(f"livetier on http://{host}:{port}/ (API docs at /docs)", highlight=False)
-    server = uvicorn.Server(config)
-    if workers > 1:  # as uvicorn.run does it, on the socket bound here
-        Multiprocess(config, target=server.run, sockets=[sock]).run()
-    else:
+    try:  # as uvicorn.run does it, on the socket bound here
+        if workers > 1:
+            Multiprocess(config, sockets=[sock]).run()
+            return
+        server = uvicorn.Server(config)
         server.run(sockets=[sock])
-        if not server.started:
-            raise typer.Exit(1)
+    except KeyboardInterrupt:
+        return
+    if not server.started:
+        raise typer.Exit(1)
 
 
 def _listen(host: str, port: int, backlog: int) -> socket.socket:
