@@ -27,10 +27,10 @@ from livetier.domain.rulebook import Version
 from livetier.domain.tiers import Tier
 from livetier.entrypoints import views
 from livetier.entrypoints.views import Holds, Requirement
-from livetier.services.status import HostStatus, claim_state
 
 if TYPE_CHECKING:
     from livetier.services.evaluate import Evaluation
+    from livetier.services.status import HostStatus
 
 
 def tier_label(tier: Tier | None) -> str:
@@ -254,6 +254,8 @@ def progress(console: Console) -> Iterator[Callable[[str, int, int], None]]:
 
 def status_panel(st: HostStatus) -> Table:
     """A host's headline: tier, claim, privileges and how long the tier holds."""
+    from livetier.services.status import claim_state  # SQLAlchemy: only where a status is shown
+
     table = Table(title=f"{st.host_id} on 日期 {st.day}", title_justify="left", show_header=False)
     table.add_column("what")
     table.add_column("value")

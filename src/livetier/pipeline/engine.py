@@ -73,6 +73,10 @@ class Engine:
         can reach (a URL on an engine without ``open_url`` is a ValueError)."""
         return location(where, self.open_url, option)
 
+    def close(self) -> None:
+        """Close the backend's connection (a Spark session: stopped)."""
+        self.con.disconnect()
+
     def read(self, files: tuple[DataPath, ...]) -> ibis.Table:
         """Open CSV or Parquet files (all of one kind, with the same columns) as one table."""
         if len(files) > 1 and not self.reads_many:

@@ -10,24 +10,17 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from livetier.services.errors import InvalidInput
-from livetier.store.models import ApiKey
+from livetier.services.roles import Role as Role  # keys.Role, as the entry points name it
+from livetier.store.models import ApiKey, HostTier
+from livetier.store.runs import latest_succeeded_day
 
 PREFIX = "lt_"
-
-
-class Role(StrEnum):
-    """Who a key acts for (docs/rules.md, "Who uses it")."""
-
-    host = "host"  # one host, bound at creation
-    operator = "operator"  # the live-commerce team
-    service = "service"  # other platform services: privilege checks and the events feed
 
 
 class KeyRefused(InvalidInput):
@@ -57,6 +50,8 @@ def create(db: Engine, role: Role, host_id: str | None = None, label: str = "") 
         raise KeyRefused("a host key needs $host: the one host it acts for")
     if role is not Role.host and host_id:
         raise KeyRefused(f"$host is only for host keys, not {role.value} keys")
+    if host_id and host_known(db, host_id) is False:
+        raise KeyRefused(f"$host {host_id}: no such host (not graded by any day run)")
     key = PREFIX + secrets.token_urlsafe(32)
     with Session(db) as s, s.begin():
         row = ApiKey(
@@ -83,13 +78,24 @@ def authenticate(db: Engine, key: str) -> Principal | None:
     return Principal(row.id, Role(row.role), row.host_id) if row else None
 
 
-def revoke(db: Engine, key_id: int) -> None:
+def host_known(db: Engine, host_id: str) -> bool | None:
+    """Whether a day run graded ``host_id``; None before the first run, when none is known."""
+    with Session(db) as s:
+        if s.get(HostTier, host_id) is not None:
+            return True
+        return None if latest_succeeded_day(s) is None else False
+
+
+def revoke(db: Engine, key_id: int) -> bool:
+    """Revoke a key; False when it was already revoked (it stays so, from the first time)."""
     with Session(db) as s, s.begin():
         row = s.get(ApiKey, key_id)
         if row is None:
             raise KeyRefused(f"no API key with id {key_id}")
-        if row.revoked_at is None:
-            row.revoked_at = _now()
+        if row.revoked_at is not None:
+            return False
+        row.revoked_at = _now()
+        return True
 
 
 def listing(db: Engine) -> list[dict[str, Any]]:

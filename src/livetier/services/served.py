@@ -25,6 +25,7 @@ from livetier.domain.describe import node_spec
 from livetier.domain.privileges import Decision, decide
 from livetier.domain.rulebook import Rulebook, Version
 from livetier.domain.tiers import Tier
+from livetier.services.evaluate import freeze
 from livetier.services.status import STATE_OF_HOST, HostStatus, UnknownHost, status_of
 from livetier.store import serving
 from livetier.store.lookup import PointQuery, as_date
@@ -113,7 +114,7 @@ class Served:
                     # A million index entries live until the next run: keep them out of the
                     # collector's full passes, which would otherwise stall requests.
                     gc.collect()
-                    gc.freeze()
+                    freeze()
                 self._latest = latest
                 self._checked = time.monotonic()
         return self._latest, self._snapshot

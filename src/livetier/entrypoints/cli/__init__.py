@@ -6,8 +6,11 @@ The commands live in modules by what they work on; they are registered here, in 
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
+from livetier import __version__
 from livetier.entrypoints.cli import events, grading, runs, serve, state
 from livetier.entrypoints.cli.keys import keys_app
 from livetier.entrypoints.cli.rules import rules_app
@@ -35,6 +38,26 @@ for name, command in (
     ("serve", serve.serve_cmd),
 ):
     app.command(name)(command)
+
+
+def _print_version(given: bool) -> None:
+    if given:
+        print(f"livetier {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """livetier's own options (before the command)."""
+
+
 app.add_typer(rules_app, name="rules")
 app.add_typer(keys_app, name="keys")
 

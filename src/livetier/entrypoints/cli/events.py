@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from livetier.entrypoints.cli.lazy import lazy
 from livetier.entrypoints.cli.options import (
     DbOpt,
     ListFormat,
@@ -15,8 +16,14 @@ from livetier.entrypoints.cli.options import (
     settings,
     user_errors,
 )
-from livetier.services import delivery, state
-from livetier.store import schema
+
+if TYPE_CHECKING:
+    from livetier.services import delivery, state
+    from livetier.store import schema
+else:
+    delivery = lazy("livetier.services.delivery")
+    state = lazy("livetier.services.state")
+    schema = lazy("livetier.store.schema")
 
 
 def events_cmd(

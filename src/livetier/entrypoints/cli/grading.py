@@ -6,14 +6,15 @@ import csv
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
-from livetier import rulebooks
 from livetier.domain.describe import criterion_text
+from livetier.domain.metrics import ACTIVITY_METRICS
 from livetier.entrypoints import render
+from livetier.entrypoints.cli.lazy import lazy
 from livetier.entrypoints.cli.options import (
     DataUrlOpt,
     DateOpt,
@@ -34,16 +35,20 @@ from livetier.entrypoints.cli.options import (
     user_errors,
     write_jsonl,
 )
-from livetier.pipeline.engine import duckdb_engine
-from livetier.services import demo as demo_service
-from livetier.services import export
-from livetier.services.evaluate import (
-    SHOWN_METRICS,
-    Evaluation,
-    evaluate,
-    host_record,
-    paused_gc,
-)
+
+if TYPE_CHECKING:
+    from livetier import rulebooks
+    from livetier.pipeline import engine as pipeline_engine
+    from livetier.services import demo as demo_service
+    from livetier.services import evaluate as evaluation
+    from livetier.services import export
+    from livetier.services.evaluate import Evaluation
+else:
+    rulebooks = lazy("livetier.rulebooks")
+    pipeline_engine = lazy("livetier.pipeline.engine")
+    demo_service = lazy("livetier.services.demo")
+    evaluation = lazy("livetier.services.evaluate")
+    export = lazy("livetier.services.export")
 
 OutOpt = Annotated[
     str | None,
@@ -79,15 +84,23 @@ def evaluate_cmd(
         config = settings(rules=rules)
         _check_report_path(report)
         ram = memory(memory_limit, engine_name)
-        compute = engine(engine_name, spark_master, spark_conf) or duckdb_engine(memory_limit=ram)
-        where = compute.location(data)
-        target = compute.location(out_path, "--out") if out_path else None
-        if target is not None:
-            export.check_target(target)
-        result = evaluate(where, day(day_text), rulebooks.load(config.rules), compute)
-        if target is not None:
-            rows = export.write_hosts(result, compute, target)
-            err.print(f"{rows} host row(s) written to {target} (Parquet)", highlight=False)
+        spark = engine(engine_name, spark_master, spark_conf)
+        compute = spark or pipeline_engine.duckdb_engine(memory_limit=ram)
+        try:
+            where = compute.location(data)
+            target = compute.location(out_path, "--out") if out_path else None
+            if target is not None:
+                export.check_target(target)
+            result = evaluation.evaluate(
+                where, day(day_text), rulebooks.load(config.rules), compute
+            )
+            if target is not None:
+                rows = export.write_hosts(result, compute, target)
+                err.print(f"{rows} host row(s) written to {target} (Parquet)", highlight=False)
+        finally:
+            if spark is None:  # Spark's session stays: the process may reuse it (tests do)
+                compute.close()
+    _warn_if_idle(result)
     _print_result(result, fmt, limit)
     if report:
         with user_errors():
@@ -134,11 +147,24 @@ def print_summary(result: Evaluation, console: Console) -> None:
     console.print(render.problems_summary(result.problem_counts()))
 
 
+def _warn_if_idle(result: Evaluation) -> None:
+    """Warn when no host had any activity in the window: most likely --date lies past the data."""
+    if result.hosts and not any(
+        result.metrics[h.host_id][m] for h in result.hosts for m in ACTIVITY_METRICS
+    ):
+        err.print(
+            f"warning: no host has any activity (sessions, views, orders) in the window before "
+            f"{result.day}: is --date after the data's last day?",
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
 def _print_result(result: Evaluation, fmt: Format, limit: int) -> None:
     if fmt is Format.jsonl:
-        with paused_gc():
+        with evaluation.paused_gc():
             write_jsonl(
-                host_record(h, result.metrics[h.host_id], result.holds.get(h.host_id))
+                evaluation.host_record(h, result.metrics[h.host_id], result.holds.get(h.host_id))
                 for h in result.hosts
             )
     elif fmt is Format.csv:
@@ -148,11 +174,12 @@ def _print_result(result: Evaluation, fmt: Format, limit: int) -> None:
 
 
 def _write_csv(result: Evaluation) -> None:
-    fields = ["host_id", "tier", "line", "holds_days", *SHOWN_METRICS, "next_tier", "missing"]
+    fields = ["host_id", "tier", "line", "holds_days", *evaluation.SHOWN_METRICS]
+    fields += ["next_tier", "missing"]
     writer = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     for h in result.hosts:
-        rec = host_record(h, result.metrics[h.host_id], result.holds.get(h.host_id))
+        rec = evaluation.host_record(h, result.metrics[h.host_id], result.holds.get(h.host_id))
         writer.writerow(
             {
                 **{k: rec[k] for k in ("host_id", "tier", "line", "holds_days", "next_tier")},

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from livetier.entrypoints.cli.lazy import lazy
 from livetier.entrypoints.cli.options import (
     DbOpt,
     ListFormat,
@@ -15,15 +16,21 @@ from livetier.entrypoints.cli.options import (
     settings,
     user_errors,
 )
-from livetier.services import keys
-from livetier.store import schema
+from livetier.services.roles import Role
+
+if TYPE_CHECKING:
+    from livetier.services import keys
+    from livetier.store import schema
+else:
+    keys = lazy("livetier.services.keys")
+    schema = lazy("livetier.store.schema")
 
 keys_app = typer.Typer(help="API keys of the HTTP service.", no_args_is_help=True)
 
 
 @keys_app.command("create")
 def keys_create(
-    role: Annotated[keys.Role, typer.Option("--role", help="host, operator or service.")],
+    role: Annotated[Role, typer.Option("--role", help="host, operator or service.")],
     host: Annotated[
         str | None, typer.Option("--host", help="For a host key: the one host it acts for.")
     ] = None,
@@ -33,6 +40,9 @@ def keys_create(
     """Create an API key and print it once (only its hash is stored)."""
     with user_errors(), schema.connected(settings(db).db) as store:
         key, key_id = keys.create(store, role, host, label)
+        unchecked = host is not None and keys.host_known(store, host) is None
+    if unchecked:  # a key may be made before the first run; the host cannot be checked then
+        err.print(f"warning: no day run yet: host {host} could not be checked", highlight=False)
     err.print(f"key {key_id} ({role.value}{' for ' + host if host else ''}); shown once:")
     print(key)
 
@@ -52,5 +62,5 @@ def keys_revoke(
 ) -> None:
     """Revoke an API key; the service refuses it within seconds."""
     with user_errors(), schema.connected(settings(db).db) as store:
-        keys.revoke(store, key_id)
-    out.print(f"key {key_id} revoked")
+        revoked = keys.revoke(store, key_id)
+    out.print(f"key {key_id} revoked" if revoked else f"key {key_id} already revoked")

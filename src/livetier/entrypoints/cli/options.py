@@ -9,25 +9,23 @@ from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
 
 import orjson
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
-from sqlalchemy.exc import DBAPIError
 
-from livetier import rulebooks
 from livetier.domain.rulebook import RuleError
-from livetier.entrypoints.settings import Settings
-from livetier.pipeline.contract import ContractError
-from livetier.pipeline.engine import Engine as Compute
-from livetier.pipeline.engine import spark_engine
-from livetier.services import status
+from livetier.entrypoints.cli.lazy import loaded
 from livetier.services.errors import InvalidInput
-from livetier.store.schema import StoreError, failed_store
-from livetier.store.warehouse import WarehouseError
+
+if TYPE_CHECKING:
+    from sqlalchemy.exc import DBAPIError
+
+    from livetier.entrypoints.settings import Settings
+    from livetier.pipeline.engine import Engine as Compute
 
 out = Console()
 err = Console(stderr=True)
@@ -49,24 +47,38 @@ class EngineName(StrEnum):
     spark = "spark"
 
 
+# Errors of modules that import Ibis, DuckDB, SQLAlchemy or pydantic: named, not imported, so
+# that --help starts fast (cli/lazy.py); a module that has not run cannot have raised one.
+_LAZY_ERRORS = (
+    ("livetier.rulebooks", "RulebookFileError"),
+    ("livetier.pipeline.contract", "ContractError"),
+    ("livetier.store.warehouse", "WarehouseError"),
+    ("livetier.store.schema", "StoreError"),
+    ("livetier.services.status", "UnknownHost"),
+)
+_STORE_WRITE_ERRORS = (("sqlalchemy.exc", "DBAPIError"),)
+"""A store that opened but refused a write (a read-only file): said in one line too."""
+
+
+def _raised(names: tuple[tuple[str, str], ...]) -> tuple[type[Exception], ...]:
+    return tuple(getattr(m, name) for module, name in names if (m := loaded(module)))
+
+
+def _user_error_types() -> tuple[type[Exception], ...]:
+    return (RuleError, ValueError, OSError, *_raised(_LAZY_ERRORS))
+
+
 @contextmanager
 def user_errors() -> Iterator[None]:
     """Bad input ends the command with a clear message and exit code 2, never a traceback."""
     try:
         yield
-    except (
-        ContractError,
-        rulebooks.RulebookFileError,
-        RuleError,
-        ValueError,
-        OSError,
-        WarehouseError,
-        StoreError,
-        status.UnknownHost,
-    ) as e:
+    except _user_error_types() as e:
         fail(e.say(flag) if isinstance(e, InvalidInput) else str(e))
-    except DBAPIError as e:  # the store refused a write after it opened (a read-only file)
-        fail(str(failed_store(e)))
+    except _raised(_STORE_WRITE_ERRORS) as e:
+        from livetier.store.schema import failed_store
+
+        fail(str(failed_store(cast("DBAPIError", e))))
 
 
 def fail(message: str) -> NoReturn:
@@ -86,12 +98,20 @@ def settings(
     db: str | None = None, warehouse: Path | None = None, rules: Path | None = None
 ) -> Settings:
     """This invocation's settings: the environment's, with the options that were given."""
+    from livetier.entrypoints.settings import Settings  # imports the stores' libraries
+
     with user_errors():
         return Settings().override(db=db, warehouse=warehouse, rules=rules)
 
 
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def day(text: str) -> date:
+    """A day written YYYY-MM-DD, as the help says (not ISO's other forms, such as 20261126)."""
     try:
+        if not _DAY.fullmatch(text):
+            raise ValueError(text)
         return date.fromisoformat(text)
     except ValueError:
         raise typer.BadParameter(f"{text!r} is not a date (YYYY-MM-DD)") from None
@@ -186,6 +206,8 @@ def engine(name: EngineName, master: str, conf: list[str] | None) -> Compute | N
         if not sep or not key.strip():
             raise typer.BadParameter(f"--spark-conf {item!r}: expected KEY=VALUE")
         spark_settings[key.strip()] = value.strip()
+    from livetier.pipeline.engine import spark_engine
+
     try:
         return spark_engine(master, spark_settings)
     except ImportError:
@@ -208,8 +230,18 @@ def print_records(records: list[dict[str, Any]], fmt: ListFormat, title: str) ->
         write_jsonl(records)
         return
     table = Table(title=title)
-    for key in records[0] if records else ["(none)"]:
-        table.add_column(key)
-    for record in records:
-        table.add_row(*(", ".join(v) if isinstance(v, list) else str(v) for v in record.values()))
+    rows = [[_cell(v) for v in record.values()] for record in records]
+    for i, key in enumerate(records[0] if records else ["(none)"]):
+        # A day or an instant is read whole or not at all: its column never wraps or cuts.
+        width = max((len(r[i]) for r in rows if _DAY.match(r[i])), default=0)
+        table.add_column(key, no_wrap=width > 0, min_width=width or None)
+    for row in rows:
+        table.add_row(*row)
     out.print(table)
+
+
+def _cell(value: Any) -> str:
+    """A table cell: a missing value as "—", not "None"; a list joined."""
+    if value is None:
+        return "—"
+    return ", ".join(value) if isinstance(value, list) else str(value)

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from livetier import rulebooks
 from livetier.domain.rulebook import Rulebook, Version, diff_versions
 from livetier.entrypoints import render
+from livetier.entrypoints.cli.lazy import lazy
 from livetier.entrypoints.cli.options import day, out, user_errors
+
+if TYPE_CHECKING:
+    from livetier import rulebooks
+else:
+    rulebooks = lazy("livetier.rulebooks")  # pydantic: not for --help
 
 rules_app = typer.Typer(help="Check and print rulebook files.", no_args_is_help=True)
 

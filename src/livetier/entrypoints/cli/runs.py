@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated, cast
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
-from livetier import rulebooks
+from livetier.domain.changes import AT_RISK_DAYS
 from livetier.entrypoints import render
+from livetier.entrypoints.cli.lazy import lazy
 from livetier.entrypoints.cli.options import (
     DataOpt,
     DataUrlOpt,
@@ -30,11 +31,20 @@ from livetier.entrypoints.cli.options import (
     settings,
     user_errors,
 )
-from livetier.pipeline.engine import Engine as Compute
-from livetier.pipeline.storage import location
-from livetier.services import daily
-from livetier.store import schema
-from livetier.tools.partition import partition
+
+if TYPE_CHECKING:
+    from livetier import rulebooks
+    from livetier.pipeline import storage
+    from livetier.pipeline.engine import Engine as Compute
+    from livetier.services import daily
+    from livetier.store import schema
+    from livetier.tools import partition
+else:
+    rulebooks = lazy("livetier.rulebooks")
+    storage = lazy("livetier.pipeline.storage")
+    daily = lazy("livetier.services.daily")
+    schema = lazy("livetier.store.schema")
+    partition = lazy("livetier.tools.partition")
 
 LookbackOpt = Annotated[
     int,
@@ -57,7 +67,7 @@ def run_cmd(
     db: DbOpt = None,
     warehouse: WarehouseOpt = None,
     lookback: LookbackOpt = 1,
-    at_risk_days: AtRiskOpt = daily.AT_RISK_DAYS,
+    at_risk_days: AtRiskOpt = AT_RISK_DAYS,
     engine_name: EngineOpt = EngineName.duckdb,
     spark_master: SparkMasterOpt = "local[*]",
     spark_conf: SparkConfOpt = None,
@@ -91,7 +101,7 @@ def backfill_cmd(
     db: DbOpt = None,
     warehouse: WarehouseOpt = None,
     lookback: LookbackOpt = 1,
-    at_risk_days: AtRiskOpt = daily.AT_RISK_DAYS,
+    at_risk_days: AtRiskOpt = AT_RISK_DAYS,
     engine_name: EngineOpt = EngineName.duckdb,
     spark_master: SparkMasterOpt = "local[*]",
     spark_conf: SparkConfOpt = None,
@@ -124,14 +134,14 @@ def partition_cmd(
     """Copy a flat data folder as day partitions (views/day=YYYY-MM-DD/...), by platform day."""
     with user_errors():
         book = rulebooks.load(settings(rules=rules).rules)
-        done = partition(data, out_dir, book.definitions.timezone, date.today())
+        done = partition.partition(data, out_dir, book.definitions.timezone, date.today())
     for name, rows in done.rows.items():
         out.print(f"{name}: {rows} row(s) in {done.days[name]} day partition(s)", highlight=False)
 
 
 def _data(text: str, compute: Compute | None) -> Path:
     """--data as the run's engine reaches it; without one (the warehouse's DuckDB), a path."""
-    where = compute.location(text) if compute else location(text, None)
+    where = compute.location(text) if compute else storage.location(text, None)
     # services/daily.py still annotates its data folder as a Path; it uses only what
     # storage.DataPath offers (locate, files, stat), so a URL on Spark works there too.
     return cast(Path, where)

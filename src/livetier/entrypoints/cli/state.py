@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from livetier import rulebooks
 from livetier.entrypoints import render
+from livetier.entrypoints.cli.lazy import lazy
 from livetier.entrypoints.cli.options import (
     DbOpt,
     ListFormat,
@@ -18,15 +18,25 @@ from livetier.entrypoints.cli.options import (
     RulesOpt,
     WarehouseOpt,
     day,
+    err,
     out,
     print_records,
     settings,
     user_errors,
     write_jsonl,
 )
-from livetier.services import state, status
-from livetier.store import schema
-from livetier.store.warehouse import open_warehouse
+
+if TYPE_CHECKING:
+    from livetier import rulebooks
+    from livetier.services import state, status
+    from livetier.store import schema
+    from livetier.store import warehouse as facts_store
+else:
+    rulebooks = lazy("livetier.rulebooks")
+    state = lazy("livetier.services.state")
+    status = lazy("livetier.services.status")
+    schema = lazy("livetier.store.schema")
+    facts_store = lazy("livetier.store.warehouse")
 
 HostArg = Annotated[str, typer.Argument(help="Host id.")]
 
@@ -77,7 +87,7 @@ def quality_cmd(
 ) -> None:
     """The data-quality report a run stored: counts per table and reason, or every row."""
     path = settings(warehouse=warehouse).warehouse
-    with user_errors(), open_warehouse(path, read_only=True) as wh:
+    with user_errors(), facts_store.open_warehouse(path, read_only=True) as wh:
         rows = wh.quality(day(day_text))
     if fmt is ListFormat.jsonl:
         write_jsonl(rows)
@@ -93,8 +103,11 @@ def fact_changes_cmd(
 ) -> None:
     """Stored daily facts that a recomputation (--lookback) changed, as JSON lines."""
     path = settings(warehouse=warehouse).warehouse
-    with user_errors(), open_warehouse(path, read_only=True) as wh:
+    with user_errors(), facts_store.open_warehouse(path, read_only=True) as wh:
         records = wh.fact_changes(day(day_text) if day_text else None)
+    if not records:  # on stderr: stdout stays JSON lines (none)
+        err.print(f"no fact changes{' for ' + day_text if day_text else ''}", highlight=False)
+        return
     write_jsonl(
         {k: v.isoformat() if isinstance(v, date | datetime) else v for k, v in r.items()}
         for r in records

@@ -1,0 +1,38 @@
+"""Modules the commands import on first use, so that ``--help`` starts without them.
+
+Ibis, DuckDB, PyArrow, SQLAlchemy and FastAPI take over a second to import; ``livetier
+--help``, ``--version`` and the ``rules`` commands need none of them (tests/e2e/test_startup.py).
+A command module binds such a module with ``lazy()`` and imports it under ``TYPE_CHECKING`` for
+the type checker; the module runs when a command first reads one of its names.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from types import ModuleType
+
+
+def lazy(name: str) -> ModuleType:
+    """The module ``name``, executed on first attribute access (at once if already imported)."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)  # imports the parent packages, which are light
+    if spec is None or spec.loader is None:
+        raise ModuleNotFoundError(name)
+    loader = importlib.util.LazyLoader(spec.loader)
+    spec.loader = loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    loader.exec_module(module)
+    parent, _, child = name.rpartition(".")
+    if parent:  # as an import would: ``package.module`` then finds it (mock.patch walks so)
+        setattr(sys.modules[parent], child, module)
+    return module
+
+
+def loaded(name: str) -> ModuleType | None:
+    """The module ``name`` if it has run, else None; never runs it."""
+    module = sys.modules.get(name)
+    # A lazy module is of LazyLoader's module class until its first use, a plain one after.
+    return module if type(module) is ModuleType else None
