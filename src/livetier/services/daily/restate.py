@@ -202,7 +202,7 @@ def send_corrections(s: Session, since: date, run_id: int, rulebook: Rulebook) -
     differ = sorted((k for k in sent.keys() | now.keys() if sent.get(k) != now.get(k)), key=_by_day)
     if not differ:
         return 0
-    tiers = dict(s.execute(select(HostTier.host_id, HostTier.tier)).tuples().all())
+    tiers = {h: t for h, t in s.execute(select(HostTier.host_id, HostTier.tier))}
     corrections = [
         Correction(
             h,
