@@ -17,6 +17,7 @@ class EventKind(StrEnum):
     UPGRADE = "upgrade"
     DOWNGRADE = "downgrade"
     AT_RISK = "at_risk"
+    CORRECTION = "correction"  # a recorded change withdrawn or replaced (re-run, restatement)
 
 
 class Direction(StrEnum):

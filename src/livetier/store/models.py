@@ -21,6 +21,9 @@ class RunStatus(StrEnum):
     SUCCEEDED = "succeeded"
     FAILED = "failed"
     INTERRUPTED = "interrupted"  # found still running by a later run: it was killed
+    SUPERSEDED = "superseded"  # a day run whose history a restatement replaced
+    RESTATING = "restating"  # a restatement under way (or killed): its corrections not yet sent
+    CORRECTED = "corrected"  # a restatement that completed and sent its correction events
 
 
 class Run(Base):

@@ -78,3 +78,37 @@ def end_run(
     run.status, run.ended_at = status.value, now()
     if counts is not None:
         run.counts = counts
+
+
+def pending_restatement(s: Session | Connection) -> Row[Any] | None:
+    """The restatement still under way (killed before it sent its corrections): its id, the
+    day it restates from, and its counts ("since", "to", "sent_through"), or None."""
+    query = select(Run.id, Run.day, Run.counts).where(Run.status == RunStatus.RESTATING)
+    return s.execute(query.order_by(Run.id.desc()).limit(1)).first()
+
+
+def start_restatement(s: Session, first: date, counts: dict[str, Any]) -> int:
+    """Record a restatement from ``first`` (status restating) and supersede every succeeded
+    run of ``first`` or later: their history is about to be replaced. An earlier restatement
+    still pending is taken over (marked interrupted); returns the new one's id."""
+    s.execute(
+        update(Run)
+        .where(Run.status == RunStatus.RESTATING)
+        .values(status=RunStatus.INTERRUPTED.value)
+    )
+    s.execute(
+        update(Run)
+        .where(Run.status == RunStatus.SUCCEEDED, Run.day >= first)
+        .values(status=RunStatus.SUPERSEDED.value)
+    )
+    run = Run(
+        day=first,
+        status=RunStatus.RESTATING.value,
+        started_at=now(),
+        fingerprint="",
+        rulebook_version="",
+        counts=counts,
+    )
+    s.add(run)
+    s.flush()
+    return run.id

@@ -10,7 +10,9 @@ It holds what a daily run needs so that it reads only the raw events of the days
   new values.
 - ``profiles``: the host profile snapshots, mirrored from the input (rejected rows kept as
   unusable, so the latest snapshot still decides, as in pipeline/facts.profile_as_of).
-- ``quality``: each run day's data-quality report.
+- ``quality``: each run day's data-quality report: every finding of every run of that day,
+  each once (a recomputation adds to the report, never erases it); ``quality_days`` names
+  the days a report was stored for, so a clean day tells apart from a day never run.
 - ``host_state``: a copy of the state store's host tiers as of its last succeeded run (named
   in ``meta``), so that a run compares a million grades with the state in one join instead
   of reading a million rows out of the state store. The state store stays the truth: a copy
@@ -63,6 +65,7 @@ _SCHEMA = [
     + ")",
     'CREATE TABLE IF NOT EXISTS quality (day DATE NOT NULL, "table" VARCHAR, row_id VARCHAR, '
     "reason VARCHAR, detail VARCHAR, counted BOOLEAN)",
+    "CREATE TABLE IF NOT EXISTS quality_days (day DATE PRIMARY KEY)",
     "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)",
     "CREATE TABLE IF NOT EXISTS host_state (host_id VARCHAR NOT NULL, tier VARCHAR NOT NULL, "
     "first_seen DATE NOT NULL, at_risk BOOLEAN NOT NULL)",
@@ -135,14 +138,23 @@ class Warehouse(DayRunStatements):
         ).fetchall()
         return {r[0] for r in rows}
 
-    def quality(self, day: date) -> list[dict[str, object]]:
-        """The data-quality report stored by the run of ``day``."""
+    def quality(self, day: date) -> list[dict[str, object]] | None:
+        """The data-quality report stored by the runs of ``day`` (None: no run stored one)."""
+        reported = (
+            self._raw.execute(
+                "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'quality_days'"
+            ).fetchall()[0][0]
+            and self._raw.execute(
+                "SELECT count(*) FROM quality_days WHERE day = ?", [day]
+            ).fetchall()[0][0]
+        )
         cursor = self._raw.execute(
             'SELECT "table", row_id, reason, detail, counted FROM quality WHERE day = ? '
             'ORDER BY "table", reason, row_id',
             [day],
         )
-        return [dict(zip(REPORT_COLUMNS, r, strict=True)) for r in cursor.fetchall()]
+        rows = [dict(zip(REPORT_COLUMNS, r, strict=True)) for r in cursor.fetchall()]
+        return rows if rows or reported else None  # a warehouse older than quality_days: rows
 
     def fact_changes(self, run_day: date | None = None) -> list[dict[str, object]]:
         """The facts recomputations changed (all, or those logged by the run of one day)."""
@@ -266,13 +278,16 @@ class Warehouse(DayRunStatements):
         return int(written)
 
     def save_quality(self, day: date, problems: ir.Table) -> int:
-        """Replace the data-quality report of ``day``; returns its number of entries."""
+        """Add this run's findings to the data-quality report of ``day`` (those already in it
+        are kept once: a recomputation over fewer days must not erase earlier findings);
+        returns the number of this run's entries."""
         self._materialise("_quality", problems.select(*REPORT_COLUMNS))
-        self._raw.execute("DELETE FROM quality WHERE day = ?", [day])
         self._raw.execute(
-            'INSERT INTO quality SELECT ?, "table", row_id, reason, detail, counted FROM _quality',
-            [day],
+            'INSERT INTO quality SELECT DISTINCT ?, "table", row_id, reason, detail, counted '
+            "FROM _quality EXCEPT SELECT * FROM quality WHERE day = ?",
+            [day, day],
         )
+        self._raw.execute("INSERT OR IGNORE INTO quality_days VALUES (?)", [day])
         count = self._raw.execute("SELECT count(*) FROM _quality").fetchall()[0][0]
         self._raw.execute("DROP TABLE _quality")
         return int(count)

@@ -106,12 +106,22 @@ def backfill_cmd(
     spark_master: SparkMasterOpt = "local[*]",
     spark_conf: SparkConfOpt = None,
     memory_limit: MemoryOpt = None,
+    restate: Annotated[
+        bool,
+        typer.Option(
+            "--restate",
+            help="Corrected data: grade again from --from on, replace that history and send "
+            "correction events.",
+        ),
+    ] = False,
 ) -> None:
-    """Run every day from --from to --to in order, as daily runs would."""
+    """Run every day from --from to --to in order, as daily runs would (days already run with
+    the same input are left as they are)."""
     config = settings(db, warehouse, rules)
     compute = engine(engine_name, spark_master, spark_conf)
     with user_errors(), schema.connected(config.db) as store, render.progress(err) as advance:
-        outcomes = daily.backfill(
+        run = daily.restate if restate else daily.backfill
+        done = run(
             _data(data, compute),
             day(first),
             day(last),
@@ -122,8 +132,25 @@ def backfill_cmd(
             advance,
             compute,
         )
-    changes = sum(o.changes for o in outcomes)
-    out.print(f"{len(outcomes)} day(s) run: {changes} tier change(s)", highlight=False)
+    if isinstance(done, daily.Restatement):
+        changes = sum(o.changes for o in done.outcomes)
+        out.print(
+            f"{len(done.outcomes)} day(s) restated from {first}: {changes} tier change(s), "
+            f"{done.corrections} correction event(s)",
+            highlight=False,
+        )
+        return
+    ran = [o for o in done if o.status != "unchanged"]
+    if not ran:
+        out.print(f"{first} .. {last}: already run with the same input; nothing changed")
+        return
+    changes = sum(o.changes for o in ran)
+    skipped = (
+        f"; {len(done) - len(ran)} day(s) already run with the same input"
+        if len(ran) < len(done)
+        else ""
+    )
+    out.print(f"{len(ran)} day(s) run: {changes} tier change(s){skipped}", highlight=False)
 
 
 def partition_cmd(

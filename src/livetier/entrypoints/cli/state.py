@@ -86,9 +86,11 @@ def quality_cmd(
     fmt: ListFormatOpt = ListFormat.table,
 ) -> None:
     """The data-quality report a run stored: counts per table and reason, or every row."""
-    path = settings(warehouse=warehouse).warehouse
+    path, wanted = settings(warehouse=warehouse).warehouse, day(day_text)
     with user_errors(), facts_store.open_warehouse(path, read_only=True) as wh:
-        rows = wh.quality(day(day_text))
+        rows = wh.quality(wanted)
+        if rows is None:  # a day never run is not a clean day: exit 2, as for other bad input
+            raise ValueError(f"no data-quality report for {wanted}: no run of that day stored one")
     if fmt is ListFormat.jsonl:
         write_jsonl(rows)
         return

@@ -6,6 +6,7 @@ from __future__ import annotations
 from livetier.domain.changes import AT_RISK_DAYS
 from livetier.services.daily.grade import DayGrades, grade_day, reasons
 from livetier.services.daily.ingest import definitions_key
+from livetier.services.daily.restate import Restatement, restate
 from livetier.services.daily.run import (
     RunOutcome,
     RunRefused,
@@ -18,6 +19,7 @@ from livetier.services.daily.run import (
 __all__ = [
     "AT_RISK_DAYS",
     "DayGrades",
+    "Restatement",
     "RunOutcome",
     "RunRefused",
     "Settings",
@@ -26,5 +28,6 @@ __all__ = [
     "fingerprint",
     "grade_day",
     "reasons",
+    "restate",
     "run_day",
 ]

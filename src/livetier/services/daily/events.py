@@ -1,8 +1,10 @@
 """The tier events a run puts in the outbox: one per change, one per host entering the
-at-risk state."""
+at-risk state, and one per recorded change withdrawn or replaced by a re-run or a
+restatement (a correction)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -55,4 +57,39 @@ def at_risk_events(
             },
         }
         for h in hosts
+    ]
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A change sent before that no longer holds, or one that newly holds, on one day."""
+
+    host_id: str
+    day: date
+    withdrawn: tuple[str, str] | None  # (from_tier, to_tier) of the change sent before
+    change: tuple[str, str] | None  # the change that holds instead (None: no change that day)
+    tier: str  # the host's tier once corrected: what a consumer applies
+    rulebook_version: str
+
+
+def correction_events(corrections: list[Correction], run_id: int) -> list[dict[str, Any]]:
+    """One outbox row per correction, in the order of ``corrections``."""
+
+    def change(pair: tuple[str, str] | None) -> dict[str, str] | None:
+        return None if pair is None else {"from_tier": pair[0], "to_tier": pair[1]}
+
+    return [
+        {
+            "kind": EventKind.CORRECTION.value,
+            "host_id": c.host_id,
+            "day": c.day,
+            "run_id": run_id,
+            "payload": {
+                "withdrawn": change(c.withdrawn),
+                "change": change(c.change),
+                "tier": c.tier,
+                "rulebook_version": c.rulebook_version,
+            },
+        }
+        for c in corrections
     ]

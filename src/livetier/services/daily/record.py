@@ -15,7 +15,13 @@ from sqlalchemy.orm import Session
 
 from livetier.domain.rulebook import Version
 from livetier.domain.tiers import Tier
-from livetier.services.daily.events import Move, at_risk_events, change_events
+from livetier.services.daily.events import (
+    Correction,
+    Move,
+    at_risk_events,
+    change_events,
+    correction_events,
+)
 from livetier.services.daily.grade import DayGrades, reasons
 from livetier.store.day_run import StateBefore, state_table
 from livetier.store.models import HostTier, OutboxEvent, Run, TierChange
@@ -106,12 +112,15 @@ def record_day(
     graded: DayGrades,
     at_risk_days: int,
     wh: Warehouse,
+    *,
+    emit: bool = True,
 ) -> Recorded:
     """Write what changed on ``day``; the caller's transaction makes it all or nothing.
 
     Compares every host's grade with its state in one join (on the warehouse's copy of the
     state when it is current) and writes only the hosts that moved, are new, or entered or
-    left the at-risk state: a quiet day writes next to nothing.
+    left the at-risk state: a quiet day writes next to nothing. ``emit=False`` (a day a
+    restatement records again) writes no events: the restatement sends corrections at its end.
     """
     recorded = {
         r.host_id: _Old(r.id, r.from_tier, r.to_tier)
@@ -124,21 +133,24 @@ def record_day(
     state = state_before(s, wh)
     candidates = wh.hosts_to_write(graded.kept, state, list(recorded), at_risk_days, day)
     plan = _plan(candidates, recorded, day, version)
+    withdrawn: list[Correction] = []
     if recorded:  # free (host, day) before any new change of the day is written
-        _withdraw(s, plan, recorded, graded, day)
+        withdrawn = _withdraw(s, plan, recorded, graded, day, version)
     if plan.new_rows:
         s.execute(insert(_TIERS), plan.new_rows)
     _write_changes(s, plan.moved, graded, run_id, day, version)
     _write_tiers(s, plan, day, version)
-    events = change_events(plan.moved, day, run_id, version) + at_risk_events(
-        plan.risk_events, plan.tier_of, plan.holds_of, day, run_id, version
+    events = (
+        correction_events(withdrawn, run_id)
+        + change_events(plan.moved, day, run_id, version)
+        + at_risk_events(plan.risk_events, plan.tier_of, plan.holds_of, day, run_id, version)
     )
-    if events:
+    if events and emit:
         s.execute(insert(OutboxEvent), events)  # in list order: ids increase with it
     return Recorded(
         len(plan.moved),
         plan.replaced,
-        len(events),
+        len(events) if emit else 0,
         len(plan.risk_events),
         state if state.read_from_store else None,
         None if recorded else state_table(plan.written),
@@ -198,10 +210,16 @@ def _plan(
 
 
 def _withdraw(
-    s: Session, plan: _Plan, recorded: dict[str, _Old], graded: DayGrades, day: date
-) -> None:
+    s: Session,
+    plan: _Plan,
+    recorded: dict[str, _Old],
+    graded: DayGrades,
+    day: date,
+    version: Version,
+) -> list[Correction]:
     """A re-run of the day: delete the day's changes it replaces or withdraws, and put the
-    hosts whose change is withdrawn back to their state before the day."""
+    hosts whose change is withdrawn back to their state before the day; returns a correction
+    per withdrawn change (a replaced one is sent as a new change event, as before)."""
     graded_ids = set(graded.table.column("host_id").to_pylist())
     redo = [recorded[h].id for h, _, _ in plan.moved if h in recorded]
     redo += [recorded[h].id for h in plan.withdrawn]
@@ -210,11 +228,17 @@ def _withdraw(
     plan.replaced += len(gone)
     for i in range(0, len(redo), _PARAMETERS_AT_MOST):
         s.execute(delete(_CHANGES).where(_CHANGES.c.id.in_(redo[i : i + _PARAMETERS_AT_MOST])))
-    for host_id in plan.withdrawn:
-        _restore(s, s.get_one(HostTier, host_id), day, graded_today=True)
-    for host_id in gone:
-        _restore(s, s.get_one(HostTier, host_id), day, graded_today=False)
+    restored = {
+        h: _restore(s, s.get_one(HostTier, h), day, graded_today=True) for h in plan.withdrawn
+    }
+    restored |= {h: _restore(s, s.get_one(HostTier, h), day, graded_today=False) for h in gone}
     s.flush()
+    return [
+        Correction(
+            h, day, (recorded[h].from_tier, recorded[h].to_tier), None, tier, version.version
+        )
+        for h, tier in sorted(restored.items())
+    ]
 
 
 def _write_changes(
@@ -263,8 +287,9 @@ def _write_tiers(s: Session, plan: _Plan, day: date, version: Version) -> None:
         )
 
 
-def _restore(s: Session, row: HostTier, day: date, *, graded_today: bool) -> None:
-    """Put a host back to its state before ``day``: its change that day was withdrawn."""
+def _restore(s: Session, row: HostTier, day: date, *, graded_today: bool) -> str:
+    """Put a host back to its state before ``day``: its change that day was withdrawn;
+    returns the tier it is back at."""
     s.flush()
     last = s.scalars(
         select(TierChange)
@@ -278,3 +303,5 @@ def _restore(s: Session, row: HostTier, day: date, *, graded_today: bool) -> Non
         row.tier, row.since = Tier.NONE.value, row.first_seen
     else:  # first seen on this day, and no longer graded on it: as if never seen
         s.execute(delete(HostTier).where(HostTier.host_id == row.host_id))
+        return Tier.NONE.value
+    return row.tier

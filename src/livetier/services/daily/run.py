@@ -6,7 +6,8 @@ warehouse lacks, plus the last ``lookback`` days (late corrections). With day-pa
 input that is one new partition a day. Facts are deterministic, so the warehouse is written
 first: a crash before the state store commits is healed by the next run, which finds the same
 facts. A re-run with the same input adds nothing, a re-run of the latest day replaces that
-day's changes, an earlier day is refused, and a failure leaves the previous state intact.
+day's changes, an earlier day is refused (restating it is services/daily/restate.py), and a
+failure leaves the previous state intact.
 """
 
 from __future__ import annotations
@@ -128,15 +129,18 @@ def run_day(
     ingest: bool = True,
     snapshot: bool = True,
     engine: Compute | None = None,
+    events: bool = True,
+    restating: bool = False,
 ) -> RunOutcome:
     """Add the new day's facts, grade ``day`` and record the tier changes against the
     previous day run. ``ingest=False`` is for backfill, which stored every day's facts in one
     pass just before; ``snapshot=False`` skips the serving snapshot (store/serving.py), which
     backfill writes only for its last day. ``engine`` computes the new facts from raw data
     (default: the warehouse's own DuckDB; Spark for data that outgrows one machine); grading
-    always runs on the warehouse."""
+    always runs on the warehouse. ``restating``: a day of a restatement (which is pending
+    while it runs); ``events=False``: it writes no events (the restatement sends corrections)."""
     run = _day_of(data, day, rulebook, settings or Settings())
-    _refuse_before_latest(db, day)
+    _refuse_before_latest(db, day, restating=restating)
     with Session(db) as s:
         previous = runs.latest_succeeded_run(s, day)
         if previous is not None and previous.fingerprint == run.fingerprint:
@@ -163,7 +167,7 @@ def run_day(
                     folder, run_id, day, graded.kept, run.settings.at_risk_days
                 )
             outcome, recorded = _record(
-                db, wh, run, run_id, graded, ingested, compute, distribution
+                db, wh, run, run_id, graded, ingested, compute, distribution, events
             )
             checkpoint("committed")
             record.save_state_copy(db, wh, run_id, recorded)
@@ -190,11 +194,12 @@ def _record(
     ingested: Ingested,
     compute: list[date],
     distribution: dict[str, dict[str, int]],
+    events: bool = True,
 ) -> tuple[RunOutcome, record.Recorded]:
     """Record the day's changes and mark the run succeeded, in one state-store transaction."""
     with Session(db) as s, s.begin():
         recorded = record.record_day(
-            s, run_id, run.day, run.version, graded, run.settings.at_risk_days, wh
+            s, run_id, run.day, run.version, graded, run.settings.at_risk_days, wh, emit=events
         )
         checkpoint("changes-written")
         outcome = RunOutcome(
@@ -235,14 +240,31 @@ def _prune_snapshots(db: Engine, warehouse: Path) -> None:
     serving.prune(serving.serving_dir(warehouse), set(keep))
 
 
-def _refuse_before_latest(db: Engine, day: date) -> None:
+def _refuse_before_latest(db: Engine, day: date, *, restating: bool = False) -> None:
     with Session(db) as s:
         latest = runs.latest_succeeded_day(s)
+        if not restating:
+            _refuse_pending(s)
     if latest is not None and day < latest:
+        raise RunRefused(_before_latest(day, latest))
+
+
+def _refuse_pending(s: Session) -> None:
+    """While a restatement is pending, history from its first day is incomplete."""
+    pending = runs.pending_restatement(s)
+    if pending is not None:
         raise RunRefused(
-            f"{day} is before {latest}, the latest day already run: history after it would "
-            f"no longer follow. Run {latest} again, or a later day."
+            f"a restatement from {pending.day} was interrupted: run `livetier backfill --from "
+            f"{pending.day} --to {pending.counts.get('to')} --restate` again to complete it."
         )
+
+
+def _before_latest(day: date, latest: date) -> str:
+    return (
+        f"{day} is before {latest}, the latest day already run: history after it would "
+        f"no longer follow. Run {latest} again, or a later day (or, for corrected data, "
+        f"`livetier backfill --from {day} --to {latest} --restate`)."
+    )
 
 
 def backfill(
@@ -258,16 +280,70 @@ def backfill(
 ) -> list[RunOutcome]:
     """Run every day from ``first`` to ``last`` in order, exactly as daily runs would.
 
-    The facts every one of those runs would compute are computed first, in one pass over the
-    raw data (one scan instead of one per day; facts are the same either way), then each
-    day is graded and recorded in order. That pass's data-quality report is kept as the
-    last day's.
+    Days already run with the same input are left as they are (outcome "unchanged"), so a
+    repeated backfill does nothing and a retry after a killed one completes the missing
+    days; an earlier day with new input is refused (that is a restatement). The facts every
+    remaining run would compute are computed first, in one pass over the raw data (one scan
+    instead of one per day; facts are the same either way), then each day is graded and
+    recorded in order. That pass's data-quality report is kept as the last day's.
     """
     if last < first:
         raise InvalidInput(f"$to {last} is before $from {first}")
     settings = settings or Settings()
-    _refuse_before_latest(db, first)
-    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    days = days_between(first, last)
+    todo = _days_to_run(db, data, days, rulebook, settings)
+    if todo:
+        ingest_days(data, todo, rulebook, warehouse, settings, engine)
+    outcomes = []
+    for i, day in enumerate(days):
+        outcomes.append(
+            run_day(
+                data, day, rulebook, db, warehouse, settings, ingest=False, snapshot=day == last
+            )
+            if day in todo
+            else RunOutcome(day, None, "unchanged", 0, 0, 0, 0)
+        )
+        if progress:
+            progress("days", i + 1, len(days))
+    return outcomes
+
+
+def days_between(first: date, last: date) -> list[date]:
+    """Every day from ``first`` to ``last``, both included."""
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def _days_to_run(
+    db: Engine, data: Path, days: list[date], rulebook: Rulebook, settings: Settings
+) -> list[date]:
+    """The days a backfill runs: all but those already run with the same input (the same
+    fingerprint as their latest succeeded run). Refuses if one of them is before the latest
+    day run, or while a restatement is pending."""
+    with Session(db) as s:
+        _refuse_pending(s)
+        latest = runs.latest_succeeded_day(s)
+        todo = []
+        for day in days:
+            previous = runs.latest_succeeded_run(s, day) if latest and day <= latest else None
+            if previous is None or (
+                previous.fingerprint != _day_of(data, day, rulebook, settings).fingerprint
+            ):
+                todo.append(day)
+    if latest is not None and todo and todo[0] < latest:
+        raise RunRefused(_before_latest(todo[0], latest))
+    return todo
+
+
+def ingest_days(
+    data: Path,
+    days: list[date],
+    rulebook: Rulebook,
+    warehouse: Path,
+    settings: Settings,
+    engine: Compute | None,
+) -> None:
+    """Store the facts the runs of ``days`` (in order) would compute, in one pass."""
+    first, last = days[0], days[-1]
     d = rulebook.definitions
     needed: set[date] = set()
     for day in days:
@@ -280,13 +356,3 @@ def backfill(
     with open_warehouse(warehouse, memory_limit=settings.memory_limit) as wh:
         compute = sorted((needed - wh.stored_days(definitions_key(d))) | recomputed)
         ingest_facts(wh, data, layout, compute, last, rulebook, lines, engine)
-    outcomes = []
-    for i, day in enumerate(days):
-        outcomes.append(
-            run_day(
-                data, day, rulebook, db, warehouse, settings, ingest=False, snapshot=day == last
-            )
-        )
-        if progress:
-            progress("days", i + 1, len(days))
-    return outcomes
