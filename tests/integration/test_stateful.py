@@ -9,6 +9,7 @@ warehouse or state store. Short by default (a few examples, marked slow);
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import tempfile
@@ -37,7 +38,8 @@ EXAMPLES = int(os.environ.get("LIVETIER_STATEFUL_EXAMPLES", "3"))
 FIRST = date(2026, 11, 24)
 HOSTS = ("h_early", "h_late", "h_ord", "h_bad")
 PRIVILEGE = "channel_activity_registration"
-_ROOT = Path(tempfile.mkdtemp(prefix="livetier-stateful-"))
+_ROOT = Path(tempfile.mkdtemp(prefix="livetier-stateful-"))  # the inputs, shared by examples
+atexit.register(shutil.rmtree, _ROOT, True)
 
 
 def _platform(corrected: bool) -> Platform:
