@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from uuid import uuid4
 
 import pytest
@@ -106,7 +107,14 @@ class Campaign:
         return f"lt_fault_{self.root.name[-8:]}_saved_{k}"
 
     def hook(self, name: str) -> str:
-        return f"{self.consumer.base}/{name}"
+        """The webhook URL of scenario ``name`` (one path each: its own first refusal)."""
+        return f"{self.consumer.base}{self.path(name)}"
+
+    def path(self, name: str) -> str:
+        return f"/{self.store}/{name}"
+
+    def received(self, name: str) -> list[tuple[str, dict[str, Any]]]:
+        return self.consumer.received.get(self.path(name), [])
 
     def step(self, place: Place, k: int, name: str, crash_at: str = "") -> int:
         """Run step ``k`` for scenario ``name``; its exit code."""
@@ -123,13 +131,13 @@ class Campaign:
         self.steps = steps(*platform_data(self.root / "input"))
         place = self.place("ref", None)
         for k in range(len(self.steps)):
-            before = len(self.consumer.received.get("/ref", []))
+            before = len(self.received("ref"))
             self.step(place, k, "ref")
             trace = self.root / f"trace-{k}"
             passed = trace.read_text().split() if trace.exists() else []
             self.reference.reached.append(Counter(passed))
             self.reference.dumps.append(dump(place))
-            kept, _ = events_received(self.consumer.received.get("/ref", [])[before:])
+            kept, _ = events_received(self.received("ref")[before:])
             self.reference.kept.append(kept)
             self.save(k, place)
 
@@ -157,7 +165,7 @@ class Campaign:
             self.step(place, last, name)
         got = dump(place)
         assert got == self.reference.dumps[last], f"{name}: state differs from the reference"
-        kept, resent = events_received(self.consumer.received.get(f"/{name}", []))
+        kept, resent = events_received(self.received(name))
         assert kept == self.reference.kept[last], f"{name}: events lost or changed"
         assert resent == (1 if point in RESENDS_AT else 0), f"{name}: {resent} resent"
         self.figures["scenarios"] += 1
