@@ -132,6 +132,7 @@ class DailyLife(RuleBasedStateMachine):
         self.model = Model()
         self.corrected = False
         self.effective: date | None = None
+        self._run(FIRST)  # every other rule needs a day run
 
     def teardown(self) -> None:
         self.db.dispose()
@@ -146,8 +147,7 @@ class DailyLife(RuleBasedStateMachine):
 
     @rule(skip=st.integers(1, 3))
     def run_next_day(self, skip: int) -> None:
-        days = self.model.days
-        self._run(days[-1] + timedelta(days=skip) if days else FIRST)
+        self._run(self.model.days[-1] + timedelta(days=skip))
 
     @precondition(lambda self: bool(self.model.days))
     @rule(corrected=st.booleans())
