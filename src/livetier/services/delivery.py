@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from livetier.services.state import events_after
+from livetier.store.failpoint import checkpoint
 from livetier.store.models import DeliveryCursor
 
 
@@ -48,6 +49,8 @@ def _advance(db: Engine, consumer: str, last_id: int) -> None:
             s.add(DeliveryCursor(consumer=consumer, last_id=last_id, updated_at=now))
         else:
             row.last_id, row.updated_at = last_id, now
+        s.flush()
+        checkpoint("delivery-cursor-written")
 
 
 def deliver(
@@ -67,8 +70,10 @@ def deliver(
     delivered = retries = 0
     with httpx.Client(timeout=timeout) as client:
         while events := events_after(db, position, limit=batch):
+            checkpoint("delivery-batch-read")
             for event in events:
                 for attempt in range(1, max_attempts + 1):
+                    checkpoint("delivery-sending")
                     try:
                         response = client.post(
                             url, json=event, headers={"Idempotency-Key": str(event["id"])}
@@ -84,8 +89,12 @@ def deliver(
                             f"attempts ({problem}); cursor stays at {position}"
                         )
                     retries += 1
+                    checkpoint("delivery-retrying")
                     sleep(backoff * 2 ** (attempt - 1))  # exponential backoff
+                checkpoint("delivery-sent")
                 position = event["id"]
                 _advance(db, name, position)
+                checkpoint("delivery-cursor-saved")
                 delivered += 1
+        checkpoint("delivery-done")
     return DeliveryOutcome(delivered, retries, position)

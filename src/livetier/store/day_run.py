@@ -17,6 +17,7 @@ import pyarrow as pa
 from livetier.domain.tiers import Tier
 from livetier.pipeline.engine import Engine
 from livetier.store import serving
+from livetier.store.failpoint import checkpoint
 
 STATE_COLUMNS = ("host_id", "tier", "first_seen", "at_risk")
 _STATE_TYPES = (pa.string(), pa.string(), pa.date32(), pa.bool_())
@@ -140,14 +141,19 @@ class DayRunStatements:
         columns = ", ".join(STATE_COLUMNS)
         self._raw.register("_written", changed)
         with self.transaction():
+            checkpoint("state-copy-transaction-begun")
             if whole is not None:
                 self._raw.execute("DELETE FROM host_state")
                 self._raw.execute(f"INSERT INTO host_state SELECT {columns} FROM {whole.name}")
+                checkpoint("state-copy-replaced")
             self._raw.execute(
                 "DELETE FROM host_state WHERE host_id IN (SELECT host_id FROM _written)"
             )
+            checkpoint("state-copy-rows-deleted")
             self._raw.execute(f"INSERT INTO host_state SELECT {columns} FROM _written")
+            checkpoint("state-copy-rows-inserted")
             self._raw.execute("INSERT OR REPLACE INTO meta VALUES ('host_state', ?)", [run])
+            checkpoint("state-copy-tagged")
 
     def forget_state(self) -> None:
         """The copy no longer matches any run (the next run reads the state store)."""

@@ -27,6 +27,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from livetier.store.failpoint import checkpoint
+
 KEEP = 3  # snapshots of the latest succeeded runs kept on disk (a service may still read one)
 _NAME = re.compile(r"run-(\d+)\.(hosts|quality)\.parquet$")
 
@@ -49,17 +51,20 @@ def write(
 ) -> None:
     """Write run ``run_id``'s snapshot: the rows of ``hosts_sql``, and ``day``'s quality."""
     folder.mkdir(parents=True, exist_ok=True)
+    checkpoint("snapshot-folder-ready")
     quality_sql = (
         'SELECT "table", row_id, reason, detail, counted FROM quality '
         f"WHERE day = DATE '{day.isoformat()}' ORDER BY \"table\", reason, row_id"
     )
-    for sql, target in (
-        (hosts_sql, hosts_file(folder, run_id)),
-        (quality_sql, quality_file(folder, run_id)),
+    for kind, sql, target in (
+        ("hosts", hosts_sql, hosts_file(folder, run_id)),
+        ("quality", quality_sql, quality_file(folder, run_id)),
     ):
         partial = target.with_name(target.name + ".partial")
         con.execute(f"COPY ({sql}) TO '{_quoted(partial)}' (FORMAT parquet)")
+        checkpoint(f"snapshot-{kind}-copied")
         os.replace(partial, target)
+        checkpoint(f"snapshot-{kind}-renamed")
 
 
 def prune(folder: Path, keep: set[int]) -> None:
@@ -70,6 +75,7 @@ def prune(folder: Path, keep: set[int]) -> None:
         match = _NAME.match(path.name)
         if (match and int(match.group(1)) not in keep) or path.name.endswith(".partial"):
             path.unlink(missing_ok=True)
+            checkpoint("snapshot-file-removed")
 
 
 def _quoted(path: Path) -> str:

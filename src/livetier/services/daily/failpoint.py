@@ -1,13 +1,7 @@
-"""The crash tests' failpoint: a run killed for real at a named step."""
+"""The crash tests' failpoint (store/failpoint.py; the store's steps call it too)."""
 
 from __future__ import annotations
 
-import os
-import signal
+from livetier.store.failpoint import POINTS, checkpoint
 
-
-def checkpoint(name: str) -> None:
-    """Crash here for real (SIGKILL) when LIVETIER_CRASH_AT names this point: the crash tests
-    kill a run at each step and check that the state store is intact."""
-    if os.environ.get("LIVETIER_CRASH_AT") == name:
-        os.kill(os.getpid(), signal.SIGKILL)
+__all__ = ["POINTS", "checkpoint"]

@@ -64,12 +64,14 @@ def ingest(
     d = rulebook.definitions
     lines = list(lines)
     _check_partitions(layout, compute)
+    checkpoint("partitions-checked")
     engine = compute_engine or wh.engine
     try:
         sources = {  # profiles are read whole: the latest snapshot may be of any day
             name: contract.load(engine, data, name, None if name == "hosts" else compute)
             for name in contract.CONTRACT
         }
+        checkpoint("sources-loaded")
         # A view just after midnight may belong to a session of the evening before.
         lookup_days = sorted({x - timedelta(days=1) for x in compute} - set(compute))
         sessions = layout["sessions"]
@@ -87,6 +89,7 @@ def ingest(
             return engine.con.create_table(f"_checked_{next(stages)}", t, temp=True, overwrite=True)
 
         cleaned = clean(sources, zone, lines, lookup, keep)
+        checkpoint("events-cleaned")
         daily = facts.daily_facts(cleaned, d.valid_session_longer_than_minutes, compute)
         profile = facts.profile_as_of(cleaned.hosts, cleaned.snapshots, day)
         problems = ibis.union(
@@ -98,11 +101,15 @@ def ingest(
                 ibis.memtable(t.to_pyarrow()) for t in (daily, hosts, snapshots, problems)
             )
         with wh.transaction():
+            checkpoint("facts-transaction-begun")
             changed = wh.replace_days(compute, daily, definitions_key(d), day, now())
             checkpoint("facts-written")  # inside the warehouse transaction: rolled back
             source = f"{files_key(layout['hosts'])}|lines={','.join(lines)}"
             wh.sync_profiles(hosts, snapshots, source)
+            checkpoint("profiles-synced")
             count = wh.save_quality(day, problems)
+            checkpoint("quality-saved")
+        checkpoint("facts-committed")
     except (*engine.errors, *wh.engine.errors) as e:  # raised lazily, by the first reader
         # A full disk fails the warehouse's writes: that is not the input's fault.
         files = [f for located in layout.values() for f in located.files(compute)]

@@ -22,6 +22,7 @@ from livetier.services.daily.events import (
     change_events,
     correction_events,
 )
+from livetier.services.daily.failpoint import checkpoint
 from livetier.services.daily.grade import DayGrades, reasons
 from livetier.store.day_run import StateBefore, state_table
 from livetier.store.models import HostTier, OutboxEvent, Run, TierChange
@@ -93,9 +94,11 @@ def state_before(s: Session, wh: Warehouse) -> StateBefore:
 def save_state_copy(db: Engine, wh: Warehouse, run_id: int, recorded: Recorded) -> None:
     """Bring the warehouse's copy of the state up to the committed run. A crash before this
     only costs the next run a read of the state store: the copy still names an older run."""
+    checkpoint("state-copy-begin")
     try:
         if recorded.written is None:  # a re-run of the day: rare, and not worth replaying here
             wh.forget_state()
+            checkpoint("state-copy-forgotten")
             return
         with Session(db) as s:
             started = s.get_one(Run, run_id).started_at  # as the store gives it back
@@ -130,14 +133,19 @@ def record_day(
             ).where(_CHANGES.c.day == day)
         )
     }
+    checkpoint("day-changes-read")
     state = state_before(s, wh)
+    checkpoint("state-read")
     candidates = wh.hosts_to_write(graded.kept, state, list(recorded), at_risk_days, day)
+    checkpoint("hosts-compared")
     plan = _plan(candidates, recorded, day, version)
     withdrawn: list[Correction] = []
     if recorded:  # free (host, day) before any new change of the day is written
         withdrawn = _withdraw(s, plan, recorded, graded, day, version)
+        checkpoint("changes-withdrawn")
     if plan.new_rows:
         s.execute(insert(_TIERS), plan.new_rows)
+    checkpoint("new-hosts-inserted")
     _write_changes(s, plan.moved, graded, run_id, day, version)
     _write_tiers(s, plan, day, version)
     events = (
@@ -147,6 +155,7 @@ def record_day(
     )
     if events and emit:
         s.execute(insert(OutboxEvent), events)  # in list order: ids increase with it
+    checkpoint("events-inserted")
     return Recorded(
         len(plan.moved),
         plan.replaced,
@@ -228,10 +237,14 @@ def _withdraw(
     plan.replaced += len(gone)
     for i in range(0, len(redo), _PARAMETERS_AT_MOST):
         s.execute(delete(_CHANGES).where(_CHANGES.c.id.in_(redo[i : i + _PARAMETERS_AT_MOST])))
-    restored = {
-        h: _restore(s, s.get_one(HostTier, h), day, graded_today=True) for h in plan.withdrawn
-    }
-    restored |= {h: _restore(s, s.get_one(HostTier, h), day, graded_today=False) for h in gone}
+        checkpoint("withdrawn-deleted")
+    restored: dict[str, str] = {}
+    for host_id in plan.withdrawn:
+        restored[host_id] = _restore(s, s.get_one(HostTier, host_id), day, graded_today=True)
+        checkpoint("withdrawn-host-restored")
+    for host_id in gone:
+        restored[host_id] = _restore(s, s.get_one(HostTier, host_id), day, graded_today=False)
+        checkpoint("gone-host-restored")
     s.flush()
     return [
         Correction(
@@ -264,6 +277,7 @@ def _write_changes(
             ],
         )
         del evaluations
+        checkpoint("change-batch-written")
 
 
 def _write_tiers(s: Session, plan: _Plan, day: date, version: Version) -> None:
@@ -280,11 +294,13 @@ def _write_tiers(s: Session, plan: _Plan, day: date, version: Version) -> None:
             .values(tier=bindparam("t"), since=day, rulebook_version=bindparam("v")),
             updates,
         )
+    checkpoint("tiers-updated")
     if plan.risk_flags:
         s.execute(
             update(_TIERS).where(_TIERS.c.host_id == bindparam("h")).values(at_risk=bindparam("a")),
             plan.risk_flags,
         )
+    checkpoint("risk-flags-updated")
 
 
 def _restore(s: Session, row: HostTier, day: date, *, graded_today: bool) -> str:

@@ -146,7 +146,9 @@ def run_day(
         if previous is not None and previous.fingerprint == run.fingerprint:
             return RunOutcome(day, None, "unchanged", 0, 0, 0, 0)
 
+    checkpoint("run-begin")
     with open_warehouse(warehouse, memory_limit=run.settings.memory_limit) as wh:
+        checkpoint("warehouse-opened")
         d = rulebook.definitions
         stored = wh.stored_days(definitions_key(d))
         compute = sorted((set(run.window) - stored) | set(run.lookback_days)) if ingest else []
@@ -155,6 +157,7 @@ def run_day(
         )
         checkpoint("warehouse-written")
         graded = grade_day(wh, run.version, day, d.window_days)  # read-only from here on
+        checkpoint("graded")
         distribution = wh.tier_distribution(graded.kept)
         checkpoint("evaluated")
         with Session(db) as s, s.begin():  # the run is visible even if what follows fails
@@ -166,12 +169,15 @@ def run_day(
                 wh.write_serving_snapshot(
                     folder, run_id, day, graded.kept, run.settings.at_risk_days
                 )
+            checkpoint("snapshot-written")
             outcome, recorded = _record(
                 db, wh, run, run_id, graded, ingested, compute, distribution, events
             )
             checkpoint("committed")
             record.save_state_copy(db, wh, run_id, recorded)
+            checkpoint("state-copy-saved")
             _prune_snapshots(db, warehouse)
+            checkpoint("snapshots-pruned")
             return outcome
         except BaseException:
             with Session(db) as s, s.begin():
@@ -216,6 +222,8 @@ def _record(
             problems=ingested.problems,
         )
         runs.end_run(s, run_id, RunStatus.SUCCEEDED, _counts(outcome, distribution))
+        s.flush()
+        checkpoint("run-ended")
     return outcome, recorded
 
 
@@ -294,6 +302,7 @@ def backfill(
     todo = _days_to_run(db, data, days, rulebook, settings)
     if todo:
         ingest_days(data, todo, rulebook, warehouse, settings, engine)
+        checkpoint("backfill-facts-written")
     outcomes = []
     for i, day in enumerate(days):
         outcomes.append(
@@ -303,6 +312,7 @@ def backfill(
             if day in todo
             else RunOutcome(day, None, "unchanged", 0, 0, 0, 0)
         )
+        checkpoint("backfill-day-done")
         if progress:
             progress("days", i + 1, len(days))
     return outcomes
