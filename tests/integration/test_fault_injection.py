@@ -77,6 +77,7 @@ class Campaign:
     steps: list[tuple[str, ...]] = field(default_factory=list)
     reference: Reference = field(default_factory=Reference)
     figures: Counter[str] = field(default_factory=Counter)
+    tag: str = field(default_factory=lambda: uuid4().hex[:10])  # unique on a shared server
 
     def place(self, name: str, saved_after: int | None) -> Place:
         """A new scenario's stores: empty, or the reference's after step ``saved_after``."""
@@ -104,7 +105,7 @@ class Campaign:
             self.databases.append(self._saved(k))
 
     def _saved(self, k: int) -> str:
-        return f"lt_fault_{self.root.name[-8:]}_saved_{k}"
+        return f"lt_fault_{self.tag}_saved_{k}"
 
     def hook(self, name: str) -> str:
         """The webhook URL of scenario ``name`` (one path each: its own first refusal)."""
