@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from builders import Platform
 from livetier import rulebooks
 from livetier.entrypoints.cli import app
+from livetier.entrypoints.cli.options import flag
 from livetier.services import daily, state
 from livetier.services.daily import record
 from livetier.store.models import HostTier, Run, TierChange
@@ -134,8 +135,9 @@ def test_a_retry_after_a_killed_backfill_completes_the_missing_days(tmp_path, db
 def test_an_earlier_day_with_new_input_is_refused_without_restate(tmp_path, db):
     _backfill(_platform(corrected=False).write(tmp_path / "a"), db, tmp_path / "w.duckdb")
     corrected = _platform(corrected=True).write(tmp_path / "b")
-    with pytest.raises(daily.RunRefused, match=r"before 2026-11-07, the latest day.*--restate"):
+    with pytest.raises(daily.RunRefused, match=r"before 2026-11-07, the latest day") as refused:
         _backfill(corrected, db, tmp_path / "w.duckdb", RESTATE_FROM)
+    assert "--from 2026-11-06 --to 2026-11-07 --restate" in refused.value.say(flag)
 
 
 def test_a_restatement_equals_a_fresh_backfill_and_consumers_converge(tmp_path, db):

@@ -75,14 +75,14 @@ def restate(
     """Grade ``first`` .. ``last`` again on the input as it is now, replacing the history from
     ``first`` on, and send corrections so that consumers end with the restated tiers."""
     if last < first:
-        raise RunRefused(f"--to {last} is before --from {first}")
+        raise RunRefused(f"$to {last} is before $from {first}")
     settings = settings or Settings()
     with Session(db) as s:
         latest = runs.latest_succeeded_day(s)
         pending = runs.pending_restatement(s)
     if latest is not None and first > latest + timedelta(days=1):
         raise RunRefused(
-            f"--from {first} is after {latest + timedelta(days=1)}, the day after the latest "
+            f"$from {first} is after {latest + timedelta(days=1)}, the day after the latest "
             "day run: a restatement starts on a day already run (or the next one)"
         )
     counts = _counts(first, last, latest, pending)

@@ -37,8 +37,9 @@ from livetier.store.models import RunStatus
 from livetier.store.warehouse import Warehouse, open_warehouse
 
 
-class RunRefused(ValueError):
-    """A run that would leave history inconsistent; the message says what to do instead."""
+class RunRefused(InvalidInput):
+    """A run that would leave history inconsistent; the message says what to do instead
+    (naming the inputs as ``$from``, ``$to``, ``$restate``)."""
 
 
 @dataclass(frozen=True)
@@ -262,8 +263,8 @@ def _refuse_pending(s: Session) -> None:
     pending = runs.pending_restatement(s)
     if pending is not None:
         raise RunRefused(
-            f"a restatement from {pending.day} was interrupted: run `livetier backfill --from "
-            f"{pending.day} --to {pending.counts.get('to')} --restate` again to complete it."
+            f"a restatement from {pending.day} was interrupted: run the backfill "
+            f"$from {pending.day} $to {pending.counts.get('to')} $restate again to complete it."
         )
 
 
@@ -271,7 +272,7 @@ def _before_latest(day: date, latest: date) -> str:
     return (
         f"{day} is before {latest}, the latest day already run: history after it would "
         f"no longer follow. Run {latest} again, or a later day (or, for corrected data, "
-        f"`livetier backfill --from {day} --to {latest} --restate`)."
+        f"a backfill $from {day} $to {latest} $restate)."
     )
 
 
