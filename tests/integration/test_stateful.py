@@ -1,4 +1,4 @@
-"""Model-based test: day runs, re-runs, claims, registrations and rulebook versions,
+"""Model-based test: day runs, re-runs, restatements, claims, registrations and rulebook versions,
 interleaved by Hypothesis, against an in-memory model of the rules (docs/rules.md).
 
 The model keeps its own state, history, claims and fatigue; only the tiers of a day come from
@@ -103,12 +103,12 @@ class Model:
                 self.history.append((host, day, old, tier))
             self.tiers[host] = tier
 
-    def restate_from(self, first: date, grade: dict[date, dict[str, str]]) -> None:
-        """Restatement (issue 14, section 2): history from ``first`` on replaced by the days'
-        new grades. The extension point for a `restate` rule once backfill --restate exists:
-        the rule runs it on the services and calls this with ``_grades`` of each day run."""
-        days = [d for d in self.days if d >= first]
-        self.tiers = dict(self.before[days[0]])
+    def restate_from(
+        self, first: date, days: list[date], grade: dict[date, dict[str, str]]
+    ) -> None:
+        """Restatement (``backfill --restate``): history from ``first`` (a day run) on is
+        replaced by the new grades of every calendar day in ``days``."""
+        self.tiers = dict(self.before[first])
         self.history = [h for h in self.history if h[1] < first]
         self.days = [d for d in self.days if d < first]
         for d in days:
@@ -154,6 +154,17 @@ class DailyLife(RuleBasedStateMachine):
     def rerun_latest_day(self, corrected: bool) -> None:
         self.corrected = self.corrected or corrected  # a correction stays corrected
         self._run(self.model.days[-1])
+
+    @precondition(lambda self: len(self.model.days) >= 2)
+    @rule(back=st.integers(1, 2))
+    def restate_with_corrected_input(self, back: int) -> None:
+        days = self.model.days
+        first, last = days[max(0, len(days) - 1 - back)], days[-1]
+        self.corrected = True
+        daily.restate(_data(True), first, last, self._rulebook(), self.db, self.warehouse)
+        calendar = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+        grades = {d: _grades(True, d, self.effective) for d in calendar}
+        self.model.restate_from(first, calendar, grades)
 
     @precondition(lambda self: bool(self.model.days) and self.effective is None)
     @rule(delay=st.integers(1, 3))
