@@ -3,7 +3,6 @@ them together). This package exports what entry points and tests use."""
 
 from __future__ import annotations
 
-from livetier.domain.changes import AT_RISK_DAYS
 from livetier.services.daily.grade import DayGrades, grade_day, reasons
 from livetier.services.daily.ingest import definitions_key
 from livetier.services.daily.restate import Restatement, restate
@@ -17,7 +16,6 @@ from livetier.services.daily.run import (
 )
 
 __all__ = [
-    "AT_RISK_DAYS",
     "DayGrades",
     "Restatement",
     "RunOutcome",
