@@ -269,3 +269,52 @@ def status_panel(st: HostStatus) -> Table:
     table.add_row("privileges 权益", ", ".join(st.privileges) or "—")
     table.add_row("holds 保持", holds_text(views.holds(st)))
     return table
+
+
+def simulation_tables(view: dict[str, Any]) -> list[Table]:
+    """``rules simulate`` as tables (the service's summary): per line the transition matrix
+    (tier in force down, draft tier across, hosts and share of the line), the privileges
+    gained and lost, and the hosts closest to each moved threshold."""
+    tables = []
+    for line in view["lines"]:
+        matrix = Table(
+            title=f"{line['line']}: {view['version']} → {view['draft_version']} on {view['day']}"
+            f" ({line['changed']} of {line['hosts']} hosts change)"
+        )
+        matrix.add_column("in force ↓ / draft →")
+        for tier in Tier:
+            matrix.add_column(tier_label(tier), justify="right")
+        cells = {(c["tier"], c["draft_tier"]): c for c in line["matrix"]}
+        for a in Tier:
+            row = []
+            for b in Tier:
+                c = cells[(a.value, b.value)]
+                text = f"{c['hosts']} ({c['share']:.1%})" if c["hosts"] else "·"
+                row.append(f"[bold]{text}[/]" if a is not b and c["hosts"] else text)
+            matrix.add_row(tier_label(a), *row)
+        tables.append(matrix)
+        shifts = Table(title=f"{line['line']}: privileges 权益")
+        for col in ("privilege", "gained", "lost"):
+            shifts.add_column(col, justify="left" if col == "privilege" else "right")
+        for p in line["privileges"]:
+            shifts.add_row(p["privilege"], str(p["gained"]), str(p["lost"]))
+        tables.append(shifts)
+        if line["thresholds"]:
+            near = Table(title=f"{line['line']}: hosts closest to each moved threshold")
+            for col in ("requirement", "threshold", "host", "value", "tier", "draft tier"):
+                near.add_column(col)
+            for t in line["thresholds"]:
+                label = f"{t['metric']} {t['op']} {t['before']} → {t['after']}"
+                hosts = t["nearest"] or [None]
+                for i, n in enumerate(hosts):
+                    near.add_row(
+                        t["requirement"] if i == 0 else "",
+                        label if i == 0 else "",
+                        *(
+                            (n["host_id"], str(n["value"]), n["tier"], n["draft_tier"])
+                            if n
+                            else ("—", "", "", "")
+                        ),
+                    )
+            tables.append(near)
+    return tables

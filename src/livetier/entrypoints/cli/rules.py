@@ -12,12 +12,27 @@ from rich.table import Table
 from livetier.domain.rulebook import Rulebook, Version, diff_versions
 from livetier.entrypoints import render
 from livetier.entrypoints.cli.lazy import lazy
-from livetier.entrypoints.cli.options import day, out, user_errors
+from livetier.entrypoints.cli.options import (
+    DateOpt,
+    ListFormat,
+    ListFormatOpt,
+    MemoryOpt,
+    RulesOpt,
+    WarehouseOpt,
+    day,
+    memory,
+    out,
+    settings,
+    user_errors,
+    write_jsonl,
+)
 
 if TYPE_CHECKING:
     from livetier import rulebooks
+    from livetier.services import rules_ops
 else:
     rulebooks = lazy("livetier.rulebooks")  # pydantic: not for --help
+    rules_ops = lazy("livetier.services.rules_ops")
 
 rules_app = typer.Typer(help="Check and print rulebook files.", no_args_is_help=True)
 
@@ -101,3 +116,50 @@ def _target(value: object, absent: bool) -> str:
     return (
         "(no value)" if value is None else str(list(value) if isinstance(value, tuple) else value)
     )
+
+
+@rules_app.command("simulate")
+def rules_simulate(
+    draft_file: Annotated[Path, typer.Argument(help="The draft rulebook YAML.")],
+    day_text: DateOpt,
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data",
+            help="Grade from this data folder (as evaluate does) instead of the warehouse.",
+        ),
+    ] = None,
+    version: Annotated[
+        str | None,
+        typer.Option("--version", help="The draft's version to simulate (default: its latest)."),
+    ] = None,
+    rules: RulesOpt = None,
+    warehouse: WarehouseOpt = None,
+    fmt: ListFormatOpt = ListFormat.table,
+    memory_limit: MemoryOpt = None,
+) -> None:
+    """Grade day D with a draft rule version beside the version in force: who moves, which
+    privileges they gain or lose, and which draft criteria decide it. Changes no state."""
+    with user_errors():
+        config = settings(warehouse=warehouse, rules=rules)
+        when = day(day_text)
+        ram = memory(memory_limit)
+        draft = rulebooks.load(draft_file)
+        source: rules_ops.Source = (
+            rules_ops.FromData(data, ram)
+            if data is not None
+            else rules_ops.FromWarehouse(config.warehouse, ram)
+        )
+        sim = rules_ops.simulate(
+            source,
+            when,
+            rulebooks.load(config.rules),
+            draft,
+            version,
+            reasons=fmt is ListFormat.jsonl,
+        )
+    if fmt is ListFormat.jsonl:
+        write_jsonl(sim.records())
+        return
+    for table in render.simulation_tables(rules_ops.summary(sim)):
+        out.print(table)
