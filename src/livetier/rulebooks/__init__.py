@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -23,6 +25,7 @@ from livetier.domain.rulebook import (
     Criterion,
     Definitions,
     Group,
+    Node,
     Op,
     Rulebook,
     RuleError,
@@ -232,4 +235,85 @@ def load(path: Path | str | None = None) -> Rulebook:
     return parse(text, str(file))
 
 
-__all__ = ["DEFAULT_RULEBOOK", "RulebookFileError", "load", "parse"]
+
+
+# writing a rulebook back ----------------------------------------------------------------
+
+_PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_YAML_WORDS = {"true", "false", "yes", "no", "on", "off", "null", "y", "n"}
+
+
+def _scalar(value: object) -> str:
+    """A value as YAML text that reads back as the same value."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, tuple | list):
+        return "[" + ", ".join(_scalar(v) for v in value) + "]"
+    text = str(value)
+    if _PLAIN.match(text) and text.lower() not in _YAML_WORDS:
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _node_lines(node: Node, indent: str) -> list[str]:
+    """A criterion on one line in flow style; a group as ``all:`` / ``any:`` with a list."""
+    if isinstance(node, Criterion):
+        parts = [f"metric: {node.metric}", f"op: {_scalar(node.op.value)}"]
+        if node.target is not None:
+            parts.append(f"value: {_scalar(node.target)}")
+        return [indent + "{" + ", ".join(parts) + "}"]
+    if not node.children:
+        return [f"{indent}{{{node.mode}: []}}"]
+    out = [f"{indent}{node.mode}:"]
+    for child in node.children:
+        inner = _node_lines(child, indent + "    ")
+        out.append(f"{indent}  - {inner[0].lstrip()}")
+        out.extend(inner[1:])
+    return out
+
+
+def _group_lines(key: str, group: Group, indent: str) -> list[str]:
+    body = _node_lines(group, indent + "  ")
+    if len(body) == 1:  # an empty group: {all: []}
+        return [f"{indent}{key}: {body[0].strip()}"]
+    return [f"{indent}{key}:", *body]
+
+
+def dump(book: Rulebook, header: str = "") -> str:
+    """A rulebook as YAML in the shipped file's layout, which ``parse`` reads back as the same
+    rulebook. Comments are not kept (the domain's rulebook has none); ``header`` (lines of
+    text) is written as a comment at the top."""
+    d = book.definitions
+    out = [f"# {line}" if line else "#" for line in header.splitlines()]
+    out += [
+        f"rulebook: {_scalar(book.name)}",
+        "definitions:",
+        f"  timezone: {_scalar(d.timezone)}",
+        f"  valid_session_longer_than_minutes: {d.valid_session_longer_than_minutes}",
+        f"  window_days: {d.window_days}",
+        "",
+        "versions:",
+    ]
+    for v in book.versions:
+        out += [
+            f"  - version: {json.dumps(v.version)}",
+            f"    effective_from: {v.effective_from.isoformat()}",
+        ]
+        if v.privileges:
+            out.append("    privileges:")
+            out += [f"      {p}: {t.value}" for p, t in v.privileges.items()]
+        if v.fatigue_days:
+            out.append("    fatigue_days:")
+            out += [f"      {p}: {n}" for p, n in v.fatigue_days.items()]
+        out += _group_lines("basic", v.basic, "    ")
+        out.append("    lines:")
+        for line, tiers in v.lines.items():
+            out.append(f"      {_scalar(line)}:")
+            for tier, group in tiers.items():
+                out += _group_lines(tier.value, group, "        ")
+    return "\n".join(out) + "\n"
+
+
+__all__ = ["DEFAULT_RULEBOOK", "RulebookFileError", "dump", "load", "parse"]

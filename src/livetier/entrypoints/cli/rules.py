@@ -29,8 +29,9 @@ from livetier.entrypoints.cli.options import (
 
 if TYPE_CHECKING:
     from livetier import rulebooks
-    from livetier.services import rules_ops
+    from livetier.services import calibrate, rules_ops
 else:
+    calibrate = lazy("livetier.services.calibrate")
     rulebooks = lazy("livetier.rulebooks")  # pydantic: not for --help
     rules_ops = lazy("livetier.services.rules_ops")
 
@@ -163,3 +164,103 @@ def rules_simulate(
         return
     for table in render.simulation_tables(rules_ops.summary(sim)):
         out.print(table)
+
+
+@rules_app.command("calibrate")
+def rules_calibrate(
+    day_text: DateOpt,
+    targets: Annotated[
+        list[str],
+        typer.Option(
+            "--target",
+            metavar="LINE.TIER=SHARE",
+            help="A tier's wanted share of its line's graded hosts, e.g. consumer.expert=0.20 "
+            "(repeatable).",
+        ),
+    ],
+    out_file: Annotated[
+        Path, typer.Option("--out", help="Write the rulebook with the new version here.")
+    ],
+    data: Annotated[
+        Path | None,
+        typer.Option("--data", help="Measure from this data folder instead of the warehouse."),
+    ] = None,
+    metrics: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--metric",
+            help="A metric whose thresholds move (repeatable; default: live_sessions_30d and "
+            "live_buyers_30d).",
+        ),
+    ] = None,
+    effective_from: Annotated[
+        str | None,
+        typer.Option(
+            "--effective-from",
+            help="The new version's first day (default: the first day of the next quarter).",
+        ),
+    ] = None,
+    tolerance: Annotated[
+        float,
+        typer.Option(
+            "--tolerance",
+            help="Share a rounder threshold may cost against the best achievable (0.005: half "
+            "a percentage point).",
+        ),
+    ] = 0.005,
+    rules: RulesOpt = None,
+    warehouse: WarehouseOpt = None,
+    memory_limit: MemoryOpt = None,
+) -> None:
+    """Write a new rule version whose activity thresholds give each tier the share of its
+    line's graded hosts you ask for, as closely as day D's data allow."""
+    with user_errors():
+        config = settings(warehouse=warehouse, rules=rules)
+        when = day(day_text)
+        start = day(effective_from) if effective_from else None
+        ram = memory(memory_limit)
+        wanted = [calibrate.parse_target(t) for t in targets]
+        book = rulebooks.load(config.rules)
+        source: rules_ops.Source = (
+            rules_ops.FromData(data, ram)
+            if data is not None
+            else rules_ops.FromWarehouse(config.warehouse, ram)
+        )
+        result = calibrate.calibrate(
+            source,
+            when,
+            book,
+            wanted,
+            metrics=metrics or calibrate.ACTIVITY_METRICS,
+            effective_from=start,
+            tolerance=tolerance,
+        )
+        origin = config.rules or "the shipped rulebook"
+        header = (
+            f"Written by `livetier rules calibrate --date {when}` from {origin}: version "
+            f"{result.version.version} (effective {result.version.effective_from}) appended.\n"
+            "The source file's comments are not kept."
+        )
+        out_file.write_text(rulebooks.dump(result.rulebook, header), encoding="utf-8")
+    table = Table(
+        title=f"{result.base.version} → {result.version.version} (effective "
+        f"{result.version.effective_from}), measured on {when}"
+    )
+    for col in ("target", "share reached", "thresholds", "why not exact"):
+        table.add_column(col)
+    for o in result.outcomes:
+        moved = "\n".join(
+            f"{name} {_num(o.before[name])} → {_num(value)}" for name, value in o.thresholds.items()
+        )
+        table.add_row(
+            f"{o.target.line}.{o.target.tier} = {o.target.share:.1%}",
+            f"{o.share:.1%} ({o.reached} of {o.hosts})",
+            moved,
+            "\n".join(o.why) or "—",
+        )
+    out.print(table)
+    out.print(f"wrote {out_file}: {result.version.version} from {result.version.effective_from}")
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
