@@ -101,6 +101,7 @@ class Outcome:
     thresholds: dict[str, float]  # "metric op" as written -> new threshold
     before: dict[str, float]
     best: float  # the best share any tried thresholds gave
+    searched: int  # hosts graded the tier by the search (NumPy): equal to ``reached``
     why: list[str] = field(default_factory=list)
 
     @property
@@ -493,6 +494,7 @@ def calibrate(
                 dict(zip(names, choice.targets, strict=True)),
                 {n: float(c.target) for n, (_, c) in zip(names, search.moved, strict=True)},  # type: ignore[arg-type]
                 best,
+                choice.count,
                 why,
             )
         )
