@@ -199,3 +199,90 @@ class Event(BaseModel):
     host_id: str
     day: date
     run_id: int
+
+
+def _example_draft() -> str:
+    from livetier.rulebooks import DEFAULT_RULEBOOK
+
+    return DEFAULT_RULEBOOK.read_text(encoding="utf-8")
+
+
+MAX_DRAFT_CHARS = 60_000
+"""A draft rulebook's text: the shipped one is about 3,000 characters."""
+
+
+class SimulationIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    draft: Annotated[
+        str,
+        Field(
+            min_length=1,
+            max_length=MAX_DRAFT_CHARS,
+            description="The draft rulebook's YAML text (the file `rules simulate` takes).",
+            examples=[_example_draft()],
+        ),
+    ]
+    date: Day | None = Field(
+        None, description="The day to grade (default, and only choice: the latest run's day)."
+    )
+    version: Annotated[str, Field(min_length=1, max_length=100)] | None = Field(
+        None, description="The draft's version to simulate (default: its latest)."
+    )
+
+
+class TransitionCell(BaseModel):
+    tier: TierName
+    draft_tier: TierName
+    hosts: int
+    share: float
+
+
+class PrivilegeShift(BaseModel):
+    privilege: str
+    gained: int
+    lost: int
+
+
+class NearHost(BaseModel):
+    host_id: str
+    value: Scalar
+    tier: TierName
+    draft_tier: TierName
+
+
+class MovedThreshold(BaseModel):
+    requirement: str = Field(description="basic, or the tier whose requirements hold it.")
+    metric: str
+    op: str
+    before: Scalar | list[Scalar]
+    after: Scalar | list[Scalar]
+    nearest: list[NearHost] = Field(description="The hosts closest to the draft's target.")
+
+
+class LineSimulation(BaseModel):
+    line: str
+    hosts: int
+    changed: int
+    matrix: list[TransitionCell] = Field(description="Tier in force x draft tier.")
+    privileges: list[PrivilegeShift]
+    thresholds: list[MovedThreshold]
+
+
+class SimulatedHost(BaseModel):
+    host_id: str
+    line: str
+    tier: TierName
+    draft_tier: TierName
+    changed: bool
+    reasons: list[str] = Field(description="The draft's criteria that decide the difference.")
+
+
+class Simulation(BaseModel):
+    day: date
+    version: str = Field(description="The version in force on the day.")
+    draft_version: str
+    hosts: int
+    changed: int
+    lines: list[LineSimulation]
+    changed_hosts: list[SimulatedHost] = Field(description="The first 200 changed hosts.")

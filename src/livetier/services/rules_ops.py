@@ -424,3 +424,35 @@ def summary(sim: Simulation) -> dict[str, Any]:
 
 def _plain(value: object) -> object:
     return list(value) if isinstance(value, tuple) else value
+
+
+CHANGED_LISTED = 200
+"""Changed hosts the API and the page list (with their reasons); the counts cover all."""
+
+
+class DraftRefused(ValueError):
+    """A draft the service cannot simulate: not a valid rulebook, or a day it cannot grade."""
+
+
+def simulate_served(
+    view: Any, draft_text: str, day: date | None, version: str | None
+) -> dict[str, Any]:
+    """Simulate a pasted draft on the latest run's day from its serving snapshot (the HTTP
+    service never opens the warehouse): the summary and the first changed hosts."""
+    from livetier import rulebooks
+    from livetier.store import serving
+
+    latest, _snapshot = view.latest()
+    if latest is None:
+        raise DraftRefused("no day run yet: there is nothing to simulate on")
+    when = day or latest.day
+    try:
+        draft = rulebooks.parse(draft_text, "draft")
+    except rulebooks.RulebookFileError as e:
+        raise DraftRefused(str(e)) from None
+    source = FromSnapshot(serving.hosts_file(view.folder, latest.id), latest.day)
+    try:
+        sim = simulate(source, when, view.rulebook, draft, version)
+    except InvalidInput as e:
+        raise DraftRefused(e.say(lambda name: name)) from None
+    return {**summary(sim), "changed_hosts": sim.changed_records(CHANGED_LISTED)}

@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from livetier.entrypoints.api.deps import KEY_HEADER, Authenticator, RoleCheck
 
-MAX_BODY_BYTES = 64 * 1024  # the largest body a route takes is a few hundred bytes
+MAX_BODY_BYTES = 64 * 1024  # the largest body a route takes: a draft rulebook (a few KB)
 
 
 class BodyTooLarge(HTTPException):

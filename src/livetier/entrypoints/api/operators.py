@@ -1,14 +1,16 @@
-"""Routes tagged ``operators``: tier distribution, recent changes, data quality, rulebook."""
+"""Routes tagged ``operators``: tier distribution, recent changes, data quality, rulebook, and
+simulations of a draft rulebook."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
 
 from livetier.entrypoints import schemas
-from livetier.entrypoints.api.deps import AUTH_ERRORS, Operator, View
-from livetier.services import served
+from livetier.entrypoints.api.deps import AUTH_ERRORS, BODY_ERRORS, Operator, View
+from livetier.services import rules_ops, served
 
 router = APIRouter(tags=["operators"])
 
@@ -41,3 +43,27 @@ def quality(who: Operator, view: View, limit: Annotated[int, Query(ge=0, le=10_0
 def rulebook_versions(who: Operator, view: View) -> Any:
     """Every rule version with its thresholds."""
     return served.rulebook_record(view.rulebook)
+
+
+@router.post(
+    "/api/v1/operator/simulations",
+    response_model=schemas.Simulation,
+    responses={
+        **AUTH_ERRORS,
+        **BODY_ERRORS,
+        400: {
+            "model": schemas.Problem,
+            "description": "The body is not valid JSON, the draft is not a valid rulebook, or "
+            "the day is not the latest run's (reason invalid_draft).",
+        },
+    },
+)
+def simulate(body: schemas.SimulationIn, who: Operator, view: View) -> Any:
+    """Grade the latest run's day with a draft rule version beside the version in force
+    (from the run's snapshot; changes no state): per line the transition matrix, privileges
+    gained and lost, the hosts closest to each moved threshold, and the first changed hosts
+    with the draft criteria that decide them."""
+    try:
+        return rules_ops.simulate_served(view, body.draft, body.date, body.version)
+    except rules_ops.DraftRefused as e:
+        return JSONResponse({"detail": str(e), "reason": "invalid_draft"}, 400)

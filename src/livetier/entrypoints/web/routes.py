@@ -8,15 +8,16 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 
 from livetier.domain.rulebook import Rulebook
 from livetier.entrypoints.web.charts import TIER_COLORS
 from livetier.entrypoints.web.i18n import LANG_COOKIE, LANGS, label, language, tier_name, translator
 from livetier.entrypoints.web.pages import host_page, operator_page
-from livetier.services import keys, state
+from livetier.services import keys, rules_ops, state
 from livetier.services.served import Served
 from livetier.services.status import UnknownHost
 
@@ -59,6 +60,7 @@ class Pages:
                 "t": translator(lang),
                 "tier_name": lambda tier: tier_name(tier, lang),
                 "line_name": lambda line: label("line", line, lang),
+                "privilege_name": lambda p: label("privilege", p, lang),
                 "who": who,
                 **context,
             },
@@ -200,3 +202,38 @@ def dashboard(request: Request) -> Response:
         return pages.message(request, who, "forbidden", 403)
     data = operator_page(pages.view, pages.rulebook, language(request))
     return pages.page(request, "operator.html", who, **data)
+
+
+@router.get("/operator/simulate")
+def simulate_form(request: Request) -> Response:
+    pages = _pages(request)
+    who = pages.principal(request)
+    if who.role is not keys.Role.operator:
+        return pages.message(request, who, "forbidden", 403)
+    latest, _ = pages.view.latest()
+    return pages.page(request, "simulate.html", who, latest=latest, draft="", version="")
+
+
+@router.post("/operator/simulate")
+async def simulate(
+    request: Request,
+    draft: Annotated[str, Form()] = "",
+    version: Annotated[str, Form()] = "",
+    upload: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    """A draft pasted or uploaded (the upload wins), simulated on the latest run's day."""
+    pages = _pages(request)
+    who = pages.principal(request)
+    if who.role is not keys.Role.operator:
+        return pages.message(request, who, "forbidden", 403)
+    if upload is not None and upload.filename:
+        draft = (await upload.read()).decode("utf-8", errors="replace")
+    latest, _ = pages.view.latest()
+    context: dict[str, Any] = {"latest": latest, "draft": draft, "version": version}
+    try:
+        result = await run_in_threadpool(
+            rules_ops.simulate_served, pages.view, draft, None, version.strip() or None
+        )
+    except rules_ops.DraftRefused as e:
+        return pages.page(request, "simulate.html", who, 400, error=str(e), **context)
+    return pages.page(request, "simulate.html", who, result=result, **context)
