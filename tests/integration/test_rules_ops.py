@@ -42,10 +42,12 @@ def draft_of(book: Rulebook, effective: date, text_edits: dict[str, str]) -> str
     return text + "\n" + version
 
 
+SESSIONS = '{metric: live_sessions_30d, op: ">=", value: %d}'
+BUYERS = '{metric: live_buyers_30d, op: ">=", value: %d}'
 EDITS = {
-    "{metric: live_sessions_30d, op: \">=\", value: 5}": "{metric: live_sessions_30d, op: \">=\", value: 4}",
-    "{metric: live_buyers_30d, op: \">=\", value: 300}": "{metric: live_buyers_30d, op: \">=\", value: 150}",
-    "{metric: live_sessions_30d, op: \">=\", value: 3}": "{metric: live_sessions_30d, op: \">=\", value: 6}",
+    SESSIONS % 5: SESSIONS % 4,  # consumer expert: easier
+    BUYERS % 300: BUYERS % 150,  # consumer honor: easier
+    SESSIONS % 3: SESSIONS % 6,  # industrial expert: harder
 }
 
 
@@ -60,7 +62,13 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         daily.backfill(data, D - timedelta(days=1), D, rulebooks.load(), store, root / "wh.duckdb")
     draft = root / "draft.yaml"
     draft.write_text(draft_of(rulebooks.load(), D, EDITS))
-    return {"root": root, "data": data, "db": root / "state.db", "wh": root / "wh.duckdb", "draft": draft}
+    return {
+        "root": root,
+        "data": data,
+        "db": root / "state.db",
+        "wh": root / "wh.duckdb",
+        "draft": draft,
+    }
 
 
 def digest(path: Path) -> str:
@@ -79,7 +87,10 @@ def tiers_in(db: str) -> dict[str, str]:
 def test_simulate_equals_a_daily_run_under_the_draft_and_changes_no_state(platform, tmp_path):
     before = {name: digest(platform[name]) for name in ("db", "wh")}
     sim = rules_ops.simulate(
-        rules_ops.FromWarehouse(platform["wh"]), D, rulebooks.load(), rulebooks.load(platform["draft"])
+        rules_ops.FromWarehouse(platform["wh"]),
+        D,
+        rulebooks.load(),
+        rulebooks.load(platform["draft"]),
     )
     assert {name: digest(platform[name]) for name in ("db", "wh")} == before
     records = {r["host_id"]: r for r in sim.records()}
@@ -95,7 +106,11 @@ def test_simulate_equals_a_daily_run_under_the_draft_and_changes_no_state(platfo
     db = f"sqlite:///{tmp_path / 'draft.db'}"
     with connected(db) as store:
         daily.backfill(
-            platform["data"], D - timedelta(days=1), D, rulebooks.load(platform["draft"]), store,
+            platform["data"],
+            D - timedelta(days=1),
+            D,
+            rulebooks.load(platform["draft"]),
+            store,
             tmp_path / "draft.duckdb",
         )
     under_draft = tiers_in(db)
@@ -128,7 +143,15 @@ def test_simulate_from_a_data_folder_equals_the_warehouse_and_lists_hosts_near_t
 
 
 def test_simulate_cli_jsonl_and_table(platform):
-    args = ["rules", "simulate", str(platform["draft"]), "--date", str(D), "--warehouse", str(platform["wh"])]
+    args = [
+        "rules",
+        "simulate",
+        str(platform["draft"]),
+        "--date",
+        str(D),
+        "--warehouse",
+        str(platform["wh"]),
+    ]
     done = runner.invoke(app, [*args, "--format", "jsonl"])
     assert done.exit_code == 0, done.output
     rows = [orjson.loads(line) for line in done.stdout.splitlines()]
@@ -137,10 +160,24 @@ def test_simulate_cli_jsonl_and_table(platform):
     )
     table = runner.invoke(app, args, env={"COLUMNS": "160"})
     assert table.exit_code == 0, table.output
-    assert "consumer: 2026.1 → draft" in table.stdout and "channel_activity_registration" in table.stdout
+    assert (
+        "consumer: 2026.1 → draft" in table.stdout
+        and "channel_activity_registration" in table.stdout
+    )
     for bad, words in (
         ([*args, "--version", "nope"], "--version 'nope'"),
-        (["rules", "simulate", str(platform["draft"]), "--date", "2026-12-20", "--warehouse", str(platform["wh"])], "lacks the facts"),
+        (
+            [
+                "rules",
+                "simulate",
+                str(platform["draft"]),
+                "--date",
+                "2026-12-20",
+                "--warehouse",
+                str(platform["wh"]),
+            ],
+            "lacks the facts",
+        ),
     ):
         result = runner.invoke(app, bad)
         assert result.exit_code == 2 and words in result.stderr, result.output
@@ -163,11 +200,15 @@ def test_calibrate_refuses_bad_targets_with_exit_2(platform, tmp_path, targets, 
     args += [x for t in targets for x in ("--target", t)]
     result = runner.invoke(app, [*args, "--out", str(tmp_path / "x.yaml")])
     assert result.exit_code == 2, result.output
-    assert words in result.stderr and "--target" in result.stderr and "Traceback" not in result.output
+    assert (
+        words in result.stderr and "--target" in result.stderr and "Traceback" not in result.output
+    )
     assert not (tmp_path / "x.yaml").exists()
 
 
-def test_calibration_reaches_targets_within_tolerance_and_explains_the_impossible(platform, tmp_path):
+def test_calibration_reaches_targets_within_tolerance_and_explains_the_impossible(
+    platform, tmp_path
+):
     book = rulebooks.load()
     targets = [
         calibrate.parse_target(t)
@@ -179,7 +220,10 @@ def test_calibration_reaches_targets_within_tolerance_and_explains_the_impossibl
         assert o.reached == o.searched  # the engine grades the written version as the search did
         # Never further from the target than the best thresholds tried, plus the tolerance
         # that buys round numbers.
-        assert abs(o.share - o.target.share) <= abs(o.best - o.target.share) + calibrate.TOLERANCE + 1e-9
+        assert (
+            abs(o.share - o.target.share)
+            <= abs(o.best - o.target.share) + calibrate.TOLERANCE + 1e-9
+        )
         assert o.why and all(isinstance(w, str) for w in o.why)
         assert all(float(v).is_integer() for v in o.thresholds.values())
         if abs(o.share - o.target.share) > 1 / o.hosts:
@@ -195,7 +239,10 @@ def test_calibration_reaches_targets_within_tolerance_and_explains_the_impossibl
         assert shares[(o.target.line, o.target.tier)] == pytest.approx(o.share)
     # An impossible target: most consumer hosts fail a non-activity requirement of expert.
     [blocked] = calibrate.calibrate(
-        rules_ops.FromWarehouse(platform["wh"]), D, book, [calibrate.parse_target("consumer.expert=0.9")]
+        rules_ops.FromWarehouse(platform["wh"]),
+        D,
+        book,
+        [calibrate.parse_target("consumer.expert=0.9")],
     ).outcomes
     assert blocked.share < 0.9 and blocked.why[0].startswith("blocked: at most")
 
@@ -211,8 +258,20 @@ def test_calibrate_cli_writes_a_draft_that_validates_and_says_why(platform, tmp_
     out = tmp_path / "q.yaml"
     result = runner.invoke(
         app,
-        ["rules", "calibrate", "--date", str(D), "--data", str(platform["data"]),
-         "--target", "consumer.expert=0.2", "--effective-from", "2026-12-01", "--out", str(out)],
+        [
+            "rules",
+            "calibrate",
+            "--date",
+            str(D),
+            "--data",
+            str(platform["data"]),
+            "--target",
+            "consumer.expert=0.2",
+            "--effective-from",
+            "2026-12-01",
+            "--out",
+            str(out),
+        ],
         env={"COLUMNS": "160"},
     )
     assert result.exit_code == 0, result.output

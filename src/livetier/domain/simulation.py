@@ -56,7 +56,9 @@ def moved_thresholds(current: Version, draft: Version) -> list[MovedThreshold]:
             for key, c in _criteria(group):
                 old = before.get(key)
                 if old is not None and old.target != c.target:
-                    out.append(MovedThreshold(line, name, c.metric, c.op.value, old.target, c.target))
+                    out.append(
+                        MovedThreshold(line, name, c.metric, c.op.value, old.target, c.target)
+                    )
     return out
 
 

@@ -235,8 +235,6 @@ def load(path: Path | str | None = None) -> Rulebook:
     return parse(text, str(file))
 
 
-
-
 # writing a rulebook back ----------------------------------------------------------------
 
 _PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

@@ -174,6 +174,11 @@ class _Columns:
         return self._cache[metric]
 
 
+def _mask(values: Any) -> Mask:
+    out: Mask = np.asarray(values, dtype=bool)
+    return out
+
+
 def _met(node: Node, cols: _Columns) -> Mask:
     """Whether each host meets ``node``: domain/evaluation's rules (missing fails)."""
     if isinstance(node, Group):
@@ -191,15 +196,15 @@ def _met(node: Node, cols: _Columns) -> Mask:
         if node.op in (Op.IN, Op.NOT_IN):
             assert isinstance(t, tuple)
             inside = np.array([x in t for x in v], dtype=bool)
-            return present & (inside if node.op is Op.IN else ~inside)
+            return _mask(present & (inside if node.op is Op.IN else ~inside))
         same = np.array([x == t for x in v], dtype=bool)
-        return present & (same if node.op is Op.EQ else ~same)
+        return _mask(present & (same if node.op is Op.EQ else ~same))
     present = ~np.isnan(v)
     with np.errstate(invalid="ignore"):
         if node.op is Op.IS_TRUE:
-            return present & (v == 1.0)
+            return _mask(present & (v == 1.0))
         if node.op is Op.IS_FALSE:
-            return present & (v == 0.0)
+            return _mask(present & (v == 0.0))
         assert isinstance(t, int | float) and not isinstance(t, tuple)
         compare = {
             Op.GE: np.greater_equal,
@@ -209,7 +214,7 @@ def _met(node: Node, cols: _Columns) -> Mask:
             Op.EQ: np.equal,
             Op.NE: np.not_equal,
         }[node.op]
-        return present & compare(v, float(t))
+        return _mask(present & compare(v, float(t)))
 
 
 # the search -------------------------------------------------------------------------------
@@ -249,7 +254,7 @@ class _Tier:
     def at(self, factor: float) -> tuple[float, ...]:
         """Each moved threshold at ``factor`` times its value in the latest version."""
         out = []
-        for i, (_, c) in enumerate(self.moved):
+        for i, (_path, c) in enumerate(self.moved):
             assert isinstance(c.target, int | float)
             x = factor * float(c.target)
             if self._kind(i) is Kind.INT:
@@ -262,7 +267,7 @@ class _Tier:
         """Every factor at which a moved threshold meets an observed value (and 0, and one
         past every value): between two of them no host changes."""
         found = {0.0}
-        for _, c in self.moved:
+        for _path, c in self.moved:
             assert isinstance(c.target, int | float)
             base = float(c.target)
             if base <= 0:
@@ -361,8 +366,9 @@ def _why(
             above = counts[k] if k < len(counts) else None
             if below is not None and above is not None:
                 said.append(
-                    f"ties: no thresholds on the factor path give between {below / n:.1%} ({below} hosts) and "
-                    f"{above / n:.1%} ({above}): {above - below} host(s) share the values at "
+                    "ties: no thresholds on the factor path give between "
+                    f"{below / n:.1%} ({below} hosts) and {above / n:.1%} ({above}): "
+                    f"{above - below} host(s) share the values at "
                     "the boundary and move together"
                 )
     if abs(share - best) > 1e-12:
@@ -447,7 +453,9 @@ def calibrate(
         lines = dict(base.lines)
         found: dict[tuple[str, Tier], tuple[_Tier, _Choice, float, list[str]]] = {}
         for line in base.lines:
-            targeted = [t for t in sorted(GRADED_TIERS, key=lambda t: -t.rank) if (line, t) in wanted]
+            targeted = [
+                t for t in sorted(GRADED_TIERS, key=lambda t: -t.rank) if (line, t) in wanted
+            ]
             if not targeted:
                 continue
             cols = _line_columns(table, line)
@@ -505,7 +513,9 @@ def _line_columns(table: ir.Table, line: str) -> _Columns:
     return _Columns(table.filter(table.category_line == line).select(*METRICS).to_pyarrow())
 
 
-def _engine_counts(version: Version, table: ir.Table, lines: set[str]) -> dict[str, dict[Tier, int]]:
+def _engine_counts(
+    version: Version, table: ir.Table, lines: set[str]
+) -> dict[str, dict[Tier, int]]:
     """Hosts per tier under ``version``, by the engine's grading (pipeline/grading)."""
     out: dict[str, dict[Tier, int]] = {}
     for line in sorted(lines):
@@ -513,3 +523,15 @@ def _engine_counts(version: Version, table: ir.Table, lines: set[str]) -> dict[s
         rows = graded.group_by("tier").agg(n=_.count()).to_pyarrow().to_pylist()
         out[line] = {Tier(r["tier"]): int(r["n"]) for r in rows}
     return out
+
+
+__all__ = [
+    "ACTIVITY_METRICS",
+    "TOLERANCE",
+    "Calibration",
+    "Outcome",
+    "Target",
+    "calibrate",
+    "check",
+    "parse_target",
+]

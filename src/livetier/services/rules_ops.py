@@ -223,7 +223,9 @@ class Simulation:
     def changed_records(self, limit: int) -> list[dict[str, Any]]:
         """The first ``limit`` changed hosts' records, by host id."""
         changed = self.hosts.filter(self.hosts["changed"]).slice(0, limit)
-        return list(Simulation(self.day, self.current, self.draft, [], changed, self.reasons).records())
+        return list(
+            Simulation(self.day, self.current, self.draft, [], changed, self.reasons).records()
+        )
 
 
 def draft_version(draft: Rulebook, version: str | None) -> Version:

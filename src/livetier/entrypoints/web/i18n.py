@@ -138,7 +138,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "op.simulate": ("规则草案模拟", "Simulate a draft rulebook"),
     "sim.title": ("规则草案模拟", "Simulate a draft rulebook"),
     "sim.help": (
-        "粘贴或上传规则草案（YAML），用最近一次运行日 {day} 的数据，将草案版本与当前生效版本逐个主播对比。不会改变任何状态。",
+        "粘贴或上传规则草案（YAML），用最近一次运行日 {day} 的数据，"
+        "将草案版本与当前生效版本逐个主播对比。不会改变任何状态。",
         "Paste or upload a draft rulebook (YAML): every host of the latest run day, {day}, is "
         "graded by the draft's version beside the version in force. Nothing is changed.",
     ),
@@ -150,11 +151,17 @@ TEXT: dict[str, tuple[str, str]] = {
         "{day}：{version} → {draft}，{hosts} 位主播中 {changed} 位身份变化",
         "{day}: {version} → {draft}, {changed} of {hosts} hosts change tier",
     ),
-    "sim.matrix": ("{line}：身份变化矩阵（行：当前版本，列：草案）", "{line}: transitions (rows: in force, columns: draft)"),
+    "sim.matrix": (
+        "{line}：身份变化矩阵（行：当前版本，列：草案）",
+        "{line}: transitions (rows: in force, columns: draft)",
+    ),
     "sim.privileges": ("{line}：权益得失", "{line}: privileges gained and lost"),
     "sim.gained": ("获得", "gained"),
     "sim.lost": ("失去", "lost"),
-    "sim.thresholds": ("{line}：最接近变动阈值的主播", "{line}: hosts closest to each moved threshold"),
+    "sim.thresholds": (
+        "{line}：最接近变动阈值的主播",
+        "{line}: hosts closest to each moved threshold",
+    ),
     "sim.threshold": ("阈值", "threshold"),
     "sim.value": ("数值", "value"),
     "sim.changed": ("身份变化的主播（前 {n} 位）", "Hosts that change tier (first {n})"),
