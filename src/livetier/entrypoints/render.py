@@ -293,12 +293,14 @@ def simulation_tables(view: dict[str, Any]) -> list[Table]:
                 row.append(f"[bold]{text}[/]" if a is not b and c["hosts"] else text)
             matrix.add_row(tier_label(a), *row)
         tables.append(matrix)
-        shifts = Table(title=f"{line['line']}: privileges 权益")
-        for col in ("privilege", "gained", "lost"):
-            shifts.add_column(col, justify="left" if col == "privilege" else "right")
-        for p in line["privileges"]:
-            shifts.add_row(p["privilege"], str(p["gained"]), str(p["lost"]))
-        tables.append(shifts)
+        moved = [p for p in line["privileges"] if p["gained"] or p["lost"]]
+        if moved:  # privileges no host gains or loses are left out
+            shifts = Table(title=f"{line['line']}: privileges gained and lost 权益得失")
+            for col in ("privilege", "gained", "lost"):
+                shifts.add_column(col, justify="left" if col == "privilege" else "right")
+            for p in moved:
+                shifts.add_row(p["privilege"], str(p["gained"]), str(p["lost"]))
+            tables.append(shifts)
         if line["thresholds"]:
             near = Table(title=f"{line['line']}: hosts closest to each moved threshold")
             for col in ("requirement", "threshold", "host", "value", "tier", "draft tier"):

@@ -366,16 +366,15 @@ def _why(
             above = counts[k] if k < len(counts) else None
             if below is not None and above is not None:
                 said.append(
-                    "ties: no thresholds on the factor path give between "
-                    f"{below / n:.1%} ({below} hosts) and {above / n:.1%} ({above}): "
-                    f"{above - below} host(s) share the values at "
-                    "the boundary and move together"
+                    f"ties: nothing between {below / n:.1%} ({below} hosts) and "
+                    f"{above / n:.1%} ({above}): {above - below} host(s) at the boundary "
+                    "move together"
                 )
     if abs(share - best) > 1e-12:
         said.append(
             f"rounded: {', '.join(f'{m} {_num(t)}' for m, t in zip(names, chosen, strict=True))}"
-            f" costs {abs(abs(share - want) - abs(best - want)):.2%} of share against the best "
-            f"tried ({best:.1%}; tolerance {tolerance:.1%})"
+            f" costs {abs(abs(share - want) - abs(best - want)):.2%} against the closest "
+            f"({best:.1%}; tolerance {tolerance:.1%})"
         )
     return said
 

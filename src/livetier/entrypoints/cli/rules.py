@@ -1,4 +1,5 @@
-"""``rules validate``, ``rules show`` and ``rules diff``: check and print rulebook files."""
+"""``rules validate``, ``show``, ``diff``, ``simulate`` and ``calibrate``: check and print rulebook
+files, grade a draft beside the version in force, and calibrate thresholds to tier shares."""
 
 from __future__ import annotations
 
@@ -35,7 +36,9 @@ else:
     rulebooks = lazy("livetier.rulebooks")  # pydantic: not for --help
     rules_ops = lazy("livetier.services.rules_ops")
 
-rules_app = typer.Typer(help="Check and print rulebook files.", no_args_is_help=True)
+rules_app = typer.Typer(
+    help="Check, print, simulate and calibrate rulebook files.", no_args_is_help=True
+)
 
 
 @rules_app.command("validate")
