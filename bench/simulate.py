@@ -14,7 +14,8 @@ Timed in one session, alternating, each from a fresh read-only open of the wareh
 The draft moves the consumer expert and honor thresholds (5 -> 4 sessions, 300 -> 250
 buyers), so a few percent of hosts change tier.
 
-Run: `python bench/simulate.py --hosts 100000 --repeat 3`. Results: bench/.data/results_simulate.json.
+Run: `python bench/simulate.py --hosts 100000 --repeat 3`.
+Results: bench/.data/results_simulate.json.
 """
 
 from __future__ import annotations
