@@ -20,7 +20,7 @@ import pyarrow as pa
 from ibis import _
 
 from livetier.domain.metrics import METRICS, Kind
-from livetier.domain.rulebook import Rulebook, Version
+from livetier.domain.rulebook import Rulebook, RuleError, Version
 from livetier.domain.simulation import (
     MovedThreshold,
     PrivilegeShift,
@@ -457,4 +457,6 @@ def simulate_served(
         sim = simulate(source, when, view.rulebook, draft, version)
     except InvalidInput as e:
         raise DraftRefused(e.say(lambda name: name)) from None
+    except RuleError as e:  # no version of the rules in force on that day
+        raise DraftRefused(str(e)) from None
     return {**summary(sim), "changed_hosts": sim.changed_records(CHANGED_LISTED)}
