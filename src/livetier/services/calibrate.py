@@ -346,9 +346,9 @@ def _why(
         blocked = int((tier.basic & ~tier.above).sum()) - lowest
         failing = int((~tier.basic).sum())
         said.append(
-            f"blocked: at most {lowest / n:.1%} ({lowest} hosts) can reach it with any activity "
-            f"thresholds: {failing} host(s) fail the basic requirements, {blocked} a "
-            "non-activity requirement of the tier"
+            f"blocked: at most {lowest / n:.1%} ({lowest} hosts) can reach it whatever the "
+            f"moved thresholds: {failing} host(s) fail the basic requirements, {blocked} "
+            "another requirement of the tier"
             + (f", {int(tier.above.sum())} sit in a higher tier" if tier.above.any() else "")
         )
     else:
