@@ -18,6 +18,7 @@ from livetier.services import daily, keys
 from livetier.store.schema import open_engine
 
 D = date(2026, 11, 26)
+pytestmark = pytest.mark.slow  # a day run per test, then the app: about 10 s alone
 SHIPPED = rulebooks.DEFAULT_RULEBOOK.read_text()
 # The draft: expert needs 6 sessions where 5 did (a second version, in force from D).
 DRAFT = (
