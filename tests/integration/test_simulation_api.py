@@ -104,7 +104,7 @@ def test_operators_simulate_a_draft_from_the_api_and_nothing_changes(stack):
         ({"draft": DRAFT, "date": str(D - timedelta(days=3))}, "latest run's day"),
     ):
         r = client.post(url, json=bad, headers=op)
-        assert r.status_code == 400 and words in r.json()["detail"], r.text
+        assert r.status_code == 409 and words in r.json()["detail"], r.text
         assert r.json()["reason"] == "invalid_draft"
     assert client.post(url, json={"draft": "x" * 70_000}, headers=op).status_code in (413, 422)
 

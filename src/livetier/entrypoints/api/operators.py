@@ -51,10 +51,11 @@ def rulebook_versions(who: Operator, view: View) -> Any:
     responses={
         **AUTH_ERRORS,
         **BODY_ERRORS,
-        400: {
+        409: {
             "model": schemas.Problem,
-            "description": "The body is not valid JSON, the draft is not a valid rulebook, or "
-            "the day is not the latest run's (reason invalid_draft).",
+            "description": "The draft cannot be simulated (reason invalid_draft): it is not a "
+            "valid rulebook, or not comparable with the rules in force, or the day is not the "
+            "latest run's, or there is no run yet. A refusal like the others of this API.",
         },
     },
 )
@@ -66,4 +67,4 @@ def simulate(body: schemas.SimulationIn, who: Operator, view: View) -> Any:
     try:
         return rules_ops.simulate_served(view, body.draft, body.date, body.version)
     except rules_ops.DraftRefused as e:
-        return JSONResponse({"detail": str(e), "reason": "invalid_draft"}, 400)
+        return JSONResponse({"detail": str(e), "reason": "invalid_draft"}, 409)
