@@ -475,3 +475,47 @@ def test_the_pages_load_no_remote_asset(stack):
         assert not re.search(r"https?://", fetched[path]), path
     assert not [u for m in CSS_URL.findall(css.text) for u in m if u and "//" in u]
     assert not re.search(r"https?://", css.text)
+
+
+def test_the_simulation_page_shows_what_the_api_says(page, stack):
+    shipped = rulebooks.DEFAULT_RULEBOOK.read_text()
+    draft = (
+        shipped
+        + "\n"
+        + shipped[shipped.index("  - version:") :]
+        .replace('"2026.1"', '"2026.4"')
+        .replace("effective_from: 2026-01-01", "effective_from: 2026-10-01")
+        .replace('live_sessions_30d, op: ">=", value: 5}', 'live_sessions_30d, op: ">=", value: 4}')
+    )
+    key = stack.keys["op"]
+    answer = httpx.post(
+        f"{stack.url}/api/v1/operator/simulations",
+        json={"draft": draft},
+        headers={"X-API-Key": key},
+        timeout=60,
+    ).json()
+    log_in(page, key)
+    page.click("#simulate-link")
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "规则草案模拟"
+    page.fill("#draft", draft)
+    page.click("#simulate-form button[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator("#simulation").get_attribute("data-changed") == str(answer["changed"])
+    for line in answer["lines"]:
+        for cell in line["matrix"]:
+            shown = page.locator(
+                f'table.matrix[data-line="{line["line"]}"] td[data-tier="{cell["tier"]}"]'
+                f'[data-draft-tier="{cell["draft_tier"]}"]'
+            )
+            assert shown.get_attribute("data-count") == str(cell["hosts"])
+    listed = page.locator(".changed-hosts tbody tr[data-host]").evaluate_all(
+        "els => els.map(e => e.dataset.host)"
+    )
+    assert listed == [h["host_id"] for h in answer["changed_hosts"]]
+    screenshot(page, "simulate")
+    page.goto("/operator/simulate?lang=en")
+    page.fill("#draft", draft)
+    page.click("#simulate-form button[type=submit]")
+    page.wait_for_load_state()
+    assert "Hosts that change tier" in page.locator("#simulation").inner_text()
