@@ -1,9 +1,10 @@
-"""`make bench`: the full 30-day evaluation at 10k, 100k and 1M hosts against two hand-written
+"""`make bench`: the full 30-day evaluation at 10k, 100k and 1M hosts against three hand-written
 baselines, the 1M evaluation under a 2 GB DuckDB memory limit, and the daily incremental run.
 
 For each size (data generated once, cached in bench/.data, shared with bench_daily.py):
   * livetier: `livetier evaluate --format jsonl > /dev/null`;
   * sql:      bench/baseline_sql.py, one hand-written DuckDB query down to tier counts;
+  * polars:   bench/baseline_polars.py, the same as one Polars lazy query;
   * pandas:   bench/baseline_pandas.py, the same in plain pandas; skipped where it cannot fit
               (the reason is printed and recorded);
 alternating, each under /usr/bin/time -v (wall time, peak RSS), median of --repeat runs (one
@@ -69,6 +70,7 @@ def commands(folder: Path) -> dict[str, list[str]]:
             "jsonl",
         ],
         "sql": [sys.executable, str(HERE / "baseline_sql.py"), str(folder), day],
+        "polars": [sys.executable, str(HERE / "baseline_polars.py"), str(folder), day],
         "pandas": [sys.executable, str(HERE / "baseline_pandas.py"), str(folder), day],
     }
 
@@ -90,38 +92,56 @@ def summarise(samples: list[tuple[float, float, str, str, int]]) -> dict[str, An
     }
 
 
-def evaluation(hosts: int, repeat: int) -> dict[str, Any]:
+PEERS = ("sql", "polars", "pandas")
+
+
+def evaluation(hosts: int, repeat: int, peers: tuple[str, ...] = PEERS) -> dict[str, Any]:
     folder = generate(hosts, 30, VIEWS.get(hosts, 20.0))
     data = json.loads((folder / "summary.json").read_text()) | {"folder": folder.name}
     cmds = commands(folder)
-    names = ["sql", "livetier"]
+    names = [p for p in ("sql", "polars") if p in peers] + ["livetier"]
     out: dict[str, Any] = {"data": data, "repeat": repeat}
-    if hosts <= PANDAS_MAX_HOSTS:
+    if "pandas" not in peers:
+        out["pandas"] = {"skipped": "not run: left out with --peers"}
+    elif hosts <= PANDAS_MAX_HOSTS:
         names.append("pandas")
     else:
         out["pandas"] = {"skipped": PANDAS_SKIP}
         print(f"{hosts} hosts: pandas {PANDAS_SKIP}", flush=True)
     runs: dict[str, list[tuple[float, float, str, str, int]]] = {n: [] for n in names}
+    failed: dict[str, dict[str, Any]] = {}
     for i in range(repeat):  # alternate, so that all see the same machine noise
         for name in names:
             if name == "pandas" and i and runs["pandas"][0][0] > 60:
                 continue  # over a minute: one run (time budget)
+            if name in failed:
+                continue
             sample = run_quiet(cmds[name])
             if sample[4] != 0:
-                sys.exit(f"failed: {cmds[name]}\n{sample[3][-3000:]}")
+                if name == "livetier":
+                    sys.exit(f"failed: {cmds[name]}\n{sample[3][-3000:]}")
+                # A peer that fails (out of memory at 1M hosts, say) is a result, not the end
+                # of the bench: recorded with its wall time, peak memory and last words.
+                failed[name] = {
+                    "failed": f"exit {sample[4]}: {sample[3][-500:]}",
+                    "wall_s": round(sample[0], 2),
+                    "peak_rss_mib": round(sample[1]),
+                }
+                print(f"{hosts} hosts: {name} failed: {failed[name]}", flush=True)
+                continue
             runs[name].append(sample)
             print(
                 f"{hosts} hosts, run {i + 1}: {name} {sample[0]:.1f} s, {sample[1]:.0f} MiB",
                 flush=True,
             )
     for name, samples in runs.items():
-        out[name] = summarise(samples)
+        out[name] = failed[name] if name in failed else summarise(samples)
     base = out["livetier"]["median_s"]
-    for name in ("sql", "pandas"):
-        if "median_s" in out[name]:
+    for name in PEERS:
+        if "median_s" in out.get(name, {}):
             out[f"livetier_vs_{name}"] = round(base / out[name]["median_s"], 2)
 
-    counts = {n: json.loads(runs[n][0][2]) for n in names if n != "livetier"}
+    counts = {n: json.loads(runs[n][0][2]) for n in names if n != "livetier" and runs[n]}
     if hosts <= PANDAS_MAX_HOSTS:  # livetier's own counts, in-process (not timed)
         counts["livetier"] = check_baselines.livetier_counts(folder, DAY)
     if hosts >= 1_000_000:
@@ -162,6 +182,7 @@ def machine() -> dict[str, Any]:
     import duckdb
     import ibis
     import pandas
+    import polars
 
     mem = Path("/proc/meminfo").read_text().split("\n")[0].split()[1]
     cpu = [ln for ln in Path("/proc/cpuinfo").read_text().splitlines() if "model name" in ln]
@@ -173,6 +194,7 @@ def machine() -> dict[str, Any]:
         "duckdb": duckdb.__version__,
         "ibis": ibis.__version__,
         "pandas": pandas.__version__,
+        "polars": polars.__version__,
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
     }
 
@@ -182,6 +204,9 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     ap.add_argument("--repeat", type=int, default=3, help="median of; 1 at 1M hosts")
     ap.add_argument("--no-daily", action="store_true", help="skip bench_daily.py")
+    ap.add_argument(
+        "--peers", nargs="+", choices=PEERS, default=list(PEERS), help="baselines to run"
+    )
     args = ap.parse_args()
     RESULTS.mkdir(exist_ok=True)
     target = RESULTS / "bench.json"
@@ -190,7 +215,7 @@ def main() -> None:
     result.setdefault("evaluate", {})
     for hosts in args.sizes:
         repeat = 1 if hosts >= 1_000_000 else args.repeat
-        result["evaluate"][str(hosts)] = evaluation(hosts, repeat)
+        result["evaluate"][str(hosts)] = evaluation(hosts, repeat, tuple(args.peers))
         target.write_text(json.dumps(result, indent=1))  # keep what is done
     if not args.no_daily:
         cmd = [sys.executable, str(HERE / "bench_daily.py"), "--reuse-state"]

@@ -1,5 +1,5 @@
 """The baselines are only worth timing if they compute what livetier computes: this check
-requires both to give livetier's tier counts per line (livetier.services.evaluate.evaluate).
+requires each (SQL, Polars, pandas) to give livetier's tier counts per line (livetier.services.evaluate.evaluate).
 
 Run: `python bench/check_baselines.py DATA_DIR 2026-11-26`; exits 1 on a mismatch.
 """
@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import baseline_pandas
+import baseline_polars
 import baseline_sql
 
 Counts = dict[str, dict[str, int]]
@@ -31,7 +32,11 @@ def livetier_counts(data: Path, day: date, memory_limit: str | None = None) -> C
 
 def check(data: Path, day: date, pandas: bool = True) -> dict[str, object]:
     """Tier counts of livetier and the baselines, and whether each baseline agrees."""
-    counts = {"livetier": livetier_counts(data, day), "sql": baseline_sql.tier_counts(data, day)}
+    counts = {
+        "livetier": livetier_counts(data, day),
+        "sql": baseline_sql.tier_counts(data, day),
+        "polars": baseline_polars.tier_counts(data, day),
+    }
     if pandas:
         counts["pandas"] = baseline_pandas.tier_counts(data, day)
     same = {name: c == counts["livetier"] for name, c in counts.items() if name != "livetier"}

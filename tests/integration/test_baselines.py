@@ -1,6 +1,6 @@
-"""The benchmark's baselines (bench/baseline_sql.py, bench/baseline_pandas.py) give livetier's
-tier counts per line on a small generated platform, bad rows included; and the check notices
-when a baseline computes something else."""
+"""The benchmark's baselines (bench/baseline_sql.py, baseline_polars.py, baseline_pandas.py) give
+livetier's tier counts per line on a small generated platform, bad rows included; and the check
+notices when a baseline computes something else."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_baselines_give_livetiers_tier_counts(platform: Path) -> None:
     result = check_baselines.check(platform, DAY)
-    assert result["same"] == {"sql": True, "pandas": True}, result["counts"]
+    assert result["same"] == {"sql": True, "polars": True, "pandas": True}, result["counts"]
     counts = result["counts"]["livetier"]
     for line in baseline_rules.LINES:  # every tier occurs, so the thresholds are exercised
         assert set(counts[line]) == set(baseline_rules.TIERS), counts
@@ -43,5 +43,5 @@ def test_check_fails_when_a_baseline_grades_differently(
     # Every consumer host that passes the basic requirements would be an expert.
     monkeypatch.setitem(baseline_rules.THRESHOLDS["consumer"], "expert", ({}, (0, 0, "any")))
     result = check_baselines.check(platform, DAY)
-    assert result["same"] == {"sql": False, "pandas": False}
+    assert result["same"] == {"sql": False, "polars": False, "pandas": False}
     assert not result["ok"]
