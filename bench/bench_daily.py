@@ -23,7 +23,7 @@ Reports median wall time, peak RSS (/usr/bin/time -v) and the ratio, then times 
 also runs the daily run in-process once with the time of each phase.
 
 Run: `python bench/bench_daily.py --hosts 1000000 --repeat 3`.
-Results: bench/.data/results_daily.json.
+Results: bench/.data/results_daily.json (or --out).
 """
 
 from __future__ import annotations
@@ -337,6 +337,7 @@ def main() -> None:
     ap.add_argument("--phases", action="store_true", help="also time the phases in-process")
     ap.add_argument("--backfill-hosts", type=int, default=100_000, help="0: no backfill")
     ap.add_argument("--backfill-views-per-host-day", type=float, default=20.0)
+    ap.add_argument("--out", type=Path, default=DATA / "results_daily.json", help="results file")
     args = ap.parse_args()
 
     flat = generate(args.hosts, 2, args.views_per_host_day)
@@ -393,11 +394,11 @@ def main() -> None:
         result["backfill"] = backfill(
             args.backfill_hosts, args.backfill_views_per_host_day, DATA / "backfill-work"
         )
-    (DATA / "results_daily.json").write_text(json.dumps(result, indent=1))
-    report(result)
+    args.out.write_text(json.dumps(result, indent=1))
+    report(result, args.out)
 
 
-def report(r: dict) -> None:  # type: ignore[type-arg]
+def report(r: dict, out: Path) -> None:  # type: ignore[type-arg]
     lt, bl, rows = r["livetier"], r["baseline"], r["data"]["day_rows"]
     print(
         f"\ndaily run {DAY} at {rows['hosts']} hosts; day {X}: {rows['views']} views, "
@@ -418,7 +419,7 @@ def report(r: dict) -> None:  # type: ignore[type-arg]
             f"per day median {b['per_day_median_s']} s (first {b['per_day_first_s']} s, "
             f"max {b['per_day_max_s']} s), peak {b['peak_rss_mib']} MiB"
         )
-    print(f"results: {DATA / 'results_daily.json'}")
+    print(f"results: {out}")
 
 
 if __name__ == "__main__":
