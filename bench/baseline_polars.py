@@ -78,9 +78,11 @@ def query(data: Path, day: date) -> pl.LazyFrame:
     known = raw_hosts.select("host_id").drop_nulls().unique()
 
     hosts = raw_hosts.with_columns(
-        _norm("category_line"), _norm("category"), _finite("bsr_description"),
+        _norm("category_line"),
+        _norm("category"),
+        _finite("bsr_description"),
         _finite("bsr_shipping"),
-    ).unique()  # fmt: skip
+    ).unique()
     latest = (
         hosts.filter(pl.col("host_id").is_not_null() & (pl.col("snapshot_date") <= last))
         .group_by("host_id")
@@ -93,23 +95,29 @@ def query(data: Path, day: date) -> pl.LazyFrame:
         .filter(pl.col("category_line").is_in(rules.LINES))
     )
 
-    sessions = (
-        _clean_ids(pl.scan_parquet(data / "sessions.parquet"), "session_id", ["session_id", "host_id"])
-        .filter(pl.col("ended_at") >= pl.col("started_at"))
-        .join(known, on="host_id", how="semi")
-    )  # fmt: skip
+    sessions = _clean_ids(
+        pl.scan_parquet(data / "sessions.parquet"), "session_id", ["session_id", "host_id"]
+    )
+    sessions = sessions.filter(pl.col("ended_at") >= pl.col("started_at")).join(
+        known, on="host_id", how="semi"
+    )
+    minimum = pl.duration(minutes=rules.VALID_SESSION_MINUTES)
     live_sessions = (
         sessions.filter(
-            (pl.col("ended_at") > pl.col("started_at") + pl.duration(minutes=rules.VALID_SESSION_MINUTES))
+            (pl.col("ended_at") > pl.col("started_at") + minimum)
             & _day("started_at").is_between(first, last)
         )
         .group_by("host_id")
         .agg(pl.len().alias("live_sessions"))
-    )  # fmt: skip
+    )
 
+    orders = _clean_ids(
+        pl.scan_parquet(data / "orders.parquet"),
+        "order_id",
+        ["order_id", "host_id", "buyer_id", "paid_at"],
+    )
     last_paid = (
-        _clean_ids(pl.scan_parquet(data / "orders.parquet"), "order_id", ["order_id", "host_id", "buyer_id", "paid_at"])
-        .join(known, on="host_id", how="semi")
+        orders.join(known, on="host_id", how="semi")
         .with_columns(_day("paid_at").alias("day"))
         .filter(pl.col("day").is_between(first, last))
         .group_by("host_id", "buyer_id", "day")
@@ -144,7 +152,8 @@ def query(data: Path, day: date) -> pl.LazyFrame:
 def tier_counts(data: Path, day: date) -> dict[str, dict[str, int]]:
     """Hosts per line and tier, e.g. {"consumer": {"expert": 12, ...}, ...}."""
     out: dict[str, dict[str, int]] = {}
-    for line, tier, n in query(data, day).collect(engine="streaming").sort("category_line", "tier").iter_rows():
+    counts = query(data, day).collect(engine="streaming")
+    for line, tier, n in counts.sort("category_line", "tier").iter_rows():
         out.setdefault(line, {})[tier] = n
     return out
 

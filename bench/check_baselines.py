@@ -1,5 +1,6 @@
 """The baselines are only worth timing if they compute what livetier computes: this check
-requires each (SQL, Polars, pandas) to give livetier's tier counts per line (livetier.services.evaluate.evaluate).
+requires each of them (SQL, Polars, pandas) to give livetier's tier counts per line
+(livetier.services.evaluate.evaluate).
 
 Run: `python bench/check_baselines.py DATA_DIR 2026-11-26`; exits 1 on a mismatch.
 """
