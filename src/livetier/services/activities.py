@@ -26,9 +26,9 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 import orjson
-from sqlalchemy import Engine, and_, func, select
+from sqlalchemy import Engine, and_, bindparam, exists, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from livetier.domain.privileges import Reason, blocked_days, decide
 from livetier.domain.rulebook import Version
@@ -222,29 +222,47 @@ def _attempt(served: Context, host_id: str, activity_id: int, key: _Key | None) 
         return outcome
 
 
+_COUNTED = aliased(Activity)
+_CHECKS = select(
+    Activity.id,
+    Activity.name,
+    Activity.day,
+    Activity.special,
+    exists()
+    .where(
+        Registration.activity_id == Activity.id,
+        Registration.host_id == bindparam("host_id"),
+    )
+    .label("taken"),
+    select(func.max(Registration.registered_day))
+    .join(_COUNTED, _COUNTED.id == Registration.activity_id)
+    .where(and_(Registration.host_id == bindparam("host_id"), _COUNTED.special.is_(False)))
+    .scalar_subquery()
+    .label("last_use"),
+).where(Activity.id == bindparam("activity_id"))
+"""The activity, whether the host is registered for it, and the day of the host's latest
+registration for an activity that is not special."""
+
+
 def _outcome(
     s: Session, served: Context, host_id: str, status: HostStatus, activity_id: int
 ) -> Outcome:
     """The checks in the order of their reasons, then the registration, in ``s``."""
     today = served.today()
     version = served.version_today()
-    activity = s.get(Activity, activity_id)
-    if activity is None:
+    # One round trip for what the checks read: the activity, whether the host holds it already
+    # and the host's last registration the fatigue rule counts.
+    found = s.execute(_CHECKS, {"activity_id": activity_id, "host_id": host_id}).first()
+    if found is None:
         return _refusal(
             "unknown_activity", f"no channel activity {activity_id}", result=Result.UNKNOWN_ACTIVITY
         )
+    activity = Activity(id=found.id, name=found.name, day=found.day, special=found.special)
     if activity.day < today:
         return _refusal("activity_over", f"activity {activity_id} was on {activity.day}")
-    taken = select(Registration.id).where(
-        Registration.activity_id == activity_id, Registration.host_id == host_id
-    )
-    if s.scalar(taken) is not None:
+    if found.taken:
         return _refusal("already_registered", f"{host_id} is already registered for {activity_id}")
-    last = s.scalar(
-        select(func.max(Registration.registered_day))
-        .join(Activity, Activity.id == Registration.activity_id)
-        .where(and_(Registration.host_id == host_id, Activity.special.is_(False)))
-    )
+    last = found.last_use
     decision = decide(
         version,
         PRIVILEGE,

@@ -25,6 +25,14 @@ DEFAULT_DB = "sqlite:///livetier.db"
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
+POOL_SIZE, POOL_OVERFLOW = 20, 10
+"""Connections a server process keeps open to a database server, and how many more it may
+open for a burst. A request thread holds one at a time, and the API runs sync routes on 40
+threads: with SQLAlchemy's default 5 kept, a burst of registrations opened and closed a
+PostgreSQL connection (a server process each) for most requests. 2 workers: at most 60 of
+PostgreSQL's default 100 connections."""
+
+
 class StoreError(Exception):
     """The state store cannot be opened (bad URL, unreachable, missing, read-only)."""
 
@@ -87,7 +95,9 @@ def _create(url: str, shown: str, migrate: bool) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         _check_sqlite_file(parsed.database, shown, migrate)
     try:
-        return create_engine(parsed)
+        if parsed.get_backend_name() == "sqlite":
+            return create_engine(parsed)
+        return create_engine(parsed, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
     except exc.NoSuchModuleError:
         raise StoreError(
             f"state store {shown}: unsupported database {parsed.drivername!r} "
