@@ -12,6 +12,7 @@ the next processor recomputes the same keys from the same stored events.
 
 from __future__ import annotations
 
+import itertools
 import os
 import socket
 import threading
@@ -366,14 +367,14 @@ class Processor:
             sessions = sorted({r[0] for r in started})
             seen_starts = set(started)
             for chunk in _chunks(sessions):
-                for r in s.execute(
+                for start in s.execute(
                     select(e.session_id, e.host_id, e.at).where(
                         and_(e.kind == "session_started", e.session_id.in_(chunk))
                     )
                 ):
-                    if tuple(r) not in seen_starts:
-                        started.append(r)
-                        seen_starts.add(tuple(r))
+                    if tuple(start) not in seen_starts:
+                        started.append(start)
+                        seen_starts.add(tuple(start))
             for chunk in _chunks(sessions):
                 ended += s.execute(
                     select(e.session_id, e.at, e.deleted).where(
@@ -408,14 +409,26 @@ class Processor:
         t = {k: ibis.memtable(v) for k, v in loaded.items()}
         zone = self._platform_zone(max(days))
         lines = sorted({line for v in self.rulebook.versions for line in v.lines})
+        stages = itertools.count()
+
+        def keep(table: ibis.Table) -> ibis.Table:  # each checked table computed once
+            return con.create_table(
+                f"_live_checked_{next(stages)}", table, temp=True, overwrite=True
+            )
+
         cleaned = expr.checked(
-            expr.sources(t["started"], t["ended"], t["viewed"], t["paid"]), zone, lines
+            expr.sources(t["started"], t["ended"], t["viewed"], t["paid"]),
+            zone,
+            lines,
+            keep=keep,
         )
         facts = con.to_pyarrow(expr.today_so_far(cleaned, self.minutes, sorted(days))).to_pylist()
         sessions = con.to_pyarrow(
             cleaned.sessions.select("session_id", "host_id", "start_utc", "end_utc", "start_day")
         ).to_pylist()
-        q = expr.qualified(cleaned, t["viewed"], zone)
+        q = con.create_table(
+            "_live_qualified", expr.qualified(cleaned, t["viewed"], zone), temp=True, overwrite=True
+        )
         counted = {r["session_id"]: r for r in con.to_pyarrow(expr.counts(q)).to_pylist()}
         nth: dict[str, dict[tuple[str, int], datetime]] = defaultdict(dict)
         for r in con.to_pyarrow(expr.nth_times(q, self.needs)).to_pylist():
