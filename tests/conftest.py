@@ -54,6 +54,9 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 # the time alone: all of these took 12-30 s there). A name no longer found in its file is an error.
 SLOW = {
     "e2e/test_cli.py": {"test_a_memory_limit_gives_the_same_result_and_a_bad_one_exits_2"},
+    "e2e/test_live_cli.py": {
+        "test_a_follow_killed_while_storing_a_file_stores_it_once_when_restarted"
+    },
     "integration/test_daily_runs.py": {
         "test_a_copy_of_another_store_is_not_used",
         "test_a_corrected_day_can_move_a_host_to_another_tier_than_first_recorded",
@@ -63,6 +66,9 @@ SLOW = {
         "test_rerunning_the_latest_day_after_a_correction_replaces_its_changes",
         "test_runs_compare_with_the_warehouse_copy_of_the_state_only_while_it_is_current",
         "test_the_next_day_records_only_what_changed",
+    },
+    "integration/test_live.py": {
+        "test_surfacing_follows_the_tier_the_thresholds_and_the_session_end"
     },
     "integration/test_state_commands.py": {
         "test_backfill_gives_the_history_of_daily_runs_and_events_follow_a_cursor"

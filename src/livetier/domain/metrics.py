@@ -21,7 +21,7 @@ class Metric:
 
     name: str
     kind: Kind
-    source: str  # "profile" or "activity"
+    source: str  # "profile", "activity" (30-day) or "session" (one live session, real time)
     zh: str
     en: str
 
@@ -59,6 +59,10 @@ _ALL = [
     Metric("fans", Kind.INT, "profile", "粉丝数", "fans"),
     Metric("live_sessions_30d", Kind.INT, "activity", "近30天有效场次", "valid sessions, 30 d"),
     Metric("live_buyers_30d", Kind.INT, "activity", "近30天直播买家数", "live buyers, 30 d"),
+    # Real-time surfacing (docs/rules.md, "Real-time surfacing"): per live session, as events
+    # arrive; only a rulebook's ``surfacing`` requirements may name them.
+    Metric("session_viewers", Kind.INT, "session", "场次观看人数", "session viewers"),
+    Metric("session_buyers", Kind.INT, "session", "场次买家数", "session buyers"),
 ]
 
 METRICS: dict[str, Metric] = {m.name: m for m in _ALL}
@@ -66,3 +70,4 @@ METRICS: dict[str, Metric] = {m.name: m for m in _ALL}
 
 PROFILE_METRICS: tuple[str, ...] = tuple(m.name for m in _ALL if m.source == "profile")
 ACTIVITY_METRICS: tuple[str, ...] = tuple(m.name for m in _ALL if m.source == "activity")
+SESSION_METRICS: tuple[str, ...] = tuple(m.name for m in _ALL if m.source == "session")

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from livetier.domain.metrics import METRICS, Kind
+from livetier.domain.metrics import METRICS, SESSION_METRICS, Kind
 from livetier.domain.tiers import GRADED_TIERS, Tier
 
 
@@ -101,6 +101,37 @@ Node = Criterion | Group
 BASIC = "basic"
 """Requirement-set name for the basic requirements that every graded tier needs."""
 
+SURFACING_OPS = (Op.GE, Op.GT)
+"""Operators a surfacing requirement may use: monotone in counts that only grow, so the
+instant a session crosses its thresholds is well defined (docs/rules.md, real-time surfacing)."""
+
+
+def metrics_of(group: Group) -> list[Criterion]:
+    """Every criterion in ``group``, depth first."""
+    out: list[Criterion] = []
+    for child in group.children:
+        out.extend(metrics_of(child) if isinstance(child, Group) else [child])
+    return out
+
+
+@dataclass(frozen=True)
+class Channel:
+    """The live channel's settings (docs/rules.md, "The live channel")."""
+
+    banner_slots: int  # banner places, filled only by hosts holding channel_banner
+    ranking_boost_weight: (
+        float  # a room's score is multiplied by it when its host has ranking_boost
+    )
+    buyer_weight: float  # score = viewers + buyer_weight x buyers, before the boost
+
+    def __post_init__(self) -> None:
+        if self.banner_slots < 0:
+            raise RuleError("channel.banner_slots must be 0 or more")
+        if self.ranking_boost_weight < 1:
+            raise RuleError("channel.ranking_boost_weight must be at least 1 (a boost)")
+        if self.buyer_weight < 0:
+            raise RuleError("channel.buyer_weight must be 0 or more")
+
 
 @dataclass(frozen=True)
 class Version:
@@ -113,8 +144,12 @@ class Version:
     privileges: dict[str, Tier] = field(default_factory=dict)
     # Privileges a host may use at most once every N platform days (docs/rules.md, fatigue).
     fatigue_days: dict[str, int] = field(default_factory=dict)
+    # Per line, what a live session must reach to be surfaced (session metrics, >= or > only).
+    surfacing: dict[str, Group] = field(default_factory=dict)
+    channel: Channel | None = None
 
     def __post_init__(self) -> None:
+        self._check_surfacing()
         unknown = sorted(set(self.fatigue_days) - set(self.privileges))
         if unknown:
             raise RuleError(
@@ -127,6 +162,35 @@ class Version:
                     f"version {self.version}: line {line!r} must define exactly "
                     f"{', '.join(t.value for t in GRADED_TIERS)}"
                 )
+
+    def _check_surfacing(self) -> None:
+        for line, tiers in self.lines.items():
+            for tier, group in tiers.items():
+                used = [c.metric for c in metrics_of(group) if c.metric in SESSION_METRICS]
+                if used:
+                    raise RuleError(
+                        f"version {self.version}: line {line!r} tier {tier.value}: session "
+                        f"metric {used[0]!r} may appear only under surfacing"
+                    )
+        if not self.surfacing:
+            return
+        if set(self.surfacing) != set(self.lines):
+            raise RuleError(
+                f"version {self.version}: surfacing must define exactly the lines "
+                f"{', '.join(sorted(self.lines))}"
+            )
+        for line, group in self.surfacing.items():
+            for c in metrics_of(group):
+                if c.metric not in SESSION_METRICS:
+                    raise RuleError(
+                        f"version {self.version}: surfacing.{line}: {c.metric!r} is not a "
+                        f"session metric ({', '.join(SESSION_METRICS)})"
+                    )
+                if c.op not in SURFACING_OPS:
+                    raise RuleError(
+                        f"version {self.version}: surfacing.{line}: {c.metric} {c.op.value}: "
+                        "surfacing may use only >= and > (counts only grow)"
+                    )
 
     def privileges_for(self, tier: Tier) -> list[str]:
         """The privileges ``tier`` unlocks: each has a lowest tier, and higher tiers keep it."""
@@ -179,7 +243,7 @@ class Rulebook:
 class ThresholdChange:
     """One criterion that differs between two rule versions."""
 
-    scope: str  # "basic" or "<line>.<tier>"
+    scope: str  # "basic", "<line>.<tier>", "surfacing.<line>" or "channel"
     criterion: str  # metric and operator, with the group it sits in, e.g. "any: fans >="
     change: str  # "added", "removed" or "changed"
     before: Target = None
@@ -203,6 +267,11 @@ def _flatten(version: Version) -> dict[tuple[str, str], Target]:
     for line, tiers in version.lines.items():
         for tier, group in tiers.items():
             walk(f"{line}.{tier.value}", group, "")
+    for line, group in version.surfacing.items():
+        walk(f"surfacing.{line}", group, "")
+    if version.channel is not None:
+        for name in ("banner_slots", "ranking_boost_weight", "buyer_weight"):
+            out[("channel", name)] = getattr(version.channel, name)
     return out
 
 

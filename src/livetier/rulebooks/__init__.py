@@ -22,6 +22,7 @@ from pydantic import (
 
 from livetier.domain.metrics import METRICS
 from livetier.domain.rulebook import (
+    Channel,
     Criterion,
     Definitions,
     Group,
@@ -123,6 +124,14 @@ class DefinitionsSpec(_Strict):
     window_days: int = Field(gt=0)
 
 
+class ChannelSpec(_Strict):
+    """The live channel's settings as written."""
+
+    banner_slots: int = Field(ge=0)
+    ranking_boost_weight: float = Field(ge=1)
+    buyer_weight: float = Field(ge=0)
+
+
 class VersionSpec(_Strict):
     """One rulebook version as written."""
 
@@ -132,6 +141,8 @@ class VersionSpec(_Strict):
     fatigue_days: dict[str, Annotated[int, Field(gt=0)]] = {}
     basic: GroupSpec
     lines: dict[str, dict[_TierName, GroupSpec]]
+    surfacing: dict[str, GroupSpec] = {}
+    channel: ChannelSpec | None = None
 
 
 class RulebookSpec(_Strict):
@@ -176,6 +187,19 @@ def _to_domain(spec: RulebookSpec) -> Rulebook:
                     },
                     privileges={p: Tier(t) for p, t in v.privileges.items()},
                     fatigue_days=dict(v.fatigue_days),
+                    surfacing={
+                        line: _group(g, f"versions[{i}].surfacing.{line}")
+                        for line, g in v.surfacing.items()
+                    },
+                    channel=(
+                        Channel(
+                            v.channel.banner_slots,
+                            v.channel.ranking_boost_weight,
+                            v.channel.buyer_weight,
+                        )
+                        if v.channel is not None
+                        else None
+                    ),
                 )
             )
         except RuleError as e:

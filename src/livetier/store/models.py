@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, false
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -83,7 +83,8 @@ class Claim(Base):
 
 
 class OutboxEvent(Base):
-    """A tier event waiting to be read or delivered; ids only ever increase."""
+    """An event waiting to be read or delivered; ids only ever increase. Tier events name the
+    run that made them; live events (``surfaced``, ``surfacing_ended``) have no run."""
 
     __tablename__ = "outbox"
     __table_args__ = ({"sqlite_autoincrement": True},)  # consumers keep a cursor: never reuse ids
@@ -93,7 +94,7 @@ class OutboxEvent(Base):
     host_id: Mapped[str] = mapped_column(String(128), index=True)
     day: Mapped[date]
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
 
 
 class DeliveryCursor(Base):
@@ -178,3 +179,88 @@ class IdempotentResponse(Base):
     status_code: Mapped[int]
     body: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime]
+
+
+class LiveEvent(Base):
+    """An accepted live event (services/live): the inbox and the log the processor computes from.
+
+    ``event_id`` is unique, so an event sent twice is stored once. Times are naive UTC.
+    ``processed`` is set in the same transaction as the results computed from the event.
+    """
+
+    __tablename__ = "live_events"
+    __table_args__ = (
+        Index("ix_live_events_pending", "processed", "seq"),
+        {"sqlite_autoincrement": True},
+    )
+
+    seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))  # session_started | session_ended | viewed | paid
+    session_id: Mapped[str | None] = mapped_column(String(128), index=True)
+    host_id: Mapped[str | None] = mapped_column(String(128), index=True)
+    buyer_id: Mapped[str | None] = mapped_column(String(128))
+    order_id: Mapped[str | None] = mapped_column(String(128), index=True)
+    at: Mapped[datetime]  # started_at, ended_at, viewed_at or paid_at
+    deleted: Mapped[bool | None]
+    received_at: Mapped[datetime]
+    processed: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+
+class LiveSession(Base):
+    """One live session as the processor last computed it, and whether it was surfaced."""
+
+    __tablename__ = "live_sessions"
+
+    session_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    host_id: Mapped[str] = mapped_column(String(128), index=True)
+    started_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None] = mapped_column(index=True)
+    day: Mapped[date]  # the platform day it started
+    line: Mapped[str | None] = mapped_column(String(64))  # its host's line, if known
+    viewers: Mapped[int] = mapped_column(default=0)
+    buyers: Mapped[int] = mapped_column(default=0)
+    surfaced_at: Mapped[datetime | None]
+    surfaced_metrics: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The outbox ids of its surfaced / surfacing_ended events, written in the same transaction
+    # as the events: a session gets each at most once, whatever crashes in between.
+    surfaced_event: Mapped[int | None]
+    ended_event: Mapped[int | None]
+    updated_at: Mapped[datetime]
+
+
+class LiveFact(Base):
+    """Today so far: a host's valid sessions and live buyers on one platform day (provisional)."""
+
+    __tablename__ = "live_facts"
+
+    host_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True, index=True)
+    valid_sessions: Mapped[int]
+    live_buyers: Mapped[int]
+    updated_at: Mapped[datetime]
+
+
+class LiveProcessor(Base):
+    """The processor's lease (one processor at a time) and progress."""
+
+    __tablename__ = "live_processor"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    owner: Mapped[str | None] = mapped_column(String(128))
+    lease_until: Mapped[datetime | None]
+    processed: Mapped[int] = mapped_column(default=0)  # events processed so far
+    clock: Mapped[datetime | None]  # the latest event time processed
+    updated_at: Mapped[datetime]
+
+
+class LiveFile(Base):
+    """An event file ``live follow`` has accepted, recorded with its events."""
+
+    __tablename__ = "live_files"
+
+    path: Mapped[str] = mapped_column(String(1000), primary_key=True)
+    size: Mapped[int]
+    mtime_ns: Mapped[int] = mapped_column(BigInteger)
+    events: Mapped[int]
+    accepted_at: Mapped[datetime]
