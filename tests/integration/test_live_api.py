@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from builders import Clock, Platform
+from live_events import local, session_events
 from livetier import rulebooks
 from livetier.entrypoints.api import create_app
 from livetier.entrypoints.api.errors import ECHO_CHARS
@@ -26,59 +27,6 @@ D = date(2026, 11, 26)
 ZONE = ZoneInfo("Asia/Shanghai")
 EVENTS = "/api/v1/live/events"
 NDJSON = {"content-type": "application/x-ndjson"}
-
-
-def local(hour: int, minute: int = 0, second: int = 0) -> str:
-    """An instant on D in platform time, with its offset."""
-    return datetime(D.year, D.month, D.day, hour, minute, second, tzinfo=ZONE).isoformat()
-
-
-def session_events(
-    session: str, host: str, viewers: int, buyers: int, *, end: bool = False
-) -> list[dict[str, Any]]:
-    """A session from 09:00 on D: ``viewers`` distinct viewers a minute apart, the first
-    ``buyers`` of them paying the host a second after their view."""
-    out: list[dict[str, Any]] = [
-        {
-            "event_id": f"{session}-start",
-            "kind": "session_started",
-            "session_id": session,
-            "host_id": host,
-            "started_at": local(9),
-        }
-    ]
-    for i in range(viewers):
-        buyer = f"{session}-b{i}"
-        out.append(
-            {
-                "event_id": f"{session}-v{i}",
-                "kind": "viewed",
-                "session_id": session,
-                "buyer_id": buyer,
-                "viewed_at": local(9, 1 + i % 50, i // 50),
-            }
-        )
-        if i < buyers:
-            out.append(
-                {
-                    "event_id": f"{session}-p{i}",
-                    "kind": "paid",
-                    "order_id": f"{session}-o{i}",
-                    "host_id": host,
-                    "buyer_id": buyer,
-                    "paid_at": local(9, 1 + i % 50, i // 50 + 1),
-                }
-            )
-    if end:
-        out.append(
-            {
-                "event_id": f"{session}-end",
-                "kind": "session_ended",
-                "session_id": session,
-                "ended_at": local(9, 55),
-            }
-        )
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -186,7 +134,7 @@ def test_duplicates_are_acknowledged_not_counted_again(stack):
 
 
 def test_ndjson_batches_index_their_non_blank_lines(stack):
-    client, k, db, _ = stack
+    client, k, _, _ = stack
     batch = session_events("s-nd", "h_ord", 2, 0)  # 3 events
     lines = [orjson.dumps(e) for e in batch]
     body = b"\n".join([lines[0], b"", b"{not json", lines[1], b"   ", lines[2]]) + b"\n"
