@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,43 +17,55 @@ BOOST_PRIVILEGE = "ranking_boost"
 ACTIVITY_PRIVILEGE = "channel_activity_registration"
 
 
-def crossing(
-    node: Criterion | Group, qualified: Mapping[str, Sequence[datetime]]
-) -> datetime | None:
+Nth = Callable[[str, int], datetime | None]
+"""``nth(metric, n)``: the instant the n-th counted item (a distinct viewer, a distinct buyer)
+joined ``metric`` in a session, or None if it has fewer than n."""
+
+
+def from_lists(qualified: Mapping[str, Sequence[datetime]]) -> Nth:
+    """An ``Nth`` over each metric's sorted instants."""
+
+    def nth(metric: str, n: int) -> datetime | None:
+        items = qualified.get(metric, ())
+        return items[n - 1] if len(items) >= n else None
+
+    return nth
+
+
+def needed(c: Criterion) -> int:
+    """How many items ``c`` needs: ``>= t`` needs ceil(t), ``> t`` needs floor(t) + 1."""
+    assert c.op in (Op.GE, Op.GT) and isinstance(c.target, int | float)
+    return max(math.floor(c.target) + 1 if c.op is Op.GT else math.ceil(c.target), 0)
+
+
+def crossing(node: Criterion | Group, nth: Nth) -> datetime | None:
     """The instant a session's metrics first meet ``node``, or None if they never do.
 
-    ``qualified[metric]`` holds, sorted, the instant each counted item (a distinct viewer, a
-    distinct buyer) joined the metric. Surfacing criteria use only >= and > (the rulebook
-    checks it), so ``metric >= n`` is met from the n-th item on (``> n``: the (n+1)-th), an
-    ``all`` group from its last child's crossing and an ``any`` group from its first. An
-    empty ``all`` is met from the start (returned as ``datetime.min``).
+    Surfacing criteria use only >= and > on counts that only grow (the rulebook checks it), so
+    ``metric >= n`` is met from the instant its n-th item joined (``> n``: the (n+1)-th), an
+    ``all`` group from its last child's crossing and an ``any`` group from its first. What
+    needs nothing (an empty ``all``, ``>= 0``) is met from the start (``datetime.min``).
     """
     if isinstance(node, Group):
-        times = [crossing(c, qualified) for c in node.children]
+        times = [crossing(c, nth) for c in node.children]
         if node.mode == "all":
-            return None if any(t is None for t in times) else max(times, default=datetime.min)  # type: ignore[type-var]
+            known = [t for t in times if t is not None]
+            return None if len(known) < len(times) else max(known, default=datetime.min)
         met = [t for t in times if t is not None]
         return min(met) if met else None
-    assert node.op in (Op.GE, Op.GT) and isinstance(node.target, int | float)
-    items = qualified.get(node.metric, ())
-    need = max(math.floor(node.target) + 1 if node.op is Op.GT else math.ceil(node.target), 0)
-    if need == 0:
-        return datetime.min
-    return items[need - 1] if len(items) >= need else None
+    need = needed(node)
+    return datetime.min if need == 0 else nth(node.metric, need)
 
 
 def surfaced_at(
-    group: Group | None,
-    qualified: Mapping[str, Sequence[datetime]],
-    started_at: datetime,
-    ended_at: datetime | None,
+    group: Group | None, nth: Nth, started_at: datetime, ended_at: datetime | None
 ) -> datetime | None:
     """When a session is surfaced: the first event time at which it is live (started, not yet
     ended) and its metrics meet ``group``; None if that never happens (or no rule applies).
     A session whose thresholds are crossed at or after its end is never surfaced."""
     if group is None:
         return None
-    crossed = crossing(group, qualified)
+    crossed = crossing(group, nth)
     if crossed is None:
         return None
     at = max(crossed, started_at)

@@ -76,9 +76,18 @@ POINTS: dict[str, str] = {
     "delivery-done": "delivery: no event left after the cursor",
     # services/daily/restate.py (backfill --restate; not in the fault campaign's scenario)
     "restate-rewound": "restatement: history from the first day removed, days not yet re-run",
+    # services/live/processor.py (the live processor; tests/integration/test_live_crash.py)
+    "live-batch-read": "live: a batch of pending events read, nothing computed",
+    "live-computed": "live: the batch's facts and session metrics computed, nothing written",
+    "live-results-written": "live: sessions, facts and outbox events written, not committed",
+    "live-events-marked": "live: the batch's events marked processed, not committed",
+    "live-committed": "live: the batch committed",
+    "live-file-stored": "live follow: a file's events and ledger row written, not committed",
 }
 RESTATE_ONLY = frozenset({"restate-rewound"})
 """Points only ``backfill --restate`` passes (tests/integration/test_restate.py)."""
+LIVE_ONLY = frozenset(p for p in POINTS if p.startswith("live-"))
+"""Points only the live processor passes (tests/integration/test_live_crash.py)."""
 
 _reached: Counter[str] = Counter()
 
