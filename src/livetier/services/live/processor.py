@@ -148,9 +148,11 @@ class Processor:
     Each host's category line (its surfacing requirements) comes from ``lines`` when given
     (``live replay`` reads them from the data folder), else from the serving snapshot of
     the latest succeeded run beside ``warehouse``; a host with no known line surfaces only
-    if every line has the same requirements. Only one processor works at a time: ``acquire()`` takes the
-    lease (a dead holder's lease is taken over at once when it ran on this machine, else
-    after ``lease_seconds``) and raises ``ProcessorBusy`` if another holds it.
+    if every line has the same requirements.
+
+    Only one processor works at a time: ``acquire()`` takes the lease (a dead holder's is
+    taken at once when it ran on this machine, else after ``lease_seconds``) and raises
+    ``ProcessorBusy`` if another holds it.
     """
 
     def __init__(
@@ -279,15 +281,29 @@ class Processor:
         hosts: set[str] = set()
         days: set[date] = set()
         by_session: dict[str, list[datetime]] = defaultdict(list)
+        orders: set[str] = set()
         for e in pending:
             if e.kind in ("session_started", "paid"):
                 assert e.host_id is not None
                 hosts.add(e.host_id)
                 days.add(self._day(e.at))
+            if e.kind == "paid" and e.order_id is not None:
+                orders.add(e.order_id)
             if e.kind != "paid" and e.session_id is not None:
                 by_session[e.session_id].append(e.at)
-        if by_session:
-            with Session(self.db) as s:
+        with Session(self.db) as s:
+            # Other payments of the same order id (the batch rejects an order id whose rows
+            # disagree, say on the host: every host concerned is recomputed).
+            for chunk in _chunks(orders):
+                for host, at in s.execute(
+                    select(LiveEvent.host_id, LiveEvent.at).where(
+                        and_(LiveEvent.kind == "paid", LiveEvent.order_id.in_(chunk))
+                    )
+                ):
+                    assert host is not None
+                    hosts.add(host)
+                    days.add(self._day(at))
+            if by_session:
                 for chunk in _chunks(by_session):
                     for sid, host, at in s.execute(
                         select(LiveEvent.session_id, LiveEvent.host_id, LiveEvent.at).where(
@@ -334,7 +350,30 @@ class Processor:
                         and_(e.kind == "paid", e.host_id.in_(chunk), e.at >= lo_n, e.at < hi_n)
                     )
                 ).all()
+            # Rows of the same order or session id under another host: the batch rejects ids
+            # whose rows disagree, so the processor must see them all.
+            order_ids = sorted({r[0] for r in paid})
+            seen_orders = set(paid)
+            for chunk in _chunks(order_ids):
+                for r in s.execute(
+                    select(e.order_id, e.host_id, e.buyer_id, e.at).where(
+                        and_(e.kind == "paid", e.order_id.in_(chunk))
+                    )
+                ):
+                    if tuple(r) not in seen_orders:
+                        paid.append(r)
+                        seen_orders.add(tuple(r))
             sessions = sorted({r[0] for r in started})
+            seen_starts = set(started)
+            for chunk in _chunks(sessions):
+                for r in s.execute(
+                    select(e.session_id, e.host_id, e.at).where(
+                        and_(e.kind == "session_started", e.session_id.in_(chunk))
+                    )
+                ):
+                    if tuple(r) not in seen_starts:
+                        started.append(r)
+                        seen_starts.add(tuple(r))
             for chunk in _chunks(sessions):
                 ended += s.execute(
                     select(e.session_id, e.at, e.deleted).where(
