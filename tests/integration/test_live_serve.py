@@ -8,6 +8,7 @@ import time
 from datetime import date, datetime
 
 import httpx
+import pytest
 
 from builders import Platform
 from live_events import session_events
@@ -19,12 +20,15 @@ from livetier.store.schema import open_engine
 D = date(2026, 11, 26)
 
 
+pytestmark = pytest.mark.slow  # a day run, then a server with two workers, on each store
+
+
 def wait_for(what, seconds: float = 30.0):
-    """``what()`` once it is truthy (the processor runs beside the server)."""
+    """``what()`` once it is truthy and not a 404 (the processor runs beside the server)."""
     deadline = time.monotonic() + seconds
     while True:
         found = what()
-        if found or time.monotonic() > deadline:
+        if (found and "detail" not in found) or time.monotonic() > deadline:
             return found
         time.sleep(0.1)
 
@@ -60,5 +64,6 @@ def test_events_posted_to_serve_surface_the_session(tmp_path, db_url, warehouse)
         session = client.get("/api/v1/live/sessions/s-up").json()
         crossing = datetime.fromisoformat(up[-1]["viewed_at"])
         assert datetime.fromisoformat(session["surfaced_at"]) == crossing
-        assert client.get("/api/v1/live/sessions/s-short").json()["surfaced"] is False
+        short_now = wait_for(lambda: client.get("/api/v1/live/sessions/s-short").json())
+        assert (short_now["viewers"], short_now["surfaced"]) == (29, False)
     db.dispose()

@@ -109,6 +109,9 @@ def run(app, key: str | None) -> tuple[list[str], set[str], set[str]]:
                     "include-path": "/api/v1/live/events",
                     "include-method": "POST",
                     "checks": {"negative_data_rejection": {"enabled": False}},
+                    "phases": {
+                        "stateful": {"checks": {"negative_data_rejection": {"enabled": False}}}
+                    },
                 }
             ],
             "seed": 1,
@@ -143,6 +146,9 @@ def run(app, key: str | None) -> tuple[list[str], set[str], set[str]]:
     return failures, answered, linked
 
 
+# services.live.read.channel calls Result.tuples(), deprecated in SQLAlchemy 2.1 (to be fixed
+# there; the answer is right meanwhile).
+@pytest.mark.filterwarnings("ignore:The Result.tuples:sqlalchemy.exc.SADeprecationWarning")
 @pytest.mark.slow
 def test_schemathesis_finds_nothing_with_any_role(stack):
     app, made = stack
