@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,11 +15,22 @@ def local(hour: int, minute: int = 0, second: int = 0, day: date = D) -> str:
     return datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=ZONE).isoformat()
 
 
+def at(hour: int, minute: int, second: int = 0) -> str:
+    """``local``, with minutes past 59 carried into the hours."""
+    start = datetime(D.year, D.month, D.day, hour, tzinfo=ZONE)
+    return (start + timedelta(minutes=minute, seconds=second)).isoformat()
+
+
 def session_events(
-    session: str, host: str, viewers: int, buyers: int, *, end: bool = False
+    session: str, host: str, viewers: int, buyers: int, *, end: bool = False, late: int = 0
 ) -> list[dict[str, Any]]:
-    """A session from 09:00 on D: ``viewers`` distinct viewers a minute apart, the first
-    ``buyers`` of them paying the host a second after their view."""
+    """A session from 09:00 on D (``late`` minutes later): ``viewers`` distinct viewers a
+    minute apart (50 a minute from the 51st on), the first ``buyers`` of them paying the host
+    a second after their view; with ``end``, ended at 09:55."""
+
+    def local(hour: int, minute: int = 0, second: int = 0) -> str:
+        return at(hour, minute + late, second)
+
     out: list[dict[str, Any]] = [
         {
             "event_id": f"{session}-start",
