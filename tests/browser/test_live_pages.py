@@ -26,12 +26,7 @@ from livetier.store.schema import open_engine
 
 D = date(2026, 11, 26)
 
-pytestmark = [
-    pytest.mark.slow,  # a day run and a browser
-    # services.live.read.channel calls Result.tuples(), deprecated in SQLAlchemy 2.1 (to be
-    # fixed there; the answer is right meanwhile).
-    pytest.mark.filterwarnings("ignore:The Result.tuples:sqlalchemy.exc.SADeprecationWarning"),
-]
+pytestmark = pytest.mark.slow  # a day run and a browser
 
 
 @dataclass

@@ -187,9 +187,6 @@ def test_a_batch_may_be_larger_than_other_bodies_but_is_capped(stack):
     assert r.status_code == 413
 
 
-# services.live.read.channel calls Result.tuples(), deprecated in SQLAlchemy 2.1 (to be fixed
-# there; the answer is right meanwhile).
-@pytest.mark.filterwarnings("ignore:The Result.tuples:sqlalchemy.exc.SADeprecationWarning")
 def test_sessions_and_the_channel_after_processing(stack):
     client, k, db, warehouse = stack
     surfaced = session_events("s-up", "h_ord", 30, 3)

@@ -142,9 +142,6 @@ def run(app, key: str | None) -> tuple[list[str], set[str], set[str]]:
     return failures, answered, linked
 
 
-# services.live.read.channel calls Result.tuples(), deprecated in SQLAlchemy 2.1 (to be fixed
-# there; the answer is right meanwhile).
-@pytest.mark.filterwarnings("ignore:The Result.tuples:sqlalchemy.exc.SADeprecationWarning")
 @pytest.mark.slow
 def test_schemathesis_finds_nothing_with_any_role(stack):
     app, made = stack
