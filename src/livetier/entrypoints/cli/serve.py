@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import errno
 import os
-import signal
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
-from types import FrameType
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -29,6 +27,8 @@ if TYPE_CHECKING:
     from livetier.entrypoints.settings import Settings
 
 FACTORY = "livetier.entrypoints.api:app_from_env"
+STOP_SECONDS = 60.0
+"""How long the server's end waits for the live processor to finish its batch."""
 """What each of several workers imports: it builds its app from ``Settings()``."""
 
 
@@ -65,15 +65,12 @@ def serve_cmd(
     sock = _listen(host, port, config.backlog)
     # Printed once the socket listens: a connection from here on waits for the server.
     err.print(f"livetier on http://{host}:{port}/ (API docs at /docs)", highlight=False)
-    # uvicorn raises the signal that stopped it again once it has shut down: a SIGTERM then
-    # ends here as an interrupt, so the live processor stops cleanly too.
-    signal.signal(signal.SIGTERM, _interrupt)
     with live_processor(chosen) if live else _nothing():
         try:  # as uvicorn.run does it, on the socket bound here
             if workers > 1:
                 Multiprocess(config, sockets=[sock]).run()
                 return
-            server = uvicorn.Server(config)
+            server = _server_class()(config)
             server.run(sockets=[sock])
         except KeyboardInterrupt:
             return
@@ -81,8 +78,23 @@ def serve_cmd(
         raise typer.Exit(1)
 
 
-def _interrupt(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
+def _server_class() -> type:
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        """uvicorn's server, except that a SIGTERM or SIGINT that stopped it is not raised
+        again once it has shut down (uvicorn does, for the default handlers to end the
+        process): ``serve`` returns instead, and stops the live processor cleanly."""
+
+        @contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            with super().capture_signals():
+                try:
+                    yield
+                finally:
+                    self._captured_signals.clear()
+
+    return Server
 
 
 @contextmanager
@@ -110,7 +122,7 @@ def live_processor(config: Settings) -> Iterator[None]:
     try:
         yield
     finally:
-        processor.stop()
+        processor.stop(timeout=STOP_SECONDS)
         db.dispose()
 
 
