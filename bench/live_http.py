@@ -55,7 +55,8 @@ TARGET_RATE, TARGET_P99 = 20_000, 1.0
 
 
 def prepare(hosts: int) -> tuple[Path, list[str], str]:
-    """A graded platform's state store and warehouse, the hosts that may surface, a key."""
+    """A graded platform's state store and warehouse, the hosts that may surface, a key
+    (made again for each run: the live tables must start empty)."""
     from livetier import rulebooks
     from livetier.services import daily, keys
     from livetier.store.schema import open_engine
@@ -97,10 +98,10 @@ def serve(folder: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
     )
     import httpx
 
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 600  # a loaded machine starts workers slowly
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=30).status_code == 200:
                 return server
         except httpx.TransportError:
             time.sleep(0.2)

@@ -97,7 +97,7 @@ def serving_process(
 
 
 def _wait_until_up(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120  # workers start slowly on a loaded machine
     while True:
         try:
             if httpx.get(f"{url}/healthz").status_code == 200:

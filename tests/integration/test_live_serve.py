@@ -1,6 +1,6 @@
 """End to end: live events posted over HTTP to a running server with the live processor (as
-``livetier serve`` runs it, with two workers), and the session surfaced in the channel and as
-a ``surfaced`` event in the outbox, on SQLite and PostgreSQL."""
+``livetier serve`` runs it: two workers on SQLite, one on PostgreSQL), and the session
+surfaced in the channel and as a ``surfaced`` event in the outbox."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from livetier.services import daily, keys
 from livetier.store.schema import open_engine
 
 D = date(2026, 11, 26)
+WORKERS = {"sqlite": 2, "postgr": 1}  # several workers once (the processor beside them), one once
 
 
 pytestmark = pytest.mark.slow  # a day run, then a server with two workers, on each store
@@ -45,7 +46,7 @@ def test_events_posted_to_serve_surface_the_session(tmp_path, db_url, warehouse)
     up = session_events("s-up", "h_ord", 30, 3)
     short = session_events("s-short", "h_ord2", 29, 3)
     with (
-        serving_process(db_url, warehouse, clock, workers=2, live=True) as url,
+        serving_process(db_url, warehouse, clock, workers=WORKERS[db_url[:6]], live=True) as url,
         httpx.Client(base_url=url, headers=svc, timeout=30) as client,
     ):
         for batch in (up[:20], short, up[20:]):  # the crossing event comes last
