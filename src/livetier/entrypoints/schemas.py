@@ -184,8 +184,8 @@ class Rulebook(BaseModel):
     name: str
     definitions: dict[str, Any]
     versions: list[dict[str, Any]] = Field(
-        description="Each version: effective_from, privileges, fatigue_days, and the "
-        "requirement trees (basic, and per line per tier)."
+        description="Each version: effective_from, privileges, fatigue_days, the "
+        "requirement trees (basic, and per line per tier), surfacing (per line) and channel."
     )
 
 
