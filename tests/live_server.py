@@ -2,13 +2,15 @@
 
 ``serving`` runs an app in a thread of the test's process. ``serving_process`` runs the app
 over a state store in a uvicorn process of its own (no shared interpreter lock with the
-test's clients), with a clock the test moves by writing a day into a file: run as a script,
-this module is that process.
+test's clients), with a clock the test moves by writing a day into a file, and with ``live``
+the live processor beside it as ``livetier serve`` runs it: run as a script, this module is
+that process.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -60,10 +62,11 @@ def set_day(clock_file: Path, day: date) -> None:
 
 @contextmanager
 def serving_process(
-    db_url: str, warehouse: Path, clock_file: Path, workers: int = 1
+    db_url: str, warehouse: Path, clock_file: Path, workers: int = 1, *, live: bool = False
 ) -> Iterator[str]:
     """The base URL of a uvicorn process (with ``workers`` worker processes) serving livetier
-    over ``db_url`` while the block runs; its clock is the day in ``clock_file`` (``set_day``)."""
+    over ``db_url`` while the block runs; its clock is the day in ``clock_file`` (``set_day``).
+    With ``live``, the live processor runs in that process too, as in ``livetier serve``."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = int(s.getsockname()[1])
@@ -78,6 +81,7 @@ def serving_process(
         str(clock_file),
         str(port),
         str(workers),
+        "live" if live else "",
     ]
     with log.open("w") as output, subprocess.Popen(command, stderr=output) as server:
         url = f"http://127.0.0.1:{port}"
@@ -93,7 +97,7 @@ def serving_process(
 
 
 def _wait_until_up(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120  # workers start slowly on a loaded machine
     while True:
         try:
             if httpx.get(f"{url}/healthz").status_code == 200:
@@ -134,9 +138,26 @@ def app() -> FastAPI:
     return create_app(open_engine(config.db), config.warehouse, rulebooks.load(), clock=clock)
 
 
-def main(db_url: str, warehouse: str, clock_file: str, port: str, workers: str = "1") -> None:
+def main(
+    db_url: str, warehouse: str, clock_file: str, port: str, workers: str = "1", live: str = ""
+) -> None:
     """Serve livetier as ``livetier serve --workers`` does, on the clock in ``clock_file``."""
+    from contextlib import nullcontext
+
+    from livetier.entrypoints.cli.serve import live_processor
+    from livetier.entrypoints.settings import Settings
+
     os.environ.update(LIVETIER_DB=db_url, LIVETIER_WAREHOUSE=warehouse, **{CLOCK: clock_file})
+    signal.signal(signal.SIGTERM, _interrupt)  # as serve: uvicorn raises it again once stopped
+    with live_processor(Settings()) if live else nullcontext():
+        _run(port, workers)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _run(port: str, workers: str) -> None:
     uvicorn.run(
         "live_server:app",
         factory=True,

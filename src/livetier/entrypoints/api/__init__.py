@@ -1,7 +1,7 @@
 """The HTTP API (FastAPI): hosts, operators and platform services, over the stores of a run.
 
 Every route is thin: check the key and its role, call a service, shape the answer. One module
-per OpenAPI tag (hosts, privileges, activities, operators, services), what they share in
+per OpenAPI tag (hosts, privileges, activities, operators, services, live), what they share in
 ``deps.py``, the services' refusals as answers in ``errors.py``, the gate a body waits behind
 (key, role, size) and complete 405s in ``middleware.py``, the OpenAPI links between operations
 in ``links.py``; ``app.py`` puts them together with the web pages (entrypoints/web/).

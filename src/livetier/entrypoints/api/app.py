@@ -18,6 +18,7 @@ from livetier.entrypoints.api import (
     errors,
     hosts,
     links,
+    live,
     operators,
     privileges,
     services,
@@ -37,10 +38,12 @@ def create_app(
     refresh_seconds: float = 5.0,
     auth_cache_seconds: float = AUTH_CACHE_SECONDS,
     max_body: int = MAX_BODY_BYTES,
+    max_events_body: int = live.MAX_EVENTS_BODY,
 ) -> FastAPI:
     """The app over one state store and the snapshots of one warehouse. ``clock`` gives the
     time (tests move it); the run and key caches last ``refresh_seconds`` and
-    ``auth_cache_seconds``; a request body may have ``max_body`` bytes."""
+    ``auth_cache_seconds``; a request body may have ``max_body`` bytes, a batch of live events
+    ``max_events_body``."""
     view = served.Served(db, warehouse, rulebook, clock=clock, refresh_seconds=refresh_seconds)
     authenticate = Authenticator(db, auth_cache_seconds)
     app = FastAPIOffline(  # /docs and /redoc from assets in the package: no CDN
@@ -49,7 +52,7 @@ def create_app(
         version="1",
         summary="Live-host tiers, privileges, task lists and channel activities.",
         description="Send an API key in the X-API-Key header. Roles: `host` (one host), "
-        "`operator`, `service` (privilege checks and the events feed).",
+        "`operator`, `service` (privilege checks, the events feed and live events in).",
     )
     app.state.served = view
     app.state.authenticate = authenticate
@@ -59,7 +62,7 @@ def create_app(
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    routers = [tag.router for tag in (hosts, privileges, activities, operators, services)]
+    routers = [tag.router for tag in (hosts, privileges, activities, operators, services, live)]
     for router in routers:
         app.include_router(router)
     web.mount(app, view, rulebook, authenticate)
@@ -70,7 +73,14 @@ def create_app(
         for route in router.routes
         if isinstance(route, Route)
     ]
-    app.add_middleware(Gate, routes=routes, authenticate=authenticate, max_body=max_body)
+    app.add_middleware(
+        Gate,
+        routes=routes,
+        authenticate=authenticate,
+        max_body=max_body,
+        caps={live.EVENTS_PATH: max_events_body},
+    )
     app.add_middleware(EveryMethodAllowed, routes=routes)
+    live.install(app)
     links.install(app, routes)
     return app

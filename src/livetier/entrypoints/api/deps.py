@@ -117,6 +117,8 @@ HostOrOperator = Annotated[keys.Principal, Depends(role(keys.Role.host, keys.Rol
 Host = Annotated[keys.Principal, Depends(role(keys.Role.host))]
 Operator = Annotated[keys.Principal, Depends(role(keys.Role.operator))]
 Service = Annotated[keys.Principal, Depends(role(keys.Role.service, keys.Role.operator))]
+ServiceOnly = Annotated[keys.Principal, Depends(role(keys.Role.service))]
+"""Platform services alone: sending live events (an operator reads, it does not feed)."""
 
 
 def json_response(body: dict[str, Any]) -> Response:

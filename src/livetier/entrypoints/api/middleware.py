@@ -5,12 +5,13 @@ FastAPI reads and validates a body before any dependency runs, so the key check 
 comes too late to spare the server a large body sent without a key. The gate runs first: for a
 route whose dependencies check a role, it asks the same ``Authenticator`` and ``RoleCheck``
 before a byte of the body is read, and it counts the body as it streams in, answering 413 at
-the cap (at once when Content-Length already says more).
+the cap (at once when Content-Length already says more). The cap is ``max_body`` unless
+``caps`` names the route's path with its own (the live events batch).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from fastapi import HTTPException
 from fastapi.dependencies.models import Dependant
@@ -54,57 +55,64 @@ class Gate:
         routes: Sequence[BaseRoute],
         authenticate: Authenticator,
         max_body: int = MAX_BODY_BYTES,
+        caps: Mapping[str, int] | None = None,
     ) -> None:
         self.app = app
         self.routes = routes
         self.authenticate = authenticate
         self.max_body = max_body
+        self.caps = dict(caps or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
+        cap = self.max_body
         if headers.get("transfer-encoding") or headers.get("content-length", "0") != "0":
-            refused = self._refusal(scope, headers)  # without a body, the routes check as usual
+            # without a body, the routes check as usual
+            route = self._route(scope)
+            if isinstance(route, Route):
+                cap = self.caps.get(route.path, cap)
+            refused = self._refusal(route, headers, cap)
             if refused is not None:
                 await _answer(refused)(scope, receive, send)
                 return
         try:
-            await self.app(scope, self._counted(receive), send)
+            await self.app(scope, self._counted(receive, cap), send)
         except BodyTooLarge as e:  # read outside FastAPI's handler, which answers it itself
             await _answer(e)(scope, receive, send)
 
-    def _refusal(self, scope: Scope, headers: Headers) -> HTTPException | None:
+    def _refusal(self, route: BaseRoute | None, headers: Headers, cap: int) -> HTTPException | None:
         """Why the request is refused before its body is read, if it is."""
         try:
-            for check in self._role_checks(scope):
-                check.admit(self.authenticate(headers.get(KEY_HEADER)))
+            if isinstance(route, APIRoute):  # none: a public route
+                for check in _checks(route.dependant):
+                    check.admit(self.authenticate(headers.get(KEY_HEADER)))
         except HTTPException as e:
             return e
         length = headers.get("content-length", "")
-        if length.isdigit() and int(length) > self.max_body:
-            return BodyTooLarge(self.max_body)
+        if length.isdigit() and int(length) > cap:
+            return BodyTooLarge(cap)
         return None
 
-    def _role_checks(self, scope: Scope) -> Iterator[RoleCheck]:
-        """The role checks of the route that will answer ``scope`` (none: a public route)."""
+    def _route(self, scope: Scope) -> BaseRoute | None:
+        """The route that will answer ``scope``, if one will."""
         for route in self.routes:
             match, _ = route.matches(scope)
             if match is Match.FULL:
-                if isinstance(route, APIRoute):
-                    yield from _checks(route.dependant)
-                return
+                return route
+        return None
 
-    def _counted(self, receive: Receive) -> Receive:
+    def _counted(self, receive: Receive, cap: int) -> Receive:
         seen = 0
 
         async def counted() -> Message:
             nonlocal seen
             message = await receive()
             seen += len(message.get("body", b""))
-            if seen > self.max_body:
-                raise BodyTooLarge(self.max_body)
+            if seen > cap:
+                raise BodyTooLarge(cap)
             return message
 
         return counted

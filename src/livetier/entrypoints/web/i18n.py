@@ -199,6 +199,45 @@ TEXT: dict[str, tuple[str, str]] = {
     "yes": ("是", "yes"),
     "no": ("否", "no"),
     "none_yet": ("暂无。", "None."),
+    # the live channel and the host page's live card
+    "nav.live": ("直播频道", "Live channel"),
+    "live.title": ("直播频道", "Live channel"),
+    "live.help": (
+        "正在直播且已实时浮现的直播间，按频道排序；页面自动更新。",
+        "Live rooms surfaced in real time, in channel order; this page updates itself.",
+    ),
+    "live.banner": ("频道 banner 资源位", "Channel banner slots"),
+    "live.banner_help": ("{n} 个，仅荣耀主播可占用", "{n} slots, for honor hosts only"),
+    "live.banner_empty": ("空缺", "empty"),
+    "live.rooms": ("直播间排序", "Rooms in channel order"),
+    "live.empty": ("暂无浮现的直播间。", "No room is surfaced right now."),
+    "live.viewers": ("观看人数", "viewers"),
+    "live.buyers": ("买家数", "buyers"),
+    "live.score": ("排序分", "score"),
+    "live.surfaced_col": ("浮现时间", "surfaced at"),
+    "live.in_banner": ("banner", "banner"),
+    "live.activity": ("频道活动", "channel activity"),
+    "live.updated": ("自动更新 · 数据时间 {time}", "updates itself · as of {time}"),
+    "hl.title": ("正在直播", "Live now"),
+    "hl.session": ("场次 {id} · {time} 开播", "session {id} · started {time}"),
+    "hl.surfaced": ("已实时浮现（{time} 起）", "Surfaced in real time since {time}"),
+    "hl.waiting": (
+        "观看人数与买家数达到下列门槛后，直播间将实时浮现。",
+        "The room is surfaced in real time once viewers and buyers reach these thresholds.",
+    ),
+    "hl.no_privilege": (
+        "当前身份不含直播实时浮现权益。",
+        "Your tier does not include real-time surfacing.",
+    ),
+    "hl.not_live": ("当前未在直播", "Not live now"),
+    "hl.today": ("今日截至目前 · {day}", "Today so far · {day}"),
+    "hl.provisional": ("计入明日", "counts from tomorrow"),
+    "hl.valid_sessions": ("有效场次", "valid sessions"),
+    "hl.live_buyers": ("直播买家数", "live buyers"),
+    "hl.provisional_help": (
+        "暂估数据：今日数据于明日（T+1）计入近30天指标。",
+        "Provisional: today counts in the 30-day metrics from tomorrow (T+1).",
+    ),
 }
 
 

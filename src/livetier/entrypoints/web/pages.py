@@ -4,16 +4,18 @@ entrypoints/views.py and the API's answers, in the page's language."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from livetier.domain.rulebook import Criterion, Op, Rulebook
 from livetier.domain.tiers import Tier
 from livetier.entrypoints import views
-from livetier.entrypoints.bodies import status_body
+from livetier.entrypoints.bodies import channel_body, status_body
 from livetier.entrypoints.web.charts import distribution, trend
 from livetier.entrypoints.web.i18n import label, metric_label, tier_name, translator
 from livetier.entrypoints.web.reasons import in_words
-from livetier.services import activities
+from livetier.services import activities, live
 from livetier.services.served import Served
 
 
@@ -106,6 +108,7 @@ def host_page(view: Served, host_id: str, lang: str) -> dict[str, Any]:
             "at_risk": holds.at_risk,
         },
         "history": [in_words(c, lang) for c in view.changes(host_id, 50)],
+        "live": host_live_card(view, host_id, lang),
     }
 
 
@@ -169,4 +172,67 @@ def operator_page(view: Served, rulebook: Rulebook, lang: str) -> dict[str, Any]
         "changes": [in_words(c, lang) for c in view.changes(None, 50)],
         "quality": view.quality(100),
         "rulebook": _rulebook(rulebook, view.version_today().version, lang),
+    }
+
+
+def _clock(t: datetime | None, zone: ZoneInfo) -> str | None:
+    """A naive UTC instant as the platform's local time of day."""
+    return None if t is None else t.replace(tzinfo=UTC).astimezone(zone).strftime("%H:%M:%S")
+
+
+def channel_page(view: Served, lang: str) -> dict[str, Any]:
+    """What the live channel page shows: the channel API's answer, with names and times."""
+    zone = ZoneInfo(view.rulebook.definitions.timezone)
+    ch = live.channel(view.db, view.rulebook, view.now())
+    body = channel_body(ch)
+    rooms = [
+        room
+        | {
+            "tier_text": tier_name(r.tier, lang),
+            "surfaced_time": _clock(r.surfaced_at, zone),
+            "score_text": f"{r.score:g}",
+        }
+        for room, r in zip(body["rooms"], ch.rooms, strict=True)
+    ]
+    banner = [room for room in rooms if room["banner"]]
+    return {
+        "channel": body,
+        "rooms": rooms,
+        "banner": banner,
+        "empty_slots": max(ch.banner_slots - len(banner), 0),
+        "updated": view.now().replace(tzinfo=UTC).astimezone(zone).strftime("%H:%M:%S"),
+    }
+
+
+def host_live_card(view: Served, host_id: str, lang: str) -> dict[str, Any] | None:
+    """The host page's live card: the live room against its surfacing thresholds, and today
+    so far (provisional: it counts in the 30-day metrics from tomorrow). None when the host
+    is not live and has nothing today."""
+    zone = ZoneInfo(view.rulebook.definitions.timezone)
+    hl = live.host_live(view.db, view.rulebook, host_id, view.now())
+    if hl.session is None and not (hl.valid_sessions or hl.live_buyers):
+        return None
+    s = hl.session
+    return {
+        "live": s is not None,
+        "session_id": s.session_id if s else None,
+        "started": _clock(s.started_at, zone) if s else None,
+        "surfaced": bool(s and s.surfaced),
+        "surfaced_time": _clock(s.surfaced_at, zone) if s else None,
+        "allowed": hl.surfacing_allowed,
+        "thresholds": [
+            {
+                "metric": th.metric,
+                "label": metric_label(th.metric, lang),
+                "value": th.value,
+                "target": f"{th.target:g}",
+                "op": "≥" if th.op == ">=" else ">",
+                "met": th.met,
+                "pct": min(100, round(100 * th.value / th.target)) if th.target else 100,
+            }
+            for th in hl.thresholds
+        ],
+        "day": hl.day.isoformat(),
+        "valid_sessions": hl.valid_sessions,
+        "live_buyers": hl.live_buyers,
     }

@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from livetier.domain.rulebook import Rulebook
 from livetier.entrypoints.web.charts import TIER_COLORS
 from livetier.entrypoints.web.i18n import LANG_COOKIE, LANGS, label, language, tier_name, translator
-from livetier.entrypoints.web.pages import host_page, operator_page
+from livetier.entrypoints.web.pages import channel_page, host_live_card, host_page, operator_page
 from livetier.services import keys, rules_ops, state
 from livetier.services.served import Served
 from livetier.services.status import UnknownHost
@@ -102,7 +102,16 @@ class Pages:
             data = host_page(self.view, host_id, language(request))
         except UnknownHost:
             return self.message(request, who, "notfound", 404)
-        return self.page(request, "host.html", who, **data)
+        own = who.role is keys.Role.host
+        live_url = "/live/host" if own else f"/live/host/{quote(host_id, safe='')}"
+        return self.page(request, "host.html", who, live_url=live_url, **data)
+
+    def viewer(self, request: Request) -> keys.Principal | Response:
+        """The principal of a page for hosts and operators; a service key gets a message."""
+        who = self.principal(request)
+        if who.role is keys.Role.service:
+            return self.message(request, who, "service", 403)
+        return who
 
 
 router = APIRouter(include_in_schema=False)
@@ -237,3 +246,51 @@ async def simulate(
     except rules_ops.DraftRefused as e:
         return pages.page(request, "simulate.html", who, 400, error=str(e), **context)
     return pages.page(request, "simulate.html", who, result=result, **context)
+
+
+@router.get("/live")
+def live_channel(request: Request) -> Response:
+    """The live channel (直播频道); live.js keeps its rooms up to date from /live/rooms."""
+    pages = _pages(request)
+    who = pages.viewer(request)
+    if isinstance(who, Response):
+        return who
+    data = channel_page(pages.view, language(request))
+    return pages.page(request, "live.html", who, **data)
+
+
+@router.get("/live/rooms")
+def live_rooms(request: Request) -> Response:
+    """The channel's banner slots and rooms, as the page shows them (polled by live.js)."""
+    pages = _pages(request)
+    who = pages.viewer(request)
+    if isinstance(who, Response):
+        return who
+    data = channel_page(pages.view, language(request))
+    return pages.page(request, "_channel.html", who, **data)
+
+
+def _live_card(request: Request, host_id: str) -> Response:
+    pages = _pages(request)
+    card = host_live_card(pages.view, host_id, language(request))
+    return pages.page(request, "_host_live.html", None, live=card)
+
+
+@router.get("/live/host")
+def own_live_card(request: Request) -> Response:
+    """The host page's live card for the key's own host (polled by live.js)."""
+    pages = _pages(request)
+    who = pages.principal(request)
+    if who.role is not keys.Role.host or who.host_id is None:
+        return pages.message(request, who, "forbidden", 403)
+    return _live_card(request, who.host_id)
+
+
+@router.get("/live/host/{host_id}")
+def any_live_card(request: Request, host_id: str) -> Response:
+    """A host's live card, for operators (polled by live.js)."""
+    pages = _pages(request)
+    who = pages.principal(request)
+    if who.role is not keys.Role.operator:
+        return pages.message(request, who, "forbidden", 403)
+    return _live_card(request, host_id)
