@@ -177,6 +177,17 @@ def rulebook_tables(version: Version) -> list[Table]:
         for name, tier in version.privileges.items():
             priv.add_row(name, tier_label(tier))
         tables.append(priv)
+    grace = Table(title=f"{version.version}: downgrade 降级", title_justify="left")
+    grace.add_column("setting")
+    grace.add_column("value")
+    grace.add_row(
+        "downgrade_grace_days",
+        f"{version.downgrade_grace_days} (a host graded lower keeps its tier until it has "
+        f"graded lower on {version.downgrade_grace_days + 1} consecutive day runs)"
+        if version.downgrade_grace_days
+        else "0 (a host graded lower moves on the day run that grades it lower)",
+    )
+    tables.append(grace)
     return tables
 
 

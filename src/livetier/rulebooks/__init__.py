@@ -127,6 +127,7 @@ class VersionSpec(_Strict):
     effective_from: date
     privileges: dict[str, _TierName] = {}
     fatigue_days: dict[str, Annotated[int, Field(gt=0)]] = {}
+    downgrade_grace_days: int = Field(0, ge=0)
     basic: GroupSpec
     lines: dict[str, dict[_TierName, GroupSpec]]
 
@@ -173,6 +174,7 @@ def _to_domain(spec: RulebookSpec) -> Rulebook:
                     },
                     privileges={p: Tier(t) for p, t in v.privileges.items()},
                     fatigue_days=dict(v.fatigue_days),
+                    downgrade_grace_days=v.downgrade_grace_days,
                 )
             )
         except RuleError as e:

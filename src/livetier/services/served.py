@@ -253,6 +253,7 @@ def rulebook_record(rulebook: Rulebook) -> dict[str, Any]:
                 "effective_from": v.effective_from.isoformat(),
                 "privileges": {p: t.value for p, t in v.privileges.items()},
                 "fatigue_days": dict(v.fatigue_days),
+                "downgrade_grace_days": v.downgrade_grace_days,
                 "basic": node_spec(v.basic),
                 "lines": {
                     line: {t.value: node_spec(g) for t, g in tiers.items()}
