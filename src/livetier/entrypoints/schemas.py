@@ -49,6 +49,23 @@ class Problem(BaseModel):
     next_allowed_day: date | None = None
 
 
+class OverrideNote(BaseModel):
+    """The manual override that set the tier at the latest day run."""
+
+    id: int
+    kind: Literal["floor", "cap"]
+    tier: TierName
+    until: date | None = Field(description="Its last day run (inclusive); null: until cleared.")
+
+
+GRACE_LEFT = Field(
+    None,
+    description="In grace before a downgrade: how many more day runs may grade the host lower "
+    "while it keeps its tier (0: the next one moves it); null: not in grace.",
+)
+OVERRIDE_NOTE = Field(None, description="Set when a manual override decided the tier.")
+
+
 class HostStatus(BaseModel):
     host_id: str
     tier: TierName
@@ -63,6 +80,8 @@ class HostStatus(BaseModel):
         description="More days the tier holds if nothing new happens; null: tier none, or it "
         "holds as long as the profile is unchanged."
     )
+    grace_days_left: int | None = GRACE_LEFT
+    override: OverrideNote | None = OVERRIDE_NOTE
 
 
 class CriterionResult(BaseModel):
@@ -90,6 +109,8 @@ class Progress(BaseModel):
     line: str | None
     graded: bool = Field(description="False: no usable profile on the latest day run.")
     holds_days: int | None
+    grace_days_left: int | None = GRACE_LEFT
+    override: OverrideNote | None = OVERRIDE_NOTE
     criteria: list[CriterionResult]
     missing: list[CriterionResult] = Field(description="What stops the next tier.")
     metrics: dict[str, Scalar]

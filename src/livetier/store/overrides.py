@@ -156,22 +156,24 @@ def _audit(s: Session, row: Override, action: str, who: str, at: datetime, why: 
 def listing(s: Session) -> list[dict[str, Any]]:
     """Every override, newest first, as plain data."""
     rows = s.execute(select(Override).order_by(Override.id.desc())).scalars()
-    return [
-        {
-            "id": o.id,
-            "host_id": o.host_id,
-            "kind": o.kind,
-            "tier": o.tier,
-            "reason": o.reason,
-            "valid_from": None if o.valid_from == date.min else o.valid_from,
-            "valid_until": o.valid_until,
-            "ended_from": o.ended_from,
-            "set_by": o.set_by,
-            "set_at": o.set_at,
-            "expired_at": o.expired_at,
-        }
-        for o in rows
-    ]
+    return [listing_row(o) for o in rows]
+
+
+def listing_row(o: Override) -> dict[str, Any]:
+    """One override as plain data (``valid_from`` None: from the first day run)."""
+    return {
+        "id": o.id,
+        "host_id": o.host_id,
+        "kind": o.kind,
+        "tier": o.tier,
+        "reason": o.reason,
+        "valid_from": None if o.valid_from == date.min else o.valid_from,
+        "valid_until": o.valid_until,
+        "ended_from": o.ended_from,
+        "set_by": o.set_by,
+        "set_at": o.set_at,
+        "expired_at": o.expired_at,
+    }
 
 
 def audit_trail(s: Session, host_id: str | None = None) -> list[dict[str, Any]]:

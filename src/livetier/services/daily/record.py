@@ -162,7 +162,6 @@ def record_day(
     if plan.grace_rows:
         s.execute(insert(_GRACE), plan.grace_rows)
     override_store.log_expiries(s, day)
-    checkpoint("policy-written")
     events = (
         correction_events(withdrawn, run_id)
         + change_events(plan.moved, day, run_id, version)
