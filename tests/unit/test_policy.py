@@ -111,5 +111,11 @@ def test_the_bulk_statement_equals_the_rule_at_every_combination():
             cap=o if kind == "cap" else None,
         )
         assert (kept, lower_after, by) == (d.tier.value, d.lower_days, d.by.value), (
-            cur, graded, lower, grace, basic, kind, tier,
+            cur,
+            graded,
+            lower,
+            grace,
+            basic,
+            kind,
+            tier,
         )

@@ -80,3 +80,13 @@ def grace_ended(current: Tier, graded: Tier, lower_days: int, grace_days: int) -
     """Whether a downgrade to ``graded`` is the end of a grace (the host kept ``current``
     through ``grace_days`` lower day runs before this one): history says "grace"."""
     return grace_days > 0 and graded.rank < current.rank and lower_days >= grace_days
+
+
+def change_reason(reasons: list[str]) -> str:
+    """What decided a recorded change, from its reasons: ``override`` (a manual floor or
+    cap), ``grace`` (the downgrade at the end of a grace) or ``grade``."""
+    first = reasons[0] if reasons else ""
+    for by in (DecidedBy.OVERRIDE, DecidedBy.GRACE):
+        if first.startswith(f"{by.value}:"):
+            return by.value
+    return DecidedBy.GRADE.value

@@ -122,6 +122,11 @@ class Change(BaseModel):
     from_tier: TierName
     to_tier: TierName
     direction: Literal["up", "down"]
+    reason: Literal["grade", "grace", "override"] = Field(
+        "grade",
+        description="What decided it: the grade, the end of a grace before a downgrade, or a "
+        "manual override.",
+    )
     reasons: list[str]
     rulebook_version: str
 

@@ -130,7 +130,7 @@ FROM p4
 
 
 # The hosts a day may write: new ones, those whose held tier or at-risk state differs from the
-# state store, those in grace the day run before, with an override in force (or set at the
+# state store, those in grace after this day run or the one before, with an override in force (or set at the
 # last run: ``_watched``), and those with a change already recorded that day (a re-run). On a
 # quiet day that is a few thousand of a million, found by one join instead of a Python loop.
 _SOURCE = """
@@ -160,6 +160,7 @@ SELECT host_id, kept, holds_days, at_risk_now, old_tier, seen_before, at_risk, f
        graded, lower_before, lower_after, decided_by, override_id
 FROM e
 WHERE old_tier IS NULL OR old_tier <> kept OR always OR at_risk <> at_risk_now
+   OR lower_after > 0
 """
 
 

@@ -68,7 +68,9 @@ def override_set(
         last = day(until) if until else None
         done = overrides.set_override(store, host, kind, tier, reason, last, _user())
     o = done.body
-    until_text = f"through the day run of {o['until']} (inclusive)" if o["until"] else "until cleared"
+    until_text = (
+        f"through the day run of {o['until']} (inclusive)" if o["until"] else "until cleared"
+    )
     start = o["from"] if o["from"] and o["from"] != "0001-01-01" else "the first day run"
     out.print(
         f"override {o['id']}: {host} {kind} {tier} from {start}, {until_text}", highlight=False
