@@ -27,12 +27,12 @@ pytestmark = pytest.mark.slow
 
 D = [date(2026, 11, 1) + timedelta(days=i) for i in range(5)]  # D[0] .. D[4]: 11-01 .. 11-05
 GRACE = 1
-N, O, E, H = Tier.NONE, Tier.ORDINARY, Tier.EXPERT, Tier.HONOR
+N, OR, E, H = Tier.NONE, Tier.ORDINARY, Tier.EXPERT, Tier.HONOR
 GRADES = {  # each host's grade on D[0] .. D[4], by construction (see _platform)
-    "h_lapse": [E, O, O, O, O],
-    "h_blip": [E, O, E, O, O],
-    "h_jump": [E, O, H, H, H],
-    "h_ord": [O] * 5,
+    "h_lapse": [E, OR, OR, OR, OR],
+    "h_blip": [E, OR, E, OR, OR],
+    "h_jump": [E, OR, H, H, H],
+    "h_ord": [OR] * 5,
     "h_cig": [N] * 5,
 }
 
@@ -154,7 +154,7 @@ def test_grace_and_overrides_through_backfill_reruns_and_restatement(tmp_path, d
         daily.run_day(folder, D[4], book, db, warehouse)
 
         bounds: Bounds = {
-            "h_blip": ("cap", O, D[3], D[3]),
+            "h_blip": ("cap", OR, D[3], D[3]),
             "h_ord": ("floor", E, D[3], D[3]),
             "h_cig": ("floor", H, D[3], date.max),
             "h_jump": ("cap", E, D[3], date.max),
@@ -162,10 +162,10 @@ def test_grace_and_overrides_through_backfill_reruns_and_restatement(tmp_path, d
         expected = _expected(bounds)
         assert _recorded(db) == expected
         # The boundaries in words (N = 1): N lower day runs keep the tier, the N+1st moves it.
-        assert [expected[d]["h_lapse"] for d in D[:3]] == [(E, 0), (E, 1), (O, 0)]
+        assert [expected[d]["h_lapse"] for d in D[:3]] == [(E, 0), (E, 1), (OR, 0)]
         assert [expected[d]["h_blip"] for d in D[:3]] == [(E, 0), (E, 1), (E, 0)]  # reset
         assert [expected[d]["h_jump"] for d in D[:3]] == [(E, 0), (E, 1), (H, 0)]  # up at once
-        assert expected[D[3]]["h_blip"] == (O, 0)  # the cap wins over grace
+        assert expected[D[3]]["h_blip"] == (OR, 0)  # the cap wins over grace
         # The floor ended: a drop from the tier held gets grace like any other.
         assert [expected[d]["h_ord"] for d in D[3:]] == [(E, 0), (E, 1)]
         assert [expected[d]["h_jump"] for d in D[3:]] == [(E, 0), (E, 0)]

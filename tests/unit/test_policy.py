@@ -13,7 +13,7 @@ from livetier.domain.policy import DecidedBy, decide, grace_ended
 from livetier.domain.tiers import Tier
 from livetier.store.day_run import decide_sql
 
-N, O, E, H = Tier.NONE, Tier.ORDINARY, Tier.EXPERT, Tier.HONOR
+N, OR, E, H = Tier.NONE, Tier.ORDINARY, Tier.EXPERT, Tier.HONOR
 
 
 def _days(current: Tier, grades: list[Tier], grace: int, **kw: object) -> list[tuple[Tier, int]]:
@@ -35,43 +35,45 @@ def test_no_grace_is_todays_behaviour():
 @pytest.mark.parametrize("grace", [1, 2, 3])
 def test_a_downgrade_waits_for_grace_plus_one_consecutive_lower_day_runs(grace):
     # N-1 and N lower day runs keep the tier; the N+1st moves to that day's grade.
-    days = _days(H, [E] * (grace - 1) + [E] + [O], grace)
+    days = _days(H, [E] * (grace - 1) + [E] + [OR], grace)
     assert [t for t, _ in days[:grace]] == [H] * grace
     assert [n for _, n in days[:grace]] == list(range(1, grace + 1))
-    assert days[grace] == (O, 0)  # the grade of that day, not of the first lower day
+    assert days[grace] == (OR, 0)  # the grade of that day, not of the first lower day
 
 
 def test_grace_days_left_counts_down_to_zero_before_the_downgrade():
-    lefts = [decide(E, O, n, 3).grace_days_left for n in range(3)]
+    lefts = [decide(E, OR, n, 3).grace_days_left for n in range(3)]
     assert lefts == [2, 1, 0]
-    assert decide(E, O, 3, 3).by is DecidedBy.GRADE  # the fourth lower day run moves it
-    assert grace_ended(E, O, 3, 3) and not grace_ended(E, O, 2, 3) and not grace_ended(E, O, 0, 0)
+    assert decide(E, OR, 3, 3).by is DecidedBy.GRADE  # the fourth lower day run moves it
+    assert (
+        grace_ended(E, OR, 3, 3) and not grace_ended(E, OR, 2, 3) and not grace_ended(E, OR, 0, 0)
+    )
 
 
 def test_a_day_back_at_the_tier_resets_the_count():
-    days = _days(E, [O, O, E, O, O, O], 2)
-    assert days == [(E, 1), (E, 2), (E, 0), (E, 1), (E, 2), (O, 0)]
+    days = _days(E, [OR, OR, E, OR, OR, OR], 2)
+    assert days == [(E, 1), (E, 2), (E, 0), (E, 1), (E, 2), (OR, 0)]
 
 
 def test_an_upgrade_during_grace_is_immediate_and_ends_it():
-    assert _days(E, [O, H, O], 2) == [(E, 1), (H, 0), (H, 1)]
+    assert _days(E, [OR, H, OR], 2) == [(E, 1), (H, 0), (H, 1)]
 
 
 def test_failing_the_basic_requirements_gives_none_at_once_and_no_floor_lifts_it():
     d = decide(H, N, 0, 5, basic_met=False, floor=E)
     assert (d.tier, d.lower_days, d.by) == (N, 0, DecidedBy.GRADE)
-    assert decide(O, N, 0, 5, basic_met=False, cap=E).tier is N
+    assert decide(OR, N, 0, 5, basic_met=False, cap=E).tier is N
 
 
 def test_a_floor_raises_a_cap_lowers_and_the_override_wins_over_grace():
-    assert decide(O, O, 0, 0, floor=E).tier is E
-    assert decide(O, H, 0, 0, floor=E).tier is H  # a floor only raises
-    assert decide(H, H, 0, 0, cap=O) == decide(H, H, 0, 0, cap=O)
-    assert decide(H, H, 0, 0, cap=O).by is DecidedBy.OVERRIDE
-    assert decide(O, O, 0, 0, cap=E).by is DecidedBy.GRADE  # a cap only lowers
-    in_grace = decide(H, O, 0, 3, cap=E)  # grace would keep honor: the cap wins
+    assert decide(OR, OR, 0, 0, floor=E).tier is E
+    assert decide(OR, H, 0, 0, floor=E).tier is H  # a floor only raises
+    assert decide(H, H, 0, 0, cap=OR) == decide(H, H, 0, 0, cap=OR)
+    assert decide(H, H, 0, 0, cap=OR).by is DecidedBy.OVERRIDE
+    assert decide(OR, OR, 0, 0, cap=E).by is DecidedBy.GRADE  # a cap only lowers
+    in_grace = decide(H, OR, 0, 3, cap=E)  # grace would keep honor: the cap wins
     assert (in_grace.tier, in_grace.lower_days, in_grace.by) == (E, 0, DecidedBy.OVERRIDE)
-    kept = decide(E, O, 0, 3, floor=E)  # the floor changes nothing: still grace
+    kept = decide(E, OR, 0, 3, floor=E)  # the floor changes nothing: still grace
     assert (kept.tier, kept.lower_days, kept.by) == (E, 1, DecidedBy.GRACE)
 
 

@@ -130,9 +130,10 @@ FROM p4
 
 
 # The hosts a day may write: new ones, those whose held tier or at-risk state differs from the
-# state store, those in grace after this day run or the one before, with an override in force (or set at the
-# last run: ``_watched``), and those with a change already recorded that day (a re-run). On a
-# quiet day that is a few thousand of a million, found by one join instead of a Python loop.
+# state store, those in grace after this day run or the one before, with an override in force
+# (or one that set the tier at the last run: ``_watched``), and those with a change already
+# recorded that day (a re-run). On a quiet day that is a few thousand of a million, found by
+# one join instead of a Python loop.
 _SOURCE = """
   SELECT g.host_id, g.tier AS graded, g.holds_days, g.basic_met, s.tier AS old_tier,
          s.first_seen < $day AS seen_before, s.at_risk, coalesce(s.first_seen, $day) AS first_seen,
