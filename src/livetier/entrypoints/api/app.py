@@ -19,6 +19,7 @@ from livetier.entrypoints.api import (
     hosts,
     links,
     operators,
+    overrides,
     privileges,
     services,
 )
@@ -59,7 +60,9 @@ def create_app(
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    routers = [tag.router for tag in (hosts, privileges, activities, operators, services)]
+    routers = [
+        tag.router for tag in (hosts, privileges, activities, operators, overrides, services)
+    ]
     for router in routers:
         app.include_router(router)
     web.mount(app, view, rulebook, authenticate)
