@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, func, select
+from sqlalchemy import Engine, bindparam, func, literal_column, select
 
 from livetier.domain.evaluation import HostEvaluation, evaluate_host
 from livetier.domain.rulebook import Rulebook
@@ -25,7 +25,10 @@ from livetier.store.models import Claim, GraceDay, HostTier, Override, Run, RunS
 from livetier.store.runs import latest_succeeded_run
 
 _LATEST_DAY = (
-    select(func.max(Run.day)).where(Run.status == RunStatus.SUCCEEDED.value).scalar_subquery()
+    select(func.max(Run.day))
+    # a literal, not a parameter: the point query binds host_id alone (store/lookup.py)
+    .where(Run.status == literal_column(f"'{RunStatus.SUCCEEDED.value}'"))
+    .scalar_subquery()
 )
 _GRACE_NOW = (
     select(GraceDay.lower_days)
