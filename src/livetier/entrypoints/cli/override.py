@@ -91,6 +91,20 @@ def override_list(db: DbOpt = None, fmt: ListFormatOpt = ListFormat.table) -> No
     """Every override, newest first, with its state as of the next day run."""
     with user_errors(), schema.connected(settings(db).db, migrate=False) as store:
         records = overrides.listing(store)
+    if fmt is ListFormat.table:  # the table keeps what fits a terminal; jsonl has every key
+        records = [
+            {
+                "id": r["id"],
+                "host": r["host_id"],
+                "override": f"{r['kind']} {r['tier']}",
+                "state": r["state"],
+                "from": r["from"] or "first run",
+                "until": r["until"],
+                "by": r["set_by"],
+                "reason": r["reason"],
+            }
+            for r in records
+        ]
     print_records(records, fmt, "Overrides")
 
 
