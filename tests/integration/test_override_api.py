@@ -15,6 +15,8 @@ from livetier.entrypoints.api import create_app
 from livetier.services import daily, keys
 from livetier.store.schema import open_engine
 
+pytestmark = pytest.mark.slow  # a day run per store, then two more for the page: ~10 s alone
+
 D = date(2026, 11, 26)
 
 
@@ -125,7 +127,7 @@ def test_overrides_by_api_and_page(stack):
         "/operator/overrides/h_ord/clear", data={"reason": "ended early"}, follow_redirects=False
     )
     assert done.status_code == 303
-    audit = client.get("/api/v1/operator/overrides/audit", headers=_auth(k["op"])).json()
+    audit = client.get("/api/v1/operator/override-audit", headers=_auth(k["op"])).json()
     assert [(a["host_id"], a["action"], a["who"], a["reason"]) for a in audit] == [
         ("h_ord", "set", "ops-alice", "launch partner"),
         ("h_drug", "set", "ops-alice", "must not lift"),

@@ -51,7 +51,7 @@ def list_overrides(
 
 
 @router.get(
-    "/api/v1/operator/overrides/audit",
+    "/api/v1/operator/override-audit",
     response_model=list[schemas.OverrideAudit],
     responses=AUTH_ERRORS,
 )
