@@ -121,3 +121,41 @@ def test_the_bulk_statement_equals_the_rule_at_every_combination():
             kind,
             tier,
         )
+
+
+def _with_grace(value: str) -> str:
+    from livetier import rulebooks
+
+    marker = "    effective_from: 2026-01-01\n"
+    text = rulebooks.DEFAULT_RULEBOOK.read_text()
+    return text.replace(marker, marker + f"    downgrade_grace_days: {value}\n")
+
+
+def test_the_rulebook_file_sets_grace_and_validate_and_diff_see_it():
+    from livetier import rulebooks
+    from livetier.domain.rulebook import diff_versions
+
+    shipped = rulebooks.load().versions[0]
+    assert shipped.downgrade_grace_days == 0  # default: no grace
+    graced = rulebooks.parse(_with_grace("3"), "g.yaml").versions[0]
+    assert graced.downgrade_grace_days == 3
+    [change] = diff_versions(shipped, graced)
+    assert (change.scope, change.criterion, change.before, change.after) == (
+        "version",
+        "downgrade_grace_days",
+        0,
+        3,
+    )
+    for bad in ("-1", "two"):
+        with pytest.raises(rulebooks.RulebookFileError, match=r"g.yaml: versions\[0\]\.downgrade"):
+            rulebooks.parse(_with_grace(bad), "g.yaml")
+
+
+def test_rules_show_says_the_grace():
+    from typer.testing import CliRunner
+
+    from livetier.entrypoints.cli import app
+
+    shown = CliRunner().invoke(app, ["rules", "show"], terminal_width=200)
+    assert shown.exit_code == 0
+    assert "downgrade_grace_days" in shown.stdout and "0 (a host graded lower moves" in shown.stdout
