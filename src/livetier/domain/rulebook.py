@@ -147,8 +147,15 @@ class Version:
     # Per line, what a live session must reach to be surfaced (session metrics, >= or > only).
     surfacing: dict[str, Group] = field(default_factory=dict)
     channel: Channel | None = None
+    # Day runs a host graded below its tier keeps it before the downgrade (domain/policy.py).
+    downgrade_grace_days: int = 0
 
     def __post_init__(self) -> None:
+        if self.downgrade_grace_days < 0:
+            raise RuleError(
+                f"version {self.version}: downgrade_grace_days must be 0 or more, "
+                f"not {self.downgrade_grace_days}"
+            )
         self._check_surfacing()
         unknown = sorted(set(self.fatigue_days) - set(self.privileges))
         if unknown:
@@ -276,7 +283,8 @@ def _flatten(version: Version) -> dict[tuple[str, str], Target]:
 
 
 def diff_versions(before: Version, after: Version) -> list[ThresholdChange]:
-    """Criteria added, removed or given another target between two versions, in order."""
+    """Criteria added, removed or given another target between two versions, in order; then
+    the version's own settings (``downgrade_grace_days``) that differ."""
     a, b = _flatten(before), _flatten(after)
     changes = []
     for key in [*a, *(k for k in b if k not in a)]:
@@ -286,4 +294,14 @@ def diff_versions(before: Version, after: Version) -> list[ThresholdChange]:
             changes.append(ThresholdChange(*key, "added", after=b[key]))
         elif a[key] != b[key]:
             changes.append(ThresholdChange(*key, "changed", a[key], b[key]))
+    if before.downgrade_grace_days != after.downgrade_grace_days:
+        changes.append(
+            ThresholdChange(
+                "version",
+                "downgrade_grace_days",
+                "changed",
+                before.downgrade_grace_days,
+                after.downgrade_grace_days,
+            )
+        )
     return changes

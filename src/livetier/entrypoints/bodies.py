@@ -8,7 +8,7 @@ from typing import Any
 from livetier.domain.privileges import Decision
 from livetier.domain.tiers import Tier
 from livetier.services import live
-from livetier.services.status import HostStatus, claim_state, status_record
+from livetier.services.status import HostStatus, claim_state, override_record, status_record
 
 
 def _tier_zh(tier: Tier) -> str:
@@ -27,6 +27,8 @@ def status_body(st: HostStatus) -> dict[str, Any]:
         "day": st.day,
         "privileges": st.privileges,
         "holds_days": st.holds_days,
+        "grace_days_left": st.grace_days_left,
+        "override": override_record(st.override),
     }
 
 
@@ -40,6 +42,8 @@ def progress_body(st: HostStatus) -> dict[str, Any]:
         "line": st.evaluation.line if st.evaluation else None,
         "graded": st.evaluation is not None,
         "holds_days": st.holds_days,
+        "grace_days_left": st.grace_days_left,
+        "override": record["override"],
         "criteria": record["criteria"],
         "missing": record["missing"],
         "metrics": record["metrics"],

@@ -205,6 +205,17 @@ def rulebook_tables(version: Version) -> list[Table]:
         for name, tier in version.privileges.items():
             priv.add_row(name, tier_label(tier))
         tables.append(priv)
+    grace = Table(title=f"{version.version}: downgrade 降级", title_justify="left")
+    grace.add_column("setting")
+    grace.add_column("value")
+    grace.add_row(
+        "downgrade_grace_days",
+        f"{version.downgrade_grace_days} (a host graded lower keeps its tier until it has "
+        f"graded lower on {version.downgrade_grace_days + 1} consecutive day runs)"
+        if version.downgrade_grace_days
+        else "0 (a host graded lower moves on the day run that grades it lower)",
+    )
+    tables.append(grace)
     return tables
 
 
@@ -296,6 +307,20 @@ def status_panel(st: HostStatus) -> Table:
     table.add_row("claim 领取", claim)
     table.add_row("privileges 权益", ", ".join(st.privileges) or "—")
     table.add_row("holds 保持", holds_text(views.holds(st)))
+    if st.grace_days_left is not None:
+        table.add_row(
+            "grace 降级宽限",
+            f"[bold red]at risk: graded lower, keeps its tier; {st.grace_days_left} grace "
+            f"day(s) left[/] 宽限剩余 {st.grace_days_left} 天"
+            + (" (the next lower day run moves it)" if st.grace_days_left == 0 else ""),
+        )
+    if st.override is not None:
+        o = st.override
+        until = f"until {o.until} (inclusive) 至 {o.until}" if o.until else "until cleared 直至解除"
+        table.add_row(
+            "override 人工调整",
+            f"tier set by override #{o.id}: {o.kind} {tier_label(o.tier)}, {until}",
+        )
     return table
 
 

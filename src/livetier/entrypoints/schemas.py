@@ -49,6 +49,23 @@ class Problem(BaseModel):
     next_allowed_day: date | None = None
 
 
+class OverrideNote(BaseModel):
+    """The manual override that set the tier at the latest day run."""
+
+    id: int
+    kind: Literal["floor", "cap"]
+    tier: TierName
+    until: date | None = Field(description="Its last day run (inclusive); null: until cleared.")
+
+
+GRACE_LEFT = Field(
+    None,
+    description="In grace before a downgrade: how many more day runs may grade the host lower "
+    "while it keeps its tier (0: the next one moves it); null: not in grace.",
+)
+OVERRIDE_NOTE = Field(None, description="Set when a manual override decided the tier.")
+
+
 class HostStatus(BaseModel):
     host_id: str
     tier: TierName
@@ -63,6 +80,8 @@ class HostStatus(BaseModel):
         description="More days the tier holds if nothing new happens; null: tier none, or it "
         "holds as long as the profile is unchanged."
     )
+    grace_days_left: int | None = GRACE_LEFT
+    override: OverrideNote | None = OVERRIDE_NOTE
 
 
 class CriterionResult(BaseModel):
@@ -90,6 +109,8 @@ class Progress(BaseModel):
     line: str | None
     graded: bool = Field(description="False: no usable profile on the latest day run.")
     holds_days: int | None
+    grace_days_left: int | None = GRACE_LEFT
+    override: OverrideNote | None = OVERRIDE_NOTE
     criteria: list[CriterionResult]
     missing: list[CriterionResult] = Field(description="What stops the next tier.")
     metrics: dict[str, Scalar]
@@ -101,6 +122,11 @@ class Change(BaseModel):
     from_tier: TierName
     to_tier: TierName
     direction: Literal["up", "down"]
+    reason: Literal["grade", "grace", "override"] = Field(
+        "grade",
+        description="What decided it: the grade, the end of a grace before a downgrade, or a "
+        "manual override.",
+    )
     reasons: list[str]
     rulebook_version: str
 
@@ -425,3 +451,57 @@ class LiveChannel(BaseModel):
     banner_slots: int
     banner: list[str] = Field(description="The session ids in the banner slots, in order.")
     rooms: list[ChannelRoom]
+
+
+class OverrideIn(BaseModel):
+    """A floor or a cap on the host's tier, from the next day run."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["floor", "cap"] = Field(
+        description="floor: at least ``tier`` (never for a host failing the basic "
+        "requirements); cap: at most ``tier``."
+    )
+    tier: TierName
+    reason: str = Field(min_length=1, max_length=500, pattern=r"\S", description="Why.")
+    until: date | None = Field(
+        None, description="The last day run it acts on (inclusive); null: until cleared."
+    )
+
+
+class OverrideClearIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, max_length=500, pattern=r"\S", description="Why.")
+
+
+class OverrideRecord(BaseModel):
+    id: int
+    host_id: str
+    kind: Literal["floor", "cap"]
+    tier: TierName
+    state: Literal["scheduled", "in_force", "ended", "expired"] = Field(
+        description="As of the next day run."
+    )
+    from_: str | None = Field(alias="from", description="Its first day run (null: the first).")
+    until: str | None
+    ended_from: str | None = Field(description="Cleared or replaced from this day run.")
+    reason: str
+    set_by: str
+    set_at: str
+
+
+class OverrideCleared(BaseModel):
+    host_id: str
+    cleared: list[int]
+    from_: str = Field(alias="from", description="The first day run without it.")
+
+
+class OverrideAudit(BaseModel):
+    id: int
+    override_id: int
+    host_id: str
+    action: Literal["set", "clear", "expire"]
+    who: str = Field(description="The API key's label, the CLI user, or livetier (expiry).")
+    at: str = Field(description="When, in UTC.")
+    reason: str

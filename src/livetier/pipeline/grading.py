@@ -127,6 +127,12 @@ def ranks(version: Version, metrics: ir.Table, line: str) -> ir.Table:
     return _tier_only(version, metrics, line, "_rank")
 
 
+def basic_met(version: Version, hosts: ir.Table) -> ir.BooleanValue:
+    """Whether each host of ``hosts`` (a line's metrics) meets the basic requirements: a host
+    that does not is never lifted by grace or an override (domain/policy.py)."""
+    return _met(version.basic, hosts)
+
+
 def _tier_only(version: Version, metrics: ir.Table, line: str, column: str) -> ir.Table:
     hosts = _line_hosts(metrics, line)
     sets = version.requirement_sets(line)

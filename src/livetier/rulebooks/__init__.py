@@ -139,6 +139,7 @@ class VersionSpec(_Strict):
     effective_from: date
     privileges: dict[str, _TierName] = {}
     fatigue_days: dict[str, Annotated[int, Field(gt=0)]] = {}
+    downgrade_grace_days: int = Field(0, ge=0)
     basic: GroupSpec
     lines: dict[str, dict[_TierName, GroupSpec]]
     surfacing: dict[str, GroupSpec] = {}
@@ -200,6 +201,7 @@ def _to_domain(spec: RulebookSpec) -> Rulebook:
                         if v.channel is not None
                         else None
                     ),
+                    downgrade_grace_days=v.downgrade_grace_days,
                 )
             )
         except RuleError as e:
@@ -329,12 +331,26 @@ def dump(book: Rulebook, header: str = "") -> str:
         if v.fatigue_days:
             out.append("    fatigue_days:")
             out += [f"      {p}: {n}" for p, n in v.fatigue_days.items()]
+        if v.downgrade_grace_days:
+            out.append(f"    downgrade_grace_days: {v.downgrade_grace_days}")
         out += _group_lines("basic", v.basic, "    ")
         out.append("    lines:")
         for line, tiers in v.lines.items():
             out.append(f"      {_scalar(line)}:")
             for tier, group in tiers.items():
                 out += _group_lines(tier.value, group, "        ")
+        if v.surfacing:
+            out.append("    surfacing:")
+            for line, group in v.surfacing.items():
+                out += _group_lines(_scalar(line), group, "      ")
+        if v.channel is not None:
+            c = v.channel
+            out += [
+                "    channel:",
+                f"      banner_slots: {c.banner_slots}",
+                f"      ranking_boost_weight: {json.dumps(c.ranking_boost_weight)}",
+                f"      buyer_weight: {json.dumps(c.buyer_weight)}",
+            ]
     return "\n".join(out) + "\n"
 
 

@@ -34,6 +34,12 @@ class Principal:
     key_id: int
     role: Role
     host_id: str | None
+    label: str = ""  # the key's label: who did it, in an audit trail
+
+    @property
+    def who(self) -> str:
+        """The key as an audit trail names it: its label, else its id."""
+        return self.label or f"key {self.key_id}"
 
 
 def digest(key: str) -> str:
@@ -71,11 +77,11 @@ def authenticate(db: Engine, key: str) -> Principal | None:
     """The principal of a valid, unrevoked key, else None."""
     with db.connect() as c:
         row = c.execute(
-            select(ApiKey.id, ApiKey.role, ApiKey.host_id).where(
+            select(ApiKey.id, ApiKey.role, ApiKey.host_id, ApiKey.label).where(
                 ApiKey.key_hash == digest(key), ApiKey.revoked_at.is_(None)
             )
         ).first()
-    return Principal(row.id, Role(row.role), row.host_id) if row else None
+    return Principal(row.id, Role(row.role), row.host_id, row.label or "") if row else None
 
 
 def host_known(db: Engine, host_id: str) -> bool | None:

@@ -22,6 +22,7 @@ from sqlalchemy import Engine, and_, bindparam, desc, func, select
 
 from livetier.domain.changes import direction
 from livetier.domain.describe import node_spec
+from livetier.domain.policy import change_reason
 from livetier.domain.privileges import Decision, decide
 from livetier.domain.rulebook import Rulebook, Version
 from livetier.domain.tiers import Tier
@@ -176,6 +177,7 @@ class Served:
                 "from_tier": r["from_tier"],
                 "to_tier": r["to_tier"],
                 "direction": direction(Tier(r["from_tier"]), Tier(r["to_tier"])).value,
+                "reason": change_reason(r["reasons"]),
                 "reasons": r["reasons"],
                 "rulebook_version": r["rulebook_version"],
             }
@@ -254,6 +256,7 @@ def rulebook_record(rulebook: Rulebook) -> dict[str, Any]:
                 "effective_from": v.effective_from.isoformat(),
                 "privileges": {p: t.value for p, t in v.privileges.items()},
                 "fatigue_days": dict(v.fatigue_days),
+                "downgrade_grace_days": v.downgrade_grace_days,
                 "basic": node_spec(v.basic),
                 "lines": {
                     line: {t.value: node_spec(g) for t, g in tiers.items()}

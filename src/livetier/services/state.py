@@ -9,6 +9,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from livetier.domain.policy import change_reason
 from livetier.domain.tiers import Tier
 from livetier.store.models import Claim, HostTier, OutboxEvent, TierChange
 from livetier.store.schema import IMMEDIATE
@@ -43,6 +44,7 @@ def history(db: Engine, host_id: str | None = None) -> list[dict[str, Any]]:
                 "from_tier": c.from_tier,
                 "to_tier": c.to_tier,
                 "rulebook_version": c.rulebook_version,
+                "reason": change_reason(c.reasons),
                 "reasons": c.reasons,
                 "run_id": c.run_id,
             }

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, select
+from sqlalchemy import Engine, bindparam, func, literal_column, select
 
 from livetier.domain.evaluation import HostEvaluation, evaluate_host
 from livetier.domain.rulebook import Rulebook
@@ -21,15 +21,48 @@ from livetier.domain.tiers import Tier
 from livetier.services.evaluate import SHOWN_METRICS, host_record
 from livetier.store import serving
 from livetier.store.lookup import as_date
-from livetier.store.models import Claim, HostTier
+from livetier.store.models import Claim, GraceDay, HostTier, Override, Run, RunStatus
 from livetier.store.runs import latest_succeeded_run
 
+_LATEST_DAY = (
+    select(func.max(Run.day))
+    # a literal, not a parameter: the point query binds host_id alone (store/lookup.py)
+    .where(Run.status == literal_column(f"'{RunStatus.SUCCEEDED.value}'"))
+    .scalar_subquery()
+)
+_GRACE_NOW = (
+    select(GraceDay.lower_days)
+    .where(GraceDay.host_id == HostTier.host_id, GraceDay.day == _LATEST_DAY)
+    .scalar_subquery()
+)
 STATE_OF_HOST = (
-    select(HostTier.tier, HostTier.since, HostTier.rulebook_version, Claim.claimed_at)
+    select(
+        HostTier.tier,
+        HostTier.since,
+        HostTier.rulebook_version,
+        Claim.claimed_at,
+        Override.id,
+        Override.kind,
+        Override.tier,
+        Override.valid_until,
+        _GRACE_NOW,
+    )
     .outerjoin(Claim, Claim.host_id == HostTier.host_id)
+    .outerjoin(Override, Override.id == HostTier.override_id)
     .where(HostTier.host_id == bindparam("host_id"))
 )
-"""A host's live state: (tier, since, rulebook_version, claimed_at)."""
+"""A host's live state: (tier, since, rulebook_version, claimed_at), then the override that
+set its tier at the latest day run (id, kind, tier, until) and its grace count on that day."""
+
+
+@dataclass(frozen=True)
+class OverrideNote:
+    """The manual override that set a host's tier at the latest day run."""
+
+    id: int
+    kind: str  # floor | cap
+    tier: Tier
+    until: date | None  # the last day run it acts on (inclusive); None: until cleared
 
 
 class UnknownHost(LookupError):
@@ -51,6 +84,10 @@ class HostStatus:
     at_risk: bool  # as the run decided it, with its own --at-risk-days (domain/changes.py)
     evaluation: HostEvaluation | None  # None: no usable profile on that day
     metrics: dict[str, Any]
+    # In grace before a downgrade: further day runs graded lower it keeps the tier (0: the
+    # next one moves it); None: not in grace (domain/policy.py).
+    grace_days_left: int | None = None
+    override: OverrideNote | None = None  # the override that set the tier, if one did
 
 
 def status_of(
@@ -69,6 +106,15 @@ def status_of(
     assert since is not None  # host_tiers.since is NOT NULL
     version = rulebook.version_for(day)
     tier = Tier(tier_code)
+    override, grace_left = None, None
+    if len(state) >= 9:  # STATE_OF_HOST's policy columns
+        o_id, o_kind, o_tier, o_until, lower = state[4:9]
+        if o_id is not None:
+            override = OverrideNote(o_id, o_kind, Tier(o_tier), as_date(o_until))
+        if lower:
+            grace_left = max(version.downgrade_grace_days - int(lower), 0)
+    # In grace the tier is at risk; a tier an override set does not follow the grade.
+    at_risk = grace_left is not None or (at_risk and override is None)
     return HostStatus(
         host_id=host_id,
         tier=tier,
@@ -81,6 +127,8 @@ def status_of(
         at_risk=at_risk,
         evaluation=(evaluate_host(version, host_id, row["category_line"], row) if row else None),
         metrics=row or {},
+        grace_days_left=grace_left,
+        override=override,
     )
 
 
@@ -116,11 +164,22 @@ def status_record(st: HostStatus) -> dict[str, Any]:
         "day": st.day.isoformat(),
         "privileges": st.privileges,
         "holds_days": st.holds_days,
+        "at_risk": st.at_risk,
+        "grace_days_left": st.grace_days_left,
+        "override": override_record(st.override),
         "criteria": graded["criteria"] if graded else [],
         "next_tier": graded["next_tier"] if graded else None,
         "missing": graded["missing"] if graded else [],
         "metrics": graded["metrics"] if graded else {},
     }
+
+
+def override_record(note: OverrideNote | None) -> dict[str, Any] | None:
+    """The override that set the tier, as plain data (None: none did)."""
+    if note is None:
+        return None
+    until = note.until.isoformat() if note.until else None
+    return {"id": note.id, "kind": note.kind, "tier": note.tier.value, "until": until}
 
 
 def claim_state(st: HostStatus) -> str:

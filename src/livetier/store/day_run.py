@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,38 @@ def at_risk_sql(tier: str, holds_days: str, at_risk_days: str) -> str:
     """domain/changes.at_risk as a SQL boolean (never NULL) over the named columns and
     parameter, for a million hosts in one statement; a test holds the two equal."""
     return f"coalesce({tier} <> '{Tier.NONE.value}' AND {holds_days} <= {at_risk_days}, false)"
+
+
+@dataclass(frozen=True)
+class DayPolicy:
+    """What a day run needs besides the grades to decide the tier each host holds: the
+    version's grace, the changes already recorded that day (a re-run: host, from_tier), the
+    grace counters of the previous day run, the overrides in force on the day (host,
+    override_id, kind, tier) and the hosts whose tier an override set at the last run."""
+
+    grace_days: int = 0
+    recorded: list[tuple[str, str]] = field(default_factory=list)
+    grace: list[tuple[str, int]] = field(default_factory=list)
+    overrides: list[tuple[str, int, str, str]] = field(default_factory=list)
+    watched: list[str] = field(default_factory=list)
+
+    def register(self, con: duckdb.DuckDBPyConnection) -> None:
+        """The lists as the relations ``decide_sql``'s caller joins."""
+        s = pa.string()
+        con.register("_recorded", _columns(self.recorded, ("host_id", "from_tier"), (s, s)))
+        con.register("_grace", _columns(self.grace, ("host_id", "lower_days"), (s, pa.int64())))
+        con.register(
+            "_overrides",
+            _columns(
+                self.overrides, ("host_id", "override_id", "kind", "tier"), (s, pa.int64(), s, s)
+            ),
+        )
+        con.register("_watched", _columns([(h,) for h in self.watched], ("host_id",), (s,)))
+
+
+def _columns(rows: list[tuple[Any, ...]], names: tuple[str, ...], kinds: tuple[Any, ...]) -> Any:
+    values: list[Any] = list(zip(*rows, strict=True)) if rows else [[] for _ in names]
+    return pa.table({n: pa.array(v, k) for n, v, k in zip(names, values, kinds, strict=True)})
 
 
 @dataclass(frozen=True)
@@ -57,19 +89,79 @@ def state_table(rows: list[tuple[str, str, date, bool]]) -> pa.Table:
     )
 
 
-# The hosts a day may write: new ones, those whose tier or at-risk state differs from the
-# state store, and those with a change already recorded that day (a re-run). On a quiet day
-# that is a few thousand of a million, found by one join instead of a Python loop.
-_TO_WRITE = f"""
-WITH g AS (
-  SELECT *, {at_risk_sql("tier", "holds_days", "$days")} AS at_risk_now
-  FROM {{grades}}
+_TIER_NAMES = "[" + ", ".join(f"'{t.value}'" for t in sorted(Tier, key=lambda t: t.rank)) + "]"
+
+
+def _rank(tier: str) -> str:
+    return f"(list_position({_TIER_NAMES}, {tier}) - 1)"
+
+
+def decide_sql(source: str, grace_days: str) -> str:
+    """domain/policy.decide for every row of ``source`` in one statement. ``source`` has the
+    columns cur (tier held before), graded, lower_before, basic_met, o_kind (floor, cap or
+    NULL) and o_tier; adds kept (the tier held after), lower_after and decided_by. A test
+    holds the two equal at every combination."""
+    return f"""
+WITH p0 AS (
+  SELECT *, {_rank("cur")} AS cur_r, {_rank("graded")} AS grd_r, {_rank("o_tier")} AS o_r
+  FROM {source}
+), p1 AS (
+  SELECT *, coalesce(basic_met AND grd_r < cur_r AND lower_before + 1 <= {grace_days}, false)
+            AS graced
+  FROM p0
+), p2 AS (
+  SELECT *, CASE WHEN graced THEN cur_r ELSE grd_r END AS kept_r FROM p1
+), p3 AS (
+  SELECT *, CASE WHEN o_kind = 'floor' AND basic_met AND kept_r < o_r THEN o_r
+                 ELSE kept_r END AS floored_r
+  FROM p2
+), p4 AS (
+  SELECT *, CASE WHEN o_kind = 'cap' AND floored_r > o_r THEN o_r ELSE floored_r END AS eff_r
+  FROM p3
 )
-SELECT g.host_id, g.tier, g.holds_days, g.at_risk_now, s.tier AS old_tier,
-       s.first_seen < $day AS seen_before, s.at_risk, coalesce(s.first_seen, $day) AS first_seen
-FROM g LEFT JOIN {{state}} s ON g.host_id = s.host_id
-WHERE s.host_id IS NULL OR s.tier <> g.tier OR g.host_id IN (SELECT host_id FROM _recorded)
-   OR s.at_risk <> g.at_risk_now
+SELECT * EXCLUDE (cur_r, grd_r, o_r, graded, kept_r, floored_r, eff_r),
+       {_TIER_NAMES}[eff_r + 1] AS kept,
+       CASE WHEN eff_r = kept_r AND graced THEN lower_before + 1 ELSE 0 END AS lower_after,
+       CASE WHEN eff_r <> kept_r THEN 'override' WHEN graced THEN 'grace' ELSE 'grade' END
+         AS decided_by,
+       graded
+FROM p4
+"""
+
+
+# The hosts a day may write: new ones, those whose held tier or at-risk state differs from the
+# state store, those in grace after this day run or the one before, with an override in force
+# (or one that set the tier at the last run: ``_watched``), and those with a change already
+# recorded that day (a re-run). On a quiet day that is a few thousand of a million, found by
+# one join instead of a Python loop.
+_SOURCE = """
+  SELECT g.host_id, g.tier AS graded, g.holds_days, g.basic_met, s.tier AS old_tier,
+         s.first_seen < $day AS seen_before, s.at_risk, coalesce(s.first_seen, $day) AS first_seen,
+         CASE WHEN r.host_id IS NOT NULL THEN r.from_tier
+              WHEN s.first_seen < $day THEN s.tier ELSE '{none}' END AS cur,
+         coalesce(gr.lower_days, 0) AS lower_before,
+         o.override_id, o.kind AS o_kind, o.tier AS o_tier,
+         r.host_id IS NOT NULL OR gr.host_id IS NOT NULL OR o.host_id IS NOT NULL
+           OR w.host_id IS NOT NULL AS always
+  FROM {grades} g LEFT JOIN {state} s ON g.host_id = s.host_id
+  LEFT JOIN _recorded r ON g.host_id = r.host_id
+  LEFT JOIN _grace gr ON g.host_id = gr.host_id
+  LEFT JOIN _overrides o ON g.host_id = o.host_id
+  LEFT JOIN _watched w ON g.host_id = w.host_id
+"""
+
+_TO_WRITE = """
+WITH d AS ({decided}),
+e AS (
+  SELECT *, lower_after > 0
+            OR (decided_by = 'grade' AND {at_risk}) AS at_risk_now
+  FROM d
+)
+SELECT host_id, kept, holds_days, at_risk_now, old_tier, seen_before, at_risk, first_seen,
+       graded, lower_before, lower_after, decided_by, override_id
+FROM e
+WHERE old_tier IS NULL OR old_tier <> kept OR always OR at_risk <> at_risk_now
+   OR lower_after > 0
 """
 
 
@@ -123,17 +215,24 @@ class DayRunStatements:
         self,
         graded: GradedDay,
         state: StateBefore,
-        rerun_hosts: list[str],
+        policy: DayPolicy,
         at_risk_days: int,
         day: date,
     ) -> list[tuple[Any, ...]]:
-        """The graded hosts whose state a run of ``day`` may change: new, moved, entering or
-        leaving the at-risk state, or with a change already recorded that day
-        (``rerun_hosts``). Rows of (host_id, tier, holds_days, at_risk_now, old_tier,
-        seen_before, old at_risk, first_seen)."""
-        self._raw.register("_recorded", pa.table({"host_id": pa.array(rerun_hosts, pa.string())}))
-        sql = _TO_WRITE.format(grades=graded.grades.get_name(), state=state.name)
-        return self._raw.execute(sql, {"days": at_risk_days, "day": day}).fetchall()
+        """The graded hosts whose state a run of ``day`` may change, with the tier each holds
+        after grace and overrides (``decide_sql``): new, moved, entering or leaving the
+        at-risk state, in grace or under an override, or with a change already recorded that
+        day. Rows of (host_id, kept tier, holds_days, at_risk_now, old_tier, seen_before,
+        old at_risk, first_seen, graded tier, lower_before, lower_after, decided_by,
+        override_id)."""
+        policy.register(self._raw)
+        source = _SOURCE.format(grades=graded.grades.get_name(), state=state.name, none="none")
+        sql = _TO_WRITE.format(
+            decided=decide_sql(f"({source})", "$grace"),
+            at_risk=at_risk_sql("graded", "holds_days", "$days"),
+        )
+        params = {"days": at_risk_days, "day": day, "grace": policy.grace_days}
+        return self._raw.execute(sql, params).fetchall()
 
     def save_state(self, run: str, changed: pa.Table, whole: StateBefore | None = None) -> None:
         """Make ``host_state`` the state after ``run``: ``whole`` (if given) replaces it, then

@@ -55,6 +55,8 @@ class HostTier(Base):
     # Whether the "at risk" event was sent for the current tier (it holds only a few more
     # days): sent once when the host enters that state, again only after leaving it.
     at_risk: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The override that set the tier at the latest day run (None: its grade, or grace, did).
+    override_id: Mapped[int | None] = mapped_column(default=None)
 
 
 class TierChange(Base):
@@ -264,3 +266,60 @@ class LiveFile(Base):
     mtime_ns: Mapped[int] = mapped_column(BigInteger)
     events: Mapped[int]
     accepted_at: Mapped[datetime]
+
+
+class GraceDay(Base):
+    """A host in grace after a day run: it graded below its tier on ``lower_days``
+    consecutive day runs up to this one and keeps the tier (domain/policy.py). Only hosts
+    in grace have rows; a run reads the rows of the previous day run, so a re-run of a day
+    or a restatement finds the count as it was before that day."""
+
+    __tablename__ = "grace_days"
+    __table_args__ = (Index("ix_grace_days_day", "day"),)
+
+    host_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    lower_days: Mapped[int]
+
+
+class Override(Base):
+    """A manual floor or cap on one host's tier, in force on the day runs of
+    ``valid_from`` .. ``valid_until`` (inclusive; None: no end) before ``ended_from`` (the day
+    a clear or a newer override takes effect). Rows are never deleted: a restatement replays
+    each day with the overrides in force on it."""
+
+    __tablename__ = "overrides"
+    __table_args__ = (
+        Index("ix_overrides_host", "host_id"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    host_id: Mapped[str] = mapped_column(String(128))
+    kind: Mapped[str] = mapped_column(String(8))  # an OverrideKind: floor | cap
+    tier: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(String(500))
+    valid_from: Mapped[date]  # the first day run it acts on: the day after the latest run
+    valid_until: Mapped[date | None]  # the last day run it acts on (inclusive)
+    ended_from: Mapped[date | None]  # cleared or replaced: not in force from this day run
+    set_by: Mapped[str] = mapped_column(String(200))
+    set_at: Mapped[datetime]
+    expired_at: Mapped[datetime | None]  # when a day run after valid_until logged its expiry
+
+
+class OverrideAudit(Base):
+    """Every set, clear and expiry of an override: who, when, why. Append only."""
+
+    __tablename__ = "override_audit"
+    __table_args__ = (
+        Index("ix_override_audit_host", "host_id"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    override_id: Mapped[int] = mapped_column(ForeignKey("overrides.id"))
+    host_id: Mapped[str] = mapped_column(String(128))
+    action: Mapped[str] = mapped_column(String(8))  # set | clear | expire
+    who: Mapped[str] = mapped_column(String(200))  # the API key's label, or the CLI user
+    at: Mapped[datetime]
+    reason: Mapped[str] = mapped_column(String(500))

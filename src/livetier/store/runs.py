@@ -32,6 +32,14 @@ def latest_succeeded_day(s: Session | Connection) -> date | None:
     return s.scalar(select(func.max(Run.day)).where(Run.status == RunStatus.SUCCEEDED))
 
 
+def previous_run_day(s: Session | Connection, day: date) -> date | None:
+    """The latest day before ``day`` a run succeeded for (the day run before a run of
+    ``day``, also when ``day`` is run again)."""
+    return s.scalar(
+        select(func.max(Run.day)).where(Run.status == RunStatus.SUCCEEDED, Run.day < day)
+    )
+
+
 def latest_succeeded_ids(s: Session | Connection, limit: int) -> list[int]:
     """The ids of the last ``limit`` succeeded runs, newest first."""
     query = select(Run.id).where(Run.status == RunStatus.SUCCEEDED).order_by(Run.id.desc())

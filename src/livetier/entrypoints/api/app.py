@@ -20,6 +20,7 @@ from livetier.entrypoints.api import (
     links,
     live,
     operators,
+    overrides,
     privileges,
     services,
 )
@@ -62,7 +63,9 @@ def create_app(
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    routers = [tag.router for tag in (hosts, privileges, activities, operators, services, live)]
+    routers = [
+        tag.router for tag in (hosts, privileges, activities, operators, overrides, services, live)
+    ]
     for router in routers:
         app.include_router(router)
     web.mount(app, view, rulebook, authenticate)

@@ -11,7 +11,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from livetier.services import activities, state
+from livetier.services import activities, overrides, state
 from livetier.services.status import UnknownHost
 
 
@@ -57,6 +57,11 @@ def _invalid(_: Request, e: Exception) -> JSONResponse:
     return JSONResponse({"detail": errors}, 422)
 
 
+def _override_refused(_: Request, e: Exception) -> JSONResponse:
+    assert isinstance(e, overrides.OverrideRefused)
+    return JSONResponse({"detail": e.say(str), "reason": "override_refused"}, 409)
+
+
 def install(app: FastAPI) -> None:
     """Answer the services' refusals on ``app``."""
     app.add_exception_handler(RequestValidationError, _invalid)
@@ -65,3 +70,4 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(activities.UnknownActivity, _unknown_activity)
     app.add_exception_handler(activities.IdempotencyConflict, _reused_key)
     app.add_exception_handler(state.ClaimRefused, _claim_refused)
+    app.add_exception_handler(overrides.OverrideRefused, _override_refused)

@@ -27,6 +27,12 @@ LINKS: dict[tuple[str, str], dict[str, tuple[str, dict[str, Any]]]] = {
             {"parameters": {"path.host_id": "$response.body#/host_id"}},
         ),
     },
+    ("set_override", "201"): {
+        "ClearTheOverride": (
+            "clear_override",
+            {"parameters": {"path.host_id": "$response.body#/host_id"}},
+        ),
+    },
     ("host_claim", "200"): {
         "TheHostsStatus": (
             "host_status",

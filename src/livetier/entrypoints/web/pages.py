@@ -15,8 +15,9 @@ from livetier.entrypoints.bodies import channel_body, status_body
 from livetier.entrypoints.web.charts import distribution, trend
 from livetier.entrypoints.web.i18n import label, metric_label, tier_name, translator
 from livetier.entrypoints.web.reasons import in_words
-from livetier.services import activities, live
+from livetier.services import activities, live, overrides
 from livetier.services.served import Served
+from livetier.services.status import OverrideNote
 
 
 def _numbers(node: Criterion, req: views.Requirement, t: Callable[..., str]) -> str:
@@ -109,7 +110,17 @@ def host_page(view: Served, host_id: str, lang: str) -> dict[str, Any]:
         },
         "history": [in_words(c, lang) for c in view.changes(host_id, 50)],
         "live": host_live_card(view, host_id, lang),
+        "grace_text": None if st.grace_days_left is None else t("host.grace", n=st.grace_days_left),
+        "override_text": None if st.override is None else _override_text(st.override, lang),
     }
+
+
+def _override_text(o: OverrideNote, lang: str) -> str:
+    t = translator(lang)
+    until = t("host.override_until", day=o.until) if o.until else t("host.override_open")
+    return t(
+        "host.override", kind=t(f"override.{o.kind}"), tier=tier_name(o.tier, lang), until=until
+    )
 
 
 def _cell(text: str, t: Callable[..., str]) -> str:
@@ -172,6 +183,9 @@ def operator_page(view: Served, rulebook: Rulebook, lang: str) -> dict[str, Any]
         "changes": [in_words(c, lang) for c in view.changes(None, 50)],
         "quality": view.quality(100),
         "rulebook": _rulebook(rulebook, view.version_today().version, lang),
+        "overrides": overrides.listing(view.db),
+        "override_audit": overrides.audit(view.db)[-50:][::-1],
+        "tiers": [t.value for t in Tier],
     }
 
 

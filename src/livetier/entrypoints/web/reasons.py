@@ -66,10 +66,18 @@ def _rule(text: str, at: int, lang: str, t: Callable[..., str]) -> tuple[str, in
         joiner, at = glue[1], glue.end()
 
 
+_GRACE = re.compile(r"grace: graded lower on (\d+) consecutive day runs")
+
+
 def reason_text(reason: str, direction: str, lang: str) -> str:
     """One stored reason in words, e.g. 近30天有效场次 ≥ 5 或 近30天直播买家数 ≥ 50 未达标 for
     a downgrade; text that is not a stored rule is shown as it is."""
     t = translator(lang)
+    grace = _GRACE.fullmatch(reason)
+    if grace is not None:
+        return t("change.grace", n=grace[1])
+    if reason.startswith("override: "):
+        return t("change.override") + reason.removeprefix("override: ")
     found = _REASON.fullmatch(reason)
     if found is None:
         return reason

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import suppress
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -17,7 +18,7 @@ from livetier.domain.rulebook import Rulebook
 from livetier.entrypoints.web.charts import TIER_COLORS
 from livetier.entrypoints.web.i18n import LANG_COOKIE, LANGS, label, language, tier_name, translator
 from livetier.entrypoints.web.pages import channel_page, host_live_card, host_page, operator_page
-from livetier.services import keys, rules_ops, state
+from livetier.services import keys, overrides, rules_ops, state
 from livetier.services.served import Served
 from livetier.services.status import UnknownHost
 
@@ -294,3 +295,48 @@ def any_live_card(request: Request, host_id: str) -> Response:
     if who.role is not keys.Role.operator:
         return pages.message(request, who, "forbidden", 403)
     return _live_card(request, host_id)
+
+
+def _override_form(request: Request, do: Callable[[keys.Principal], object]) -> Response:
+    """An override form posted by an operator: done, back to the dashboard's list; refused,
+    the dashboard again with why."""
+    pages = _pages(request)
+    who = pages.principal(request)
+    if who.role is not keys.Role.operator:
+        return pages.message(request, who, "forbidden", 403)
+    try:
+        do(who)
+    except (overrides.OverrideRefused, UnknownHost) as e:
+        why = e.say(str) if isinstance(e, overrides.OverrideRefused) else str(e)
+        data = operator_page(pages.view, pages.rulebook, language(request))
+        return pages.page(request, "operator.html", who, 409, override_error=why, **data)
+    return redirect("/operator#overrides")
+
+
+@router.post("/operator/overrides")
+def override_set(
+    request: Request,
+    host_id: Annotated[str, Form()] = "",
+    kind: Annotated[str, Form()] = "",
+    tier: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+    until: Annotated[str, Form()] = "",
+) -> Response:
+    def do(who: keys.Principal) -> object:
+        try:
+            last = date.fromisoformat(until) if until.strip() else None
+        except ValueError:
+            raise overrides.OverrideRefused(f"$until {until!r} is not a day (YYYY-MM-DD)") from None
+        return overrides.set_override(
+            _pages(request).view.db, host_id.strip(), kind, tier, reason, last, who.who
+        )
+
+    return _override_form(request, do)
+
+
+@router.post("/operator/overrides/{host_id}/clear")
+def override_clear(request: Request, host_id: str, reason: Annotated[str, Form()] = "") -> Response:
+    def do(who: keys.Principal) -> object:
+        return overrides.clear_override(_pages(request).view.db, host_id, reason, who.who)
+
+    return _override_form(request, do)

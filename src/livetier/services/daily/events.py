@@ -42,8 +42,11 @@ def at_risk_events(
     day: date,
     run_id: int,
     version: Version,
+    grace_left_of: dict[str, int | None] | None = None,
 ) -> list[dict[str, Any]]:
-    """One outbox row per host that entered the at-risk state, in the order of ``hosts``."""
+    """One outbox row per host that entered the at-risk state, in the order of ``hosts``
+    (``grace_days_left``: set for a host at risk because it is in grace before a downgrade)."""
+    grace = grace_left_of or {}
     return [
         {
             "kind": EventKind.AT_RISK.value,
@@ -53,6 +56,7 @@ def at_risk_events(
             "payload": {
                 "tier": tier_of[h],
                 "holds_days": holds_of[h],
+                "grace_days_left": grace.get(h),
                 "rulebook_version": version.version,
             },
         }

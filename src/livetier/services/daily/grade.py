@@ -28,7 +28,7 @@ class DayGrades:
     """Day D's tier of every gradable host and how long it holds (one Arrow table), and the
     full evaluation of any host on demand (for the reasons of a change)."""
 
-    table: pa.Table  # host_id, tier, holds_days
+    table: pa.Table  # host_id, tier, holds_days, basic_met
     graded_by_line: dict[str, ir.Table] = field(repr=False)
     version: Version = field(repr=False)
     kept: GradedDay = field(repr=False)  # the same, kept in the warehouse for the run
@@ -60,8 +60,9 @@ def grade_day(wh: Warehouse, version: Version, day: date, window_days: int) -> D
     by_line: dict[str, ir.Table] = {}
     for g in grading.grade_all(version, cached, wh.facts(), day, window_days, keep, full=False):
         by_line[g.line] = g.graded  # read back for a few hosts only
-        joined = g.tiered.select("host_id", "tier").left_join(g.holds, "host_id")
-        parts.append(joined.select("host_id", "tier", "holds_days"))
+        tiered = g.tiered.select("host_id", "tier", basic_met=grading.basic_met(version, g.tiered))
+        joined = tiered.left_join(g.holds, "host_id")
+        parts.append(joined.select("host_id", "tier", "holds_days", "basic_met"))
     table = wh.temp_table("_day_grades", ibis.union(*parts))
     return DayGrades(table.to_pyarrow(), by_line, version, GradedDay(cached, table))
 

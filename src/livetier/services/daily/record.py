@@ -13,6 +13,8 @@ import pyarrow as pa
 from sqlalchemy import Engine, Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from livetier.domain.evaluation import HostEvaluation
+from livetier.domain.policy import DecidedBy, grace_ended
 from livetier.domain.rulebook import Version
 from livetier.domain.tiers import Tier
 from livetier.services.daily.events import (
@@ -24,13 +26,15 @@ from livetier.services.daily.events import (
 )
 from livetier.services.daily.failpoint import checkpoint
 from livetier.services.daily.grade import DayGrades, reasons
-from livetier.store.day_run import StateBefore, state_table
-from livetier.store.models import HostTier, OutboxEvent, Run, TierChange
-from livetier.store.runs import latest_succeeded_run
+from livetier.store import overrides as override_store
+from livetier.store.day_run import DayPolicy, StateBefore, state_table
+from livetier.store.models import GraceDay, HostTier, OutboxEvent, Run, TierChange
+from livetier.store.runs import latest_succeeded_run, previous_run_day
 from livetier.store.warehouse import Warehouse
 
 _TIERS = cast(Table, HostTier.__table__)  # plain Core statements: many rows, one executemany each
 _CHANGES = cast(Table, TierChange.__table__)
+_GRACE = cast(Table, GraceDay.__table__)
 _EXPLAIN_BATCH = 50_000  # hosts read back at a time: bounds memory on a day most hosts move
 _PARAMETERS_AT_MOST = 10_000  # ids per DELETE: bounds the statement's parameter count
 
@@ -70,6 +74,10 @@ class _Plan:
     tier_of: dict[str, str] = field(default_factory=dict)
     written: list[tuple[str, str, date, bool]] = field(default_factory=list)  # state after
     replaced: int = 0
+    grace_rows: list[dict[str, Any]] = field(default_factory=list)  # hosts in grace after
+    grace_left_of: dict[str, int | None] = field(default_factory=dict)
+    tags: dict[str, list[str]] = field(default_factory=dict)  # history reasons of policy
+    override_of: dict[str, int | None] = field(default_factory=dict)  # host_tiers.override_id
 
 
 def run_tag(run_id: int, started_at: datetime) -> str:
@@ -136,9 +144,11 @@ def record_day(
     checkpoint("day-changes-read")
     state = state_before(s, wh)
     checkpoint("state-read")
-    candidates = wh.hosts_to_write(graded.kept, state, list(recorded), at_risk_days, day)
+    policy, overrides = _policy(s, day, version, recorded)
+    candidates = wh.hosts_to_write(graded.kept, state, policy, at_risk_days, day)
     checkpoint("hosts-compared")
-    plan = _plan(candidates, recorded, day, version)
+    plan = _plan(candidates, recorded, day, version, overrides)
+    plan.override_of.update({h: None for h in policy.watched if h not in plan.override_of})
     withdrawn: list[Correction] = []
     if recorded:  # free (host, day) before any new change of the day is written
         withdrawn = _withdraw(s, plan, recorded, graded, day, version)
@@ -146,12 +156,18 @@ def record_day(
     if plan.new_rows:
         s.execute(insert(_TIERS), plan.new_rows)
     checkpoint("new-hosts-inserted")
-    _write_changes(s, plan.moved, graded, run_id, day, version)
+    _write_changes(s, plan.moved, graded, run_id, day, version, plan.tags)
     _write_tiers(s, plan, day, version)
+    s.execute(delete(_GRACE).where(_GRACE.c.day == day))  # a re-run: the day's count again
+    if plan.grace_rows:
+        s.execute(insert(_GRACE), plan.grace_rows)
+    override_store.log_expiries(s, day)
     events = (
         correction_events(withdrawn, run_id)
         + change_events(plan.moved, day, run_id, version)
-        + at_risk_events(plan.risk_events, plan.tier_of, plan.holds_of, day, run_id, version)
+        + at_risk_events(
+            plan.risk_events, plan.tier_of, plan.holds_of, day, run_id, version, plan.grace_left_of
+        )
     )
     if events and emit:
         s.execute(insert(OutboxEvent), events)  # in list order: ids increase with it
@@ -166,18 +182,58 @@ def record_day(
     )
 
 
+def _policy(
+    s: Session, day: date, version: Version, recorded: dict[str, _Old]
+) -> tuple[DayPolicy, dict[int, override_store.InForce]]:
+    """What the day's decision needs from the state store: the grace counters of the previous
+    day run, the overrides in force on ``day``, and the hosts an override set at the last
+    run (their override_id is written again, and cleared when it no longer holds)."""
+    previous = previous_run_day(s, day)
+    grace = (
+        [
+            (h, n)
+            for h, n in s.execute(
+                select(_GRACE.c.host_id, _GRACE.c.lower_days).where(_GRACE.c.day == previous)
+            )
+        ]
+        if previous is not None
+        else []
+    )
+    in_force = override_store.in_force(s, day)
+    watched = list(s.scalars(select(HostTier.host_id).where(HostTier.override_id.is_not(None))))
+    policy = DayPolicy(
+        version.downgrade_grace_days,
+        [(h, old.from_tier) for h, old in recorded.items()],
+        grace,
+        [(o.host_id, o.id, o.kind, o.tier) for o in in_force],
+        watched,
+    )
+    return policy, {o.id: o for o in in_force}
+
+
 def _plan(
-    candidates: list[tuple[Any, ...]], recorded: dict[str, _Old], day: date, version: Version
+    candidates: list[tuple[Any, ...]],
+    recorded: dict[str, _Old],
+    day: date,
+    version: Version,
+    overrides: dict[int, override_store.InForce] | None = None,
 ) -> _Plan:
-    """Sort the hosts a day may write into new rows, moves, withdrawn changes and at-risk
-    flags and events."""
+    """Sort the hosts a day may write into new rows, moves, withdrawn changes, at-risk
+    flags and events, and grace counters."""
     plan = _Plan()
     tiers = {t.value: t for t in Tier}
+    grace_days = version.downgrade_grace_days
     for row in candidates:
-        host_id, graded_tier, holds, at_risk, old_tier, seen_before, stored_risk, first = row
-        plan.written.append((host_id, graded_tier, first, at_risk))
-        tier = tiers[graded_tier]
-        plan.holds_of[host_id], plan.tier_of[host_id] = holds, graded_tier
+        host_id, held, holds, at_risk, old_tier, seen_before, stored_risk, first = row[:8]
+        graded_tier, lower_before, lower_after, decided_by, override_id = row[8:]
+        plan.written.append((host_id, held, first, at_risk))
+        tier = tiers[held]
+        plan.holds_of[host_id], plan.tier_of[host_id] = holds, held
+        by_override = decided_by == DecidedBy.OVERRIDE.value
+        plan.override_of[host_id] = override_id if by_override else None
+        plan.grace_left_of[host_id] = grace_days - lower_after if lower_after else None
+        if lower_after:
+            plan.grace_rows.append({"host_id": host_id, "day": day, "lower_days": lower_after})
         old = recorded.get(host_id)
         known = old_tier is not None
         if known:
@@ -189,6 +245,10 @@ def _plan(
         else:
             before = Tier.NONE  # a host with no earlier state starts from none
         was_at_risk = bool(known and stored_risk and old_tier == tier.value)
+        if by_override and overrides and override_id in overrides:
+            plan.tags[host_id] = [overrides[override_id].history_reason()]
+        elif grace_ended(before, tiers[graded_tier], lower_before, grace_days):
+            plan.tags[host_id] = [f"grace: graded lower on {grace_days + 1} consecutive day runs"]
         if not known:
             plan.new_rows.append(
                 {
@@ -198,6 +258,7 @@ def _plan(
                     "first_seen": day,
                     "rulebook_version": version.version,
                     "at_risk": at_risk,
+                    "override_id": override_id if by_override else None,
                 }
             )
         elif at_risk != bool(stored_risk):
@@ -255,12 +316,28 @@ def _withdraw(
 
 
 def _write_changes(
-    s: Session, moved: list[Move], graded: DayGrades, run_id: int, day: date, version: Version
+    s: Session,
+    moved: list[Move],
+    graded: DayGrades,
+    run_id: int,
+    day: date,
+    version: Version,
+    tags: dict[str, list[str]],
 ) -> None:
-    """One tier change row per move, with its reasons (read back a batch at a time)."""
+    """One tier change row per move, with its reasons (read back a batch at a time): an
+    override's move says "override: ..." only; the downgrade that ends a grace says
+    "grace: ..." before the unmet criteria."""
+
+    def why(h: str, before: Tier, evaluations: dict[str, HostEvaluation]) -> list[str]:
+        tag = tags.get(h, [])
+        if tag and tag[0].startswith(DecidedBy.OVERRIDE.value):
+            return tag
+        return tag + reasons(evaluations[h], before)
+
     for i in range(0, len(moved), _EXPLAIN_BATCH):
         batch = moved[i : i + _EXPLAIN_BATCH]
-        evaluations = graded.explain([h for h, _, _ in batch])
+        explain = [h for h, _, _ in batch if not tags.get(h, [""])[0].startswith("override")]
+        evaluations = graded.explain(explain)
         s.execute(
             insert(_CHANGES),
             [
@@ -269,7 +346,7 @@ def _write_changes(
                     "day": day,
                     "from_tier": before.value,
                     "to_tier": after.value,
-                    "reasons": reasons(evaluations[h], before),
+                    "reasons": why(h, before, evaluations),
                     "rulebook_version": version.version,
                     "run_id": run_id,
                 }
@@ -301,6 +378,14 @@ def _write_tiers(s: Session, plan: _Plan, day: date, version: Version) -> None:
             plan.risk_flags,
         )
     checkpoint("risk-flags-updated")
+    known = [{"h": h, "o": o} for h, o in sorted(plan.override_of.items()) if h in plan.known_hosts]
+    if known:
+        s.execute(
+            update(_TIERS)
+            .where(_TIERS.c.host_id == bindparam("h"))
+            .values(override_id=bindparam("o")),
+            known,
+        )
 
 
 def _restore(s: Session, row: HostTier, day: date, *, graded_today: bool) -> str:

@@ -38,7 +38,7 @@ from livetier.services.daily.run import (
     run_day,
 )
 from livetier.store import runs
-from livetier.store.models import HostTier, OutboxEvent, RunStatus, TierChange
+from livetier.store.models import GraceDay, HostTier, OutboxEvent, RunStatus, TierChange
 from livetier.store.warehouse import open_warehouse
 
 _CHANGE_KINDS = [
@@ -140,8 +140,12 @@ def rewind(s: Session, first: date, rulebook: Rulebook) -> None:
     """Put the state store back to what it was before ``first`` was run: its changes and
     later ones deleted, hosts first seen since then removed, the others back at their last
     change before it (or none since first seen). At-risk flags are not kept per day: they
-    start false, and the restated runs set them again."""
+    start false, and the restated runs set them again. Grace counters from ``first`` on are
+    deleted (the run of ``first`` reads those of the day run before it); which override set
+    a tier is set again by the restated runs, which apply the overrides in force on each
+    day (their validity is kept per day: a replay is deterministic)."""
     s.execute(delete(TierChange).where(TierChange.day >= first))
+    s.execute(delete(GraceDay).where(GraceDay.day >= first))
     s.execute(delete(HostTier).where(HostTier.first_seen >= first))
     last_day = (
         select(TierChange.host_id, func.max(TierChange.day).label("day"))
@@ -172,7 +176,7 @@ def rewind(s: Session, first: date, rulebook: Rulebook) -> None:
         rows.append({"host_id": h, "tier": tier, "since": since, "rulebook_version": version})
     if rows:
         s.execute(update(HostTier), rows)  # by primary key, one executemany
-    s.execute(update(HostTier).values(at_risk=False))
+    s.execute(update(HostTier).values(at_risk=False, override_id=None))
 
 
 def send_corrections(s: Session, since: date, run_id: int, rulebook: Rulebook) -> int:
