@@ -146,7 +146,9 @@ def explain(
             else_="valid",
         ),
     )
-    sessions = sessions.filter(sessions.day.isnull() | sessions.day.between(shown_first, shown_last))
+    sessions = sessions.filter(
+        sessions.day.isnull() | sessions.day.between(shown_first, shown_last)
+    )
 
     buyers = _buyer_records(checked, cleaned.views, cleaned.orders, host_id, first, last)
     buyers = buyers.filter(buyers.day.isnull() | buyers.day.between(shown_first, shown_last))
@@ -160,9 +162,9 @@ def explain(
         live_buyers_30d=_.live_buyers.sum().fill_null(0),
     )
     return Explained(
-        sessions.select(
-            "session_id", "day", "start_utc", "end_utc", "counted", "reason"
-        ).order_by("day", "session_id"),
+        sessions.select("session_id", "day", "start_utc", "end_utc", "counted", "reason").order_by(
+            "day", "session_id"
+        ),
         buyers.order_by("day", "buyer_id", "reason"),
         metrics,
     )
@@ -238,7 +240,9 @@ def _buyer_records(
     r = days.left_join(viewed, key).select(*key, "first_view_utc")
     r = r.left_join(paid, key).select(*key, "first_view_utc", "_any_paid")
     r = r.left_join(qualifying, key).select(*key, "first_view_utc", "_any_paid", "first_paid_utc")
-    r = r.left_join(live, key).select(*key, "first_view_utc", "_any_paid", "first_paid_utc", "_live")
+    r = r.left_join(live, key).select(
+        *key, "first_view_utc", "_any_paid", "first_paid_utc", "_live"
+    )
     r = r.left_join(unpaid, "buyer_id").select(
         *key, "first_view_utc", "_any_paid", "first_paid_utc", "_live", "_unpaid"
     )

@@ -41,7 +41,9 @@ def daily_facts(
 
     # Views need no day filter of their own: joining on the day with in-window payments keeps
     # only in-window views, and skips computing the platform day of every view twice.
-    buyer_facts = live_buyer_days(views, orders).group_by("host_id", "day").agg(live_buyers=_.count())
+    buyer_facts = (
+        live_buyer_days(views, orders).group_by("host_id", "day").agg(live_buyers=_.count())
+    )
 
     joined = session_facts.outer_join(buyer_facts, ["host_id", "day"])
     return joined.select(

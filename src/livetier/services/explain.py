@@ -26,6 +26,7 @@ from livetier.pipeline.engine import Engine, duckdb_engine
 from livetier.pipeline.storage import DataPath
 from livetier.pipeline.timestamps import PlatformZone
 from livetier.services.errors import InvalidInput
+from livetier.services.served import Served
 from livetier.store import runs
 
 DATA_KEY = "data"
@@ -68,13 +69,11 @@ class HostExplanation:
 
     def records(self) -> list[dict[str, Any]]:
         """Every record as plain data (``--format jsonl``): sessions, then buyers."""
-        return [asdict(r) for r in (*self.sessions, *self.buyers)]
+        return [asdict(r) for r in self.sessions] + [asdict(r) for r in self.buyers]
 
     def masked(self) -> HostExplanation:
         """The same with every buyer id masked (what a host key sees)."""
-        return replace(
-            self, buyers=[replace(b, buyer_id=mask(b.buyer_id)) for b in self.buyers]
-        )
+        return replace(self, buyers=[replace(b, buyer_id=mask(b.buyer_id)) for b in self.buyers])
 
 
 def mask(buyer_id: str | None) -> str | None:
@@ -148,7 +147,7 @@ def _explain(
     narrow, narrow_lookup = pipeline.narrowed(sources, host_id, lookup)
     listed = narrow["hosts"].table.count().to_pyarrow().as_py()
     if not listed:
-        raise InvalidInput(f"$host {host_id}: not in the hosts table of {data}")
+        raise InvalidInput(f"host {host_id}: not in the hosts table of {data}")
     zone = PlatformZone.around(d.timezone, day)
     with ExitStack() as cached:
         explained = pipeline.explain(
@@ -202,9 +201,7 @@ def _day(value: date | None) -> str | None:
 
 def _session(row: dict[str, Any], tz: ZoneInfo) -> SessionRecord:
     start, end = row["start_utc"], row["end_utc"]
-    minutes = (
-        None if start is None or end is None else round((end - start).total_seconds() / 60, 2)
-    )
+    minutes = None if start is None or end is None else round((end - start).total_seconds() / 60, 2)
     return SessionRecord(
         "session",
         row["session_id"],
@@ -227,3 +224,23 @@ def _buyer(row: dict[str, Any], tz: ZoneInfo) -> BuyerRecord:
         bool(row["counted"]),
         row["reason"],
     )
+
+
+class NothingToExplain(InvalidInput):
+    """No records can be read for a served host: no run recorded a readable data folder."""
+
+
+def explain_served(
+    view: Served, host_id: str, day: date | None = None, *, masked: bool = False
+) -> HostExplanation:
+    """A graded host's records for ``day`` (default: the latest day run), from the data
+    folder the latest succeeded run recorded; with ``masked``, buyer ids masked."""
+    view.host(host_id, evaluate=False)  # an unknown host is answered as such, before any read
+    latest, _ = view.latest()
+    wanted = day or (latest.day if latest else view.today())
+    try:
+        folder = recorded_data(view.db)
+        result = explain_host(Path(folder), host_id, wanted, view.rulebook)
+    except (InvalidInput, contract.ContractError) as e:
+        raise NothingToExplain(str(e)) from None
+    return result.masked() if masked else result
