@@ -11,9 +11,9 @@ from livetier.domain.tiers import Tier
 from livetier.entrypoints import views
 from livetier.entrypoints.bodies import status_body
 from livetier.entrypoints.web.charts import distribution, trend
-from livetier.entrypoints.web.i18n import label, metric_label, tier_name, translator
+from livetier.entrypoints.web.i18n import TEXT, label, metric_label, tier_name, translator
 from livetier.entrypoints.web.reasons import in_words
-from livetier.services import activities
+from livetier.services import activities, explain
 from livetier.services.served import Served
 
 
@@ -107,6 +107,23 @@ def host_page(view: Served, host_id: str, lang: str) -> dict[str, Any]:
         },
         "history": [in_words(c, lang) for c in view.changes(host_id, 50)],
     }
+
+
+def explain_page(view: Served, host_id: str, lang: str, *, masked: bool) -> dict[str, Any]:
+    """A host's details (明细): every record behind its two 30-day metrics on the latest day
+    run, each with whether it counts and why, in the page's words."""
+    t = translator(lang)
+    minutes = view.rulebook.definitions.valid_session_longer_than_minutes
+
+    def why(reason: str) -> str:
+        key = f"why.{reason}"
+        return t(key, minutes=minutes) if key in TEXT else reason
+
+    try:
+        found = explain.explain_served(view, host_id, masked=masked)
+    except explain.NothingToExplain:
+        return {"found": None, "why": why}
+    return {"found": found, "why": why}
 
 
 def _cell(text: str, t: Callable[..., str]) -> str:

@@ -15,7 +15,7 @@ from fastapi.templating import Jinja2Templates
 from livetier.domain.rulebook import Rulebook
 from livetier.entrypoints.web.charts import TIER_COLORS
 from livetier.entrypoints.web.i18n import LANG_COOKIE, LANGS, label, language, tier_name, translator
-from livetier.entrypoints.web.pages import host_page, operator_page
+from livetier.entrypoints.web.pages import explain_page, host_page, operator_page
 from livetier.services import keys, state
 from livetier.services.served import Served
 from livetier.services.status import UnknownHost
@@ -100,7 +100,20 @@ class Pages:
             data = host_page(self.view, host_id, language(request))
         except UnknownHost:
             return self.message(request, who, "notfound", 404)
-        return self.page(request, "host.html", who, **data)
+        own = who.role is keys.Role.host
+        url = "/host/explain" if own else f"/host/{quote(host_id, safe='')}/explain"
+        return self.page(request, "host.html", who, explain_url=url, **data)
+
+    def explain(self, request: Request, who: keys.Principal, host_id: str) -> Response:
+        """A host's details (明细): the records behind its metrics; a host key sees its own,
+        with buyer ids masked."""
+        own = who.role is keys.Role.host
+        try:
+            data = explain_page(self.view, host_id, language(request), masked=own)
+        except UnknownHost:
+            return self.message(request, who, "notfound", 404)
+        back = "/host" if own else f"/host/{quote(host_id, safe='')}"
+        return self.page(request, "explain.html", who, host_id=host_id, back=back, **data)
 
 
 router = APIRouter(include_in_schema=False)
@@ -168,6 +181,28 @@ def own_host(request: Request, host_id: str | None = None) -> Response:
     if who.role is not keys.Role.host or who.host_id is None:
         return pages.message(request, who, "service", 403)
     return pages.host(request, who, who.host_id)
+
+
+@router.get("/host/explain")
+def own_explain(request: Request) -> Response:
+    pages = _pages(request)
+    who = pages.principal(request)
+    if who.role is keys.Role.operator:  # no host of its own: pick one on the dashboard
+        return redirect("/operator")
+    if who.role is not keys.Role.host or who.host_id is None:
+        return pages.message(request, who, "service", 403)
+    return pages.explain(request, who, who.host_id)
+
+
+@router.get("/host/{host_id}/explain")
+def any_explain(request: Request, host_id: str) -> Response:
+    pages = _pages(request)
+    who = pages.principal(request)
+    if who.role is keys.Role.host and who.host_id == host_id:
+        return redirect("/host/explain")
+    if who.role is not keys.Role.operator:  # a host key sees only its own host's records
+        return pages.message(request, who, "notfound", 404)
+    return pages.explain(request, who, host_id)
 
 
 @router.get("/host/{host_id}")
