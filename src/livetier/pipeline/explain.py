@@ -46,6 +46,9 @@ BUYER_REASONS = {
 }
 """A buyer record's reasons besides the data-quality ones of pipeline/clean (never counted)."""
 
+METRICS = ("live_sessions_30d", "live_buyers_30d")
+"""The metrics an explanation adds up to."""
+
 Keep = Callable[[ibis.Table], ibis.Table]
 
 
@@ -57,21 +60,21 @@ def listed_days(day: date, window_days: int) -> tuple[date, date]:
 
 
 def narrowed(
-    sources: dict[str, Source], host_id: str, lookup: Source | None = None
+    sources: dict[str, Source], hosts: list[str], lookup: Source | None = None
 ) -> tuple[dict[str, Source], Source | None]:
-    """``sources`` (and the sessions ``lookup``) cut down to what the checks of one host's
-    rows read. The host's ids are fetched first, so that each big table is filtered by a list
+    """``sources`` (and the sessions ``lookup``) cut down to what the checks of the rows of
+    ``hosts`` read. The host's ids are fetched first, so that each big table is filtered by a list
     of values, which the engine pushes down into its scan."""
     sessions = [sources["sessions"].table, *([lookup.table] if lookup else [])]
     session_ids = _ids(
-        ibis.union(*(s.filter(s.host_id == host_id).select("session_id") for s in sessions))
+        ibis.union(*(s.filter(s.host_id.isin(hosts)).select("session_id") for s in sessions))
     )
     orders = sources["orders"].table
-    order_ids = _ids(orders.filter(orders.host_id == host_id).select("order_id"))
+    order_ids = _ids(orders.filter(orders.host_id.isin(hosts)).select("order_id"))
     views = sources["views"].table
-    hosts = sources["hosts"].table
+    profiles = sources["hosts"].table
     out = {
-        "hosts": replace(sources["hosts"], table=hosts.filter(hosts.host_id == host_id)),
+        "hosts": replace(sources["hosts"], table=profiles.filter(profiles.host_id.isin(hosts))),
         "sessions": _with_ids(sources["sessions"], "session_id", session_ids),
         "views": replace(sources["views"], table=_isin(views, "session_id", session_ids)),
         "orders": _with_ids(sources["orders"], "order_id", order_ids),
@@ -96,16 +99,17 @@ def _with_ids(source: Source, column: str, values: list[str]) -> Source:
 
 @dataclass(frozen=True)
 class Explained:
-    """One host's records and the pipeline's own metrics for them."""
+    """The hosts' records and the pipeline's own metrics for them."""
 
-    sessions: ibis.Table  # session_id, day, start_utc, end_utc, counted, reason
-    buyers: ibis.Table  # buyer_id, day, first_view_utc, first_paid_utc, counted, reason
-    metrics: ibis.Table  # one row: live_sessions_30d, live_buyers_30d (pipeline/facts' sums)
+    sessions: ibis.Table  # host_id, session_id, day, start_utc, end_utc, counted, reason
+    buyers: ibis.Table  # host_id, buyer_id, day, first_view_utc, first_paid_utc, counted, reason
+    metrics: ibis.Table  # host_id, live_sessions_30d, live_buyers_30d (pipeline/facts' sums)
+    graded: ibis.Table  # host_id of the hosts with a usable profile as of D-1 (graded on D)
 
 
 def explain(
     sources: dict[str, Source],
-    host_id: str,
+    hosts: list[str],
     day: date,
     zone: PlatformZone,
     lines: Iterable[str],
@@ -114,9 +118,9 @@ def explain(
     lookup: Source | None = None,
     keep: Keep = lambda t: t,
 ) -> Explained:
-    """The records of ``host_id`` that could count toward its metrics on ``day``.
+    """The records of ``hosts`` that could count toward their metrics on ``day``.
 
-    ``sources`` should already be narrowed to the host (``narrowed``): the result is the same
+    ``sources`` should already be narrowed to the hosts (``narrowed``): the result is the same
     either way, only slower on the whole platform.
     """
     checked: dict[str, ibis.Table] = {}
@@ -131,7 +135,7 @@ def explain(
     shown_first, shown_last = listed_days(day, window_days)
 
     sessions = _session_records(
-        checked["sessions"], sources["sessions"].table, host_id, valid_longer_than_minutes
+        checked["sessions"], sources["sessions"].table, hosts, valid_longer_than_minutes
     )
     in_window = sessions.day.between(first, last)
     sessions = sessions.mutate(
@@ -150,23 +154,23 @@ def explain(
         sessions.day.isnull() | sessions.day.between(shown_first, shown_last)
     )
 
-    buyers = _buyer_records(checked, cleaned.views, cleaned.orders, host_id, first, last)
+    buyers = _buyer_records(checked, cleaned.views, cleaned.orders, hosts, first, last)
     buyers = buyers.filter(buyers.day.isnull() | buyers.day.between(shown_first, shown_last))
 
     window_facts = facts.daily_facts(
         cleaned, valid_longer_than_minutes, facts.window_days_of(day, window_days)
     )
-    window_facts = window_facts.filter(window_facts.host_id == host_id)
-    metrics = window_facts.aggregate(
-        live_sessions_30d=_.valid_sessions.sum().fill_null(0),
-        live_buyers_30d=_.live_buyers.sum().fill_null(0),
+    window_facts = window_facts.filter(window_facts.host_id.isin(hosts))
+    metrics = window_facts.group_by("host_id").agg(
+        live_sessions_30d=_.valid_sessions.sum(), live_buyers_30d=_.live_buyers.sum()
     )
     return Explained(
-        sessions.select("session_id", "day", "start_utc", "end_utc", "counted", "reason").order_by(
-            "day", "session_id"
-        ),
-        buyers.order_by("day", "buyer_id", "reason"),
+        sessions.select(
+            "host_id", "session_id", "day", "start_utc", "end_utc", "counted", "reason"
+        ).order_by("host_id", "day", "session_id"),
+        buyers.order_by("host_id", "day", "buyer_id", "reason"),
         metrics,
+        facts.profile_as_of(cleaned.hosts, cleaned.snapshots, day).select("host_id").distinct(),
     )
 
 
@@ -179,10 +183,10 @@ def _checked_name(t: ibis.Table) -> str:
 
 
 def _session_records(
-    checked: ibis.Table, raw: ibis.Table, host_id: str, valid_longer_than_minutes: int
+    checked: ibis.Table, raw: ibis.Table, hosts: list[str], valid_longer_than_minutes: int
 ) -> ibis.Table:
-    """Every checked session of the host (clean or not) with its validity and deleted flag."""
-    s = checked.filter(checked.host_id == host_id)
+    """Every checked session of the hosts (clean or not) with its validity and deleted flag."""
+    s = checked.filter(checked.host_id.isin(hosts))
     scope = ibis.date(ALWAYS)
     deleted = raw.group_by(
         "session_id", _scope=raw["_part"].fill_null(scope) if "_part" in raw.columns else scope
@@ -190,6 +194,7 @@ def _session_records(
     s = s.mutate(_scope=s._part.fill_null(scope))
     s = s.left_join(deleted, ["session_id", "_scope"])
     return s.select(
+        "host_id",
         "session_id",
         "start_utc",
         "end_utc",
@@ -206,33 +211,33 @@ def _buyer_records(
     checked: dict[str, ibis.Table],
     views: ibis.Table,
     orders: ibis.Table,
-    host_id: str,
+    hosts: list[str],
     first: date,
     last: date,
 ) -> ibis.Table:
     """One record per (buyer, platform day) with a clean view or a clean paid order of the
     host, one per rejected view or order row, and one per buyer whose only orders are unpaid."""
-    views = views.filter(views.host_id == host_id)
-    orders = orders.filter(orders.host_id == host_id)
-    key = ["buyer_id", "day"]
-    live = (
-        facts.live_buyer_days(views, orders)
-        .select("buyer_id", "day")
-        .mutate(_live=ibis.literal(True))
+    views = views.filter(views.host_id.isin(hosts))
+    orders = orders.filter(orders.host_id.isin(hosts))
+    key = ["host_id", "buyer_id", "day"]
+    live = facts.live_buyer_days(views, orders).select(*key).mutate(_live=ibis.literal(True))
+    viewed = views.group_by("host_id", "buyer_id", day=views.view_day).agg(
+        first_view_utc=_.view_utc.min()
     )
-    viewed = views.group_by("buyer_id", day=views.view_day).agg(first_view_utc=_.view_utc.min())
-    paid = orders.group_by("buyer_id", day=orders.paid_day).agg(_any_paid=_.paid_utc.min())
+    paid = orders.group_by("host_id", "buyer_id", day=orders.paid_day).agg(
+        _any_paid=_.paid_utc.min()
+    )
     qualifying = (
-        orders.select("buyer_id", "paid_utc", day=orders.paid_day)
+        orders.select("host_id", "buyer_id", "paid_utc", day=orders.paid_day)
         .join(viewed, key)
         .filter(_.paid_utc >= _.first_view_utc)
         .group_by(key)
         .agg(first_paid_utc=_.paid_utc.min())
     )
-    o = checked["orders"].filter(checked["orders"].host_id == host_id)
+    o = checked["orders"].filter(checked["orders"].host_id.isin(hosts))
     unpaid = (
         o.filter(o._problem.isnull() & o.paid_utc.isnull())
-        .select("buyer_id")
+        .select("host_id", "buyer_id")
         .distinct()
         .mutate(_unpaid=ibis.literal(True))
     )
@@ -243,7 +248,7 @@ def _buyer_records(
     r = r.left_join(live, key).select(
         *key, "first_view_utc", "_any_paid", "first_paid_utc", "_live"
     )
-    r = r.left_join(unpaid, "buyer_id").select(
+    r = r.left_join(unpaid, ["host_id", "buyer_id"]).select(
         *key, "first_view_utc", "_any_paid", "first_paid_utc", "_live", "_unpaid"
     )
     in_window = r.day.between(first, last)
@@ -264,8 +269,17 @@ def _buyer_records(
     )
     kind = clean_records.first_view_utc.type()
     none = ibis.null(kind)
+    # A rejected view's host is its session's (a rejected session has no host in the checks).
     v = checked["views"]
-    bad_views = v.filter(v._problem.notnull()).select(
+    owners = (
+        checked["sessions"]
+        .filter(checked["sessions"].host_id.isin(hosts))
+        .select("session_id", "host_id")
+        .distinct()
+    )
+    v = v.filter(v._problem.notnull()).join(owners, "session_id")
+    bad_views = v.select(
+        "host_id",
         "buyer_id",
         day=v.view_day,
         first_view_utc=v.view_utc.cast(kind),
@@ -274,6 +288,7 @@ def _buyer_records(
         reason=v._problem,
     )
     bad_orders = o.filter(o._problem.notnull()).select(
+        "host_id",
         "buyer_id",
         day=o.paid_day,
         first_view_utc=none,
@@ -281,7 +296,8 @@ def _buyer_records(
         counted=ibis.literal(False),
         reason=o._problem,
     )
-    only_unpaid = unpaid.anti_join(days, "buyer_id").select(
+    only_unpaid = unpaid.anti_join(days, ["host_id", "buyer_id"]).select(
+        "host_id",
         "buyer_id",
         day=ibis.null("date"),
         first_view_utc=none,

@@ -64,6 +64,9 @@ class HostExplanation:
     day: date
     window: tuple[date, date]
     metrics: dict[str, int]
+    graded: bool = True
+    """Whether the host has a usable profile as of D-1: if not, it is not graded on D, and
+    ``evaluate`` and ``status`` report no metrics for it (its records are listed all the same)."""
     sessions: list[SessionRecord] = field(default_factory=list)
     buyers: list[BuyerRecord] = field(default_factory=list)
 
@@ -113,10 +116,21 @@ def explain_host(
     engine: Engine | None = None,
 ) -> HostExplanation:
     """Every record of ``host_id`` in ``data`` that could count toward its metrics on ``day``."""
+    return explain_hosts(data, [host_id], day, rulebook, engine)[host_id]
+
+
+def explain_hosts(
+    data: DataPath,
+    hosts: list[str],
+    day: date,
+    rulebook: Rulebook,
+    engine: Engine | None = None,
+) -> dict[str, HostExplanation]:
+    """``explain_host`` for several hosts in one pass over the data."""
     own = engine is None
     compute = engine or duckdb_engine()
     try:
-        return _explain(data, host_id, day, rulebook, compute)
+        return _explain(data, sorted(set(hosts)), day, rulebook, compute)
     except compute.errors as e:  # raised lazily, by whichever query first reads the bad part
         files = [f for name in contract.CONTRACT for f in contract.locate(data, name).files()]
         raise contract.unreadable(data, files, e) from None
@@ -126,8 +140,8 @@ def explain_host(
 
 
 def _explain(
-    data: DataPath, host_id: str, day: date, rulebook: Rulebook, engine: Engine
-) -> HostExplanation:
+    data: DataPath, hosts: list[str], day: date, rulebook: Rulebook, engine: Engine
+) -> dict[str, HostExplanation]:
     d = rulebook.definitions
     version = rulebook.version_for(day)
     first, last = pipeline.listed_days(day, d.window_days)
@@ -144,15 +158,17 @@ def _explain(
         if located.partitions is not None and before in located.partitions
         else None
     )
-    narrow, narrow_lookup = pipeline.narrowed(sources, host_id, lookup)
-    listed = narrow["hosts"].table.count().to_pyarrow().as_py()
-    if not listed:
-        raise InvalidInput(f"host {host_id}: not in the hosts table of {data}")
+    narrow, narrow_lookup = pipeline.narrowed(sources, hosts, lookup)
+    listed = narrow["hosts"].table.select("host_id").distinct().to_pyarrow()
+    unknown = sorted(set(hosts) - set(listed["host_id"].to_pylist()))
+    if unknown:
+        shown = ", ".join(unknown[:5]) + (" …" if len(unknown) > 5 else "")
+        raise InvalidInput(f"host {shown}: not in the hosts table of {data}")
     zone = PlatformZone.around(d.timezone, day)
     with ExitStack() as cached:
         explained = pipeline.explain(
             narrow,
-            host_id,
+            hosts,
             day,
             zone,
             version.lines,
@@ -163,17 +179,26 @@ def _explain(
         )
         sessions = explained.sessions.to_pyarrow().to_pylist()
         buyers = explained.buyers.to_pyarrow().to_pylist()
-        metrics = explained.metrics.to_pyarrow().to_pylist()[0]
+        metrics = {r.pop("host_id"): r for r in explained.metrics.to_pyarrow().to_pylist()}
+        graded = set(explained.graded.to_pyarrow()["host_id"].to_pylist())
     tz = ZoneInfo(d.timezone)
-    out = HostExplanation(
-        host_id,
-        day,
-        facts.window(day, d.window_days),
-        {k: int(v or 0) for k, v in metrics.items()},
-        [_session(r, tz) for r in sessions],
-        [_buyer(r, tz) for r in buyers],
-    )
-    _check_sums(out)
+    window = facts.window(day, d.window_days)
+    out = {
+        h: HostExplanation(
+            h,
+            day,
+            window,
+            {m: int(metrics.get(h, {}).get(m) or 0) for m in pipeline.METRICS},
+            h in graded,
+        )
+        for h in hosts
+    }
+    for row in sessions:
+        out[row["host_id"]].sessions.append(_session(row, tz))
+    for row in buyers:
+        out[row["host_id"]].buyers.append(_buyer(row, tz))
+    for found in out.values():
+        _check_sums(found)
     return out
 
 

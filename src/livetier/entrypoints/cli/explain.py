@@ -68,6 +68,11 @@ def explain_cmd(
         f"live_buyers_30d = {m['live_buyers_30d']}",
         highlight=False,
     )
+    if not result.graded:
+        out.print(
+            f"not graded on {result.day}: no usable profile snapshot on or before {last}",
+            highlight=False,
+        )
     sessions = [
         {
             "session_id": r.session_id,
