@@ -60,11 +60,15 @@ def listed_days(day: date, window_days: int) -> tuple[date, date]:
 
 
 def narrowed(
-    sources: dict[str, Source], hosts: list[str], lookup: Source | None = None
+    sources: dict[str, Source],
+    hosts: list[str],
+    lookup: Source | None = None,
+    keep: Keep = lambda t: t,
 ) -> tuple[dict[str, Source], Source | None]:
     """``sources`` (and the sessions ``lookup``) cut down to what the checks of the rows of
-    ``hosts`` read. The host's ids are fetched first, so that each big table is filtered by a list
-    of values, which the engine pushes down into its scan."""
+    ``hosts`` read. The hosts' ids are fetched first, so that each big table is filtered by a
+    list of values, which the engine pushes down into its scan; ``keep`` may materialise each
+    narrowed table (a few hundred rows), so that the checks compile and run on those alone."""
     sessions = [sources["sessions"].table, *([lookup.table] if lookup else [])]
     session_ids = _ids(
         ibis.union(*(s.filter(s.host_id.isin(hosts)).select("session_id") for s in sessions))
@@ -73,13 +77,18 @@ def narrowed(
     order_ids = _ids(orders.filter(orders.host_id.isin(hosts)).select("order_id"))
     views = sources["views"].table
     profiles = sources["hosts"].table
+
+    def cut(source: Source, table: ibis.Table) -> Source:
+        return replace(source, table=keep(table))
+
     out = {
-        "hosts": replace(sources["hosts"], table=profiles.filter(profiles.host_id.isin(hosts))),
-        "sessions": _with_ids(sources["sessions"], "session_id", session_ids),
-        "views": replace(sources["views"], table=_isin(views, "session_id", session_ids)),
-        "orders": _with_ids(sources["orders"], "order_id", order_ids),
+        "hosts": cut(sources["hosts"], profiles.filter(profiles.host_id.isin(hosts))),
+        "sessions": cut(sources["sessions"], _isin(sessions[0], "session_id", session_ids)),
+        "views": cut(sources["views"], _isin(views, "session_id", session_ids)),
+        "orders": cut(sources["orders"], _isin(orders, "order_id", order_ids)),
     }
-    return out, _with_ids(lookup, "session_id", session_ids) if lookup else None
+    kept_lookup = cut(lookup, _isin(lookup.table, "session_id", session_ids)) if lookup else None
+    return out, kept_lookup
 
 
 def _ids(table: ibis.Table) -> list[str]:
@@ -91,10 +100,6 @@ def _isin(table: ibis.Table, column: str, values: list[str]) -> ibis.Table:
     if not values:
         return table.limit(0)
     return table.filter(table[column].isin(values))
-
-
-def _with_ids(source: Source, column: str, values: list[str]) -> Source:
-    return replace(source, table=_isin(source.table, column, values))
 
 
 @dataclass(frozen=True)
