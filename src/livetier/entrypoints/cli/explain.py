@@ -46,8 +46,7 @@ def explain_cmd(
     db: DbOpt = None,
     fmt: ListFormatOpt = ListFormat.table,
 ) -> None:
-    """List every session and live buyer that could count toward a host's 30-day metrics on
-    day D, each with counted and a reason; the counted ones add up to the metrics."""
+    """The records behind a host's 30-day metrics on day D: each counted or not, and why."""
     from pathlib import Path
 
     with user_errors():
