@@ -29,6 +29,9 @@ from livetier.services.errors import InvalidInput
 from livetier.services.served import Served
 from livetier.store import runs
 
+_MIN_YEAR, _MAX_YEAR = 1970, 9000
+"""Days an explanation takes: the platform zone's offsets are looked up a few years around D."""
+
 DATA_KEY = "data"
 """Where a daily run records its data folder in ``runs.counts``."""
 
@@ -127,6 +130,8 @@ def explain_hosts(
     engine: Engine | None = None,
 ) -> dict[str, HostExplanation]:
     """``explain_host`` for several hosts in one pass over the data."""
+    if not _MIN_YEAR <= day.year <= _MAX_YEAR:
+        raise InvalidInput(f"$date {day}: out of range ({_MIN_YEAR} … {_MAX_YEAR})")
     own = engine is None
     compute = engine or duckdb_engine()
     try:
@@ -267,6 +272,8 @@ def explain_served(
     view.host(host_id, evaluate=False)  # an unknown host is answered as such, before any read
     latest, _ = view.latest()
     wanted = day or (latest.day if latest else view.today())
+    if not _MIN_YEAR <= wanted.year <= _MAX_YEAR:
+        raise InvalidInput(f"$date {wanted}: out of range ({_MIN_YEAR} … {_MAX_YEAR})")
     try:
         folder = recorded_data(view.db)
         result = explain_host(Path(folder), host_id, wanted, view.rulebook)

@@ -19,6 +19,7 @@ from livetier.entrypoints.api.deps import (
 )
 from livetier.entrypoints.bodies import claimed_body, progress_body, status_body
 from livetier.services import explain, keys, state
+from livetier.services.errors import InvalidInput
 
 router = APIRouter(tags=["hosts"])
 
@@ -82,6 +83,8 @@ def host_explanation(
         found = explain.explain_served(view, host_id, day, masked=who.role is keys.Role.host)
     except explain.NothingToExplain as e:
         raise HTTPException(409, str(e)) from None
+    except InvalidInput as e:
+        raise HTTPException(422, e.say(lambda name: name)) from None
     first, last = found.window
     return {
         "host_id": found.host_id,
