@@ -272,8 +272,10 @@ def explain_served(
     view.host(host_id, evaluate=False)  # an unknown host is answered as such, before any read
     latest, _ = view.latest()
     wanted = day or (latest.day if latest else view.today())
-    if not _MIN_YEAR <= wanted.year <= _MAX_YEAR:
-        raise InvalidInput(f"$date {wanted}: out of range ({_MIN_YEAR} … {_MAX_YEAR})")
+    if not _MIN_YEAR <= wanted.year <= _MAX_YEAR:  # no platform data there: nothing counts
+        return HostExplanation(
+            host_id, wanted, (wanted, wanted), dict.fromkeys(pipeline.METRICS, 0)
+        )
     try:
         folder = recorded_data(view.db)
         result = explain_host(Path(folder), host_id, wanted, view.rulebook)

@@ -19,7 +19,6 @@ from livetier.entrypoints.api.deps import (
 )
 from livetier.entrypoints.bodies import claimed_body, progress_body, status_body
 from livetier.services import explain, keys, state
-from livetier.services.errors import InvalidInput
 
 router = APIRouter(tags=["hosts"])
 
@@ -77,14 +76,13 @@ def host_explanation(
 ) -> Any:
     """Every session and live buyer that could count toward the host's 30-day metrics on day
     D, each counted or not and why; the counted ones add up to the metrics. Read from the raw
-    data folder the latest run recorded. A host key sees its own host, buyer ids masked."""
+    data folder the latest run recorded. A host key sees its own host, buyer ids masked. A day
+    outside 1970 … 9000 has no records."""
     own(who, host_id)
     try:
         found = explain.explain_served(view, host_id, day, masked=who.role is keys.Role.host)
     except explain.NothingToExplain as e:
         raise HTTPException(409, str(e)) from None
-    except InvalidInput as e:
-        raise HTTPException(422, e.say(lambda name: name)) from None
     first, last = found.window
     return {
         "host_id": found.host_id,
