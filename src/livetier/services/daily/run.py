@@ -222,7 +222,8 @@ def _record(
             at_risk=recorded.at_risk,
             problems=ingested.problems,
         )
-        runs.end_run(s, run_id, RunStatus.SUCCEEDED, _counts(outcome, distribution))
+        counts = _counts(outcome, distribution) | {"data": _recorded_data(run.data)}
+        runs.end_run(s, run_id, RunStatus.SUCCEEDED, counts)
         s.flush()
         checkpoint("run-ended")
     return outcome, recorded
@@ -241,6 +242,12 @@ def _counts(outcome: RunOutcome, distribution: dict[str, dict[str, int]]) -> dic
         "facts_changed": outcome.facts_changed,
         "distribution": distribution,
     }
+
+
+def _recorded_data(data: Path) -> str:
+    """The run's data folder as it is recorded (``explain`` reads the host's raw records
+    there): a local path made absolute, a URL as it is."""
+    return str(data.resolve()) if isinstance(data, Path) else str(data)
 
 
 def _prune_snapshots(db: Engine, warehouse: Path) -> None:
