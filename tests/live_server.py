@@ -59,11 +59,11 @@ def set_day(clock_file: Path, day: date) -> None:
 
 
 @contextmanager
-def serving_process(
-    db_url: str, warehouse: Path, clock_file: Path, workers: int = 1
-) -> Iterator[str]:
+def serving_process(db_url: str, clock_file: Path, workers: int = 1) -> Iterator[str]:
     """The base URL of a uvicorn process (with ``workers`` worker processes) serving livetier
-    over ``db_url`` while the block runs; its clock is the day in ``clock_file`` (``set_day``)."""
+    over ``db_url`` while the block runs; its clock is the day in ``clock_file`` (``set_day``).
+    It runs in the clock file's folder, its log beside it: it needs nothing else (the state
+    store holds the runs' serving snapshots), so several can share one store."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = int(s.getsockname()[1])
@@ -72,14 +72,13 @@ def serving_process(
         sys.executable,
         "-X",
         "faulthandler",  # a crash of the server shows in its log
-        __file__,
+        str(Path(__file__).resolve()),
         db_url,
-        str(warehouse),
         str(clock_file),
         str(port),
         str(workers),
     ]
-    with log.open("w") as output, subprocess.Popen(command, stderr=output) as server:
+    with log.open("w") as output, subprocess.Popen(command, stderr=output, cwd=clock_file.parent) as server:
         url = f"http://127.0.0.1:{port}"
         try:
             _wait_until_up(url, server, log)
@@ -131,12 +130,12 @@ def app() -> FastAPI:
 
     config = Settings()
     clock = FileClock(Path(os.environ[CLOCK]))
-    return create_app(open_engine(config.db), config.warehouse, rulebooks.load(), clock=clock)
+    return create_app(open_engine(config.db), rulebooks.load(), clock=clock)
 
 
-def main(db_url: str, warehouse: str, clock_file: str, port: str, workers: str = "1") -> None:
+def main(db_url: str, clock_file: str, port: str, workers: str = "1") -> None:
     """Serve livetier as ``livetier serve --workers`` does, on the clock in ``clock_file``."""
-    os.environ.update(LIVETIER_DB=db_url, LIVETIER_WAREHOUSE=warehouse, **{CLOCK: clock_file})
+    os.environ.update(LIVETIER_DB=db_url, **{CLOCK: clock_file})
     uvicorn.run(
         "live_server:app",
         factory=True,

@@ -55,7 +55,7 @@ def test_serve_answers_over_a_day_run(tmp_path):
     assert ran.exit_code == 0, ran.output
     key = runner.invoke(app, ["keys", "create", "--role", "service", "--db", db]).stdout.strip()
     port = _free_port()
-    cmd = [sys.executable, "-m", "livetier", "serve", "--db", db, "--warehouse", wh]
+    cmd = [sys.executable, "-m", "livetier", "serve", "--db", db]
     log = tmp_path / "serve.log"
     with (
         log.open("w") as stderr,
@@ -67,7 +67,7 @@ def test_serve_answers_over_a_day_run(tmp_path):
         ) as server,
     ):
         _check_server(server, port, key, log)
-    assert Path(tmp_path / "w.duckdb.serving").is_dir()
+    assert not Path(tmp_path / "w.duckdb.serving").exists()  # the snapshot is in the store
 
 
 def _check_server(server: subprocess.Popen, port: int, key: str, log: Path) -> None:

@@ -43,7 +43,7 @@ def stack(tmp_path_factory):
         "host": keys.create(db, keys.Role.host, "h_exp")[0],
         "no key": None,
     }
-    yield create_app(db, warehouse, rulebooks.load()), made
+    yield create_app(db, rulebooks.load()), made
     db.dispose()
 
 

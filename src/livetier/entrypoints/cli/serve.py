@@ -12,7 +12,6 @@ import typer
 from livetier.entrypoints.cli.options import (
     DbOpt,
     RulesOpt,
-    WarehouseOpt,
     err,
     settings,
     user_errors,
@@ -29,7 +28,6 @@ FACTORY = "livetier.entrypoints.api:app_from_env"
 
 def serve_cmd(
     db: DbOpt = None,
-    warehouse: WarehouseOpt = None,
     rules: RulesOpt = None,
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
@@ -40,7 +38,7 @@ def serve_cmd(
     from uvicorn.supervisors import Multiprocess
 
     with user_errors():
-        app = _application(settings(db, warehouse, rules), workers)
+        app = _application(settings(db, rules=rules), workers)
     config = uvicorn.Config(
         app,
         factory=isinstance(app, str),
