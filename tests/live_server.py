@@ -78,7 +78,10 @@ def serving_process(db_url: str, clock_file: Path, workers: int = 1) -> Iterator
         str(port),
         str(workers),
     ]
-    with log.open("w") as output, subprocess.Popen(command, stderr=output, cwd=clock_file.parent) as server:
+    with (
+        log.open("w") as output,
+        subprocess.Popen(command, stderr=output, cwd=clock_file.parent) as server,
+    ):
         url = f"http://127.0.0.1:{port}"
         try:
             _wait_until_up(url, server, log)

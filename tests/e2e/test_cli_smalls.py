@@ -119,9 +119,7 @@ def test_serve_refuses_a_busy_port_and_leaves_no_leak_report(tmp_path, data):
     ) as first:
         try:
             _wait_listening(port, first)
-            busy = livetier(
-                "serve", "--db", db, "--port", str(port), cwd=tmp_path
-            )
+            busy = livetier("serve", "--db", db, "--port", str(port), cwd=tmp_path)
             assert busy.returncode == 2
             assert f"cannot listen on 127.0.0.1:{port}" in busy.stderr
             assert "http://" not in busy.stderr  # no URL for a server that never listened

@@ -166,7 +166,9 @@ def _problems(
     profile = facts.profile_as_of(cleaned.hosts, cleaned.snapshots, day)
     missing = facts.not_graded(sources["hosts"].table, profile, day)
     problems: list[dict[str, Any]] = ibis.union(cleaned.problems, missing).to_pyarrow().to_pylist()
-    problems.sort(key=lambda p: (p["table"], p["reason"], p["row_id"] or ""))
+    # The detail too: one row can be reported twice for a reason (a conflicting duplicate's
+    # two versions), in whichever order the engine returns them.
+    problems.sort(key=lambda p: (p["table"], p["reason"], p["row_id"] or "", p["detail"] or ""))
     return problems
 
 

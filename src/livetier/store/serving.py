@@ -118,9 +118,11 @@ class Snapshot:
     def load(cls, db: Engine, run_id: int) -> Snapshot | None:
         """The snapshot of ``run_id``, or None when the store has none."""
         tables = read(db, run_id)
-        if tables is None:
-            return None
-        hosts, quality = tables
+        return None if tables is None else cls.of(run_id, *tables)
+
+    @classmethod
+    def of(cls, run_id: int, hosts: pa.Table, quality: pa.Table) -> Snapshot:
+        """Run ``run_id``'s snapshot from its tables, indexed by host id."""
         ids = hosts.column("host_id").to_pylist()
         holds = hosts.column("holds_days").to_pylist()  # the status needs only these columns
         risk = [bool(x) for x in hosts.column("at_risk").to_pylist()]
