@@ -16,6 +16,8 @@ from livetier.pipeline.engine import duckdb_engine
 from livetier.services import evaluate as evaluation
 from livetier.tools import synthetic
 
+pytestmark = pytest.mark.slow  # three evaluations of 800 hosts
+
 D = date(2026, 11, 26)
 
 

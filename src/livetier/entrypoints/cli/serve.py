@@ -33,7 +33,7 @@ def serve_cmd(
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
 ) -> None:
-    """Serve the HTTP API and web pages over the state store and the latest run's snapshot."""
+    """Serve the HTTP API and web pages from the state store alone (any number of servers)."""
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
