@@ -172,6 +172,7 @@ def measure_status(db_url: str, clients: int, seconds: float) -> dict[str, Any]:
         hosts, _ = serving.read(db, latest.id) or (None, None)
         assert hosts is not None
         ids = random.Random(4).sample(hosts.column("host_id").to_pylist(), 2000)
+        in_process = status_in_process(db, ids)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as cwd, open(Path(cwd) / "serve.log", "w") as log:
@@ -186,17 +187,67 @@ def measure_status(db_url: str, clients: int, seconds: float) -> dict[str, Any]:
                 except httpx.TransportError:
                     time.sleep(0.1)
             up = time.perf_counter() - started
+            rss_up = rss_mib(server.pid)
             t = time.perf_counter()
             first = httpx.get(
                 f"{url}/api/v1/hosts/{ids[0]}/status", headers={"X-API-Key": key}, timeout=120
             )
             assert first.status_code == 200, first.text
             first_s = time.perf_counter() - t
+            rss_loaded = rss_mib(server.pid)
+            cpu = cpu_s(server.pid)
             result = asyncio.run(load_status(url, key, ids, clients, seconds))
+            result["server_cpu_ms_per_request"] = round(
+                1000 * (cpu_s(server.pid) - cpu) / result["requests"], 3
+            )
         finally:
             server.terminate()
             server.wait(timeout=30)
-    return {"server_up_s": round(up, 2), "first_status_s": round(first_s, 2), **result}
+    return {
+        "in_process": in_process,
+        "server_up_s": round(up, 2),
+        "first_status_s": round(first_s, 2),
+        "server_rss_mib_up": rss_up,
+        "server_rss_mib_snapshot_loaded": rss_loaded,
+        **result,
+    }
+
+
+def status_in_process(db: Any, ids: list[str]) -> dict[str, Any]:
+    """A status as the service computes it (services/served), without HTTP: the snapshot
+    loaded from the store once, then one point read of the state store per request."""
+    from livetier import rulebooks
+    from livetier.services.served import Served
+
+    view = Served(db, rulebooks.load())
+    t = time.perf_counter()
+    view.latest()
+    load = time.perf_counter() - t
+    times = []
+    for host in ids:
+        t = time.perf_counter()
+        view.host(host, evaluate=False)
+        times.append(time.perf_counter() - t)
+    q = statistics.quantiles(times, n=100)
+    return {
+        "snapshot_load_s": round(load, 3),
+        "requests": len(times),
+        "p50_ms": round(q[49] * 1000, 3),
+        "p99_ms": round(q[98] * 1000, 3),
+    }
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return float("nan")
+
+
+def cpu_s(pid: int) -> float:
+    """The process's user + system CPU seconds so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:
