@@ -56,8 +56,7 @@ def write(
             con.execute(f"COPY ({sql}) TO '{target}' (FORMAT parquet)")
             checkpoint(f"snapshot-{kind}-copied")
         with db.begin() as c:
-            # A run id is never reused, but a killed attempt at writing this very snapshot
-            # could not have committed: there is nothing of it to replace.
+            # Run ids are never reused: no rows of this run exist (a killed write committed none).
             for kind in KINDS:
                 with files[kind].open("rb") as f:
                     part = 0
