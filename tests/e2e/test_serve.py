@@ -82,7 +82,8 @@ def _check_server(server: subprocess.Popen, port: int, key: str, log: Path) -> N
                 pass
             assert server.poll() is None and time.monotonic() < deadline, log.read_text()
             time.sleep(0.2)
-        status = httpx.get(f"{url}/api/v1/hosts/h1/status", headers={"X-API-Key": key})
+        # The first status loads the run's snapshot from the store: slow on a loaded machine.
+        status = httpx.get(f"{url}/api/v1/hosts/h1/status", headers={"X-API-Key": key}, timeout=60)
         assert status.status_code == 200
         assert (status.json()["tier"], status.json()["day"]) == ("ordinary", "2026-11-26")
         assert httpx.get(f"{url}/openapi.json").json()["info"]["title"] == "livetier"

@@ -32,7 +32,6 @@ STEPS = [
     "warehouse-written",  # facts committed, state store not yet touched
     "evaluated",
     "run-started",
-    "snapshot-quality-stored",  # inside the snapshot's transaction
     "snapshot-written",  # a complete snapshot that no succeeded run names
     "changes-written",
     "committed",
