@@ -93,7 +93,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     warehouse = tmp / "livetier.duckdb"
     daily.backfill(tmp / "data", D - timedelta(days=RUN_DAYS - 1), D, book, db, warehouse)
     at = datetime(2026, 11, 26, 2, tzinfo=UTC)  # 10:00 platform time on D
-    app = create_app(db, warehouse, book, clock=lambda: at, refresh_seconds=0, auth_cache_seconds=0)
+    app = create_app(db, book, clock=lambda: at, refresh_seconds=0, auth_cache_seconds=0)
     hosts = _pick_hosts(app.state.served)
     made = {
         "op": keys.create(db, keys.Role.operator)[0],

@@ -251,7 +251,7 @@ def served(tmp_path, db_url, warehouse):
     db = open_engine(db_url)
     folder = boundary_platform().write(tmp_path / "data")
     daily.run_day(folder, D, BOOK, db, warehouse)
-    app = create_app(db, warehouse, BOOK, clock=Clock(D), refresh_seconds=0, auth_cache_seconds=0)
+    app = create_app(db, BOOK, clock=Clock(D), refresh_seconds=0, auth_cache_seconds=0)
     made = {
         "op": keys.create(db, keys.Role.operator)[0],
         "svc": keys.create(db, keys.Role.service)[0],

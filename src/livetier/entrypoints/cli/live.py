@@ -17,7 +17,6 @@ from livetier.entrypoints.cli.options import (
     ListFormat,
     ListFormatOpt,
     RulesOpt,
-    WarehouseOpt,
     day,
     err,
     fail,
@@ -50,14 +49,13 @@ BatchOpt = Annotated[
 def replay_cmd(
     data: DataOpt,
     db: DbOpt = None,
-    warehouse: WarehouseOpt = None,
     rules: RulesOpt = None,
     engine: EngineOpt = EngineName.duckdb,
     batch: BatchOpt = 200_000,
 ) -> None:
     """Replay a data folder (hosts, sessions, views, orders) as one time-ordered event
     stream through the live processor. Replaying again changes nothing."""
-    config = settings(db, warehouse, rules)
+    config = settings(db, rules=rules)
     with user_errors():
         book = rulebooks.load(config.rules)
         with schema.connected(config.db) as store:
@@ -68,7 +66,6 @@ def replay_cmd(
                     data,
                     engine=engine.value,
                     batch_events=batch,
-                    warehouse=config.warehouse,
                 )
             except live.ProcessorBusy as e:
                 fail(str(e))
@@ -97,19 +94,16 @@ def follow_cmd(
     ] = False,
     poll: Annotated[float, typer.Option("--poll", min=0.05, help="Seconds between looks.")] = 1.0,
     db: DbOpt = None,
-    warehouse: WarehouseOpt = None,
     rules: RulesOpt = None,
     engine: EngineOpt = EngineName.duckdb,
     batch: BatchOpt = 50_000,
 ) -> None:
     """Process event files as they land in a folder (each file once, its events with it)."""
-    config = settings(db, warehouse, rules)
+    config = settings(db, rules=rules)
     with user_errors():
         book = rulebooks.load(config.rules)
         with schema.connected(config.db) as store:
-            processor = live.Processor(
-                store, book, warehouse=config.warehouse, engine=engine.value, batch_size=batch
-            )
+            processor = live.Processor(store, book, engine=engine.value, batch_size=batch)
             try:
                 report = files.follow(store, book, source, processor, once=once, poll_seconds=poll)
             except live.ProcessorBusy as e:

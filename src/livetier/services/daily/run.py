@@ -166,10 +166,7 @@ def run_day(
         checkpoint("run-started")
         try:
             if snapshot:
-                folder = serving.serving_dir(warehouse)
-                wh.write_serving_snapshot(
-                    folder, run_id, day, graded.kept, run.settings.at_risk_days
-                )
+                wh.write_serving_snapshot(db, run_id, day, graded.kept, run.settings.at_risk_days)
             checkpoint("snapshot-written")
             outcome, recorded = _record(
                 db, wh, run, run_id, graded, ingested, compute, distribution, events
@@ -177,7 +174,7 @@ def run_day(
             checkpoint("committed")
             record.save_state_copy(db, wh, run_id, recorded)
             checkpoint("state-copy-saved")
-            _prune_snapshots(db, warehouse)
+            _prune_snapshots(db)
             checkpoint("snapshots-pruned")
             return outcome
         except BaseException:
@@ -250,10 +247,10 @@ def _recorded_data(data: Path) -> str:
     return str(data.resolve()) if isinstance(data, Path) else str(data)
 
 
-def _prune_snapshots(db: Engine, warehouse: Path) -> None:
+def _prune_snapshots(db: Engine) -> None:
     with Session(db) as s:
         keep = runs.latest_succeeded_ids(s, serving.KEEP)
-    serving.prune(serving.serving_dir(warehouse), set(keep))
+    serving.prune(db, set(keep))
 
 
 def _refuse_before_latest(db: Engine, day: date, *, restating: bool = False) -> None:

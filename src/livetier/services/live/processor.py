@@ -21,7 +21,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -89,15 +88,12 @@ class BatchResult:
 
 
 class Lines:
-    """Each host's category line, from the latest succeeded run's serving snapshot (reloaded
-    when a newer run succeeds); unknown without a warehouse or for a host not graded."""
+    """Each host's category line, from the latest succeeded run's serving snapshot in the
+    state store (reloaded when a newer run succeeds); unknown for a host not graded."""
 
-    def __init__(
-        self, db: Engine, warehouse: Path | None, known: Mapping[str, str] | None = None
-    ) -> None:
+    def __init__(self, db: Engine, known: Mapping[str, str] | None = None) -> None:
         self.db = db
         self.known = dict(known or {})
-        self.folder = serving.serving_dir(warehouse) if warehouse is not None else None
         self.run_id: int | None = None
         self.lines: dict[str, str] = {}
 
@@ -105,12 +101,12 @@ class Lines:
         """The known lines of ``hosts``: given ones first, else the snapshot's."""
         hosts = set(hosts)
         given = {h: self.known[h] for h in hosts if h in self.known}
-        if self.folder is None or len(given) == len(hosts):
+        if len(given) == len(hosts):
             return given
         with self.db.connect() as c:
             latest = latest_succeeded_run(c)
         if latest is not None and latest.id != self.run_id:
-            snap = serving.Snapshot.load(self.folder, latest.id)
+            snap = serving.Snapshot.load(self.db, latest.id)
             if snap is not None and "category_line" in snap.hosts.column_names:
                 ids = snap.hosts.column("host_id").to_pylist()
                 lines = snap.hosts.column("category_line").to_pylist()
@@ -161,7 +157,6 @@ class Processor:
         db: Engine,
         rulebook: Rulebook,
         *,
-        warehouse: Path | None = None,
         engine: str = "duckdb",
         batch_size: int = 50_000,
         poll_seconds: float = 0.25,
@@ -186,7 +181,7 @@ class Processor:
         self.zone_name = rulebook.definitions.timezone
         self.zone = ZoneInfo(self.zone_name)
         self.minutes = rulebook.definitions.valid_session_longer_than_minutes
-        self.lines = Lines(db, warehouse, lines)
+        self.lines = Lines(db, lines)
         self.needs = needs_of(rulebook)
         self._engine: PipelineEngine | None = None
         self._zones: dict[int, PlatformZone] = {}
