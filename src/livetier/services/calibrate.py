@@ -39,7 +39,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from ibis import _
 
-from livetier.domain.metrics import ACTIVITY_METRICS, METRICS, Kind
+from livetier.domain.metrics import ACTIVITY_METRICS, METRICS, PROFILE_METRICS, Kind
 from livetier.domain.rulebook import (
     Criterion,
     Group,
@@ -61,6 +61,9 @@ TOLERANCE = 0.005
 Mask = npt.NDArray[np.bool_]
 _TARGET = re.compile(r"^\s*([^.=\s]+)\.([^.=\s]+)\s*=\s*(\S+)\s*$")
 _MOVABLE = (Op.GE, Op.GT)
+
+GRADED_METRICS = (*PROFILE_METRICS, *ACTIVITY_METRICS)
+"""The metrics tiers are graded on (session metrics decide surfacing only)."""
 
 
 @dataclass(frozen=True)
@@ -392,8 +395,8 @@ def check(
     """The targets by (line, tier), refused when they cannot be calibrated."""
     chosen = set(metrics)
     for m in chosen:
-        if m not in METRICS:
-            raise InvalidInput(f"$metric {m!r}: unknown metric; known: {', '.join(METRICS)}")
+        if m not in GRADED_METRICS:
+            raise InvalidInput(f"$metric {m!r}: unknown metric; known: {', '.join(GRADED_METRICS)}")
         if METRICS[m].kind not in (Kind.INT, Kind.FLOAT):
             raise InvalidInput(f"$metric {m!r}: not a number, so it has no threshold to move")
     out: dict[tuple[str, Tier], Target] = {}
@@ -509,7 +512,7 @@ def calibrate(
 
 
 def _line_columns(table: ir.Table, line: str) -> _Columns:
-    return _Columns(table.filter(table.category_line == line).select(*METRICS).to_pyarrow())
+    return _Columns(table.filter(table.category_line == line).select(*GRADED_METRICS).to_pyarrow())
 
 
 def _engine_counts(
