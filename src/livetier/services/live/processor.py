@@ -144,7 +144,7 @@ class Processor:
     ``process()`` handles every pending event (in micro-batches of ``batch_size``) and returns
     how many; ``start()`` runs it in a background thread (woken by ``accept_events`` in this
     process, else every ``poll_seconds``) until ``stop()``. ``engine`` names the pipeline
-    engine (``duckdb``; ``spark`` is refused until the streaming engine is built).
+    engine (``duckdb``; ``spark`` only with ``pipeline``, the Spark stream's own engine: services/live/spark_stream.py).
     Each host's category line (its surfacing requirements) comes from ``lines`` when given
     (``live replay`` reads them from the data folder), else from the serving snapshot of
     the latest succeeded run beside ``warehouse``; a host with no known line surfaces only
@@ -165,13 +165,14 @@ class Processor:
         lease_seconds: float = 30.0,
         clock: Callable[[], datetime] = _now,
         lines: Mapping[str, str] | None = None,
+        pipeline: PipelineEngine | None = None,
     ) -> None:
         if engine not in ENGINES:
             raise InvalidInput(f"$engine must be one of {', '.join(ENGINES)}, not {engine!r}")
-        if engine == "spark":
+        if engine == "spark" and pipeline is None:
             raise InvalidInput(
-                "live processing on Spark (Structured Streaming) is not built yet; "
-                "use $engine duckdb"
+                "live processing on Spark runs in the Spark stream (services/live/spark_stream), "
+                "which hands its engine over; use $engine duckdb here"
             )
         self.db = db
         self.rulebook = rulebook
@@ -186,6 +187,11 @@ class Processor:
         self.lines = Lines(db, warehouse, lines)
         self.needs = needs_of(rulebook)
         self._engine: PipelineEngine | None = None
+        # Seams for the Spark stream (services/live/spark_stream.py): an engine it owns and
+        # keeps open (``pipeline``), and a hook called inside each batch's results
+        # transaction, where the stream records its Spark batch id.
+        self._pipeline = pipeline
+        self.in_transaction: Callable[[Session], None] | None = None
         self._zones: dict[int, PlatformZone] = {}
         self._stop = threading.Event()
         self._wake = threading.Event()
@@ -354,6 +360,8 @@ class Processor:
         }
 
     def _engine_now(self) -> PipelineEngine:
+        if self._pipeline is not None:
+            return self._pipeline  # its owner closes it
         if self._engine is None:
             self._engine = duckdb_engine(threads=2)
         return self._engine
@@ -427,6 +435,8 @@ class Processor:
             row = s.get(LiveProcessor, NAME)
             assert row is not None
             row.clock = clock if row.clock is None else max(row.clock, clock)
+            if self.in_transaction is not None:
+                self.in_transaction(s)
             if computed is not None:
                 surfaced, ended = self._write_sessions(s, hosts, computed, ongoing, now)
                 self._write_facts(s, hosts, days, computed["facts"], now)
