@@ -54,6 +54,9 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 # the time alone: all of these took 12-30 s there). A name no longer found in its file is an error.
 SLOW = {
     "e2e/test_cli.py": {"test_a_memory_limit_gives_the_same_result_and_a_bad_one_exits_2"},
+    "e2e/test_live_cli.py": {
+        "test_a_follow_killed_while_storing_a_file_stores_it_once_when_restarted"
+    },
     "integration/test_daily_runs.py": {
         "test_a_copy_of_another_store_is_not_used",
         "test_a_corrected_day_can_move_a_host_to_another_tier_than_first_recorded",

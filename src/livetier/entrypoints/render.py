@@ -20,7 +20,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from livetier.domain.describe import node_text
+from livetier.domain.describe import node_text, threshold_cells
 from livetier.domain.evaluation import HostEvaluation
 from livetier.domain.metrics import METRICS
 from livetier.domain.rulebook import Version
@@ -146,6 +146,22 @@ def _set_title(req_set: views.RequirementSet) -> str:
     return f"{word} {tier_label(req_set.tier)}"
 
 
+def surfacing_table(version: Version) -> Table:
+    """Real-time surfacing requirements per line (直播实时浮现): what a live room must reach."""
+    table = Table(
+        title=f"{version.version}: real-time surfacing 直播实时浮现 (while live)",
+        title_justify="left",
+    )
+    table.add_column("line")
+    names = [m for m in METRICS if METRICS[m].source == "session"]
+    for name in names:
+        table.add_column(f"{METRICS[name].zh} {METRICS[name].en}")
+    for line, group in version.surfacing.items():
+        cells = threshold_cells(group)
+        table.add_row(line, *(cells.get(n, "—") for n in names))
+    return table
+
+
 def rulebook_tables(version: Version) -> list[Table]:
     """One version as tables like docs/rules.md's: basic requirements, then a table per line."""
     basic = Table(
@@ -168,6 +184,18 @@ def rulebook_tables(version: Version) -> list[Table]:
         for tier, cells in line.rows:
             table.add_row(tier_label(tier), *cells)
         tables.append(table)
+    if version.surfacing:
+        tables.append(surfacing_table(version))
+    if version.channel is not None:
+        ch = Table(title=f"{version.version}: live channel 直播频道", title_justify="left")
+        ch.add_column("setting")
+        ch.add_column("value")
+        ch.add_row(
+            "banner_slots (banner 资源位, channel_banner only)", str(version.channel.banner_slots)
+        )
+        ch.add_row("ranking_boost_weight (频道排序加权)", str(version.channel.ranking_boost_weight))
+        ch.add_row("buyer_weight (score = viewers + w × buyers)", str(version.channel.buyer_weight))
+        tables.append(ch)
     if version.privileges:
         priv = Table(
             title=f"{version.version}: privileges 权益 (lowest tier)", title_justify="left"

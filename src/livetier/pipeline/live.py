@@ -17,7 +17,7 @@ import ibis
 import ibis.expr.datatypes as dt
 from ibis import _
 
-from livetier.pipeline.clean import Cleaned, clean
+from livetier.pipeline.clean import Cleaned, Keep, clean
 from livetier.pipeline.contract import CONTRACT, Col, Source
 from livetier.pipeline.facts import daily_facts
 from livetier.pipeline.timestamps import PlatformZone, add_instant
@@ -79,9 +79,11 @@ def sources(
     }
 
 
-def checked(src: dict[str, Source], zone: PlatformZone, lines: Iterable[str]) -> Cleaned:
-    """The batch's checked rows of the events (pipeline/clean)."""
-    return clean(src, zone, lines)
+def checked(
+    src: dict[str, Source], zone: PlatformZone, lines: Iterable[str], keep: Keep = lambda t: t
+) -> Cleaned:
+    """The batch's checked rows of the events (pipeline/clean; ``keep`` as there)."""
+    return clean(src, zone, lines, keep=keep)
 
 
 def today_so_far(c: Cleaned, valid_longer_than_minutes: int, days: Iterable[date]) -> ibis.Table:
@@ -112,10 +114,16 @@ def qualified(c: Cleaned, viewed: ibis.Table, zone: PlatformZone) -> ibis.Table:
     buyers = pairs.group_by("session_id", "buyer_id").agg(at=_.paid_utc.min())
     return ibis.union(
         viewers.select(
-            "session_id", metric=ibis.literal("session_viewers"), buyer_id=_.buyer_id, at=_.at
+            "session_id",
+            metric=ibis.literal("session_viewers"),
+            buyer_id=_.buyer_id,
+            at=_.at.cast("timestamp"),
         ),
         buyers.select(
-            "session_id", metric=ibis.literal("session_buyers"), buyer_id=_.buyer_id, at=_.at
+            "session_id",
+            metric=ibis.literal("session_buyers"),
+            buyer_id=_.buyer_id,
+            at=_.at.cast("timestamp"),
         ),
     )
 

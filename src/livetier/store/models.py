@@ -200,7 +200,7 @@ class LiveEvent(Base):
     session_id: Mapped[str | None] = mapped_column(String(128), index=True)
     host_id: Mapped[str | None] = mapped_column(String(128), index=True)
     buyer_id: Mapped[str | None] = mapped_column(String(128))
-    order_id: Mapped[str | None] = mapped_column(String(128))
+    order_id: Mapped[str | None] = mapped_column(String(128), index=True)
     at: Mapped[datetime]  # started_at, ended_at, viewed_at or paid_at
     deleted: Mapped[bool | None]
     received_at: Mapped[datetime]

@@ -13,6 +13,7 @@ import typer
 from livetier import __version__
 from livetier.entrypoints.cli import events, grading, runs, serve, state
 from livetier.entrypoints.cli.keys import keys_app
+from livetier.entrypoints.cli.live import live_app
 from livetier.entrypoints.cli.rules import rules_app
 
 app = typer.Typer(
@@ -60,6 +61,7 @@ def _options(
 
 app.add_typer(rules_app, name="rules")
 app.add_typer(keys_app, name="keys")
+app.add_typer(live_app, name="live")
 
 
 def main() -> None:

@@ -12,6 +12,7 @@ the next processor recomputes the same keys from the same stored events.
 
 from __future__ import annotations
 
+import itertools
 import os
 import socket
 import threading
@@ -148,9 +149,11 @@ class Processor:
     Each host's category line (its surfacing requirements) comes from ``lines`` when given
     (``live replay`` reads them from the data folder), else from the serving snapshot of
     the latest succeeded run beside ``warehouse``; a host with no known line surfaces only
-    if every line has the same requirements. Only one processor works at a time: ``acquire()`` takes the
-    lease (a dead holder's lease is taken over at once when it ran on this machine, else
-    after ``lease_seconds``) and raises ``ProcessorBusy`` if another holds it.
+    if every line has the same requirements.
+
+    Only one processor works at a time: ``acquire()`` takes the lease (a dead holder's is
+    taken at once when it ran on this machine, else after ``lease_seconds``) and raises
+    ``ProcessorBusy`` if another holds it.
     """
 
     def __init__(
@@ -285,15 +288,29 @@ class Processor:
         hosts: set[str] = set()
         days: set[date] = set()
         by_session: dict[str, list[datetime]] = defaultdict(list)
+        orders: set[str] = set()
         for e in pending:
             if e.kind in ("session_started", "paid"):
                 assert e.host_id is not None
                 hosts.add(e.host_id)
                 days.add(self._day(e.at))
+            if e.kind == "paid" and e.order_id is not None:
+                orders.add(e.order_id)
             if e.kind != "paid" and e.session_id is not None:
                 by_session[e.session_id].append(e.at)
-        if by_session:
-            with Session(self.db) as s:
+        with Session(self.db) as s:
+            # Other payments of the same order id (the batch rejects an order id whose rows
+            # disagree, say on the host: every host concerned is recomputed).
+            for chunk in _chunks(orders):
+                for host, at in s.execute(
+                    select(LiveEvent.host_id, LiveEvent.at).where(
+                        and_(LiveEvent.kind == "paid", LiveEvent.order_id.in_(chunk))
+                    )
+                ):
+                    assert host is not None
+                    hosts.add(host)
+                    days.add(self._day(at))
+            if by_session:
                 for chunk in _chunks(by_session):
                     for sid, host, at in s.execute(
                         select(LiveEvent.session_id, LiveEvent.host_id, LiveEvent.at).where(
@@ -340,7 +357,30 @@ class Processor:
                         and_(e.kind == "paid", e.host_id.in_(chunk), e.at >= lo_n, e.at < hi_n)
                     )
                 ).all()
+            # Rows of the same order or session id under another host: the batch rejects ids
+            # whose rows disagree, so the processor must see them all.
+            order_ids = sorted({r[0] for r in paid})
+            seen_orders = set(paid)
+            for chunk in _chunks(order_ids):
+                for r in s.execute(
+                    select(e.order_id, e.host_id, e.buyer_id, e.at).where(
+                        and_(e.kind == "paid", e.order_id.in_(chunk))
+                    )
+                ):
+                    if tuple(r) not in seen_orders:
+                        paid.append(r)
+                        seen_orders.add(tuple(r))
             sessions = sorted({r[0] for r in started})
+            seen_starts = set(started)
+            for chunk in _chunks(sessions):
+                for start in s.execute(
+                    select(e.session_id, e.host_id, e.at).where(
+                        and_(e.kind == "session_started", e.session_id.in_(chunk))
+                    )
+                ):
+                    if tuple(start) not in seen_starts:
+                        started.append(start)
+                        seen_starts.add(tuple(start))
             for chunk in _chunks(sessions):
                 ended += s.execute(
                     select(e.session_id, e.at, e.deleted).where(
@@ -377,19 +417,38 @@ class Processor:
         t = {k: ibis.memtable(v) for k, v in loaded.items()}
         zone = self._platform_zone(max(days))
         lines = sorted({line for v in self.rulebook.versions for line in v.lines})
+        stages = itertools.count()
+
+        def keep(table: ibis.Table) -> ibis.Table:  # each checked table computed once
+            return con.create_table(
+                f"_live_checked_{next(stages)}", table, temp=True, overwrite=True
+            )
+
         cleaned = expr.checked(
-            expr.sources(t["started"], t["ended"], t["viewed"], t["paid"]), zone, lines
+            expr.sources(t["started"], t["ended"], t["viewed"], t["paid"]),
+            zone,
+            lines,
+            keep=keep,
         )
         facts = con.to_pyarrow(expr.today_so_far(cleaned, self.minutes, sorted(days))).to_pylist()
         sessions = con.to_pyarrow(
             cleaned.sessions.select("session_id", "host_id", "start_utc", "end_utc", "start_day")
         ).to_pylist()
-        q = expr.qualified(cleaned, t["viewed"], zone)
+        q = con.create_table(
+            "_live_qualified", expr.qualified(cleaned, t["viewed"], zone), temp=True, overwrite=True
+        )
         counted = {r["session_id"]: r for r in con.to_pyarrow(expr.counts(q)).to_pylist()}
         nth: dict[str, dict[tuple[str, int], datetime]] = defaultdict(dict)
         for r in con.to_pyarrow(expr.nth_times(q, self.needs)).to_pylist():
             nth[r["session_id"]][(r["metric"], r["n"])] = r["at"]
-        return {"facts": facts, "sessions": sessions, "counts": counted, "nth": nth, "q": q}
+        return {
+            "facts": facts,
+            "sessions": sessions,
+            "counts": counted,
+            "nth": nth,
+            "q": q,
+            "loaded_sessions": set(loaded["started"].column("session_id").to_pylist()),
+        }
 
     def _counts_at(self, q: ibis.Table, moments: dict[str, datetime]) -> dict[str, dict[str, int]]:
         if not moments:
@@ -490,19 +549,15 @@ class Processor:
             tier = tiers.get(r["host_id"], Tier.NONE)
             end = None if sid in ongoing else r["end_utc"]
             at: datetime | None = None
-            if grants(version, tier, SURFACING_PRIVILEGE):
+            # The tier is checked when a session first surfaces; once surfaced, the instant
+            # is recomputed from event time alone (late events may move it, or withdraw it).
+            was = old is not None and old.surfaced_at is not None
+            if was or grants(version, tier, SURFACING_PRIVILEGE):
                 group = surfacing_group(version, lines.get(r["host_id"]))
                 times: dict[tuple[str, int], datetime] = computed["nth"].get(sid, {})
                 at = surfaced_at(group, _lookup(times), r["start_utc"], end)
-            if old is not None and old.surfaced_at is not None:
-                # Sent once: a recomputation may only move the instant earlier (late events).
-                at = old.surfaced_at if at is None else min(at, old.surfaced_at)
             decided[sid] = at
-        moments = {
-            sid: at
-            for sid, at in decided.items()
-            if at is not None and (existing.get(sid) is None or existing[sid].surfaced_at != at)
-        }
+        moments = {sid: at for sid, at in decided.items() if at is not None}
         metrics_at = self._counts_at(computed["q"], moments)
         surfaced = ended = 0
         values = []
@@ -512,15 +567,13 @@ class Processor:
             c = computed["counts"].get(sid, {"viewers": 0, "buyers": 0})
             at = decided[sid]
             end = None if sid in ongoing else r["end_utc"]
-            metrics = (
-                metrics_at.get(sid, {"viewers": 0, "buyers": 0})
-                if sid in moments
-                else (old.surfaced_metrics if old is not None else None)
-            )
+            metrics = metrics_at.get(sid, {"viewers": 0, "buyers": 0}) if at is not None else None
             surfaced_event = old.surfaced_event if old is not None else None
             ended_event = old.ended_event if old is not None else None
             version = self.rulebook.version_for(r["start_day"])
             tier = tiers.get(r["host_id"], Tier.NONE)
+            if at is not None and old is not None and old.surfaced_at is None:
+                surfaced_event = ended_event = None  # withdrawn before, surfaced again now
             if at is not None and surfaced_event is None:
                 surfaced_event = self._event(
                     s,
@@ -537,13 +590,23 @@ class Processor:
                     },
                 )
                 surfaced += 1
-            if at is not None and end is not None and ended_event is None:
+            withdrawn = at is None and old is not None and old.surfaced_at is not None
+            if ended_event is None and surfaced_event is not None and (end or withdrawn):
+                # Ended; or a late event (an end before the crossing) shows that by event time
+                # it never was surfaced: the surfacing sent is withdrawn.
+                first = old.surfaced_at if withdrawn and old is not None else at
+                assert first is not None
                 ended_event = self._event(
                     s,
                     "surfacing_ended",
                     r["host_id"],
-                    end,
-                    {"session_id": sid, "surfaced_at": _iso(at), "ended_at": _iso(end)},
+                    end or first,
+                    {
+                        "session_id": sid,
+                        "surfaced_at": _iso(first),
+                        "ended_at": _iso(end) if end else None,
+                        "withdrawn": withdrawn,
+                    },
                 )
                 ended += 1
             values.append(
@@ -562,6 +625,19 @@ class Processor:
                     "ended_event": ended_event,
                     "updated_at": now,
                 }
+            )
+        # A session the checks now reject (its end before its start, rows that disagree) is no
+        # session: its row goes, unless it was announced (then it is kept, ended or withdrawn).
+        gone = [
+            sid
+            for sid in computed["loaded_sessions"] - set(ids)
+            if sid not in existing or existing[sid].surfaced_event is None
+        ]
+        for chunk in _chunks(sorted(gone)):
+            s.execute(
+                delete(LiveSession).where(
+                    and_(LiveSession.session_id.in_(chunk), LiveSession.surfaced_event.is_(None))
+                )
             )
         _upsert(s, LiveSession, values, ["session_id"])
         return surfaced, ended

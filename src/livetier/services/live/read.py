@@ -181,7 +181,7 @@ def channel(db: Engine, rulebook: Rulebook, now: datetime) -> Channel:
     )
     with Session(db) as s:
         on_activity = set(s.scalars(registered))
-        rows = [(_view(r), Tier(t)) for r, t in s.execute(query).tuples()]
+        rows = [(_view(r), Tier(t)) for r, t in s.execute(query)]
     rooms = [
         Room(
             v.session_id, v.host_id, t, v.viewers, v.buyers, v.surfaced_at, v.host_id in on_activity

@@ -39,6 +39,7 @@ def upgrade() -> None:
     op.create_index("ix_live_events_pending", "live_events", ["processed", "seq"])
     op.create_index("ix_live_events_session_id", "live_events", ["session_id"])
     op.create_index("ix_live_events_host_id", "live_events", ["host_id"])
+    op.create_index("ix_live_events_order_id", "live_events", ["order_id"])
     op.create_table(
         "live_sessions",
         sa.Column("session_id", sa.String(length=128), nullable=False),
@@ -97,6 +98,7 @@ def downgrade() -> None:
     op.drop_index("ix_live_sessions_ended_at", table_name="live_sessions")
     op.drop_index("ix_live_sessions_host_id", table_name="live_sessions")
     op.drop_table("live_sessions")
+    op.drop_index("ix_live_events_order_id", table_name="live_events")
     op.drop_index("ix_live_events_host_id", table_name="live_events")
     op.drop_index("ix_live_events_session_id", table_name="live_events")
     op.drop_index("ix_live_events_pending", table_name="live_events")
