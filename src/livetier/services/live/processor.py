@@ -413,16 +413,15 @@ class Processor:
 
     def _compute(self, loaded: dict[str, pa.Table], days: set[date]) -> dict[str, Any]:
         """Facts of ``days`` and every loaded session's metrics, with the pipeline."""
-        con = self._engine_now().con
+        engine = self._engine_now()
+        con = engine.con
         t = {k: ibis.memtable(v) for k, v in loaded.items()}
         zone = self._platform_zone(max(days))
         lines = sorted({line for v in self.rulebook.versions for line in v.lines})
         stages = itertools.count()
 
         def keep(table: ibis.Table) -> ibis.Table:  # each checked table computed once
-            return con.create_table(
-                f"_live_checked_{next(stages)}", table, temp=True, overwrite=True
-            )
+            return engine.keep(table, f"_live_checked_{next(stages)}")
 
         cleaned = expr.checked(
             expr.sources(t["started"], t["ended"], t["viewed"], t["paid"]),
@@ -434,9 +433,7 @@ class Processor:
         sessions = con.to_pyarrow(
             cleaned.sessions.select("session_id", "host_id", "start_utc", "end_utc", "start_day")
         ).to_pylist()
-        q = con.create_table(
-            "_live_qualified", expr.qualified(cleaned, t["viewed"], zone), temp=True, overwrite=True
-        )
+        q = engine.keep(expr.qualified(cleaned, t["viewed"], zone), "_live_qualified")
         counted = {r["session_id"]: r for r in con.to_pyarrow(expr.counts(q)).to_pylist()}
         nth: dict[str, dict[tuple[str, int], datetime]] = defaultdict(dict)
         for r in con.to_pyarrow(expr.nth_times(q, self.needs)).to_pylist():
