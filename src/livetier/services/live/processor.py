@@ -145,7 +145,8 @@ class Processor:
     ``process()`` handles every pending event (in micro-batches of ``batch_size``) and returns
     how many; ``start()`` runs it in a background thread (woken by ``accept_events`` in this
     process, else every ``poll_seconds``) until ``stop()``. ``engine`` names the pipeline
-    engine (``duckdb``; ``spark`` only with ``pipeline``, the Spark stream's own engine: services/live/spark_stream.py).
+    engine (``duckdb``; ``spark`` only with ``pipeline``, the engine of the Spark stream,
+    services/live/spark_stream.py).
     Each host's category line (its surfacing requirements) comes from ``lines`` when given
     (``live replay`` reads them from the data folder), else from the serving snapshot of
     the latest succeeded run beside ``warehouse``; a host with no known line surfaces only

@@ -53,7 +53,7 @@ from livetier.store.schema import IMMEDIATE
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
-    from pyspark.sql.streaming import StreamingQuery
+    from pyspark.sql.streaming.query import StreamingQuery
 
 EVENT_FILES = "*.{ndjson,jsonl,json,parquet}"
 """The files the folder source reads (Spark skips names starting with ``_`` or ``.``: write
@@ -315,7 +315,9 @@ class SparkStream:
                 # Kept whole for run() to raise; Spark gets a short message (it fails the
                 # query, and the next start replays this batch).
                 self._error = e
-                raise RuntimeError(f"livetier batch {batch_id} failed: {type(e).__name__}") from None
+                raise RuntimeError(
+                    f"livetier batch {batch_id} failed: {type(e).__name__}"
+                ) from None
 
     def _batch(self, df: DataFrame, batch_id: int) -> None:
         if batch_id <= self._last_batch():
