@@ -175,8 +175,8 @@ class Processor:
             raise InvalidInput(f"$engine must be one of {', '.join(ENGINES)}, not {engine!r}")
         if engine == "spark" and pipeline is None:
             raise InvalidInput(
-                "live processing on Spark runs in the Spark stream (services/live/spark_stream), "
-                "which hands its engine over; use $engine duckdb here"
+                "$engine spark runs live events only as a Spark stream (following a source); "
+                "here use $engine duckdb"
             )
         self.db = db
         self.rulebook = rulebook
