@@ -210,7 +210,7 @@ def test_spark_streamed_facts_equal_the_batch_daily_facts_at_the_end_of_the_day(
     assert report.batches >= 1 and report.replayed == 0
     assert report.accepted == run.platform.events  # every event once
     assert report.duplicates == run.platform.duplicates
-    assert [r for _, r in report.rejected] == ["session_id: Field required"]
+    assert [r for _, r in report.rejected] == ["event_id: Field required"]
     facts = run.state["facts"]
     assert facts == run.platform.batch_facts
     assert any(v[0] for v in facts.values()) and any(v[1] for v in facts.values())
