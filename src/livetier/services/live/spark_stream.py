@@ -269,7 +269,11 @@ class SparkStream:
             if query.isActive:
                 query.stop()
             self._query = None
-            self.processor.release()
+            try:
+                self.processor.release()
+            except Exception:
+                if self._error is None:
+                    raise  # else the batch's error is the one to report
         if self._error is not None:
             raise self._error
         error = query.exception()
@@ -315,8 +319,9 @@ class SparkStream:
                 # Kept whole for run() to raise; Spark gets a short message (it fails the
                 # query, and the next start replays this batch).
                 self._error = e
+                first = (str(e).strip().splitlines() or [""])[0][:300]
                 raise RuntimeError(
-                    f"livetier batch {batch_id} failed: {type(e).__name__}"
+                    f"livetier batch {batch_id} failed: {type(e).__name__}: {first}"
                 ) from None
 
     def _batch(self, df: DataFrame, batch_id: int) -> None:
