@@ -189,7 +189,9 @@ def write(
             if c[0] >= 30 and c[1] >= 3 and sid not in landed:
                 crossing.append(sid)
                 landed[sid] = -1.0
-            if c[0] >= 40 and c[1] >= 5:
+            if c[0] >= 40 and c[1] >= 5 and sid in landed and sid not in crossing:
+                # Ends after its crossing's file landed (an end at the crossing's own instant
+                # would rightly never surface).
                 live.remove((sid, host))
                 events.append(_event(f"e{n}x", "session_ended", now, session_id=sid))
         hidden = source / f".{files:06d}.ndjson"
