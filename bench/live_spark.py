@@ -64,7 +64,11 @@ def main() -> None:
         started = time.perf_counter()
         spark = spark_engine(
             args.master,
-            {"spark.ui.showConsoleProgress": "false", "spark.sql.shuffle.partitions": "2"},
+            {
+                "spark.ui.showConsoleProgress": "false",
+                "spark.sql.shuffle.partitions": "2",
+                "spark.driver.memory": "3g",
+            },
         )
         spark.con._session.sparkContext.setLogLevel("ERROR")
         print(f"Spark session: {time.perf_counter() - started:.1f} s", flush=True)
@@ -124,7 +128,7 @@ def main() -> None:
         watcher.join(5)
         spark.close()
     if failed:
-        raise SystemExit(f"the stream failed: {failed[0]!r}")
+        raise SystemExit(f"the stream failed: {failed[0]}")
     lags = sorted(seen[s] - landed[s] for s in landed if s in seen)
     missing = len(landed) - len(lags)
     print(f"written: {written} events in {args.seconds:.0f} s ({written / args.seconds:.0f}/s)")

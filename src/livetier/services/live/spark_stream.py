@@ -241,6 +241,8 @@ class SparkStream:
         # Events a crashed stream stored but had not processed yet (its batch may be one Spark
         # does not replay: the id was recorded with the first of several processor batches).
         self.report.processed += self.processor.process()
+        from pyspark.errors import StreamingQueryException
+
         spark = self._session()
         writer = (
             self._reader(spark)
@@ -258,8 +260,11 @@ class SparkStream:
         self._started.set()
         try:
             while not self._stopping.is_set():
-                if query.awaitTermination(5 if not self.once else 1):
-                    break
+                try:
+                    if query.awaitTermination(5 if not self.once else 1):
+                        break
+                except StreamingQueryException:
+                    break  # said below: the batch's own error if it was ours
                 if self._busy.acquire(blocking=False):
                     try:
                         self.processor.acquire()  # keep the lease while idle
