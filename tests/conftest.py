@@ -67,6 +67,9 @@ SLOW = {
         "test_runs_compare_with_the_warehouse_copy_of_the_state_only_while_it_is_current",
         "test_the_next_day_records_only_what_changed",
     },
+    "integration/test_live.py": {
+        "test_surfacing_follows_the_tier_the_thresholds_and_the_session_end"
+    },
     "integration/test_state_commands.py": {
         "test_backfill_gives_the_history_of_daily_runs_and_events_follow_a_cursor"
     },

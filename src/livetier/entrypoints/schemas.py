@@ -184,13 +184,14 @@ class Rulebook(BaseModel):
     name: str
     definitions: dict[str, Any]
     versions: list[dict[str, Any]] = Field(
-        description="Each version: effective_from, privileges, fatigue_days, and the "
-        "requirement trees (basic, and per line per tier)."
+        description="Each version: effective_from, privileges, fatigue_days, the "
+        "requirement trees (basic, and per line per tier), surfacing (per line) and channel."
     )
 
 
 class Event(BaseModel):
-    """A tier event from the outbox; the payload's fields follow the kind."""
+    """An event from the outbox (a tier event, or a live ``surfaced`` / ``surfacing_ended``);
+    the payload's fields follow the kind."""
 
     model_config = ConfigDict(extra="allow")
 
@@ -198,4 +199,4 @@ class Event(BaseModel):
     kind: str
     host_id: str
     day: date
-    run_id: int
+    run_id: int | None = Field(description="The daily run that made it (null: a live event).")

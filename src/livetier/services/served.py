@@ -238,7 +238,8 @@ class Served:
 
 
 def rulebook_record(rulebook: Rulebook) -> dict[str, Any]:
-    """Every rule version with its thresholds, privileges and fatigue rules."""
+    """Every rule version with its thresholds, privileges, fatigue rules, surfacing
+    requirements and channel settings."""
     d = rulebook.definitions
     return {
         "name": rulebook.name,
@@ -258,6 +259,16 @@ def rulebook_record(rulebook: Rulebook) -> dict[str, Any]:
                     line: {t.value: node_spec(g) for t, g in tiers.items()}
                     for line, tiers in v.lines.items()
                 },
+                "surfacing": {line: node_spec(g) for line, g in v.surfacing.items()},
+                "channel": (
+                    {
+                        "banner_slots": v.channel.banner_slots,
+                        "ranking_boost_weight": v.channel.ranking_boost_weight,
+                        "buyer_weight": v.channel.buyer_weight,
+                    }
+                    if v.channel is not None
+                    else None
+                ),
             }
             for v in rulebook.versions
         ],

@@ -174,12 +174,17 @@ def store_rows(db: Engine, rows: list[dict[str, Any]], session: Session | None =
     and the file together); otherwise they are committed here.
     """
     now = datetime.now(UTC).replace(tzinfo=None)
-    values = [{**r, "received_at": now, "processed": False} for r in rows]
+    columns = ("event_id", "kind", "session_id", "host_id", "buyer_id", "order_id", "at", "deleted")
+    values = [
+        {**{c: r.get(c) for c in columns}, "received_at": now, "processed": False} for r in rows
+    ]
     dialect = postgresql if db.dialect.name == "postgresql" else sqlite
+    table = LiveEvent.__table__
+    # Core, not the ORM: the ORM's bulk insert with RETURNING splices rows one by one.
     stmt = (
-        dialect.insert(LiveEvent)
+        dialect.insert(table)
         .on_conflict_do_nothing(index_elements=["event_id"])
-        .returning(LiveEvent.seq)
+        .returning(table.c.seq)
     )
     if session is not None:
         return _insert(session, stmt, values)
@@ -188,7 +193,8 @@ def store_rows(db: Engine, rows: list[dict[str, Any]], session: Session | None =
 
 
 def _insert(s: Session, stmt: Any, values: list[dict[str, Any]]) -> int:
+    connection = s.connection()
     count = 0
     for start in range(0, len(values), 5000):
-        count += len(s.execute(stmt, values[start : start + 5000]).all())
+        count += len(connection.execute(stmt, values[start : start + 5000]).all())
     return count
