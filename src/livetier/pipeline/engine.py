@@ -78,6 +78,17 @@ class Engine:
             return self.stream(table, rows)
         return iter(table.to_pyarrow_batches(chunk_size=rows))
 
+    hold: Callable[[ibis.Table, str], ibis.Table] | None = None
+    """How the backend holds a computed table under a name, where Ibis's temporary tables do
+    not exist (its PySpark backend): see ``keep``."""
+
+    def keep(self, table: ibis.Table, name: str) -> ibis.Table:
+        """``table`` computed once and held as the temporary table ``name`` for this
+        connection (replacing one of that name)."""
+        if self.hold is not None:
+            return self.hold(table, name)
+        return self.con.create_table(name, table, temp=True, overwrite=True)
+
     def location(self, where: str | Path, option: str = "--data") -> DataPath:
         """The input or output location ``where`` names: a local path, or a URL this engine
         can reach (a URL on an engine without ``open_url`` is a ValueError)."""
@@ -185,14 +196,30 @@ def spark_engine(master: str = "local[*]", conf: dict[str, str] | None = None) -
         where = folder.absolute().as_uri() if isinstance(folder, Path) else str(folder)
         session.createDataFrame(table).coalesce(1).write.parquet(where)
 
+    con = ibis.pyspark.connect(session)
+    held: dict[str, Any] = {}
+
+    def hold(table: ibis.Table, name: str) -> ibis.Table:
+        # Computed now and cut from its lineage (localCheckpoint), so each query reading it
+        # plans and runs only what follows; the previous table of the name is let go.
+        con._run_pre_execute_hooks(table)  # registers its memtables, as execute() does
+        frame = session.sql(con.compile(table)).localCheckpoint(eager=True)
+        old = held.pop(name, None)
+        if old is not None:
+            old.unpersist()
+        frame.createOrReplaceTempView(name)
+        held[name] = frame
+        return con.table(name)
+
     return Engine(
-        ibis.pyspark.connect(session),
+        con,
         "pyspark",
         errors=(PySparkException,),
         reads_many=False,
         absolute=absolute,
         open_url=HadoopFiles(session).path,
         write_parquet=write_parquet,
+        hold=hold,
     )
 
 
