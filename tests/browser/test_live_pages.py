@@ -61,7 +61,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         "svc": keys.create(db, keys.Role.service)[0],
         "h_ord": keys.create(db, keys.Role.host, "h_ord")[0],
     }
-    processor = live.Processor(db, book, warehouse=warehouse, poll_seconds=0.2)
+    processor = live.Processor(db, book, poll_seconds=0.2)
     processor.start()  # as `livetier serve` runs it
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
