@@ -19,7 +19,7 @@ import socket
 import threading
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -28,6 +28,8 @@ from zoneinfo import ZoneInfo
 
 import ibis
 import pyarrow as pa
+import pyarrow.compute as pc
+from ibis import _
 from sqlalchemy import Engine, and_, delete, insert, or_, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -272,8 +274,9 @@ class Processor:
             return None
         checkpoint("live-batch-read")
         try:
-            tables = self._append(pending)
-            hosts, days = self._affected(pending, tables)
+            batch = _tables(pending)
+            tables = self._append(batch)
+            hosts, days = self._affected(batch, tables)
             loaded = self._select(tables, hosts, days) if hosts else None
             computed = self._compute(loaded, days) if loaded is not None else None
             checkpoint("live-computed")
@@ -293,7 +296,7 @@ class Processor:
 
     # the engine's copy of the stored events ---------------------------------------------
 
-    def _append(self, pending: list[Any]) -> dict[str, ibis.Table]:
+    def _append(self, batch: dict[str, pa.Table]) -> dict[str, ibis.Table]:
         """The engine's tables of every processed event plus ``pending``.
 
         The tables live in the processor's engine between batches: built from the state store
@@ -307,7 +310,7 @@ class Processor:
             for kind, table in _tables(stored).items():
                 con.create_table(_CACHE[kind], table, overwrite=True)
             self._cached = True
-        for kind, table in _tables(pending).items():
+        for kind, table in batch.items():
             if table.num_rows:
                 con.insert(_CACHE[kind], table)
         return {kind: con.table(name) for kind, name in _CACHE.items()}
@@ -316,47 +319,52 @@ class Processor:
         """Build the engine's tables from the state store again before the next batch."""
         self._cached = False
 
-    def _affected(self, pending: list[Any], t: dict[str, ibis.Table]) -> tuple[set[str], set[date]]:
-        """The hosts and platform days the pending events can change."""
-        hosts: set[str] = set()
-        days: set[date] = set()
-        by_session: dict[str, list[datetime]] = defaultdict(list)
-        orders: set[str] = set()
-        for e in pending:
-            if e.kind in ("session_started", "paid"):
-                assert e.host_id is not None
-                hosts.add(e.host_id)
-                days.add(self._day(e.at))
-            if e.kind == "paid" and e.order_id is not None:
-                orders.add(e.order_id)
-            if e.kind != "paid" and e.session_id is not None:
-                by_session[e.session_id].append(e.at)
+    def _affected(
+        self, batch: dict[str, pa.Table], t: dict[str, ibis.Table]
+    ) -> tuple[set[str], set[date]]:
+        """The hosts and platform days the batch's events (``batch``, by kind) can change:
+        a start's or payment's host and day; the hosts of other payments of the same order
+        id (the batch rejects an order id whose rows disagree, say on the host: every host
+        concerned is recomputed); for an event of a session, its host, its start day (a
+        session counts on its start day) and the event's own day (a view's day)."""
         con = self._engine_now().con
-        if orders:
-            # Other payments of the same order id (the batch rejects an order id whose rows
-            # disagree, say on the host: every host concerned is recomputed).
-            ids = _ids("order_id", orders)
+        hosts: set[str] = set()
+        minutes: set[datetime] = set()
+        for name in ("started", "paid"):
+            hosts.update(pc.unique(batch[name].column("host_id")).to_pylist())
+            minutes.update(_minutes(batch[name].column("at")))
+        orders = pc.unique(batch["paid"].column("order_id"))
+        if len(orders):
             found = con.to_pyarrow(
-                t["paid"].semi_join(ids, "order_id").select("host_id", "at").distinct()
-            )
-            hosts.update(found.column("host_id").to_pylist())
-            days.update(self._day(at) for at in found.column("at").to_pylist())
-        if by_session:
-            ids = _ids("session_id", by_session)
-            found = con.to_pyarrow(
-                t["started"]
-                .semi_join(ids, "session_id")
-                .select("session_id", "host_id", "at")
+                t["paid"]
+                .semi_join(_ids("order_id", orders.to_pylist()), "order_id")
+                .select("host_id", minute=_.at.truncate("m"))
                 .distinct()
             )
-            for sid, host, at in zip(
-                *(found.column(c).to_pylist() for c in ("session_id", "host_id", "at")),
-                strict=True,
-            ):
-                hosts.add(host)
-                days.add(self._day(at))  # a session counts on its start day
-                days.update(self._day(x) for x in by_session[sid])  # views: their day
-        return hosts, days
+            hosts.update(found.column("host_id").to_pylist())
+            minutes.update(found.column("minute").to_pylist())
+        touched = pa.concat_tables(
+            [batch[n].select(["session_id", "at"]) for n in ("started", "ended", "viewed")]
+        )
+        if touched.num_rows:
+            times = pa.table(
+                {
+                    "session_id": touched.column("session_id"),
+                    "minute": pc.floor_temporal(touched.column("at"), unit="minute"),
+                }
+            )
+            events = ibis.memtable(times).distinct()
+            found_sessions = t["started"].semi_join(events, "session_id")
+            found = con.to_pyarrow(
+                found_sessions.select("host_id", minute=_.at.truncate("m")).distinct()
+            )
+            hosts.update(found.column("host_id").to_pylist())
+            minutes.update(found.column("minute").to_pylist())
+            views = con.to_pyarrow(
+                events.semi_join(found_sessions, "session_id").select("minute").distinct()
+            )
+            minutes.update(views.column("minute").to_pylist())
+        return hosts, {self._day(m) for m in minutes}
 
     def _select(
         self, t: dict[str, ibis.Table], hosts: set[str], days: set[date]
@@ -750,21 +758,22 @@ _KINDS = {
 _CACHE = {name: f"_live_events_{name}" for name, _ in _KINDS.values()}
 
 
-def _tables(rows: Iterable[Any]) -> dict[str, pa.Table]:
+def _tables(rows: Sequence[Any]) -> dict[str, pa.Table]:
     """Stored event rows (``_EVENT_COLUMNS`` first) as the pipeline's four event tables."""
-    by_kind: dict[str, list[Any]] = {kind: [] for kind in _KINDS}
-    for r in rows:
-        by_kind[r.kind].append(r)
+    names = [c.key for c in _EVENT_COLUMNS]
+    fields = list(rows[0]._fields) if rows else names
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in fields]
+    types = {"kind": pa.string(), "at": pa.timestamp("us"), "deleted": pa.bool_()}
+    every = pa.table(
+        {n: pa.array(columns[fields.index(n)], types.get(n, pa.string())) for n in names}
+    )
+    at = every.column("at").cast(pa.timestamp("us", tz="UTC"))  # stored naive UTC
+    every = every.set_column(names.index("at"), "at", at)
     out = {}
-    for kind, (name, columns) in _KINDS.items():
-        out[name] = pa.table(
-            {
-                c: pa.array(
-                    [getattr(r, c) for r in by_kind[kind]],
-                    _arrow_type(columns[c]),
-                )
-                for c in columns
-            }
+    for kind, (name, wanted) in _KINDS.items():
+        rows_of = every.filter(pc.equal(every.column("kind"), kind))
+        out[name] = rows_of.select(list(wanted)).cast(
+            pa.schema([(c, _arrow_type(t)) for c, t in wanted.items()])
         )
     return out
 
@@ -773,6 +782,10 @@ def _arrow_type(kind: Any) -> pa.DataType:
     if kind.is_timestamp():
         return pa.timestamp("us", tz="UTC")
     return pa.bool_() if kind.is_boolean() else pa.string()
+
+
+def _minutes(at: pa.ChunkedArray) -> list[datetime]:
+    return list(pc.unique(pc.floor_temporal(at, unit="minute")).to_pylist())
 
 
 def _ids(column: str, values: Iterable[str]) -> ibis.Table:
@@ -850,4 +863,4 @@ def _upsert(s: Session, model: Any, values: list[dict[str, Any]], keys: list[str
             index_elements=keys,
             set_={c: stmt.excluded[c] for c in chunk[0] if c not in keys},
         )
-        s.execute(stmt, chunk)
+        s.connection().execute(stmt, chunk)  # Core: the ORM's bulk path goes row by row
