@@ -169,7 +169,7 @@ class Processor:
         warehouse: Path | None = None,
         engine: str = "duckdb",
         batch_size: int = 50_000,
-        poll_seconds: float = 0.25,
+        poll_seconds: float = 0.1,
         lease_seconds: float = 30.0,
         clock: Callable[[], datetime] = _now,
         lines: Mapping[str, str] | None = None,
@@ -500,7 +500,7 @@ class Processor:
                 self._write_facts(s, hosts, days, computed["facts"], now)
             checkpoint("live-results-written")
             for ranges in _chunks(_ranges(sorted(e.seq for e in pending)), 200):
-                s.execute(
+                s.connection().execute(  # Core: the ORM would fetch the rows to sync them
                     update(LiveEvent)
                     .where(or_(*(LiveEvent.seq.between(a, b) for a, b in ranges)))
                     .values(processed=True)
