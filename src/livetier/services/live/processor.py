@@ -219,6 +219,8 @@ class Processor:
                 raise ProcessorBusy(
                     f"another live processor ({row.owner}) holds the lease until {row.lease_until}Z"
                 )
+            if row.owner != self.owner:
+                self._forget()  # another may have processed events meanwhile: not in ours
             row.owner = self.owner
             row.lease_until = now + timedelta(seconds=self.lease_seconds)
             row.updated_at = now
