@@ -278,3 +278,26 @@ def test_stopping_never_closes_the_engine_under_a_running_batch(
         assert processor._engine is None
         found = live.session(db, "s1")
         assert found is not None and found.viewers == 5
+
+
+def test_a_processor_taking_the_lease_back_sees_what_another_processed(
+    db_url: str, tmp_path: Path
+) -> None:
+    rules = small_rules(tmp_path)
+    events = room("s1", "h1")
+    with connected(db_url) as db:
+        first, second = live.Processor(db, rules), live.Processor(db, rules)
+        try:
+            for processor, part in (
+                (first, events[:3]),
+                (second, events[3:6]),
+                (first, events[6:]),
+            ):
+                live.accept_events(db, part, timezone=TZ)
+                assert processor.process() == len(part)
+                processor.release()
+        finally:
+            first.close()
+            second.close()
+        found = live.session(db, "s1")
+        assert found is not None and (found.viewers, found.buyers) == (5, 2)
