@@ -291,20 +291,28 @@ def pending(db: Path) -> int:
 
 
 def lags(db: Path, seen: dict[str, tuple[float, str, str]]) -> list[float]:
-    """Seconds from the server receiving each crossing event to its `surfaced` event showing."""
-    out = []
+    """Seconds from the server receiving each crossing event to its `surfaced` event showing.
+
+    One read of the inbox (it has no index on session or host: the processor never looks
+    events up by them), then a lookup per surfaced session."""
+    received_by: dict[tuple[str, str], str] = {}  # (at, session or host) -> latest received_at
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30) as c:
-        for session, (at, host, surfaced_at) in seen.items():
-            moment = datetime.fromisoformat(surfaced_at.replace("Z", "+00:00"))
-            naive = moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")  # as SQLite keeps it
-            row = c.execute(
-                "SELECT MAX(received_at) FROM live_events WHERE at = ?"
-                " AND (session_id = ? OR (kind = 'paid' AND host_id = ?))",
-                (naive, session, host),
-            ).fetchone()
-            if row and row[0]:
-                received = datetime.fromisoformat(row[0]).replace(tzinfo=UTC).timestamp()
-                out.append(at - received)
+        rows = c.execute(
+            "SELECT at, kind, session_id, host_id, received_at FROM live_events"
+        ).fetchall()
+    for at, kind, session, host, received in rows:
+        for key in ((at, session), (at, host) if kind == "paid" else None):
+            if key is not None and key[1] is not None:
+                received_by[key] = max(received_by.get(key, received), received)
+    out = []
+    for session, (at, host, surfaced_at) in seen.items():
+        moment = datetime.fromisoformat(surfaced_at.replace("Z", "+00:00"))
+        naive = moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")  # as SQLite keeps it
+        found = [received_by.get((naive, session)), received_by.get((naive, host))]
+        latest = max((r for r in found if r), default=None)
+        if latest:
+            received = datetime.fromisoformat(latest).replace(tzinfo=UTC).timestamp()
+            out.append(at - received)
     return out
 
 

@@ -3,6 +3,8 @@ metrics, surfacing by the rulebook, outbox events once, today so far, and the re
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -216,3 +218,86 @@ def test_only_one_processor_works_at_a_time(db_url: str, tmp_path: Path) -> None
         first.release()
         second.acquire()
         second.release()
+
+
+def test_the_background_loop_logs_a_failed_batch_and_keeps_running(
+    db_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    rules = small_rules(tmp_path)
+    with connected(db_url) as db:
+        set_tiers(db, {"h1": "honor"})
+        processor = live.Processor(db, rules, poll_seconds=0.05)
+        compute = processor._compute
+        failures = []
+
+        def flaky(*args, **kwargs):  # type: ignore[no-untyped-def]
+            if not failures:  # the first batch fails once, as a transient error would
+                failures.append(1)
+                raise RuntimeError("disk hiccup")
+            return compute(*args, **kwargs)
+
+        processor._compute = flaky  # type: ignore[method-assign]
+        processor.start()
+        try:
+            live.accept_events(db, room("s1", "h1"), timezone=TZ)
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and live.session(db, "s1") is None:
+                time.sleep(0.05)
+        finally:
+            processor.stop()
+        found = live.session(db, "s1")
+        assert found is not None and (found.viewers, found.buyers) == (5, 2)
+        assert found.surfaced_at == utc("20:08")
+    logged = [r for r in caplog.records if r.name == "livetier.services.live.processor"]
+    assert [r.levelname for r in logged] == ["ERROR"]
+    assert "RuntimeError: disk hiccup" in logged[0].getMessage()
+
+
+def test_stopping_never_closes_the_engine_under_a_running_batch(
+    db_url: str, tmp_path: Path
+) -> None:
+    rules = small_rules(tmp_path)
+    with connected(db_url) as db:
+        processor = live.Processor(db, rules, poll_seconds=0.05)
+        compute = processor._compute
+        inside, go_on = threading.Event(), threading.Event()
+
+        def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
+            inside.set()
+            go_on.wait(60)
+            return compute(*args, **kwargs)
+
+        processor._compute = slow  # type: ignore[method-assign]
+        processor.start()
+        live.accept_events(db, room("s1", "h1"), timezone=TZ)
+        assert inside.wait(60)
+        processor.stop(timeout=0.1)  # the batch still runs: its engine must stay open
+        assert processor._engine is not None
+        go_on.set()
+        processor.stop()  # now it ends, releases the lease and closes
+        assert processor._engine is None
+        found = live.session(db, "s1")
+        assert found is not None and found.viewers == 5
+
+
+def test_a_processor_taking_the_lease_back_sees_what_another_processed(
+    db_url: str, tmp_path: Path
+) -> None:
+    rules = small_rules(tmp_path)
+    events = room("s1", "h1")
+    with connected(db_url) as db:
+        first, second = live.Processor(db, rules), live.Processor(db, rules)
+        try:
+            for processor, part in (
+                (first, events[:3]),
+                (second, events[3:6]),
+                (first, events[6:]),
+            ):
+                live.accept_events(db, part, timezone=TZ)
+                assert processor.process() == len(part)
+                processor.release()
+        finally:
+            first.close()
+            second.close()
+        found = live.session(db, "s1")
+        assert found is not None and (found.viewers, found.buyers) == (5, 2)

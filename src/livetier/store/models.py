@@ -208,10 +208,10 @@ class LiveEvent(Base):
     seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     event_id: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[str] = mapped_column(String(16))  # session_started | session_ended | viewed | paid
-    session_id: Mapped[str | None] = mapped_column(String(128), index=True)
-    host_id: Mapped[str | None] = mapped_column(String(128), index=True)
+    session_id: Mapped[str | None] = mapped_column(String(128))
+    host_id: Mapped[str | None] = mapped_column(String(128))
     buyer_id: Mapped[str | None] = mapped_column(String(128))
-    order_id: Mapped[str | None] = mapped_column(String(128), index=True)
+    order_id: Mapped[str | None] = mapped_column(String(128))
     at: Mapped[datetime]  # started_at, ended_at, viewed_at or paid_at
     deleted: Mapped[bool | None]
     received_at: Mapped[datetime]

@@ -13,12 +13,13 @@ the next processor recomputes the same keys from the same stored events.
 from __future__ import annotations
 
 import itertools
+import logging
 import os
 import socket
 import threading
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -26,7 +27,9 @@ from zoneinfo import ZoneInfo
 
 import ibis
 import pyarrow as pa
-from sqlalchemy import Engine, and_, delete, select, tuple_, update
+import pyarrow.compute as pc
+from ibis import _
+from sqlalchemy import Engine, and_, delete, insert, or_, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -51,6 +54,8 @@ from livetier.store.models import (
 )
 from livetier.store.runs import latest_succeeded_run
 from livetier.store.schema import IMMEDIATE
+
+log = logging.getLogger(__name__)
 
 NAME = "live"
 CHUNK = 5000  # ids per IN (...) list
@@ -160,7 +165,7 @@ class Processor:
         *,
         engine: str = "duckdb",
         batch_size: int = 50_000,
-        poll_seconds: float = 0.25,
+        poll_seconds: float = 0.1,
         lease_seconds: float = 30.0,
         clock: Callable[[], datetime] = _now,
         lines: Mapping[str, str] | None = None,
@@ -192,6 +197,8 @@ class Processor:
         self._pipeline = pipeline
         self.in_transaction: Callable[[Session], None] | None = None
         self._zones: dict[int, PlatformZone] = {}
+        self._days: dict[datetime, date] = {}
+        self._cached = False  # the engine holds every processed event (see _append)
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
@@ -214,6 +221,8 @@ class Processor:
                 raise ProcessorBusy(
                     f"another live processor ({row.owner}) holds the lease until {row.lease_until}Z"
                 )
+            if row.owner != self.owner:
+                self._forget()  # another may have processed events meanwhile: not in ours
             row.owner = self.owner
             row.lease_until = now + timedelta(seconds=self.lease_seconds)
             row.updated_at = now
@@ -257,143 +266,140 @@ class Processor:
 
     def batch(self) -> BatchResult | None:
         """One micro-batch; None when nothing is pending."""
-        with Session(self.db) as s:
-            pending = list(
-                s.scalars(
-                    select(LiveEvent)
-                    .where(LiveEvent.processed.is_(False))
-                    .order_by(LiveEvent.seq)
-                    .limit(self.batch_size)
-                )
-            )
-            s.expunge_all()
+        e = LiveEvent
+        with self.db.connect() as c:
+            pending: list[Any] = c.execute(
+                select(e.seq, *_EVENT_COLUMNS)
+                .where(e.processed.is_(False))
+                .order_by(e.seq)
+                .limit(self.batch_size)
+            ).all()  # type: ignore[assignment]
         if not pending:
             return None
         checkpoint("live-batch-read")
-        hosts, days = self._affected(pending)
-        loaded = self._load(hosts, days) if hosts else None
-        computed = self._compute(loaded, days) if loaded is not None else None
-        checkpoint("live-computed")
-        return self._write(pending, hosts, days, loaded, computed)
+        try:
+            batch = _tables(pending)
+            tables = self._append(batch)
+            hosts, days = self._affected(batch, tables)
+            loaded = self._select(tables, hosts, days) if hosts else None
+            computed = self._compute(loaded, days) if loaded is not None else None
+            checkpoint("live-computed")
+            return self._write(pending, hosts, days, loaded, computed)
+        except BaseException:
+            self._forget()  # the engine's tables hold events that were not marked processed
+            raise
 
     def _day(self, at: datetime) -> date:
-        return at.replace(tzinfo=UTC).astimezone(self.zone).date()
+        key = at.replace(second=0, microsecond=0, tzinfo=None)  # offsets change on a minute
+        day = self._days.get(key)
+        if day is None:
+            if len(self._days) > 100_000:
+                self._days.clear()
+            day = self._days[key] = at.replace(tzinfo=UTC).astimezone(self.zone).date()
+        return day
 
-    def _affected(self, pending: list[LiveEvent]) -> tuple[set[str], set[date]]:
-        """The hosts and platform days the pending events can change."""
+    # the engine's copy of the stored events ---------------------------------------------
+
+    def _append(self, batch: dict[str, pa.Table]) -> dict[str, ibis.Table]:
+        """The engine's tables of every processed event plus ``pending``.
+
+        The tables live in the processor's engine between batches: built from the state store
+        when this processor (re)takes the lease or after a failed batch, then each batch adds
+        its own events, instead of reading every stored event of the touched hosts back."""
+        con = self._engine_now().con
+        if not self._cached:
+            e = LiveEvent
+            with self.db.connect() as c:
+                stored = c.execute(select(*_EVENT_COLUMNS).where(e.processed.is_(True))).all()
+            for kind, table in _tables(stored).items():
+                con.create_table(_CACHE[kind], table, overwrite=True)
+            self._cached = True
+        for kind, table in batch.items():
+            if table.num_rows:
+                con.insert(_CACHE[kind], table)
+        return {kind: con.table(name) for kind, name in _CACHE.items()}
+
+    def _forget(self) -> None:
+        """Build the engine's tables from the state store again before the next batch."""
+        self._cached = False
+
+    def _affected(
+        self, batch: dict[str, pa.Table], t: dict[str, ibis.Table]
+    ) -> tuple[set[str], set[date]]:
+        """The hosts and platform days the batch's events (``batch``, by kind) can change:
+        a start's or payment's host and day; the hosts of other payments of the same order
+        id (the batch rejects an order id whose rows disagree, say on the host: every host
+        concerned is recomputed); for an event of a session, its host, its start day (a
+        session counts on its start day) and the event's own day (a view's day)."""
+        con = self._engine_now().con
         hosts: set[str] = set()
-        days: set[date] = set()
-        by_session: dict[str, list[datetime]] = defaultdict(list)
-        orders: set[str] = set()
-        for e in pending:
-            if e.kind in ("session_started", "paid"):
-                assert e.host_id is not None
-                hosts.add(e.host_id)
-                days.add(self._day(e.at))
-            if e.kind == "paid" and e.order_id is not None:
-                orders.add(e.order_id)
-            if e.kind != "paid" and e.session_id is not None:
-                by_session[e.session_id].append(e.at)
-        with Session(self.db) as s:
-            # Other payments of the same order id (the batch rejects an order id whose rows
-            # disagree, say on the host: every host concerned is recomputed).
-            for chunk in _chunks(orders):
-                for host, at in s.execute(
-                    select(LiveEvent.host_id, LiveEvent.at).where(
-                        and_(LiveEvent.kind == "paid", LiveEvent.order_id.in_(chunk))
-                    )
-                ):
-                    assert host is not None
-                    hosts.add(host)
-                    days.add(self._day(at))
-            if by_session:
-                for chunk in _chunks(by_session):
-                    for sid, host, at in s.execute(
-                        select(LiveEvent.session_id, LiveEvent.host_id, LiveEvent.at).where(
-                            and_(
-                                LiveEvent.kind == "session_started",
-                                LiveEvent.session_id.in_(chunk),
-                            )
-                        )
-                    ):
-                        assert host is not None and sid is not None
-                        hosts.add(host)
-                        days.add(self._day(at))  # a session counts on its start day
-                        days.update(self._day(t) for t in by_session[sid])  # views: their day
-        return hosts, days
+        minutes: set[datetime] = set()
+        for name in ("started", "paid"):
+            hosts.update(pc.unique(batch[name].column("host_id")).to_pylist())
+            minutes.update(_minutes(batch[name].column("at")))
+        orders = pc.unique(batch["paid"].column("order_id"))
+        if len(orders):
+            found = con.to_pyarrow(
+                t["paid"]
+                .semi_join(_ids("order_id", orders.to_pylist()), "order_id")
+                .select("host_id", minute=_.at.truncate("m"))
+                .distinct()
+            )
+            hosts.update(found.column("host_id").to_pylist())
+            minutes.update(found.column("minute").to_pylist())
+        touched = pa.concat_tables(
+            [batch[n].select(["session_id", "at"]) for n in ("started", "ended", "viewed")]
+        )
+        if touched.num_rows:
+            times = pa.table(
+                {
+                    "session_id": touched.column("session_id"),
+                    "minute": pc.floor_temporal(touched.column("at"), unit="minute"),
+                }
+            )
+            events = ibis.memtable(times).distinct()
+            found_sessions = t["started"].semi_join(events, "session_id")
+            found = con.to_pyarrow(
+                found_sessions.select("host_id", minute=_.at.truncate("m")).distinct()
+            )
+            hosts.update(found.column("host_id").to_pylist())
+            minutes.update(found.column("minute").to_pylist())
+            views = con.to_pyarrow(
+                events.semi_join(found_sessions, "session_id").select("minute").distinct()
+            )
+            minutes.update(views.column("minute").to_pylist())
+        return hosts, {self._day(m) for m in minutes}
 
-    def _load(self, hosts: set[str], days: set[date]) -> dict[str, pa.Table]:
-        """Every stored event of ``hosts`` that the facts of ``days`` and the metrics of their
+    def _select(
+        self, t: dict[str, ibis.Table], hosts: set[str], days: set[date]
+    ) -> dict[str, ibis.Table]:
+        """Every event of ``hosts`` that the facts of ``days`` and the metrics of their
         sessions can depend on: sessions started from the day before the first day to the
         last day, all their ends and views, and the hosts' payments from the day before the
-        first day to the day after the last."""
+        first day to the day after the last; with every row of the same session or order id
+        under another host (the batch rejects ids whose rows disagree, so the processor must
+        see them all)."""
         first, last = min(days) - timedelta(days=1), max(days) + timedelta(days=1)
         lo = datetime.combine(first, datetime.min.time(), self.zone).astimezone(UTC)
         hi = datetime.combine(last + timedelta(days=1), datetime.min.time(), self.zone)
-        lo_n, hi_n = lo.replace(tzinfo=None), hi.astimezone(UTC).replace(tzinfo=None)
-        started: list[tuple[Any, ...]] = []
-        paid: list[tuple[Any, ...]] = []
-        ended: list[tuple[Any, ...]] = []
-        viewed: list[tuple[Any, ...]] = []
-        e = LiveEvent
-        with Session(self.db) as s:
-            for chunk in _chunks(sorted(hosts)):
-                started += s.execute(
-                    select(e.session_id, e.host_id, e.at).where(
-                        and_(
-                            e.kind == "session_started",
-                            e.host_id.in_(chunk),
-                            e.at >= lo_n,
-                            e.at < hi_n,
-                        )
-                    )
-                ).all()
-                paid += s.execute(
-                    select(e.order_id, e.host_id, e.buyer_id, e.at).where(
-                        and_(e.kind == "paid", e.host_id.in_(chunk), e.at >= lo_n, e.at < hi_n)
-                    )
-                ).all()
-            # Rows of the same order or session id under another host: the batch rejects ids
-            # whose rows disagree, so the processor must see them all.
-            order_ids = sorted({r[0] for r in paid})
-            seen_orders = set(paid)
-            for chunk in _chunks(order_ids):
-                for r in s.execute(
-                    select(e.order_id, e.host_id, e.buyer_id, e.at).where(
-                        and_(e.kind == "paid", e.order_id.in_(chunk))
-                    )
-                ):
-                    if tuple(r) not in seen_orders:
-                        paid.append(r)
-                        seen_orders.add(tuple(r))
-            sessions = sorted({r[0] for r in started})
-            seen_starts = set(started)
-            for chunk in _chunks(sessions):
-                for start in s.execute(
-                    select(e.session_id, e.host_id, e.at).where(
-                        and_(e.kind == "session_started", e.session_id.in_(chunk))
-                    )
-                ):
-                    if tuple(start) not in seen_starts:
-                        started.append(start)
-                        seen_starts.add(tuple(start))
-            for chunk in _chunks(sessions):
-                ended += s.execute(
-                    select(e.session_id, e.at, e.deleted).where(
-                        and_(e.kind == "session_ended", e.session_id.in_(chunk))
-                    )
-                ).all()
-                viewed += s.execute(
-                    select(e.session_id, e.buyer_id, e.at).where(
-                        and_(e.kind == "viewed", e.session_id.in_(chunk))
-                    )
-                ).all()
-        return {
-            "started": _arrow(started, expr.STARTED),
-            "ended": _arrow(ended, expr.ENDED),
-            "viewed": _arrow(viewed, expr.VIEWED),
-            "paid": _arrow(paid, expr.PAID),
+        lo_at = ibis.literal(lo, expr.UTC_TS)
+        hi_at = ibis.literal(hi.astimezone(UTC), expr.UTC_TS)
+        who = _ids("host_id", hosts)
+
+        def within(x: ibis.Table) -> ibis.Table:
+            return x.filter((x.at >= lo_at) & (x.at < hi_at)).semi_join(who, "host_id")
+
+        engine = self._engine_now()
+        started = engine.keep(within(t["started"]), "_live_started_in")
+        sessions = started.select("session_id")
+        paid_in = within(t["paid"]).select("order_id")
+        chosen = {
+            "started": t["started"].semi_join(sessions, "session_id"),
+            "ended": t["ended"].semi_join(sessions, "session_id"),
+            "viewed": t["viewed"].semi_join(sessions, "session_id"),
+            "paid": t["paid"].semi_join(paid_in, "order_id"),
         }
+        return {k: engine.keep(v, f"_live_{k}_sel") for k, v in chosen.items()}
 
     def _engine_now(self) -> PipelineEngine:
         if self._pipeline is not None:
@@ -407,11 +413,10 @@ class Processor:
             self._zones[day.year] = PlatformZone.around(self.zone_name, day)
         return self._zones[day.year]
 
-    def _compute(self, loaded: dict[str, pa.Table], days: set[date]) -> dict[str, Any]:
-        """Facts of ``days`` and every loaded session's metrics, with the pipeline."""
+    def _compute(self, t: dict[str, ibis.Table], days: set[date]) -> dict[str, Any]:
+        """Facts of ``days`` and every selected session's metrics, with the pipeline."""
         engine = self._engine_now()
         con = engine.con
-        t = {k: ibis.memtable(v) for k, v in loaded.items()}
         zone = self._platform_zone(max(days))
         lines = sorted({line for v in self.rulebook.versions for line in v.lines})
         stages = itertools.count()
@@ -440,7 +445,7 @@ class Processor:
             "counts": counted,
             "nth": nth,
             "q": q,
-            "loaded_sessions": set(loaded["started"].column("session_id").to_pylist()),
+            "loaded_sessions": set(_column(con, t["started"], "session_id")),
         }
 
     def _counts_at(self, q: ibis.Table, moments: dict[str, datetime]) -> dict[str, dict[str, int]]:
@@ -459,18 +464,19 @@ class Processor:
 
     def _write(
         self,
-        pending: list[LiveEvent],
+        pending: list[Any],
         hosts: set[str],
         days: set[date],
-        loaded: dict[str, pa.Table] | None,
+        loaded: dict[str, ibis.Table] | None,
         computed: dict[str, Any] | None,
     ) -> BatchResult:
         now = self.clock()
         clock = max(e.at for e in pending)
         ongoing: set[str] = set()
-        if loaded is not None:
-            ended_ids = set(loaded["ended"].column("session_id").to_pylist())
-            ongoing = set(loaded["started"].column("session_id").to_pylist()) - ended_ids
+        if loaded is not None and computed is not None:
+            con = self._engine_now().con
+            ended_ids = set(_column(con, loaded["ended"], "session_id"))
+            ongoing = computed["loaded_sessions"] - ended_ids
         surfaced = ended = 0
         with Session(self.db.execution_options(**IMMEDIATE)) as s, s.begin():
             renewed = s.execute(
@@ -493,8 +499,12 @@ class Processor:
                 surfaced, ended = self._write_sessions(s, hosts, computed, ongoing, now)
                 self._write_facts(s, hosts, days, computed["facts"], now)
             checkpoint("live-results-written")
-            for chunk in _chunks([e.seq for e in pending]):
-                s.execute(update(LiveEvent).where(LiveEvent.seq.in_(chunk)).values(processed=True))
+            for ranges in _chunks(_ranges(sorted(e.seq for e in pending)), 200):
+                s.connection().execute(  # Core: the ORM would fetch the rows to sync them
+                    update(LiveEvent)
+                    .where(or_(*(LiveEvent.seq.between(a, b) for a, b in ranges)))
+                    .values(processed=True)
+                )
             checkpoint("live-events-marked")
         checkpoint("live-committed")
         return BatchResult(
@@ -515,12 +525,17 @@ class Processor:
     ) -> tuple[int, int]:
         rows = computed["sessions"]
         ids = [r["session_id"] for r in rows]
-        existing: dict[str, LiveSession] = {}
+        existing: dict[str, Any] = {}
+        x = LiveSession
         for chunk in _chunks(ids):
             existing.update(
                 {
-                    x.session_id: x
-                    for x in s.scalars(select(LiveSession).where(LiveSession.session_id.in_(chunk)))
+                    r.session_id: r
+                    for r in s.execute(
+                        select(x.session_id, x.surfaced_at, x.surfaced_event, x.ended_event).where(
+                            x.session_id.in_(chunk)
+                        )
+                    )
                 }
             )
         tiers: dict[str, Tier] = {}
@@ -553,7 +568,8 @@ class Processor:
         moments = {sid: at for sid, at in decided.items() if at is not None}
         metrics_at = self._counts_at(computed["q"], moments)
         surfaced = ended = 0
-        values = []
+        values: list[dict[str, Any]] = []
+        events = _Outbox(self._day)
         for r in rows:
             sid = r["session_id"]
             old = existing.get(sid)
@@ -568,8 +584,9 @@ class Processor:
             if at is not None and old is not None and old.surfaced_at is None:
                 surfaced_event = ended_event = None  # withdrawn before, surfaced again now
             if at is not None and surfaced_event is None:
-                surfaced_event = self._event(
-                    s,
+                surfaced_event = events.add(
+                    len(values),
+                    "surfaced_event",
                     "surfaced",
                     r["host_id"],
                     at,
@@ -589,8 +606,9 @@ class Processor:
                 # it never was surfaced: the surfacing sent is withdrawn.
                 first = old.surfaced_at if withdrawn and old is not None else at
                 assert first is not None
-                ended_event = self._event(
-                    s,
+                ended_event = events.add(
+                    len(values),
+                    "ended_event",
                     "surfacing_ended",
                     r["host_id"],
                     end or first,
@@ -632,18 +650,9 @@ class Processor:
                     and_(LiveSession.session_id.in_(chunk), LiveSession.surfaced_event.is_(None))
                 )
             )
+        events.insert(s, values)
         _upsert(s, LiveSession, values, ["session_id"])
         return surfaced, ended
-
-    def _event(
-        self, s: Session, kind: str, host_id: str, at: datetime, payload: dict[str, Any]
-    ) -> int:
-        row = OutboxEvent(
-            kind=kind, host_id=host_id, day=self._day(at), payload=payload, run_id=None
-        )
-        s.add(row)
-        s.flush()
-        return row.id
 
     def _write_facts(
         self,
@@ -701,6 +710,8 @@ class Processor:
                 pass  # another processor works; try again later
             except Exception as e:  # keep serving; the next pass retries the batch
                 self.error = e
+                self._forget()  # the engine's tables may hold an unwritten batch
+                log.error("live processor: batch failed, retrying: %s: %s", type(e).__name__, e)
             self._wake.wait(self.poll_seconds)
             self._wake.clear()
 
@@ -712,6 +723,12 @@ class Processor:
             self._unsubscribe()
         if self._thread is not None:
             self._thread.join(timeout)
+            if self._thread.is_alive():
+                # Still inside a batch: its engine connection is in use and must not be
+                # closed under it (DuckDB aborts). The daemon thread ends with the process;
+                # its lease expires (or is taken at once: its process is gone).
+                log.warning("live processor: still busy after %.0f s, not closed", timeout)
+                return
             self._thread = None
         self.release()
         self.close()
@@ -721,6 +738,108 @@ class Processor:
         if self._engine is not None:
             self._engine.close()
             self._engine = None
+
+
+_EVENT_COLUMNS = (
+    LiveEvent.kind,
+    LiveEvent.session_id,
+    LiveEvent.host_id,
+    LiveEvent.buyer_id,
+    LiveEvent.order_id,
+    LiveEvent.at,
+    LiveEvent.deleted,
+)
+_KINDS = {
+    "session_started": ("started", expr.STARTED),
+    "session_ended": ("ended", expr.ENDED),
+    "viewed": ("viewed", expr.VIEWED),
+    "paid": ("paid", expr.PAID),
+}
+_CACHE = {name: f"_live_events_{name}" for name, _ in _KINDS.values()}
+
+
+def _tables(rows: Sequence[Any]) -> dict[str, pa.Table]:
+    """Stored event rows (``_EVENT_COLUMNS`` first) as the pipeline's four event tables."""
+    names = [c.key for c in _EVENT_COLUMNS]
+    fields = list(rows[0]._fields) if rows else names
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in fields]
+    types = {"kind": pa.string(), "at": pa.timestamp("us"), "deleted": pa.bool_()}
+    every = pa.table(
+        {n: pa.array(columns[fields.index(n)], types.get(n, pa.string())) for n in names}
+    )
+    at = every.column("at").cast(pa.timestamp("us", tz="UTC"))  # stored naive UTC
+    every = every.set_column(names.index("at"), "at", at)
+    out = {}
+    for kind, (name, wanted) in _KINDS.items():
+        rows_of = every.filter(pc.equal(every.column("kind"), kind))
+        out[name] = rows_of.select(list(wanted)).cast(
+            pa.schema([(c, _arrow_type(t)) for c, t in wanted.items()])
+        )
+    return out
+
+
+def _arrow_type(kind: Any) -> pa.DataType:
+    if kind.is_timestamp():
+        return pa.timestamp("us", tz="UTC")
+    return pa.bool_() if kind.is_boolean() else pa.string()
+
+
+def _minutes(at: pa.ChunkedArray) -> list[datetime]:
+    return list(pc.unique(pc.floor_temporal(at, unit="minute")).to_pylist())
+
+
+def _ids(column: str, values: Iterable[str]) -> ibis.Table:
+    return ibis.memtable(pa.table({column: pa.array(sorted(values), pa.string())}))
+
+
+def _column(con: Any, table: ibis.Table, column: str) -> list[Any]:
+    return list(con.to_pyarrow(table.select(column)).column(column).to_pylist())
+
+
+def _ranges(seqs: list[int]) -> list[tuple[int, int]]:
+    """Sorted ids as runs of consecutive ones (first, last)."""
+    out: list[tuple[int, int]] = []
+    for n in seqs:
+        if out and out[-1][1] == n - 1:
+            out[-1] = (out[-1][0], n)
+        else:
+            out.append((n, n))
+    return out
+
+
+class _Outbox:
+    """Outbox events of one batch, inserted together; each session row they belong to gets
+    its event's id."""
+
+    PENDING = -1
+
+    def __init__(self, day: Callable[[datetime], date]) -> None:
+        self.day = day
+        self.rows: list[dict[str, Any]] = []
+        self.targets: list[tuple[int, str]] = []
+
+    def add(
+        self, index: int, field: str, kind: str, host_id: str, at: datetime, payload: dict[str, Any]
+    ) -> int:
+        self.rows.append(
+            {
+                "kind": kind,
+                "host_id": host_id,
+                "day": self.day(at),
+                "payload": payload,
+                "run_id": None,
+            }
+        )
+        self.targets.append((index, field))
+        return self.PENDING
+
+    def insert(self, s: Session, values: list[dict[str, Any]]) -> None:
+        if not self.rows:
+            return
+        stmt = insert(OutboxEvent).returning(OutboxEvent.id, sort_by_parameter_order=True)
+        ids = list(s.connection().execute(stmt, self.rows).scalars())  # Core: one statement
+        for (index, field), id_ in zip(self.targets, ids, strict=True):
+            values[index][field] = id_
 
 
 def _lookup(times: dict[tuple[str, int], datetime]) -> Nth:
@@ -734,24 +853,6 @@ def _iso(at: datetime) -> str:
     return at.replace(tzinfo=UTC).isoformat().replace("+00:00", "Z")
 
 
-def _arrow(rows: list[Any], columns: dict[str, Any]) -> pa.Table:
-    names = list(columns)
-    types = {
-        "string": pa.string(),
-        "boolean": pa.bool_(),
-    }
-    arrays = []
-    for i, name in enumerate(names):
-        kind = columns[name]
-        if kind.is_timestamp():
-            arrays.append(pa.array([r[i] for r in rows], pa.timestamp("us", tz="UTC")))
-        else:
-            arrays.append(
-                pa.array([r[i] for r in rows], types["boolean" if kind.is_boolean() else "string"])
-            )
-    return pa.table(dict(zip(names, arrays, strict=True)))
-
-
 def _upsert(s: Session, model: Any, values: list[dict[str, Any]], keys: list[str]) -> None:
     if not values:
         return
@@ -762,4 +863,4 @@ def _upsert(s: Session, model: Any, values: list[dict[str, Any]], keys: list[str
             index_elements=keys,
             set_={c: stmt.excluded[c] for c in chunk[0] if c not in keys},
         )
-        s.execute(stmt, chunk)
+        s.connection().execute(stmt, chunk)  # Core: the ORM's bulk path goes row by row
