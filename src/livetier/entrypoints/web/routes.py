@@ -18,6 +18,7 @@ from livetier.domain.rulebook import Rulebook
 from livetier.entrypoints.web.charts import TIER_COLORS
 from livetier.entrypoints.web.i18n import LANG_COOKIE, LANGS, label, language, tier_name, translator
 from livetier.entrypoints.web.pages import channel_page, host_live_card, host_page, operator_page
+from livetier.entrypoints.web.reasons import simulated_in_words
 from livetier.services import keys, overrides, rules_ops, state
 from livetier.services.served import Served
 from livetier.services.status import UnknownHost
@@ -246,6 +247,8 @@ async def simulate(
         )
     except rules_ops.DraftRefused as e:
         return pages.page(request, "simulate.html", who, 400, error=str(e), **context)
+    lang = language(request)
+    result["changed_hosts"] = [simulated_in_words(h, lang) for h in result["changed_hosts"]]
     return pages.page(request, "simulate.html", who, result=result, **context)
 
 
