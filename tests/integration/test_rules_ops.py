@@ -20,6 +20,7 @@ from livetier.domain.rulebook import Rulebook
 from livetier.domain.tiers import Tier
 from livetier.entrypoints.cli import app
 from livetier.services import calibrate, daily, rules_ops
+from livetier.services.errors import InvalidInput
 from livetier.store import overrides as override_store
 from livetier.store.models import HostTier
 from livetier.store.schema import connected
@@ -361,4 +362,21 @@ def test_calibrate_cli_writes_a_draft_that_validates_and_says_why(platform, tmp_
     book = rulebooks.load(out)
     assert [v.effective_from for v in book.versions] == [date(2026, 1, 1), date(2026, 12, 1)]
     assert book.versions[-1].version == "2026-12-01"
+    # Only thresholds move: surfacing, the channel, privileges and grace stay as they were.
+    first, new = book.versions
+    assert (new.surfacing, new.channel, new.privileges, new.downgrade_grace_days) == (
+        first.surfacing,
+        first.channel,
+        first.privileges,
+        first.downgrade_grace_days,
+    )
+    assert new.surfacing and new.channel is not None
     assert "comments are not kept" in out.read_text()
+
+
+def test_calibrate_moves_only_a_days_metrics():
+    """A live session's metric (surfacing) is no threshold of a day's grading to calibrate."""
+    base = rulebooks.load().versions[0]
+    target = [calibrate.parse_target("consumer.expert=0.2")]
+    with pytest.raises(InvalidInput, match="session_viewers.*unknown metric of a host's day"):
+        calibrate.check(base, target, ["session_viewers"])

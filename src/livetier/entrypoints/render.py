@@ -325,10 +325,13 @@ def status_panel(st: HostStatus) -> Table:
 
 
 def _policy_caption(view: dict[str, Any], line: dict[str, Any]) -> str | None:
-    """What grace and overrides do to the line's tiers (tiers are what hosts would hold)."""
-    if not view.get("policy_applied"):
-        return None
+    """What grace and overrides do to the line's tiers (tiers are what hosts would hold),
+    when either version has grace or an override is in force."""
     days, grace, over = view["downgrade_grace_days"], line["grace"], line["overrides"]
+    if not view.get("policy_applied") or not (
+        days["tier"] or days["draft_tier"] or over["tier"] or over["draft_tier"]
+    ):
+        return None
     said = [
         f"downgrade_grace_days {days['tier']} → {days['draft_tier']}: grace keeps "
         f"{grace['tier']} → {grace['draft_tier']} hosts graded lower at their tier"

@@ -24,6 +24,7 @@ a daily run under the draft gives.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import math
 import re
 from collections.abc import Iterable, Iterator
@@ -391,9 +392,12 @@ def check(
 ) -> dict[tuple[str, Tier], Target]:
     """The targets by (line, tier), refused when they cannot be calibrated."""
     chosen = set(metrics)
+    day_metrics = [m for m, spec in METRICS.items() if spec.source != "session"]
     for m in chosen:
-        if m not in METRICS:
-            raise InvalidInput(f"$metric {m!r}: unknown metric; known: {', '.join(METRICS)}")
+        if m not in day_metrics:
+            raise InvalidInput(
+                f"$metric {m!r}: unknown metric of a host's day; known: {', '.join(day_metrics)}"
+            )
         if METRICS[m].kind not in (Kind.INT, Kind.FLOAT):
             raise InvalidInput(f"$metric {m!r}: not a number, so it has no threshold to move")
     out: dict[tuple[str, Tier], Target] = {}
@@ -476,13 +480,13 @@ def calibrate(
                 above = above | (basic & _met(group, cols))
             lines[line] = tiers
         try:
-            new = Version(
-                version_id(when, {v.version for v in rulebook.versions}),
-                when,
-                base.basic,
-                lines,
-                dict(base.privileges),
-                dict(base.fatigue_days),
+            # Everything but the moved thresholds as in the base version: privileges,
+            # fatigue, surfacing, the channel and downgrade_grace_days.
+            new = dataclasses.replace(
+                base,
+                version=version_id(when, {v.version for v in rulebook.versions}),
+                effective_from=when,
+                lines=lines,
             )
             book = Rulebook(rulebook.name, rulebook.definitions, (*rulebook.versions, new))
         except RuleError as e:
@@ -509,7 +513,9 @@ def calibrate(
 
 
 def _line_columns(table: ir.Table, line: str) -> _Columns:
-    return _Columns(table.filter(table.category_line == line).select(*METRICS).to_pyarrow())
+    """The line's hosts' day metrics (a live session's metrics are not among them)."""
+    day = [m for m in METRICS if m in table.columns]
+    return _Columns(table.filter(table.category_line == line).select(*day).to_pyarrow())
 
 
 def _engine_counts(
