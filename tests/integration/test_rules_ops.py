@@ -95,7 +95,7 @@ def test_simulate_equals_a_daily_run_under_the_draft_and_changes_no_state(platfo
             D,
             rulebooks.load(),
             rulebooks.load(platform["draft"]),
-            state=rules_ops.standing(store, D),
+            db=store,
         )
     assert {name: digest(platform[name]) for name in ("db", "wh")} == before
     records = {r["host_id"]: r for r in sim.records()}
@@ -154,7 +154,7 @@ def test_simulate_with_grace_and_an_override_equals_a_daily_run_under_the_draft(
             D,
             book,
             draft,
-            state=rules_ops.standing(store, D),
+            db=store,
             reasons=False,
         )
         capped = next(
@@ -170,7 +170,7 @@ def test_simulate_with_grace_and_an_override_equals_a_daily_run_under_the_draft(
             D,
             book,
             draft,
-            state=rules_ops.standing(store, D),
+            db=store,
         )
     held = tiers_in(db)
     records = {r["host_id"]: r for r in sim.records()}

@@ -200,31 +200,31 @@ NO_STANDING_NOTE = (
 )
 
 
-def standing(db: Engine, day: date) -> Standing:
+def standing(db: Engine, day: date, *, tiers: bool = True) -> Standing:
     """The hosts' standing before a run of ``day``: the tiers held after the latest run,
     taken back to before ``day`` through the changes recorded on ``day`` or later (each
     host's earliest one says what it held before), the grace counters of the day run before
-    ``day`` and the overrides in force on ``day`` (as services/daily/record.py reads them)."""
+    ``day`` and the overrides in force on ``day`` (as services/daily/record.py reads them).
+    ``tiers=False``: the overrides only (without grace the tier held before does not matter,
+    and reading every host's costs seconds at a million)."""
+    cur: dict[str, str] = {}
+    lower: dict[str, int] = {}
     with db.connect() as c:
-        cur = {h: t for h, t in c.execute(select(HostTier.host_id, HostTier.tier))}
-        later = (
-            select(TierChange.host_id, TierChange.from_tier)
-            .where(TierChange.day >= day)
-            .order_by(TierChange.day.desc(), TierChange.id.desc())
-        )
-        for h, from_tier in c.execute(later):  # the earliest change is assigned last
-            cur[h] = from_tier
-        previous = previous_run_day(c, day)
-        lower = (
-            {
-                h: n
-                for h, n in c.execute(
-                    select(GraceDay.host_id, GraceDay.lower_days).where(GraceDay.day == previous)
+        if tiers:
+            cur = {h: t for h, t in c.execute(select(HostTier.host_id, HostTier.tier))}
+            later = (
+                select(TierChange.host_id, TierChange.from_tier)
+                .where(TierChange.day >= day)
+                .order_by(TierChange.day.desc(), TierChange.id.desc())
+            )
+            for h, from_tier in c.execute(later):  # the earliest change is assigned last
+                cur[h] = from_tier
+            previous = previous_run_day(c, day)
+            if previous is not None:
+                grace = select(GraceDay.host_id, GraceDay.lower_days).where(
+                    GraceDay.day == previous
                 )
-            }
-            if previous is not None
-            else {}
-        )
+                lower = {h: n for h, n in c.execute(grace)}
         in_force = {o.host_id: o for o in override_store.in_force(c, day)}
     ids = sorted(cur.keys() | lower.keys() | in_force.keys())
     o = [in_force.get(h) for h in ids]
@@ -345,19 +345,21 @@ def simulate(
     draft: Rulebook,
     version: str | None = None,
     *,
-    state: Standing | None = None,
+    db: Engine | None = None,
     reasons: bool = True,
     nearest: int = NEAREST,
 ) -> Simulation:
     """Grade ``day`` with the draft's version (its latest, or ``version``) beside the version
-    of ``rulebook`` in force that day; with ``state`` (``standing``), each grade passes through
-    the policy as a day run of ``day`` would (grace with each version's
+    of ``rulebook`` in force that day; with the state store ``db``, each grade passes through
+    the policy as a day run of ``day`` would (``standing``: grace with each version's
     ``downgrade_grace_days``, the overrides in force). ``reasons``: also say, for every
     changed host, which of the draft's criteria (or grace, or an override) decide the
     difference (a full grading of the changed hosts)."""
     current = rulebook.version_for(day)
     new = draft_version(draft, version)
     _check_comparable(rulebook, draft, current, new)
+    grace = bool(current.downgrade_grace_days or new.downgrade_grace_days)
+    state = standing(db, day, tiers=grace) if db is not None else None
     with day_metrics(source, day, rulebook) as (metrics, keep):
         return _compare(day, current, new, metrics, keep, state, reasons=reasons, nearest=nearest)
 
@@ -643,7 +645,7 @@ def simulate_served(
         raise DraftRefused(str(e)) from None
     source = FromSnapshot(serving.hosts_file(view.folder, latest.id), latest.day)
     try:
-        sim = simulate(source, when, view.rulebook, draft, version, state=standing(view.db, when))
+        sim = simulate(source, when, view.rulebook, draft, version, db=view.db)
     except InvalidInput as e:
         raise DraftRefused(e.say(lambda name: name)) from None
     except RuleError as e:  # no version of the rules in force on that day

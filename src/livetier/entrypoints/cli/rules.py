@@ -3,6 +3,7 @@ files, grade a draft beside the version in force, and calibrate thresholds to ti
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -156,29 +157,24 @@ def rules_simulate(
         when = day(day_text)
         ram = memory(memory_limit)
         draft = rulebooks.load(draft_file)
-        state = None
-        source: rules_ops.Source
-        if data is not None:
-            source = rules_ops.FromData(data, ram)
-        else:
-            source = rules_ops.FromWarehouse(config.warehouse, ram)
-            with schema.connected(config.db, migrate=False) as store:
-                state = rules_ops.standing(store, when)
-        sim = rules_ops.simulate(
-            source,
-            when,
-            rulebooks.load(config.rules),
-            draft,
-            version,
-            state=state,
-            reasons=fmt is ListFormat.jsonl,
-        )
+        book = rulebooks.load(config.rules)
+        with ExitStack() as stack:
+            store = None
+            source: rules_ops.Source
+            if data is not None:
+                source = rules_ops.FromData(data, ram)
+            else:
+                source = rules_ops.FromWarehouse(config.warehouse, ram)
+                store = stack.enter_context(schema.connected(config.db, migrate=False))
+            sim = rules_ops.simulate(
+                source, when, book, draft, version, db=store, reasons=fmt is ListFormat.jsonl
+            )
     if fmt is ListFormat.jsonl:
-        if state is None:
+        if not sim.policy_applied:
             err.print(f"note: {rules_ops.NO_STANDING_NOTE}", highlight=False, soft_wrap=True)
         write_jsonl(sim.records())
         return
-    if state is None:
+    if not sim.policy_applied:
         out.print(f"note: {rules_ops.NO_STANDING_NOTE}", highlight=False, soft_wrap=True)
     for table in render.simulation_tables(rules_ops.summary(sim)):
         out.print(table)
