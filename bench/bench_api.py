@@ -148,7 +148,7 @@ class Server:
         self.log = live / f"serve-{workers}w.log"
         cmd = [
             *(LIVETIER, "serve", "--db", f"sqlite:///{live / 'state.db'}"),
-            *("--warehouse", str(live / "warehouse.duckdb"), "--port", str(self.port)),
+            *("--port", str(self.port)),
             *("--workers", str(workers)),
         ]
         with self.log.open("w") as log:

@@ -131,7 +131,7 @@ def main() -> None:
         )
         clock = tmp / "today"
         set_day(clock, D)
-        with serving_process(url, warehouse, clock, args.workers) as base:
+        with serving_process(url, clock, args.workers) as base:
             servers = _tree(base.rsplit(":", 1)[1])
             cpu = _cpu(servers)
             wrk = subprocess.run(

@@ -70,6 +70,12 @@ SLOW = {
     "integration/test_live.py": {
         "test_surfacing_follows_the_tier_the_thresholds_and_the_session_end"
     },
+    "integration/test_explain.py": {
+        "test_counted_records_equal_the_metrics_of_every_host_on_a_generated_platform",
+        "test_partitioned_input_explains_the_same",
+        "test_the_api_and_the_details_page_show_a_host_only_its_own_records_masked",
+        "test_cli_lists_records_as_jsonl_and_needs_a_data_folder",
+    },
     "integration/test_state_commands.py": {
         "test_backfill_gives_the_history_of_daily_runs_and_events_follow_a_cursor"
     },

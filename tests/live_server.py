@@ -62,11 +62,13 @@ def set_day(clock_file: Path, day: date) -> None:
 
 @contextmanager
 def serving_process(
-    db_url: str, warehouse: Path, clock_file: Path, workers: int = 1, *, live: bool = False
+    db_url: str, clock_file: Path, workers: int = 1, *, live: bool = False
 ) -> Iterator[str]:
     """The base URL of a uvicorn process (with ``workers`` worker processes) serving livetier
     over ``db_url`` while the block runs; its clock is the day in ``clock_file`` (``set_day``).
-    With ``live``, the live processor runs in that process too, as in ``livetier serve``."""
+    It runs in the clock file's folder, its log beside it: it needs nothing else (the state
+    store holds the runs' serving snapshots), so several can share one store. With ``live``,
+    the live processor runs in that process too, as in ``livetier serve``."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = int(s.getsockname()[1])
@@ -75,15 +77,17 @@ def serving_process(
         sys.executable,
         "-X",
         "faulthandler",  # a crash of the server shows in its log
-        __file__,
+        str(Path(__file__).resolve()),
         db_url,
-        str(warehouse),
         str(clock_file),
         str(port),
         str(workers),
         "live" if live else "",
     ]
-    with log.open("w") as output, subprocess.Popen(command, stderr=output) as server:
+    with (
+        log.open("w") as output,
+        subprocess.Popen(command, stderr=output, cwd=clock_file.parent) as server,
+    ):
         url = f"http://127.0.0.1:{port}"
         try:
             _wait_until_up(url, server, log)
@@ -135,19 +139,17 @@ def app() -> FastAPI:
 
     config = Settings()
     clock = FileClock(Path(os.environ[CLOCK]))
-    return create_app(open_engine(config.db), config.warehouse, rulebooks.load(), clock=clock)
+    return create_app(open_engine(config.db), rulebooks.load(), clock=clock)
 
 
-def main(
-    db_url: str, warehouse: str, clock_file: str, port: str, workers: str = "1", live: str = ""
-) -> None:
+def main(db_url: str, clock_file: str, port: str, workers: str = "1", live: str = "") -> None:
     """Serve livetier as ``livetier serve --workers`` does, on the clock in ``clock_file``."""
     from contextlib import nullcontext
 
     from livetier.entrypoints.cli.serve import live_processor
     from livetier.entrypoints.settings import Settings
 
-    os.environ.update(LIVETIER_DB=db_url, LIVETIER_WAREHOUSE=warehouse, **{CLOCK: clock_file})
+    os.environ.update(LIVETIER_DB=db_url, **{CLOCK: clock_file})
     signal.signal(signal.SIGTERM, _interrupt)  # as serve: uvicorn raises it again once stopped
     with live_processor(Settings()) if live else nullcontext():
         _run(port, workers)

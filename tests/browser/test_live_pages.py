@@ -55,13 +55,13 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     warehouse = tmp / "livetier.duckdb"
     daily.run_day(p.write(tmp / "data"), D, book, db, warehouse)
     at = datetime(2026, 11, 26, 2, tzinfo=UTC)  # 10:00 platform time on D
-    app = create_app(db, warehouse, book, clock=lambda: at, refresh_seconds=0, auth_cache_seconds=0)
+    app = create_app(db, book, clock=lambda: at, refresh_seconds=0, auth_cache_seconds=0)
     made = {
         "op": keys.create(db, keys.Role.operator)[0],
         "svc": keys.create(db, keys.Role.service)[0],
         "h_ord": keys.create(db, keys.Role.host, "h_ord")[0],
     }
-    processor = live.Processor(db, book, warehouse=warehouse, poll_seconds=0.2)
+    processor = live.Processor(db, book, poll_seconds=0.2)
     processor.start()  # as `livetier serve` runs it
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

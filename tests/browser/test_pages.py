@@ -93,7 +93,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     warehouse = tmp / "livetier.duckdb"
     daily.backfill(tmp / "data", D - timedelta(days=RUN_DAYS - 1), D, book, db, warehouse)
     at = datetime(2026, 11, 26, 2, tzinfo=UTC)  # 10:00 platform time on D
-    app = create_app(db, warehouse, book, clock=lambda: at, refresh_seconds=0, auth_cache_seconds=0)
+    app = create_app(db, book, clock=lambda: at, refresh_seconds=0, auth_cache_seconds=0)
     hosts = _pick_hosts(app.state.served)
     made = {
         "op": keys.create(db, keys.Role.operator)[0],
@@ -378,14 +378,14 @@ def test_the_operator_dashboard_shows_what_the_api_says(page, stack):
 def test_the_english_switch_changes_the_labels_and_is_remembered(page, stack):
     log_in(page, stack.keys["ordinary"])
     assert page.locator("html").get_attribute("lang") == "zh-CN"
-    assert page.locator(".tasks h2").inner_text() == "任务列表"
+    assert page.locator(".tasks h2").inner_text() == "任务列表 明细"  # with the details link
     assert page.locator(".badge-name").inner_text() == "普通主播"
 
     page.click("#lang-switch")
     page.wait_for_load_state()
     assert page.url.endswith("/host?lang=en")
     assert page.locator("html").get_attribute("lang") == "en"
-    assert page.locator(".tasks h2").inner_text() == "Task list"
+    assert page.locator(".tasks h2").inner_text() == "Task list Details"
     assert page.locator(".badge-name").inner_text() == "ordinary"
     assert page.locator('[data-set="expert"] h3').inner_text().startswith("Reach expert")
     registration = page.locator('[data-privilege="channel_activity_registration"]')
@@ -394,10 +394,10 @@ def test_the_english_switch_changes_the_labels_and_is_remembered(page, stack):
     screenshot(page, "host-en")
 
     page.goto("/host")  # the choice is remembered
-    assert page.locator(".tasks h2").inner_text() == "Task list"
+    assert page.locator(".tasks h2").inner_text() == "Task list Details"
     page.click("#lang-switch")
     page.wait_for_load_state()
-    assert page.locator(".tasks h2").inner_text() == "任务列表"
+    assert page.locator(".tasks h2").inner_text() == "任务列表 明细"
 
 
 def test_a_wrong_key_shows_the_error(page, stack):

@@ -113,15 +113,13 @@ def test_serve_refuses_a_busy_port_and_leaves_no_leak_report(tmp_path, data):
     assert ran.returncode == 0, ran.stderr
     key = runner.invoke(app, ["keys", "create", "--role", "operator", "--db", db]).stdout.strip()
     port = _free_port()
-    serve = [sys.executable, "-m", "livetier", "serve", "--db", db, "--warehouse", wh]
+    serve = [sys.executable, "-m", "livetier", "serve", "--db", db]
     with subprocess.Popen(
         [*serve, "--port", str(port)], cwd=tmp_path, stderr=subprocess.PIPE, text=True
     ) as first:
         try:
             _wait_listening(port, first)
-            busy = livetier(
-                "serve", "--db", db, "--warehouse", wh, "--port", str(port), cwd=tmp_path
-            )
+            busy = livetier("serve", "--db", db, "--port", str(port), cwd=tmp_path)
             assert busy.returncode == 2
             assert f"cannot listen on 127.0.0.1:{port}" in busy.stderr
             assert "http://" not in busy.stderr  # no URL for a server that never listened

@@ -133,7 +133,7 @@ def test_follow_processes_each_file_once_and_names_bad_events(tmp_path: Path) ->
     bad = runner.invoke(
         app, ["live", "replay", "--data", str(tmp_path), "--db", url, "--engine", "spark"]
     )
-    assert bad.exit_code == 2 and "not built yet" in bad.output
+    assert bad.exit_code == 2 and "only as a Spark stream" in bad.output
 
 
 def test_a_follow_killed_while_storing_a_file_stores_it_once_when_restarted(tmp_path: Path) -> None:

@@ -34,11 +34,11 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import pyarrow.parquet as pq
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from builders import Platform
+from livetier.store import serving
 from livetier.store.models import DeliveryCursor, HostTier, OutboxEvent, Run, TierChange
 from livetier.store.schema import connected
 
@@ -231,17 +231,17 @@ def _warehouse(place: Place, tiers: list[list[Any]], latest: Any) -> dict[str, A
 
 
 def _snapshot(place: Place, latest: int | None, succeeded: set[int]) -> list[Any]:
-    """The latest succeeded run's serving snapshot; every file left names a succeeded run."""
-    folder = place.warehouse.with_name(place.warehouse.name + ".serving")
-    files = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
-    for name in files:
-        assert not name.endswith(".partial"), files
-        assert int(name.split(".")[0].removeprefix("run-")) in succeeded, files
-    if latest is None or f"run-{latest}.hosts.parquet" not in files:
+    """The latest succeeded run's serving snapshot; every snapshot left names a succeeded run."""
+    with connected(place.url) as store:
+        with store.connect() as c:
+            stored = serving.stored_runs(c)
+        assert set(stored) <= succeeded, stored
+        tables = serving.read(store, latest) if latest is not None else None
+    if tables is None:
         return []
     return [
-        sorted(json.dumps(r, sort_keys=True, default=str) for r in pq.read_table(p).to_pylist())
-        for p in (folder / f"run-{latest}.hosts.parquet", folder / f"run-{latest}.quality.parquet")
+        sorted(json.dumps(r, sort_keys=True, default=str) for r in table.to_pylist())
+        for table in tables
     ]
 
 

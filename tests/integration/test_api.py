@@ -38,9 +38,7 @@ def stack(tmp_path, db_url, warehouse):
     db = open_engine(db_url)
     daily.run_day(platform().write(tmp_path / "data"), D, rulebooks.load(), db, warehouse)
     clock = Clock(D)
-    app = create_app(
-        db, warehouse, rulebooks.load(), clock=clock, refresh_seconds=0, auth_cache_seconds=0
-    )
+    app = create_app(db, rulebooks.load(), clock=clock, refresh_seconds=0, auth_cache_seconds=0)
     made = {
         "op": keys.create(db, keys.Role.operator)[0],
         "svc": keys.create(db, keys.Role.service)[0],

@@ -37,7 +37,7 @@ def stack(tmp_path_factory):
         "op": keys.create(db, keys.Role.operator)[0],
         "h_exp": keys.create(db, keys.Role.host, "h_exp")[0],
     }
-    yield create_app(db, warehouse, rulebooks.load()), made
+    yield create_app(db, rulebooks.load()), made
     db.dispose()
 
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from livetier import rulebooks
 from livetier.domain.changes import at_risk
 from livetier.domain.evaluation import evaluate_host
-from livetier.domain.metrics import METRICS, Kind
+from livetier.domain.metrics import ACTIVITY_METRICS, METRICS, PROFILE_METRICS, Kind
 from livetier.domain.rulebook import BASIC, Criterion, Group, Op, Version
 from livetier.domain.tiers import GRADED_TIERS, Tier
 from livetier.pipeline import grading
@@ -48,12 +48,15 @@ def _value(kind: Kind) -> st.SearchStrategy[Any]:
     return st.none() | base
 
 
-host_rows = st.fixed_dictionaries({m: _value(k.kind) for m, k in METRICS.items()})
+GRADED = {m: METRICS[m] for m in (*PROFILE_METRICS, *ACTIVITY_METRICS)}
+"""The metrics tiers are graded on (session metrics decide surfacing only)."""
+
+host_rows = st.fixed_dictionaries({m: _value(k.kind) for m, k in GRADED.items()})
 
 
 @st.composite
 def criteria(draw: st.DrawFn) -> Criterion:
-    metric = draw(st.sampled_from(sorted(METRICS)))
+    metric = draw(st.sampled_from(sorted(GRADED)))
     kind = METRICS[metric].kind
     if kind is Kind.BOOL:
         return Criterion(metric, draw(st.sampled_from([Op.IS_TRUE, Op.IS_FALSE])))
@@ -103,7 +106,7 @@ def _bulk(engine, version: Version, rows: list[dict[str, Any]]):
         [
             ("host_id", pa.string()),
             ("category_line", pa.string()),
-            *((m, ARROW[k.kind]) for m, k in METRICS.items()),
+            *((m, ARROW[k.kind]) for m, k in GRADED.items()),
         ]
     )
     table = ibis.memtable(pa.Table.from_pylist(data, schema=schema))

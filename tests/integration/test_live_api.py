@@ -41,7 +41,6 @@ def stack(tmp_path_factory):
     daily.run_day(p.write(folder / "data"), D, rulebooks.load(), db, warehouse)
     app = create_app(
         db,
-        warehouse,
         rulebooks.load(),
         clock=Clock(D),
         refresh_seconds=0,
@@ -188,13 +187,13 @@ def test_a_batch_may_be_larger_than_other_bodies_but_is_capped(stack):
 
 
 def test_sessions_and_the_channel_after_processing(stack):
-    client, k, db, warehouse = stack
+    client, k, db, _ = stack
     surfaced = session_events("s-up", "h_ord", 30, 3)
     short = session_events("s-short", "h_ord2", 29, 3)  # one viewer short
     none = session_events("s-none", "h_basic", 40, 5)  # its tier has no surfacing
     for batch in (surfaced, short, none):
         assert client.post(EVENTS, json=batch, headers=auth(k["svc"])).json()["rejected"] == []
-    live.Processor(db, rulebooks.load(), warehouse=warehouse).process()
+    live.Processor(db, rulebooks.load()).process()
 
     url = "/api/v1/live/sessions/s-up"
     for who in ("op", "svc", "h_ord"):

@@ -46,7 +46,7 @@ def test_events_posted_to_serve_surface_the_session(tmp_path, db_url, warehouse)
     up = session_events("s-up", "h_ord", 30, 3)
     short = session_events("s-short", "h_ord2", 29, 3)
     with (
-        serving_process(db_url, warehouse, clock, workers=WORKERS[db_url[:6]], live=True) as url,
+        serving_process(db_url, clock, workers=WORKERS[db_url[:6]], live=True) as url,
         httpx.Client(base_url=url, headers=svc, timeout=30) as client,
     ):
         for batch in (up[:20], short, up[20:]):  # the crossing event comes last

@@ -82,14 +82,14 @@ def stack(tmp_path_factory):
         ],
         timezone="Asia/Shanghai",
     )
-    live.Processor(db, rulebooks.load(), warehouse=warehouse).process()
+    live.Processor(db, rulebooks.load()).process()
     made = {
         "operator": keys.create(db, keys.Role.operator)[0],
         "service": keys.create(db, keys.Role.service)[0],
         "host": keys.create(db, keys.Role.host, "h_exp")[0],
         "no key": None,
     }
-    yield create_app(db, warehouse, rulebooks.load()), made
+    yield create_app(db, rulebooks.load()), made
     db.dispose()
 
 

@@ -29,9 +29,7 @@ def stack(tmp_path, db_url):
     db = open_engine(db_url)
     warehouse = tmp_path / "w.duckdb"
     daily.run_day(folder, D, rulebooks.load(), db, warehouse)
-    app = create_app(
-        db, warehouse, rulebooks.load(), clock=Clock(D), refresh_seconds=0, auth_cache_seconds=0
-    )
+    app = create_app(db, rulebooks.load(), clock=Clock(D), refresh_seconds=0, auth_cache_seconds=0)
     made = {
         "op": keys.create(db, keys.Role.operator, label="ops-alice")[0],
         "svc": keys.create(db, keys.Role.service)[0],

@@ -147,10 +147,10 @@ def test_grace_and_overrides_through_backfill_reruns_and_restatement(tmp_path, d
         overrides.set_override(db, "h_jump", "cap", "expert", "under review", None, "ops2")
         assert {o["state"] for o in overrides.listing(db)} == {"in_force"}
         daily.backfill(folder, D[3], D[3], book, db, warehouse)
-        st = host_status(db, warehouse, "h_ord", book)
+        st = host_status(db, "h_ord", book)
         assert st.tier is E and st.override is not None
         assert (st.override.kind, st.override.tier, st.override.until) == ("floor", E, D[3])
-        assert host_status(db, warehouse, "h_cig", book).tier is N  # fail closed
+        assert host_status(db, "h_cig", book).tier is N  # fail closed
         daily.run_day(folder, D[4], book, db, warehouse)
 
         bounds: Bounds = {
@@ -187,9 +187,9 @@ def test_grace_and_overrides_through_backfill_reruns_and_restatement(tmp_path, d
             ("h_jump", "set", "ops2"),
             *expiries,  # logged by the run of 11-05
         ]
-        st = host_status(db, warehouse, "h_ord", book)  # in grace: at risk, days left
+        st = host_status(db, "h_ord", book)  # in grace: at risk, days left
         assert (st.tier, st.grace_days_left, st.at_risk, st.override) == (E, 0, True, None)
-        st = host_status(db, warehouse, "h_jump", book)
+        st = host_status(db, "h_jump", book)
         assert st.tier is E and st.override is not None and st.override.until is None
         before = _history(db)
 

@@ -94,7 +94,7 @@ def store(tmp_path, db_url, warehouse):
     operator = keys.create(db, keys.Role.operator)[0]
     clock = tmp_path / "today"
     set_day(clock, D)
-    with serving_process(db_url, warehouse, clock, WORKERS) as url:
+    with serving_process(db_url, clock, WORKERS) as url:
         yield Store(url, db, host_keys, operator, clock)
     db.dispose()
 

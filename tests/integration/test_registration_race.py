@@ -40,7 +40,7 @@ def server(tmp_path, db_url, warehouse):
         state.claim(db, host)
     host_keys = {h: keys.create(db, keys.Role.host, h)[0] for h in HOSTS + UNCLAIMED}
     operator = keys.create(db, keys.Role.operator)[0]
-    app = create_app(db, warehouse, rulebooks.load(), clock=Clock(D))
+    app = create_app(db, rulebooks.load(), clock=Clock(D))
     with serving(app) as url:
         yield url, host_keys, operator, db
     db.dispose()

@@ -378,5 +378,5 @@ def test_calibrate_moves_only_a_days_metrics():
     """A live session's metric (surfacing) is no threshold of a day's grading to calibrate."""
     base = rulebooks.load().versions[0]
     target = [calibrate.parse_target("consumer.expert=0.2")]
-    with pytest.raises(InvalidInput, match=r"session_viewers.*unknown metric of a host's day"):
+    with pytest.raises(InvalidInput, match=r"session_viewers.*unknown metric"):
         calibrate.check(base, target, ["session_viewers"])

@@ -48,9 +48,7 @@ def stack(tmp_path: Path, warehouse: Path):
     url = f"sqlite:///{tmp_path / 'state.db'}"
     db = open_engine(url)
     daily.run_day(platform().write(tmp_path / "data"), D, rulebooks.load(), db, warehouse)
-    app = create_app(
-        db, warehouse, rulebooks.load(), clock=Clock(D), refresh_seconds=0, auth_cache_seconds=0
-    )
+    app = create_app(db, rulebooks.load(), clock=Clock(D), refresh_seconds=0, auth_cache_seconds=0)
     made = {
         role: keys.create(db, role, "h5" if role is keys.Role.host else None)[0]
         for role in keys.Role

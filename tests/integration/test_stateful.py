@@ -188,7 +188,7 @@ class DailyLife(RuleBasedStateMachine):
     def register(self, host: str, special: bool, later: int) -> None:
         today = max([self.model.days[-1], *self.model.last_use.values()]) + timedelta(days=later)
         book = self._rulebook()
-        served = Served(self.db, self.warehouse, book, clock=Clock(today), refresh_seconds=0)
+        served = Served(self.db, book, clock=Clock(today), refresh_seconds=0)
         activity = activities.create_activity(served, "live", today, special)
         outcome = activities.register(served, host, activity["id"], api_key_id=0, codes={})
         fatigue = book.version_for(today).fatigue_days[PRIVILEGE]

@@ -193,7 +193,7 @@ def test_how_long_a_tier_holds_and_at_risk_events(tmp_path, db, warehouse):
     expected = {"h20": 20, "h4": 4, "h3": 3, "h0": 0, "h_ord": None, "h_none": None}
     bulk = evaluate(folder, D, book).holds
     for host, holds in expected.items():
-        assert status.host_status(db, warehouse, host, book).holds_days == holds, host
+        assert status.host_status(db, host, book).holds_days == holds, host
         assert bulk.get(host) == holds, host
     at_risk = [e["host_id"] for e in state.events_after(db) if e["kind"] == "at_risk"]
     assert sorted(at_risk) == ["h0", "h3"]
@@ -205,7 +205,7 @@ def test_how_long_a_tier_holds_and_at_risk_events(tmp_path, db, warehouse):
     assert on_next == {("h4", "at_risk"), ("h0", "downgrade")}
     [risk] = [e for e in events if e["day"] == str(NEXT) and e["kind"] == "at_risk"]
     assert (risk["tier"], risk["holds_days"]) == ("expert", 3)
-    assert status.host_status(db, warehouse, "h20", book).holds_days == 19
+    assert status.host_status(db, "h20", book).holds_days == 19
 
 
 def test_status_says_at_risk_as_the_run_decided_it_with_its_own_at_risk_days(
@@ -217,8 +217,8 @@ def test_status_says_at_risk_as_the_run_decided_it_with_its_own_at_risk_days(
     # holds: h20 20, h4 4, h3 3, h0 0; at risk with 4 days is 4 or fewer (3 would leave h4 out)
     expected = {"h20": False, "h4": True, "h3": True, "h0": True, "h_ord": False, "h_none": False}
     for host, at_risk in expected.items():
-        assert status.host_status(db, warehouse, host, book).at_risk is at_risk, host
-        assert Served(db, warehouse, book, refresh_seconds=0).host(host).at_risk is at_risk, host
+        assert status.host_status(db, host, book).at_risk is at_risk, host
+        assert Served(db, book, refresh_seconds=0).host(host).at_risk is at_risk, host
     sent = [e["host_id"] for e in state.events_after(db) if e["kind"] == "at_risk"]
     assert sorted(sent) == ["h0", "h3", "h4"]
 
@@ -315,5 +315,5 @@ def test_holds_follow_rules_where_less_activity_can_raise_a_tier(tmp_path, db, w
     daily.run_day(folder, D, book, db, warehouse)
     bulk = evaluate(folder, D, book).holds
     for host, holds in {"h_mixed": 10, "h_quiet": None}.items():
-        assert status.host_status(db, warehouse, host, book).holds_days == holds, host
+        assert status.host_status(db, host, book).holds_days == holds, host
         assert bulk.get(host) == holds, host

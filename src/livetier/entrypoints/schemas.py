@@ -131,6 +131,46 @@ class Change(BaseModel):
     rulebook_version: str
 
 
+class SessionRecord(BaseModel):
+    kind: Literal["session"]
+    session_id: str
+    day: date | None = Field(description="The platform day it started (counts on).")
+    started_at: str | None = Field(description="Platform local time, ISO 8601 with offset.")
+    ended_at: str | None
+    minutes: float | None
+    counted: bool
+    reason: str = Field(
+        description="valid, duplicate_row, crosses_midnight, deleted (all counted); too_short, "
+        "outside_window, or a data-quality reason (not counted)."
+    )
+
+
+class BuyerRecord(BaseModel):
+    kind: Literal["buyer"]
+    buyer_id: str | None = Field(description="Masked (b1****89) for host keys.")
+    day: date | None
+    first_view_at: str | None = Field(description="Platform local time, ISO 8601 with offset.")
+    first_paid_at: str | None = Field(
+        description="The first payment that day at or after the first view."
+    )
+    counted: bool
+    reason: str = Field(
+        description="counted; outside_window, paid_before_viewing, no_payment_that_day, "
+        "unpaid_order, no_view_that_day, or a data-quality reason (not counted)."
+    )
+
+
+class Explanation(BaseModel):
+    """The records behind a host's two 30-day metrics; the counted ones add up to them."""
+
+    host_id: str
+    day: date
+    window: list[date] = Field(description="The first and last platform day counted.")
+    metrics: dict[str, int]
+    sessions: list[SessionRecord]
+    buyers: list[BuyerRecord]
+
+
 class Claimed(BaseModel):
     host_id: str
     tier: TierName

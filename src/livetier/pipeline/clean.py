@@ -317,8 +317,10 @@ def _clean_views(
     orders: ibis.Table,
     keep: Keep,
     reports: list[ibis.Table],
+    narrow: bool = True,
 ) -> ibis.Table:
-    """Check the views against their sessions; report rejects; return the clean views that count."""
+    """Check the views against their sessions; report rejects; return the clean views that
+    count (``narrow=False``: every clean view, even one without a payment that day)."""
     # Views have no id of their own, so the report names them by their three columns.
     v = _with_part(table, "views")
     v = add_instant(v, "viewed_at", zone, "view_utc", "view_day")
@@ -343,7 +345,8 @@ def _clean_views(
             (_outside_partition(v, "view_day"), "wrong_partition"),
         ),
     )
-    v = v.filter(v._problem.notnull() | v._paid.notnull())
+    if narrow:
+        v = v.filter(v._problem.notnull() | v._paid.notnull())
     # What only the report reads is kept for rejected rows only: less to hold.
     v = keep(
         v.select(
@@ -382,6 +385,7 @@ def clean(
     lines: Iterable[str],
     lookup_sessions: Source | None = None,
     keep: Keep = lambda t: t,
+    narrow_views: bool = True,
 ) -> Cleaned:
     """Validate every row; return the clean tables and the report of the rest.
 
@@ -402,7 +406,9 @@ def clean(
     known = [s]
     if lookup_sessions is not None:
         known.append(_checked_sessions(lookup_sessions.table, zone, hosts.known))
-    views = _clean_views(sources["views"].table, zone, _session_hosts(known), orders, keep, reports)
+    views = _clean_views(
+        sources["views"].table, zone, _session_hosts(known), orders, keep, reports, narrow_views
+    )
     return Cleaned(
         hosts.clean, hosts.snapshots.distinct(), sessions, views, orders, ibis.union(*reports)
     )

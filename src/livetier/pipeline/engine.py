@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -10,6 +10,7 @@ from typing import Any
 import duckdb
 import ibis
 import ibis.expr.datatypes as dt
+import ibis.expr.types as ir
 import pyarrow as pa
 from ibis.backends import BaseBackend
 
@@ -67,6 +68,26 @@ class Engine:
     None: it reads local paths only."""
     write_parquet: Callable[[pa.Table, DataPath], None] | None = None
     """Write rows as a new folder of Parquet part files (services/export.py)."""
+    stream: Callable[[ir.Table, int], Iterator[pa.RecordBatch]] | None = None
+    """How the engine streams a table's rows (None: Ibis's ``to_pyarrow_batches``)."""
+
+    def batches(self, table: ir.Table, rows: int) -> Iterator[pa.RecordBatch]:
+        """``table``'s rows in order, at most ``rows`` at a time, as the engine makes them
+        (nothing holds them all in Python)."""
+        if self.stream is not None:
+            return self.stream(table, rows)
+        return iter(table.to_pyarrow_batches(chunk_size=rows))
+
+    hold: Callable[[ibis.Table, str], ibis.Table] | None = None
+    """How the backend holds a computed table under a name, where Ibis's temporary tables do
+    not exist (its PySpark backend): see ``keep``."""
+
+    def keep(self, table: ibis.Table, name: str) -> ibis.Table:
+        """``table`` computed once and held as the temporary table ``name`` for this
+        connection (replacing one of that name)."""
+        if self.hold is not None:
+            return self.hold(table, name)
+        return self.con.create_table(name, table, temp=True, overwrite=True)
 
     def location(self, where: str | Path, option: str = "--data") -> DataPath:
         """The input or output location ``where`` names: a local path, or a URL this engine
@@ -137,7 +158,14 @@ def configure_duckdb(
         target.mkdir()
         con.to_parquet(ibis.memtable(table), target / "part-00000.parquet")
 
-    return Engine(con, "duckdb", errors=(duckdb.Error,), write_parquet=write_parquet)
+    def stream(table: ir.Table, rows: int) -> Iterator[pa.RecordBatch]:
+        # Ibis 12's DuckDB to_pyarrow_batches calls fetch_record_batch, which DuckDB 2.0
+        # removed. A relation's Arrow reader streams the compiled query in order; a DB-API
+        # result's (raw_sql) copies every row first and, without insertion order, can hand
+        # out an ORDER BY's batches out of order.
+        yield from con.con.sql(str(con.compile(table))).to_arrow_reader(rows)
+
+    return Engine(con, "duckdb", errors=(duckdb.Error,), write_parquet=write_parquet, stream=stream)
 
 
 def spark_engine(master: str = "local[*]", conf: dict[str, str] | None = None) -> Engine:
@@ -168,14 +196,30 @@ def spark_engine(master: str = "local[*]", conf: dict[str, str] | None = None) -
         where = folder.absolute().as_uri() if isinstance(folder, Path) else str(folder)
         session.createDataFrame(table).coalesce(1).write.parquet(where)
 
+    con = ibis.pyspark.connect(session)
+    held: dict[str, Any] = {}
+
+    def hold(table: ibis.Table, name: str) -> ibis.Table:
+        # Computed now and cut from its lineage (localCheckpoint), so each query reading it
+        # plans and runs only what follows; the previous table of the name is let go.
+        con._run_pre_execute_hooks(table)  # registers its memtables, as execute() does
+        frame = session.sql(con.compile(table)).localCheckpoint(eager=True)
+        old = held.pop(name, None)
+        if old is not None:
+            old.unpersist()
+        frame.createOrReplaceTempView(name)
+        held[name] = frame
+        return con.table(name)
+
     return Engine(
-        ibis.pyspark.connect(session),
+        con,
         "pyspark",
         errors=(PySparkException,),
         reads_many=False,
         absolute=absolute,
         open_url=HadoopFiles(session).path,
         write_parquet=write_parquet,
+        hold=hold,
     )
 
 

@@ -34,30 +34,15 @@ def daily_facts(
         sessions = sessions.filter(sessions.start_day.isin(wanted))
         orders = orders.filter(orders.paid_day.isin(wanted))
 
-    # A session counts on the day it started, and only if it lasted MORE than the minimum.
-    minimum = ibis.interval(minutes=valid_longer_than_minutes)
     session_facts = sessions.group_by("host_id", day=sessions.start_day).agg(
-        valid_sessions=(sessions.end_utc > sessions.start_utc + minimum).cast("int64").sum(),
+        valid_sessions=valid_session(sessions, valid_longer_than_minutes).cast("int64").sum(),
         cross_day_sessions=(sessions.start_day != sessions.end_day).cast("int64").sum(),
     )
 
     # Views need no day filter of their own: joining on the day with in-window payments keeps
     # only in-window views, and skips computing the platform day of every view twice.
-    # Live buyer: B viewed a session of H on day d and paid H on day d at or after a view.
-    # Some order is paid at or after some view of that day exactly when some view comes at or
-    # before the day's last payment. Orders are few next to views, so views are probed against
-    # the (host, buyer, day) keys that have a payment instead of being grouped one by one.
-    last_paid = orders.group_by("host_id", "buyer_id", day=orders.paid_day).agg(
-        last_paid=_.paid_utc.max()
-    )
-    viewed = views.select("host_id", "buyer_id", "view_utc", day=views.view_day)
     buyer_facts = (
-        viewed.join(last_paid, ["host_id", "buyer_id", "day"])
-        .filter(_.view_utc <= _.last_paid)
-        .select("host_id", "buyer_id", "day")
-        .distinct()
-        .group_by("host_id", "day")
-        .agg(live_buyers=_.count())
+        live_buyer_days(views, orders).group_by("host_id", "day").agg(live_buyers=_.count())
     )
 
     joined = session_facts.outer_join(buyer_facts, ["host_id", "day"])
@@ -67,6 +52,34 @@ def daily_facts(
         valid_sessions=joined.valid_sessions.fill_null(0),
         live_buyers=joined.live_buyers.fill_null(0).cast("int64"),
         cross_day_sessions=joined.cross_day_sessions.fill_null(0),
+    )
+
+
+def valid_session(sessions: ibis.Table, valid_longer_than_minutes: int) -> ibis.BooleanValue:
+    """Whether a clean session is valid: it lasted MORE than the minimum (exactly the minimum
+    is not valid). It counts on the platform day it started."""
+    minimum = ibis.interval(minutes=valid_longer_than_minutes)
+    return sessions.end_utc > sessions.start_utc + minimum
+
+
+def live_buyer_days(views: ibis.Table, orders: ibis.Table) -> ibis.Table:
+    """The distinct (host_id, buyer_id, day) that make a live buyer, from clean views and
+    clean paid orders.
+
+    Live buyer: B viewed a session of H on day d and paid H on day d at or after a view.
+    Some order is paid at or after some view of that day exactly when some view comes at or
+    before the day's last payment. Orders are few next to views, so views are probed against
+    the (host, buyer, day) keys that have a payment instead of being grouped one by one.
+    """
+    last_paid = orders.group_by("host_id", "buyer_id", day=orders.paid_day).agg(
+        last_paid=_.paid_utc.max()
+    )
+    viewed = views.select("host_id", "buyer_id", "view_utc", day=views.view_day)
+    return (
+        viewed.join(last_paid, ["host_id", "buyer_id", "day"])
+        .filter(_.view_utc <= _.last_paid)
+        .select("host_id", "buyer_id", "day")
+        .distinct()
     )
 
 

@@ -226,12 +226,64 @@ class _Plan:
 
 def read_back(version: Version, line: str, rows: list[dict[str, Any]]) -> Iterator[HostEvaluation]:
     """Graded rows as the domain's HostEvaluation objects."""
+    read = reader(version, line)
+    for row in rows:
+        yield read(row)
+
+
+def reader(version: Version, line: str) -> Callable[[dict[str, Any]], HostEvaluation]:
+    """Reads one graded row of ``line`` back as the domain's HostEvaluation."""
     plans = {name: _Plan.of(group, name) for name, group in version.requirement_sets(line).items()}
     tiers = {t.value: t for t in Tier}
-    for row in rows:
-        yield HostEvaluation(
+
+    def read(row: dict[str, Any]) -> HostEvaluation:
+        return HostEvaluation(
             row["host_id"],
             line,
             tiers[row["tier"]],
             {name: plan.read(row) for name, plan in plans.items()},
         )
+
+    return read
+
+
+def _read_columns(plan: _Plan) -> Iterator[str]:
+    """The columns ``plan.read`` reads."""
+    yield plan.met
+    yield plan.progress
+    if plan.closest:
+        yield plan.closest
+    if isinstance(plan.node, Criterion):
+        yield plan.node.metric
+    for child in plan.children:
+        yield from _read_columns(child)
+
+
+LINE = "_line"
+"""The column naming each row's category line in ``all_lines``."""
+
+
+def all_lines(version: Version, lines: list[tuple[str, ir.Table]], columns: list[str]) -> ir.Table:
+    """Every line's graded rows (``lines``: each line and its ``grade`` table, with any more
+    columns joined on) as one table ordered by host_id: ``LINE``, ``columns``, and what
+    ``reader`` reads of any line (NULL in the rows of lines that lack it). A stream of it is
+    every host's evaluation in host_id order, whatever the number of hosts."""
+    wanted: dict[str, Any] = {}
+    for line, graded in lines:
+        plans = [_Plan.of(g, name) for name, g in version.requirement_sets(line).items()]
+        names = [*columns, "tier", *(c for plan in plans for c in _read_columns(plan))]
+        for name in names:
+            kind = graded[name].type()
+            if wanted.setdefault(name, kind) != kind:  # one name, one meaning in every line
+                raise TypeError(f"{name}: {kind} in line {line}, {wanted[name]} in another")
+    parts = [
+        graded.select(
+            ibis.literal(line).name(LINE),
+            *(
+                (graded[n] if n in graded.columns else ibis.null(kind)).name(n)
+                for n, kind in wanted.items()
+            ),
+        )
+        for line, graded in lines
+    ]
+    return ibis.union(*parts).order_by("host_id")

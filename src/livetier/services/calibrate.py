@@ -40,7 +40,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from ibis import _
 
-from livetier.domain.metrics import ACTIVITY_METRICS, METRICS, Kind
+from livetier.domain.metrics import ACTIVITY_METRICS, METRICS, PROFILE_METRICS, Kind
 from livetier.domain.rulebook import (
     Criterion,
     Group,
@@ -62,6 +62,9 @@ TOLERANCE = 0.005
 Mask = npt.NDArray[np.bool_]
 _TARGET = re.compile(r"^\s*([^.=\s]+)\.([^.=\s]+)\s*=\s*(\S+)\s*$")
 _MOVABLE = (Op.GE, Op.GT)
+
+GRADED_METRICS = (*PROFILE_METRICS, *ACTIVITY_METRICS)
+"""The metrics tiers are graded on (session metrics decide surfacing only)."""
 
 
 @dataclass(frozen=True)
@@ -392,12 +395,9 @@ def check(
 ) -> dict[tuple[str, Tier], Target]:
     """The targets by (line, tier), refused when they cannot be calibrated."""
     chosen = set(metrics)
-    day_metrics = [m for m, spec in METRICS.items() if spec.source != "session"]
     for m in chosen:
-        if m not in day_metrics:
-            raise InvalidInput(
-                f"$metric {m!r}: unknown metric of a host's day; known: {', '.join(day_metrics)}"
-            )
+        if m not in GRADED_METRICS:
+            raise InvalidInput(f"$metric {m!r}: unknown metric; known: {', '.join(GRADED_METRICS)}")
         if METRICS[m].kind not in (Kind.INT, Kind.FLOAT):
             raise InvalidInput(f"$metric {m!r}: not a number, so it has no threshold to move")
     out: dict[tuple[str, Tier], Target] = {}
@@ -513,9 +513,7 @@ def calibrate(
 
 
 def _line_columns(table: ir.Table, line: str) -> _Columns:
-    """The line's hosts' day metrics (a live session's metrics are not among them)."""
-    day = [m for m in METRICS if m in table.columns]
-    return _Columns(table.filter(table.category_line == line).select(*day).to_pyarrow())
+    return _Columns(table.filter(table.category_line == line).select(*GRADED_METRICS).to_pyarrow())
 
 
 def _engine_counts(

@@ -19,7 +19,7 @@ from livetier.domain.metrics import ACTIVITY_METRICS
 from livetier.domain.rulebook import Criterion, Definitions, Node, Rulebook, Version
 from livetier.domain.tiers import Tier
 from livetier.pipeline import contract, facts, grading
-from livetier.pipeline.clean import clean
+from livetier.pipeline.clean import Cleaned, clean
 from livetier.pipeline.engine import Engine, duckdb_engine
 from livetier.pipeline.storage import DataPath
 from livetier.pipeline.timestamps import PlatformZone
@@ -156,11 +156,110 @@ def _graded(
                 }
     evaluations.sort(key=lambda e: e.host_id)
 
+    return Evaluation(day, version, evaluations, values, _problems(sources, cleaned, day), holds)
+
+
+def _problems(
+    sources: dict[str, contract.Source], cleaned: Cleaned, day: date
+) -> list[dict[str, Any]]:
+    """The data-quality report: the rows cleaning set aside, and the hosts not graded."""
     profile = facts.profile_as_of(cleaned.hosts, cleaned.snapshots, day)
     missing = facts.not_graded(sources["hosts"].table, profile, day)
-    problems = ibis.union(cleaned.problems, missing).to_pyarrow().to_pylist()
-    problems.sort(key=lambda p: (p["table"], p["reason"], p["row_id"] or ""))
-    return Evaluation(day, version, evaluations, values, problems, holds)
+    problems: list[dict[str, Any]] = ibis.union(cleaned.problems, missing).to_pyarrow().to_pylist()
+    # The detail too: one row can be reported twice for a reason (a conflicting duplicate's
+    # two versions), in whichever order the engine returns them.
+    problems.sort(key=lambda p: (p["table"], p["reason"], p["row_id"] or "", p["detail"] or ""))
+    return problems
+
+
+BATCH_ROWS = 20_000
+"""Hosts read back at a time by ``evaluate_records``: its memory does not grow with the number
+of hosts."""
+
+
+@dataclass
+class Summary:
+    """What ``evaluate_records`` knows once every record is written: the counts and the
+    data-quality report, not the hosts."""
+
+    day: date
+    version: Version
+    problems: list[dict[str, Any]]
+    counts: dict[str, Counter[Tier]] = field(default_factory=dict)
+    graded: int = 0
+    active: bool = False  # some host had activity (sessions, views, orders) in the window
+
+    def tier_counts(self) -> dict[str, Counter[Tier]]:
+        """How many hosts sit in each tier, per category line."""
+        return self.counts
+
+    def problem_counts(self) -> Counter[tuple[str, str]]:
+        """Data-quality report entries per (table, reason)."""
+        return Counter((p["table"], p["reason"]) for p in self.problems)
+
+
+def evaluate_records(
+    data: DataPath,
+    day: date,
+    rulebook: Rulebook,
+    engine: Engine | None,
+    write: Callable[[Iterator[dict[str, Any]]], None],
+) -> Summary:
+    """Grade every host like ``evaluate``, and hand ``write`` each host's record (``host_record``)
+    in host_id order as it is read back from the engine, a batch of hosts at a time: nothing
+    holds every host (``livetier evaluate --format jsonl`` at a million hosts)."""
+    engine = engine or duckdb_engine()
+    try:
+        return _evaluate_records(data, day, rulebook, engine, write)
+    except engine.errors as e:
+        files = [f for name in contract.CONTRACT for f in contract.locate(data, name).files()]
+        raise contract.unreadable(data, files, e) from None
+
+
+def _evaluate_records(
+    data: DataPath,
+    day: date,
+    rulebook: Rulebook,
+    engine: Engine,
+    write: Callable[[Iterator[dict[str, Any]]], None],
+) -> Summary:
+    version = rulebook.version_for(day)
+    d = rulebook.definitions
+    sources = {name: contract.load(engine, data, name) for name in contract.CONTRACT}
+    with ExitStack() as cached:
+
+        def keep(t: ibis.Table) -> ibis.Table:
+            kept: ibis.Table = cached.enter_context(t.cache())
+            return kept
+
+        cleaned = clean(sources, PlatformZone.around(d.timezone, day), version.lines, keep=keep)
+        window = facts.window_days_of(day, d.window_days)
+        stored = keep(facts.daily_facts(cleaned, d.valid_session_longer_than_minutes, window))
+        metrics = keep(
+            facts.metrics_for_day(cleaned.hosts, cleaned.snapshots, stored, day, d.window_days)
+        )
+        lines = []
+        for g in grading.grade_all(
+            version, metrics, stored, day, d.window_days, lambda t: t.cache(), full=False
+        ):
+            held = keep(g.holds)  # kept past the line: the stream below reads every line
+            lines.append((g.line, g.graded.left_join(held, "host_id")))
+        summary = Summary(day, version, _problems(sources, cleaned, day))
+        table = grading.all_lines(version, lines, ["host_id", "holds_days", *SHOWN_METRICS])
+        readers = {line: grading.reader(version, line) for line, _ in lines}
+
+        def records() -> Iterator[dict[str, Any]]:
+            for batch in engine.batches(table, BATCH_ROWS):
+                for row in batch.to_pylist():
+                    ev = readers[row[grading.LINE]](row)
+                    summary.counts.setdefault(ev.line, Counter())[ev.tier] += 1
+                    summary.graded += 1
+                    summary.active = summary.active or any(row[m] for m in ACTIVITY_METRICS)
+                    yield host_record(ev, row, row["holds_days"])
+
+        with paused_gc():  # the records die young; the collector's passes would only cost
+            write(records())
+    return summary
 
 
 _TEMPLATES: dict[tuple[str, int, bool], tuple[Node, dict[str, Any]]] = {}

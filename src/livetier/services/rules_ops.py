@@ -74,10 +74,10 @@ class FromData:
 
 @dataclass(frozen=True)
 class FromSnapshot:
-    """A run's serving snapshot (``run-N.hosts.parquet``): the HTTP service's path, which
-    never opens the warehouse. It holds one day: the day of that run."""
+    """A run's serving snapshot (its hosts table, from the state store): the HTTP service's
+    path, which never opens the warehouse. It holds one day: the day of that run."""
 
-    hosts_file: Path
+    hosts: pa.Table
     day: date
 
 
@@ -169,9 +169,7 @@ def _snapshot_metrics(source: FromSnapshot, day: date) -> Iterator[tuple[ir.Tabl
     con = ibis.duckdb.connect()
     try:
         names = (f"_sim_{i}" for i in itertools.count())
-        metrics = con.create_table(
-            next(names), con.read_parquet(source.hosts_file).drop("tier"), temp=True
-        )
+        metrics = con.create_table(next(names), source.hosts.drop_columns(["tier"]), temp=True)
         yield metrics, lambda t: con.create_table(next(names), t, temp=True)
     finally:
         con.disconnect()
@@ -633,17 +631,16 @@ def simulate_served(
     """Simulate a pasted draft on the latest run's day from its serving snapshot (the HTTP
     service never opens the warehouse): the summary and the first changed hosts."""
     from livetier import rulebooks
-    from livetier.store import serving
 
-    latest, _snapshot = view.latest()
-    if latest is None:
+    latest, snapshot = view.latest()
+    if latest is None or snapshot is None:
         raise DraftRefused("no day run yet: there is nothing to simulate on")
     when = day or latest.day
     try:
         draft = rulebooks.parse(draft_text, "draft")
     except rulebooks.RulebookFileError as e:
         raise DraftRefused(str(e)) from None
-    source = FromSnapshot(serving.hosts_file(view.folder, latest.id), latest.day)
+    source = FromSnapshot(snapshot.hosts, latest.day)
     try:
         sim = simulate(source, when, view.rulebook, draft, version, db=view.db)
     except InvalidInput as e:

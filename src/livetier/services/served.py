@@ -1,9 +1,10 @@
 """What the HTTP service reads: live state from the state store, the rest from the snapshot.
 
 Tier, since and claim come from the state store on every request, so a claim shows at once.
-Metrics, criteria and holds come from the latest succeeded run's serving snapshot
-(store/serving.py), reloaded when a newer run succeeds; the service never opens the warehouse,
-which the batch run may hold.
+Metrics, criteria and holds come from the latest succeeded run's serving snapshot, which the
+run stores in the state store too (store/serving.py), reloaded when a newer run succeeds. The
+service never opens the warehouse (the batch run may hold it, on another machine): any number
+of API servers share the state store alone.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -47,14 +47,12 @@ class Served:
     def __init__(
         self,
         db: Engine,
-        warehouse: Path,
         rulebook: Rulebook,
         *,
         clock: Callable[[], datetime] | None = None,
         refresh_seconds: float = 5.0,
     ) -> None:
         self.db = db
-        self.folder = serving.serving_dir(warehouse)
         self.rulebook = rulebook
         self.zone = ZoneInfo(rulebook.definitions.timezone)
         self.clock = clock or (lambda: datetime.now(UTC))
@@ -111,7 +109,7 @@ class Served:
                 if latest is None:
                     self._snapshot = None
                 elif self._snapshot is None or self._snapshot.run_id != latest.id:
-                    self._snapshot = serving.Snapshot.load(self.folder, latest.id)
+                    self._snapshot = serving.Snapshot.load(self.db, latest.id)
                     # A million index entries live until the next run: keep them out of the
                     # collector's full passes, which would otherwise stall requests.
                     gc.collect()

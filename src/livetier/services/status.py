@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, bindparam, func, literal_column, select
@@ -132,7 +131,7 @@ def status_of(
     )
 
 
-def host_status(db: Engine, warehouse: Path, host_id: str, rulebook: Rulebook) -> HostStatus:
+def host_status(db: Engine, host_id: str, rulebook: Rulebook) -> HostStatus:
     """The status of ``host_id`` as of the latest successful run (``livetier status``)."""
     with db.connect() as c:
         state = c.execute(STATE_OF_HOST, {"host_id": host_id}).first()
@@ -140,7 +139,7 @@ def host_status(db: Engine, warehouse: Path, host_id: str, rulebook: Rulebook) -
             raise UnknownHost(f"{host_id}: no such host in the state store (not graded yet)")
         latest = latest_succeeded_run(c)
     assert latest is not None  # a host row exists only after a successful run
-    row = serving.host_row(serving.serving_dir(warehouse), latest.id, host_id)
+    row = serving.host_row(db, latest.id, host_id)
     holds = row["holds_days"] if row else None
     return status_of(
         rulebook, host_id, tuple(state), latest.day, row, holds, bool(row and row["at_risk"])

@@ -7,12 +7,12 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import duckdb
 import ibis.expr.types as ir
 import pyarrow as pa
+from sqlalchemy import Engine as SqlEngine
 
 from livetier.domain.tiers import Tier
 from livetier.pipeline.engine import Engine
@@ -188,9 +188,10 @@ class DayRunStatements:
         return out
 
     def write_serving_snapshot(
-        self, folder: Path, run_id: int, day: date, graded: GradedDay, at_risk_days: int
+        self, db: SqlEngine, run_id: int, day: date, graded: GradedDay, at_risk_days: int
     ) -> None:
-        """Write run ``run_id``'s serving snapshot (store/serving.py): every graded host's
+        """Write run ``run_id``'s serving snapshot into the state store ``db``
+        (store/serving.py): every graded host's
         metrics, tier, holds_days and at-risk flag as this run decides it, and the day's
         data-quality report."""
         hosts = (
@@ -199,7 +200,7 @@ class DayRunStatements:
             f"FROM {graded.metrics.get_name()} m JOIN {graded.grades.get_name()} g "
             "USING (host_id)"
         )
-        serving.write(self._raw, folder, run_id, hosts, day)
+        serving.write(self._raw, db, run_id, hosts, day)
 
     def state_copy(self) -> StateBefore:
         """The warehouse's copy of the state (``host_state``) as the state before a run."""

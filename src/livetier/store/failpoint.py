@@ -60,12 +60,11 @@ POINTS: dict[str, str] = {
     "state-copy-rows-inserted": "state copy: the written hosts' rows inserted",
     "state-copy-tagged": "state copy: tagged with the run, the transaction not yet committed",
     # store/serving.py
-    "snapshot-folder-ready": "snapshot: its folder exists",
-    "snapshot-hosts-copied": "snapshot: the hosts file written under its temporary name",
-    "snapshot-hosts-renamed": "snapshot: the hosts file renamed into place",
-    "snapshot-quality-copied": "snapshot: the quality file written under its temporary name",
-    "snapshot-quality-renamed": "snapshot: the quality file renamed into place",
-    "snapshot-file-removed": "prune: one old or killed run's snapshot file removed",
+    "snapshot-hosts-copied": "snapshot: the hosts file written to a temporary folder",
+    "snapshot-quality-copied": "snapshot: the quality file written to a temporary folder",
+    "snapshot-hosts-stored": "snapshot: the hosts file's rows inserted, not yet committed",
+    "snapshot-quality-stored": "snapshot: the quality rows inserted, not yet committed",
+    "snapshot-rows-deleted": "prune: old and killed runs' snapshot rows deleted, not committed",
     # services/delivery.py
     "delivery-batch-read": "delivery: a batch of events read from the outbox",
     "delivery-sending": "delivery: about to POST one event",

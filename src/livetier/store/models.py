@@ -6,7 +6,16 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, UniqueConstraint, false
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -323,3 +332,15 @@ class OverrideAudit(Base):
     who: Mapped[str] = mapped_column(String(200))  # the API key's label, or the CLI user
     at: Mapped[datetime]
     reason: Mapped[str] = mapped_column(String(500))
+
+
+class ServingPart(Base):
+    """One piece of a run's serving snapshot (store/serving.py): the Parquet file ``kind``
+    (``hosts`` or ``quality``) of run ``run_id`` is its pieces joined in ``part`` order."""
+
+    __tablename__ = "serving_parts"
+
+    run_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    part: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    data: Mapped[bytes] = mapped_column(LargeBinary)

@@ -2,22 +2,25 @@
 
 DuckDB allows one writing process per file, and the batch run holds the warehouse while it
 runs (docs/design.md, "Engine pitfalls"), so the service never opens it. Instead each run
-writes, before it commits, two Parquet files named by its run id beside the warehouse
-(``livetier.duckdb.serving/``):
+writes, before it commits, its snapshot into the state store (table ``serving_parts``), where
+every API server on every machine can read it:
 
-- ``run-N.hosts.parquet``: every graded host's profile, 30-day metrics, tier, holds_days and
-  at-risk flag (as the run decided it, with its own ``--at-risk-days``);
-- ``run-N.quality.parquet``: that day's data-quality report.
+- ``hosts``: every graded host's profile, 30-day metrics, tier, holds_days and at-risk flag
+  (as the run decided it, with its own ``--at-risk-days``);
+- ``quality``: that day's data-quality report.
 
-The service reads the files of the latest succeeded run. A run killed before its commit leaves
-files no succeeded run names; the next run removes them. Each file is written under a temporary
-name and renamed, so a reader never sees half a file.
+Each is a Parquet file, stored as the rows (run id, kind, part) of consecutive pieces of at most
+``PART_BYTES`` (a database value stays small however many hosts there are). All pieces are
+written in one state-store transaction before the run's own, so a reader never sees half a
+snapshot, and no succeeded run names a snapshot before it is complete. The service reads the
+snapshot of the latest succeeded run. A run killed before its commit leaves a snapshot no
+succeeded run names; the next run removes it, with those of runs older than the last ``KEEP``.
 """
 
 from __future__ import annotations
 
-import os
-import re
+import io
+import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -25,61 +28,78 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
+from sqlalchemy import Connection, Engine, delete, insert, select
 
 from livetier.store.failpoint import checkpoint
+from livetier.store.models import ServingPart
 
-KEEP = 3  # snapshots of the latest succeeded runs kept on disk (a service may still read one)
-_NAME = re.compile(r"run-(\d+)\.(hosts|quality)\.parquet$")
-
-
-def serving_dir(warehouse: Path) -> Path:
-    """The snapshot folder of a warehouse file."""
-    return warehouse.with_name(warehouse.name + ".serving")
-
-
-def hosts_file(folder: Path, run_id: int) -> Path:
-    return folder / f"run-{run_id}.hosts.parquet"
-
-
-def quality_file(folder: Path, run_id: int) -> Path:
-    return folder / f"run-{run_id}.quality.parquet"
+KEEP = 3  # snapshots of the latest succeeded runs kept (a service may still read one)
+PART_BYTES = 8 << 20  # the largest piece of a snapshot file stored in one row
+KINDS = ("hosts", "quality")
 
 
 def write(
-    con: duckdb.DuckDBPyConnection, folder: Path, run_id: int, hosts_sql: str, day: date
+    con: duckdb.DuckDBPyConnection, db: Engine, run_id: int, hosts_sql: str, day: date
 ) -> None:
-    """Write run ``run_id``'s snapshot: the rows of ``hosts_sql``, and ``day``'s quality."""
-    folder.mkdir(parents=True, exist_ok=True)
-    checkpoint("snapshot-folder-ready")
+    """Write run ``run_id``'s snapshot into the state store ``db``: the rows of ``hosts_sql``
+    (a query of the warehouse connection ``con``), and ``day``'s quality report."""
     quality_sql = (
         'SELECT "table", row_id, reason, detail, counted FROM quality '
         f"WHERE day = DATE '{day.isoformat()}' ORDER BY \"table\", reason, row_id"
     )
-    for kind, sql, target in (
-        ("hosts", hosts_sql, hosts_file(folder, run_id)),
-        ("quality", quality_sql, quality_file(folder, run_id)),
-    ):
-        partial = target.with_name(target.name + ".partial")
-        con.execute(f"COPY ({sql}) TO '{_quoted(partial)}' (FORMAT parquet)")
-        checkpoint(f"snapshot-{kind}-copied")
-        os.replace(partial, target)
-        checkpoint(f"snapshot-{kind}-renamed")
+    with tempfile.TemporaryDirectory(prefix="livetier-snapshot-") as tmp:
+        files = {kind: Path(tmp) / f"{kind}.parquet" for kind in KINDS}
+        for kind, sql in zip(KINDS, (hosts_sql, quality_sql), strict=True):
+            target = str(files[kind]).replace("'", "''")
+            con.execute(f"COPY ({sql}) TO '{target}' (FORMAT parquet)")
+            checkpoint(f"snapshot-{kind}-copied")
+        with db.begin() as c:
+            # Run ids are never reused: no rows of this run exist (a killed write committed none).
+            for kind in KINDS:
+                with files[kind].open("rb") as f:
+                    part = 0
+                    while piece := f.read(PART_BYTES):
+                        c.execute(
+                            insert(ServingPart),
+                            {"run_id": run_id, "kind": kind, "part": part, "data": piece},
+                        )
+                        part += 1
+                checkpoint(f"snapshot-{kind}-stored")
 
 
-def prune(folder: Path, keep: set[int]) -> None:
+def prune(db: Engine, keep: set[int]) -> None:
     """Remove the snapshots of runs not in ``keep`` (killed runs, and old ones)."""
-    if not folder.is_dir():
-        return
-    for path in folder.iterdir():
-        match = _NAME.match(path.name)
-        if (match and int(match.group(1)) not in keep) or path.name.endswith(".partial"):
-            path.unlink(missing_ok=True)
-            checkpoint("snapshot-file-removed")
+    with db.begin() as c:
+        c.execute(delete(ServingPart).where(ServingPart.run_id.not_in(keep)))
+        checkpoint("snapshot-rows-deleted")
 
 
-def _quoted(path: Path) -> str:
-    return str(path).replace("'", "''")
+def stored_runs(c: Connection) -> list[int]:
+    """The runs with a snapshot in the store, oldest first."""
+    return list(c.scalars(select(ServingPart.run_id).distinct().order_by(ServingPart.run_id)))
+
+
+def _read(c: Connection, run_id: int, kind: str) -> pa.Table | None:
+    pieces = c.scalars(
+        select(ServingPart.data)
+        .where(ServingPart.run_id == run_id, ServingPart.kind == kind)
+        .order_by(ServingPart.part)
+    ).all()
+    if not pieces:
+        return None
+    return pq.read_table(io.BytesIO(b"".join(pieces)))
+
+
+def read(db: Engine, run_id: int) -> tuple[pa.Table, pa.Table] | None:
+    """Run ``run_id``'s hosts and quality tables, or None when it has no snapshot."""
+    with db.connect() as c:
+        hosts = _read(c, run_id, "hosts")
+        quality = _read(c, run_id, "quality")
+    if hosts is None or quality is None:
+        return None
+    return hosts, quality
 
 
 @dataclass
@@ -94,16 +114,17 @@ class Snapshot:
     _at_risk: list[bool] = field(repr=False, default_factory=list)
 
     @classmethod
-    def load(cls, folder: Path, run_id: int) -> Snapshot | None:
-        """The snapshot of ``run_id``, or None when its files are missing."""
-        try:
-            hosts = pq.read_table(hosts_file(folder, run_id))
-            quality = pq.read_table(quality_file(folder, run_id))
-        except FileNotFoundError:
-            return None
+    def load(cls, db: Engine, run_id: int) -> Snapshot | None:
+        """The snapshot of ``run_id``, or None when the store has none."""
+        tables = read(db, run_id)
+        return None if tables is None else cls.of(run_id, *tables)
+
+    @classmethod
+    def of(cls, run_id: int, hosts: pa.Table, quality: pa.Table) -> Snapshot:
+        """Run ``run_id``'s snapshot from its tables, indexed by host id."""
         ids = hosts.column("host_id").to_pylist()
         holds = hosts.column("holds_days").to_pylist()  # the status needs only these columns
-        risk = _at_risk_flags(hosts)
+        risk = [bool(x) for x in hosts.column("at_risk").to_pylist()]
         return cls(run_id, hosts, quality, {h: i for i, h in enumerate(ids)}, holds, risk)
 
     def holds(self, host_id: str) -> int | None:
@@ -125,24 +146,12 @@ class Snapshot:
         return row
 
 
-def host_row(folder: Path, run_id: int, host_id: str) -> dict[str, Any] | None:
+def host_row(db: Engine, run_id: int, host_id: str) -> dict[str, Any] | None:
     """One host's row of run ``run_id``'s snapshot, read alone (a command, not the service),
     or None when the host is not graded or the snapshot is missing."""
-    try:
-        rows = pq.read_table(
-            hosts_file(folder, run_id), filters=[("host_id", "=", host_id)]
-        ).to_pylist()
-    except FileNotFoundError:
+    with db.connect() as c:
+        hosts = _read(c, run_id, "hosts")
+    if hosts is None:
         return None
-    if not rows:
-        return None
-    row: dict[str, Any] = rows[0]
-    row.setdefault("at_risk", False)
-    return row
-
-
-def _at_risk_flags(hosts: pa.Table) -> list[bool]:
-    """The snapshot's at-risk flags (all False in a snapshot written before they were kept)."""
-    if "at_risk" not in hosts.column_names:
-        return [False] * hosts.num_rows
-    return [bool(x) for x in hosts.column("at_risk").to_pylist()]
+    rows = hosts.filter(pc.equal(hosts["host_id"], host_id)).to_pylist()
+    return rows[0] if rows else None

@@ -21,9 +21,9 @@ __all__ = ["KEY_COOKIE", "KEY_HEADER", "app_from_env", "create_app"]
 
 def app_from_env(settings: Settings | None = None) -> FastAPI:
     """The app as ``livetier serve`` configures it: from ``settings``, else from the
-    environment (LIVETIER_DB, LIVETIER_WAREHOUSE, LIVETIER_RULES), as uvicorn's workers do."""
+    environment (LIVETIER_DB, LIVETIER_RULES), as uvicorn's workers do."""
     from livetier import rulebooks
     from livetier.store.schema import open_engine
 
     config = settings or Settings()
-    return create_app(open_engine(config.db), config.warehouse, rulebooks.load(config.rules))
+    return create_app(open_engine(config.db), rulebooks.load(config.rules))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
@@ -32,7 +31,6 @@ from livetier.services import served
 
 def create_app(
     db: Engine,
-    warehouse: Path,
     rulebook: Rulebook,
     *,
     clock: Callable[[], datetime] | None = None,
@@ -41,11 +39,12 @@ def create_app(
     max_body: int = MAX_BODY_BYTES,
     max_events_body: int = live.MAX_EVENTS_BODY,
 ) -> FastAPI:
-    """The app over one state store and the snapshots of one warehouse. ``clock`` gives the
-    time (tests move it); the run and key caches last ``refresh_seconds`` and
+    """The app over one state store (tiers, claims, the runs' serving snapshots, live
+    sessions): nothing else, so any number of servers can share it. ``clock`` gives the time
+    (tests move it); the run and key caches last ``refresh_seconds`` and
     ``auth_cache_seconds``; a request body may have ``max_body`` bytes, a batch of live events
     ``max_events_body``."""
-    view = served.Served(db, warehouse, rulebook, clock=clock, refresh_seconds=refresh_seconds)
+    view = served.Served(db, rulebook, clock=clock, refresh_seconds=refresh_seconds)
     authenticate = Authenticator(db, auth_cache_seconds)
     app = FastAPIOffline(  # /docs and /redoc from assets in the package: no CDN
         title="livetier",

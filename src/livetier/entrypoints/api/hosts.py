@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, HTTPException, Query
 
 from livetier.entrypoints import schemas
 from livetier.entrypoints.api.deps import (
@@ -18,7 +18,7 @@ from livetier.entrypoints.api.deps import (
     own,
 )
 from livetier.entrypoints.bodies import claimed_body, progress_body, status_body
-from livetier.services import state
+from livetier.services import explain, keys, state
 
 router = APIRouter(tags=["hosts"])
 
@@ -56,6 +56,42 @@ def host_history(
     own(who, host_id)
     view.host(host_id, evaluate=False)  # 404 for an unknown host
     return view.changes(host_id, limit)
+
+
+@router.get(
+    "/api/v1/hosts/{host_id}/explanation",
+    response_model=schemas.Explanation,
+    responses={
+        **HOST_ERRORS,
+        409: {"model": schemas.Problem, "description": "No raw data to read the records from."},
+    },
+)
+def host_explanation(
+    host_id: HostId,
+    who: HostOrOperator,
+    view: View,
+    day: Annotated[
+        schemas.Day | None, Query(alias="date", description="Day D (default: the latest run's).")
+    ] = None,
+) -> Any:
+    """Every session and live buyer that could count toward the host's 30-day metrics on day
+    D, each counted or not and why; the counted ones add up to the metrics. Read from the raw
+    data folder the latest run recorded. A host key sees its own host, buyer ids masked. A day
+    outside 1970 … 9000 has no records."""
+    own(who, host_id)
+    try:
+        found = explain.explain_served(view, host_id, day, masked=who.role is keys.Role.host)
+    except explain.NothingToExplain as e:
+        raise HTTPException(409, str(e)) from None
+    first, last = found.window
+    return {
+        "host_id": found.host_id,
+        "day": found.day,
+        "window": [first, last],
+        "metrics": found.metrics,
+        "sessions": [r for r in found.records() if r["kind"] == "session"],
+        "buyers": [r for r in found.records() if r["kind"] == "buyer"],
+    }
 
 
 @router.post(

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from livetier import __version__
-from livetier.entrypoints.cli import events, grading, runs, serve, state
+from livetier.entrypoints.cli import events, explain, grading, runs, serve, state
 from livetier.entrypoints.cli.keys import keys_app
 from livetier.entrypoints.cli.live import live_app
 from livetier.entrypoints.cli.override import override_app
@@ -31,6 +31,7 @@ for name, command in (
     ("history", state.history_cmd),
     ("backfill", runs.backfill_cmd),
     ("status", state.status_cmd),
+    ("explain", explain.explain_cmd),
     ("quality", state.quality_cmd),
     ("fact-changes", state.fact_changes_cmd),
     ("partition", runs.partition_cmd),

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from livetier.services import demo as demo_service
     from livetier.services import evaluate as evaluation
     from livetier.services import export
-    from livetier.services.evaluate import Evaluation
+    from livetier.services.evaluate import Evaluation, Summary
 else:
     rulebooks = lazy("livetier.rulebooks")
     pipeline_engine = lazy("livetier.pipeline.engine")
@@ -91,17 +91,24 @@ def evaluate_cmd(
             target = compute.location(out_path, "--out") if out_path else None
             if target is not None:
                 export.check_target(target)
-            result = evaluation.evaluate(
-                where, day(day_text), rulebooks.load(config.rules), compute
-            )
+            book = rulebooks.load(config.rules)
+            result: Evaluation | Summary
+            if fmt is Format.jsonl and target is None:  # streamed: nothing holds every host
+                result = evaluation.evaluate_records(
+                    where, day(day_text), book, compute, write_jsonl
+                )
+            else:
+                result = evaluation.evaluate(where, day(day_text), book, compute)
             if target is not None:
+                assert isinstance(result, evaluation.Evaluation)
                 rows = export.write_hosts(result, compute, target)
                 err.print(f"{rows} host row(s) written to {target} (Parquet)", highlight=False)
         finally:
             if spark is None:  # Spark's session stays: the process may reuse it (tests do)
                 compute.close()
     _warn_if_idle(result)
-    _print_result(result, fmt, limit)
+    if isinstance(result, evaluation.Evaluation):
+        _print_result(result, fmt, limit)
     if report:
         with user_errors():
             _write_report(result, report)
@@ -141,17 +148,21 @@ def demo_cmd(
         )
 
 
-def print_summary(result: Evaluation, console: Console) -> None:
+def print_summary(result: Evaluation | Summary, console: Console) -> None:
     """The tier counts and the data-quality counts of an evaluation."""
     console.print(render.tier_summary(result.tier_counts()))
     console.print(render.problems_summary(result.problem_counts()))
 
 
-def _warn_if_idle(result: Evaluation) -> None:
+def _warn_if_idle(result: Evaluation | Summary) -> None:
     """Warn when no host had any activity in the window: most likely --date lies past the data."""
-    if result.hosts and not any(
-        result.metrics[h.host_id][m] for h in result.hosts for m in ACTIVITY_METRICS
-    ):
+    if isinstance(result, evaluation.Summary):
+        idle = result.graded > 0 and not result.active
+    else:
+        idle = bool(result.hosts) and not any(
+            result.metrics[h.host_id][m] for h in result.hosts for m in ACTIVITY_METRICS
+        )
+    if idle:
         err.print(
             f"warning: no host has any activity (sessions, views, orders) in the window before "
             f"{result.day}: is --date after the data's last day?",
@@ -199,7 +210,7 @@ def _check_report_path(report: Path | None) -> None:
         raise ValueError(f"--report {report}: folder {report.parent} does not exist")
 
 
-def _write_report(result: Evaluation, path: Path) -> None:
+def _write_report(result: Evaluation | Summary, path: Path) -> None:
     if path.suffix == ".csv":
         with path.open("w", newline="", encoding="utf-8") as f:
             writer = csv.DictWriter(

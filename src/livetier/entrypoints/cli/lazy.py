@@ -10,23 +10,34 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from importlib.machinery import ModuleSpec, PathFinder
 from types import ModuleType
+
+_SPECS: dict[str, ModuleSpec] = {}
+"""The specs of the modules ``lazy`` bound, so that a lazy package's submodule is found
+without running the package (reading anything of a lazy module runs it)."""
 
 
 def lazy(name: str) -> ModuleType:
     """The module ``name``, executed on first attribute access (at once if already imported)."""
     if name in sys.modules:
         return sys.modules[name]
-    spec = importlib.util.find_spec(name)  # imports the parent packages, which are light
+    parent, _, child = name.rpartition(".")
+    if parent in _SPECS:  # a submodule of a lazy package: found in its folder, not run
+        spec = PathFinder.find_spec(name, _SPECS[parent].submodule_search_locations)
+    else:
+        spec = importlib.util.find_spec(name)  # imports the parent packages, which are light
     if spec is None or spec.loader is None:
         raise ModuleNotFoundError(name)
     loader = importlib.util.LazyLoader(spec.loader)
     spec.loader = loader
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
+    _SPECS[name] = spec
     loader.exec_module(module)
-    parent, _, child = name.rpartition(".")
-    if parent:  # as an import would: ``package.module`` then finds it (mock.patch walks so)
+    if parent and parent not in _SPECS:
+        # as an import would: ``package.module`` then finds it (mock.patch walks so); a lazy
+        # parent is left alone: setting a name on it would run it
         setattr(sys.modules[parent], child, module)
     return module
 

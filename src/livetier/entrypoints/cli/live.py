@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from livetier.entrypoints.cli import live_spark
 from livetier.entrypoints.cli.lazy import lazy
 from livetier.entrypoints.cli.options import (
     DataOpt,
@@ -17,7 +18,8 @@ from livetier.entrypoints.cli.options import (
     ListFormat,
     ListFormatOpt,
     RulesOpt,
-    WarehouseOpt,
+    SparkConfOpt,
+    SparkMasterOpt,
     day,
     err,
     fail,
@@ -50,14 +52,13 @@ BatchOpt = Annotated[
 def replay_cmd(
     data: DataOpt,
     db: DbOpt = None,
-    warehouse: WarehouseOpt = None,
     rules: RulesOpt = None,
     engine: EngineOpt = EngineName.duckdb,
     batch: BatchOpt = 200_000,
 ) -> None:
     """Replay a data folder (hosts, sessions, views, orders) as one time-ordered event
     stream through the live processor. Replaying again changes nothing."""
-    config = settings(db, warehouse, rules)
+    config = settings(db, rules=rules)
     with user_errors():
         book = rulebooks.load(config.rules)
         with schema.connected(config.db) as store:
@@ -68,7 +69,6 @@ def replay_cmd(
                     data,
                     engine=engine.value,
                     batch_events=batch,
-                    warehouse=config.warehouse,
                 )
             except live.ProcessorBusy as e:
                 fail(str(e))
@@ -85,11 +85,13 @@ def replay_cmd(
 @live_app.command("follow")
 def follow_cmd(
     source: Annotated[
-        Path,
+        str,
         typer.Option(
             "--source",
+            metavar="<dir|url>",
             help="Folder of event files (.ndjson, .jsonl, .parquet); write each under a "
-            "hidden name (.x or _x) and rename it when complete.",
+            "hidden name (.x or _x) and rename it when complete. With --engine spark also a "
+            "URL Spark reads, or kafka://BROKER[,BROKER]/TOPIC (needs spark-sql-kafka).",
         ),
     ],
     once: Annotated[
@@ -97,21 +99,42 @@ def follow_cmd(
     ] = False,
     poll: Annotated[float, typer.Option("--poll", min=0.05, help="Seconds between looks.")] = 1.0,
     db: DbOpt = None,
-    warehouse: WarehouseOpt = None,
     rules: RulesOpt = None,
     engine: EngineOpt = EngineName.duckdb,
     batch: BatchOpt = 50_000,
+    trigger_seconds: live_spark.TriggerOpt = 1.0,
+    checkpoint: live_spark.CheckpointOpt = None,
+    source_option: live_spark.SourceOptionOpt = None,
+    spark_master: SparkMasterOpt = "local[*]",
+    spark_conf: SparkConfOpt = None,
 ) -> None:
-    """Process event files as they land in a folder (each file once, its events with it)."""
-    config = settings(db, warehouse, rules)
+    """Process event files as they land in a folder (each file once, its events with it).
+    With --engine spark: a Spark Structured Streaming query (file or Kafka source)."""
+    if engine is EngineName.spark:
+        live_spark.follow_spark(
+            source,
+            once=once,
+            trigger_seconds=trigger_seconds,
+            checkpoint=checkpoint,
+            source_options=source_option,
+            spark_master=spark_master,
+            spark_conf=spark_conf,
+            db=db,
+            rules=rules,
+            batch=batch,
+        )
+        return
+    if checkpoint or source_option or spark_conf:
+        fail("--checkpoint, --source-option and --spark-conf need --engine spark")
+    config = settings(db, rules=rules)
     with user_errors():
         book = rulebooks.load(config.rules)
         with schema.connected(config.db) as store:
-            processor = live.Processor(
-                store, book, warehouse=config.warehouse, engine=engine.value, batch_size=batch
-            )
+            processor = live.Processor(store, book, engine=engine.value, batch_size=batch)
             try:
-                report = files.follow(store, book, source, processor, once=once, poll_seconds=poll)
+                report = files.follow(
+                    store, book, Path(source), processor, once=once, poll_seconds=poll
+                )
             except live.ProcessorBusy as e:
                 fail(str(e))
             except KeyboardInterrupt:

@@ -15,7 +15,6 @@ import typer
 from livetier.entrypoints.cli.options import (
     DbOpt,
     RulesOpt,
-    WarehouseOpt,
     err,
     settings,
     user_errors,
@@ -34,7 +33,6 @@ STOP_SECONDS = 60.0
 
 def serve_cmd(
     db: DbOpt = None,
-    warehouse: WarehouseOpt = None,
     rules: RulesOpt = None,
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
@@ -47,12 +45,12 @@ def serve_cmd(
         ),
     ] = True,
 ) -> None:
-    """Serve the HTTP API and web pages over the state store and the latest run's snapshot."""
+    """Serve the HTTP API and web pages from the state store alone (any number of servers)."""
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
     with user_errors():
-        chosen = settings(db, warehouse, rules)
+        chosen = settings(db, rules=rules)
         app = _application(chosen, workers)
     config = uvicorn.Config(
         app,
@@ -117,7 +115,7 @@ def live_processor(config: Settings) -> Iterator[None]:
     from livetier.store.schema import open_engine
 
     db = open_engine(config.db)
-    processor = live.Processor(db, rulebooks.load(config.rules), warehouse=config.warehouse)
+    processor = live.Processor(db, rulebooks.load(config.rules))
     processor.start()
     try:
         yield

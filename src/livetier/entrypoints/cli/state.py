@@ -63,13 +63,12 @@ def status_cmd(
     host: HostArg,
     rules: RulesOpt = None,
     db: DbOpt = None,
-    warehouse: WarehouseOpt = None,
     fmt: ListFormatOpt = ListFormat.table,
 ) -> None:
     """A host's tier, privileges, how long the tier holds, and its task list (latest day run)."""
-    config = settings(db, warehouse, rules)
+    config = settings(db, rules=rules)
     with user_errors(), schema.connected(config.db, migrate=False) as store:
-        found = status.host_status(store, config.warehouse, host, rulebooks.load(config.rules))
+        found = status.host_status(store, host, rulebooks.load(config.rules))
     if fmt is ListFormat.jsonl:
         write_jsonl([status.status_record(found)])
         return

@@ -13,9 +13,9 @@ from livetier.domain.tiers import Tier
 from livetier.entrypoints import views
 from livetier.entrypoints.bodies import channel_body, status_body
 from livetier.entrypoints.web.charts import distribution, trend
-from livetier.entrypoints.web.i18n import label, metric_label, tier_name, translator
+from livetier.entrypoints.web.i18n import TEXT, label, metric_label, tier_name, translator
 from livetier.entrypoints.web.reasons import in_words
-from livetier.services import activities, live, overrides
+from livetier.services import activities, explain, live, overrides
 from livetier.services.served import Served
 from livetier.services.status import OverrideNote
 
@@ -121,6 +121,23 @@ def _override_text(o: OverrideNote, lang: str) -> str:
     return t(
         "host.override", kind=t(f"override.{o.kind}"), tier=tier_name(o.tier, lang), until=until
     )
+
+
+def explain_page(view: Served, host_id: str, lang: str, *, masked: bool) -> dict[str, Any]:
+    """A host's details (明细): every record behind its two 30-day metrics on the latest day
+    run, each with whether it counts and why, in the page's words."""
+    t = translator(lang)
+    minutes = view.rulebook.definitions.valid_session_longer_than_minutes
+
+    def why(reason: str) -> str:
+        key = f"why.{reason}"
+        return t(key, minutes=minutes) if key in TEXT else reason
+
+    try:
+        found = explain.explain_served(view, host_id, masked=masked)
+    except explain.NothingToExplain:
+        return {"found": None, "why": why}
+    return {"found": found, "why": why}
 
 
 def _cell(text: str, t: Callable[..., str]) -> str:

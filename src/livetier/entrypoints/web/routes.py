@@ -17,7 +17,13 @@ from starlette.concurrency import run_in_threadpool
 from livetier.domain.rulebook import Rulebook
 from livetier.entrypoints.web.charts import TIER_COLORS
 from livetier.entrypoints.web.i18n import LANG_COOKIE, LANGS, label, language, tier_name, translator
-from livetier.entrypoints.web.pages import channel_page, host_live_card, host_page, operator_page
+from livetier.entrypoints.web.pages import (
+    channel_page,
+    explain_page,
+    host_live_card,
+    host_page,
+    operator_page,
+)
 from livetier.entrypoints.web.reasons import simulated_in_words
 from livetier.services import keys, overrides, rules_ops, state
 from livetier.services.served import Served
@@ -106,7 +112,10 @@ class Pages:
             return self.message(request, who, "notfound", 404)
         own = who.role is keys.Role.host
         live_url = "/live/host" if own else f"/live/host/{quote(host_id, safe='')}"
-        return self.page(request, "host.html", who, live_url=live_url, **data)
+        explain_url = "/host/explain" if own else f"/host/{quote(host_id, safe='')}/explain"
+        return self.page(
+            request, "host.html", who, live_url=live_url, explain_url=explain_url, **data
+        )
 
     def viewer(self, request: Request) -> keys.Principal | Response:
         """The principal of a page for hosts and operators; a service key gets a message."""
@@ -114,6 +123,17 @@ class Pages:
         if who.role is keys.Role.service:
             return self.message(request, who, "service", 403)
         return who
+
+    def explain(self, request: Request, who: keys.Principal, host_id: str) -> Response:
+        """A host's details (明细): the records behind its metrics; a host key sees its own,
+        with buyer ids masked."""
+        own = who.role is keys.Role.host
+        try:
+            data = explain_page(self.view, host_id, language(request), masked=own)
+        except UnknownHost:
+            return self.message(request, who, "notfound", 404)
+        back = "/host" if own else f"/host/{quote(host_id, safe='')}"
+        return self.page(request, "explain.html", who, host_id=host_id, back=back, **data)
 
 
 router = APIRouter(include_in_schema=False)
@@ -181,6 +201,28 @@ def own_host(request: Request, host_id: str | None = None) -> Response:
     if who.role is not keys.Role.host or who.host_id is None:
         return pages.message(request, who, "service", 403)
     return pages.host(request, who, who.host_id)
+
+
+@router.get("/host/explain")
+def own_explain(request: Request) -> Response:
+    pages = _pages(request)
+    who = pages.principal(request)
+    if who.role is keys.Role.operator:  # no host of its own: pick one on the dashboard
+        return redirect("/operator")
+    if who.role is not keys.Role.host or who.host_id is None:
+        return pages.message(request, who, "service", 403)
+    return pages.explain(request, who, who.host_id)
+
+
+@router.get("/host/{host_id}/explain")
+def any_explain(request: Request, host_id: str) -> Response:
+    pages = _pages(request)
+    who = pages.principal(request)
+    if who.role is keys.Role.host and who.host_id == host_id:
+        return redirect("/host/explain")
+    if who.role is not keys.Role.operator:  # a host key sees only its own host's records
+        return pages.message(request, who, "notfound", 404)
+    return pages.explain(request, who, host_id)
 
 
 @router.get("/host/{host_id}")

@@ -167,10 +167,7 @@ def run_day(
         checkpoint("run-started")
         try:
             if snapshot:
-                folder = serving.serving_dir(warehouse)
-                wh.write_serving_snapshot(
-                    folder, run_id, day, graded.kept, run.settings.at_risk_days
-                )
+                wh.write_serving_snapshot(db, run_id, day, graded.kept, run.settings.at_risk_days)
             checkpoint("snapshot-written")
             outcome, recorded = _record(
                 db, wh, run, run_id, graded, ingested, compute, distribution, events
@@ -178,7 +175,7 @@ def run_day(
             checkpoint("committed")
             record.save_state_copy(db, wh, run_id, recorded)
             checkpoint("state-copy-saved")
-            _prune_snapshots(db, warehouse)
+            _prune_snapshots(db)
             checkpoint("snapshots-pruned")
             return outcome
         except BaseException:
@@ -226,7 +223,8 @@ def _record(
             at_risk=recorded.at_risk,
             problems=ingested.problems,
         )
-        runs.end_run(s, run_id, RunStatus.SUCCEEDED, _counts(outcome, distribution))
+        counts = _counts(outcome, distribution) | {"data": _recorded_data(run.data)}
+        runs.end_run(s, run_id, RunStatus.SUCCEEDED, counts)
         s.flush()
         checkpoint("run-ended")
     return outcome, recorded
@@ -247,10 +245,16 @@ def _counts(outcome: RunOutcome, distribution: dict[str, dict[str, int]]) -> dic
     }
 
 
-def _prune_snapshots(db: Engine, warehouse: Path) -> None:
+def _recorded_data(data: Path) -> str:
+    """The run's data folder as it is recorded (``explain`` reads the host's raw records
+    there): a local path made absolute, a URL as it is."""
+    return str(data.resolve()) if isinstance(data, Path) else str(data)
+
+
+def _prune_snapshots(db: Engine) -> None:
     with Session(db) as s:
         keep = runs.latest_succeeded_ids(s, serving.KEEP)
-    serving.prune(serving.serving_dir(warehouse), set(keep))
+    serving.prune(db, set(keep))
 
 
 def _refuse_before_latest(db: Engine, day: date, *, restating: bool = False) -> None:

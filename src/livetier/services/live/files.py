@@ -285,14 +285,13 @@ def replay(
     *,
     engine: str = "duckdb",
     batch_events: int = 200_000,
-    warehouse: Path | None = None,
     events: list[dict[str, Any]] | None = None,
 ) -> ReplayReport:
     """Replay a data-contract folder through the inbox and the processor, in time order, in
     micro-batches of ``batch_events``. Replaying again changes nothing: every event is a
     duplicate of itself. ``events`` (already read) skips reading ``data``."""
     started = time.perf_counter()
-    processor = Processor(db, rulebook, warehouse=warehouse, engine=engine, batch_size=batch_events)
+    processor = Processor(db, rulebook, engine=engine, batch_size=batch_events)
     compute = duckdb_engine(threads=2)
     try:
         found, lines, rejected = replay_events(data, rulebook, compute)

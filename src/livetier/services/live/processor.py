@@ -21,7 +21,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -89,15 +88,12 @@ class BatchResult:
 
 
 class Lines:
-    """Each host's category line, from the latest succeeded run's serving snapshot (reloaded
-    when a newer run succeeds); unknown without a warehouse or for a host not graded."""
+    """Each host's category line, from the latest succeeded run's serving snapshot in the
+    state store (reloaded when a newer run succeeds); unknown for a host not graded."""
 
-    def __init__(
-        self, db: Engine, warehouse: Path | None, known: Mapping[str, str] | None = None
-    ) -> None:
+    def __init__(self, db: Engine, known: Mapping[str, str] | None = None) -> None:
         self.db = db
         self.known = dict(known or {})
-        self.folder = serving.serving_dir(warehouse) if warehouse is not None else None
         self.run_id: int | None = None
         self.lines: dict[str, str] = {}
 
@@ -105,12 +101,12 @@ class Lines:
         """The known lines of ``hosts``: given ones first, else the snapshot's."""
         hosts = set(hosts)
         given = {h: self.known[h] for h in hosts if h in self.known}
-        if self.folder is None or len(given) == len(hosts):
+        if len(given) == len(hosts):
             return given
         with self.db.connect() as c:
             latest = latest_succeeded_run(c)
         if latest is not None and latest.id != self.run_id:
-            snap = serving.Snapshot.load(self.folder, latest.id)
+            snap = serving.Snapshot.load(self.db, latest.id)
             if snap is not None and "category_line" in snap.hosts.column_names:
                 ids = snap.hosts.column("host_id").to_pylist()
                 lines = snap.hosts.column("category_line").to_pylist()
@@ -145,10 +141,11 @@ class Processor:
     ``process()`` handles every pending event (in micro-batches of ``batch_size``) and returns
     how many; ``start()`` runs it in a background thread (woken by ``accept_events`` in this
     process, else every ``poll_seconds``) until ``stop()``. ``engine`` names the pipeline
-    engine (``duckdb``; ``spark`` is refused until the streaming engine is built).
+    engine (``duckdb``; ``spark`` only with ``pipeline``, the engine of the Spark stream,
+    services/live/spark_stream.py).
     Each host's category line (its surfacing requirements) comes from ``lines`` when given
     (``live replay`` reads them from the data folder), else from the serving snapshot of
-    the latest succeeded run beside ``warehouse``; a host with no known line surfaces only
+    the latest succeeded run (in the state store); a host with no known line surfaces only
     if every line has the same requirements.
 
     Only one processor works at a time: ``acquire()`` takes the lease (a dead holder's is
@@ -161,20 +158,20 @@ class Processor:
         db: Engine,
         rulebook: Rulebook,
         *,
-        warehouse: Path | None = None,
         engine: str = "duckdb",
         batch_size: int = 50_000,
         poll_seconds: float = 0.25,
         lease_seconds: float = 30.0,
         clock: Callable[[], datetime] = _now,
         lines: Mapping[str, str] | None = None,
+        pipeline: PipelineEngine | None = None,
     ) -> None:
         if engine not in ENGINES:
             raise InvalidInput(f"$engine must be one of {', '.join(ENGINES)}, not {engine!r}")
-        if engine == "spark":
+        if engine == "spark" and pipeline is None:
             raise InvalidInput(
-                "live processing on Spark (Structured Streaming) is not built yet; "
-                "use $engine duckdb"
+                "$engine spark runs live events only as a Spark stream (following a source); "
+                "here use $engine duckdb"
             )
         self.db = db
         self.rulebook = rulebook
@@ -186,9 +183,14 @@ class Processor:
         self.zone_name = rulebook.definitions.timezone
         self.zone = ZoneInfo(self.zone_name)
         self.minutes = rulebook.definitions.valid_session_longer_than_minutes
-        self.lines = Lines(db, warehouse, lines)
+        self.lines = Lines(db, lines)
         self.needs = needs_of(rulebook)
         self._engine: PipelineEngine | None = None
+        # Seams for the Spark stream (services/live/spark_stream.py): an engine it owns and
+        # keeps open (``pipeline``), and a hook called inside each batch's results
+        # transaction, where the stream records its Spark batch id.
+        self._pipeline = pipeline
+        self.in_transaction: Callable[[Session], None] | None = None
         self._zones: dict[int, PlatformZone] = {}
         self._stop = threading.Event()
         self._wake = threading.Event()
@@ -394,6 +396,8 @@ class Processor:
         }
 
     def _engine_now(self) -> PipelineEngine:
+        if self._pipeline is not None:
+            return self._pipeline  # its owner closes it
         if self._engine is None:
             self._engine = duckdb_engine(threads=2)
         return self._engine
@@ -405,16 +409,15 @@ class Processor:
 
     def _compute(self, loaded: dict[str, pa.Table], days: set[date]) -> dict[str, Any]:
         """Facts of ``days`` and every loaded session's metrics, with the pipeline."""
-        con = self._engine_now().con
+        engine = self._engine_now()
+        con = engine.con
         t = {k: ibis.memtable(v) for k, v in loaded.items()}
         zone = self._platform_zone(max(days))
         lines = sorted({line for v in self.rulebook.versions for line in v.lines})
         stages = itertools.count()
 
         def keep(table: ibis.Table) -> ibis.Table:  # each checked table computed once
-            return con.create_table(
-                f"_live_checked_{next(stages)}", table, temp=True, overwrite=True
-            )
+            return engine.keep(table, f"_live_checked_{next(stages)}")
 
         cleaned = expr.checked(
             expr.sources(t["started"], t["ended"], t["viewed"], t["paid"]),
@@ -426,9 +429,7 @@ class Processor:
         sessions = con.to_pyarrow(
             cleaned.sessions.select("session_id", "host_id", "start_utc", "end_utc", "start_day")
         ).to_pylist()
-        q = con.create_table(
-            "_live_qualified", expr.qualified(cleaned, t["viewed"], zone), temp=True, overwrite=True
-        )
+        q = engine.keep(expr.qualified(cleaned, t["viewed"], zone), "_live_qualified")
         counted = {r["session_id"]: r for r in con.to_pyarrow(expr.counts(q)).to_pylist()}
         nth: dict[str, dict[tuple[str, int], datetime]] = defaultdict(dict)
         for r in con.to_pyarrow(expr.nth_times(q, self.needs)).to_pylist():
@@ -486,6 +487,8 @@ class Processor:
             row = s.get(LiveProcessor, NAME)
             assert row is not None
             row.clock = clock if row.clock is None else max(row.clock, clock)
+            if self.in_transaction is not None:
+                self.in_transaction(s)
             if computed is not None:
                 surfaced, ended = self._write_sessions(s, hosts, computed, ongoing, now)
                 self._write_facts(s, hosts, days, computed["facts"], now)
