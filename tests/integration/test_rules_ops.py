@@ -17,8 +17,11 @@ from typer.testing import CliRunner
 
 from livetier import rulebooks
 from livetier.domain.rulebook import Rulebook
+from livetier.domain.tiers import Tier
 from livetier.entrypoints.cli import app
 from livetier.services import calibrate, daily, rules_ops
+from livetier.services.errors import InvalidInput
+from livetier.store import overrides as override_store
 from livetier.store.models import HostTier
 from livetier.store.schema import connected
 from livetier.tools.synthetic import generate
@@ -86,12 +89,14 @@ def tiers_in(db: str) -> dict[str, str]:
 
 def test_simulate_equals_a_daily_run_under_the_draft_and_changes_no_state(platform, tmp_path):
     before = {name: digest(platform[name]) for name in ("db", "wh")}
-    sim = rules_ops.simulate(
-        rules_ops.FromWarehouse(platform["wh"]),
-        D,
-        rulebooks.load(),
-        rulebooks.load(platform["draft"]),
-    )
+    with connected(f"sqlite:///{platform['db']}", migrate=False) as store:
+        sim = rules_ops.simulate(
+            rules_ops.FromWarehouse(platform["wh"]),
+            D,
+            rulebooks.load(),
+            rulebooks.load(platform["draft"]),
+            db=store,
+        )
     assert {name: digest(platform[name]) for name in ("db", "wh")} == before
     records = {r["host_id"]: r for r in sim.records()}
     assert sum(r["changed"] for r in records.values()) > 10  # the draft moves hosts both ways
@@ -123,6 +128,75 @@ def test_simulate_equals_a_daily_run_under_the_draft_and_changes_no_state(platfo
     assert any("live_sessions_30d ≥ 4" in x and ": met" in x for x in up["reasons"]), up
 
 
+def test_simulate_with_grace_and_an_override_equals_a_daily_run_under_the_draft(platform, tmp_path):
+    """A draft that sets downgrade_grace_days: 2: hosts it grades lower keep their tier, and
+    what simulate says each host would hold is what a day run under the draft holds, an
+    override in force included."""
+    book = rulebooks.load()
+    edits = {**EDITS, f"effective_from: {D}": f"effective_from: {D}\n    downgrade_grace_days: 2"}
+    path = tmp_path / "grace.yaml"
+    path.write_text(draft_of(book, D, edits))
+    draft = rulebooks.load(path)
+    assert draft.versions[-1].downgrade_grace_days == 2
+    # A day run of D-1 (the version in force), an override set after it, then D under the draft.
+    db = f"sqlite:///{tmp_path / 'grace.db'}"
+    with connected(db) as store:
+        daily.backfill(
+            platform["data"],
+            D - timedelta(days=1),
+            D - timedelta(days=1),
+            draft,
+            store,
+            tmp_path / "grace.duckdb",
+        )
+        first = rules_ops.simulate(
+            rules_ops.FromWarehouse(platform["wh"]),
+            D,
+            book,
+            draft,
+            db=store,
+            reasons=False,
+        )
+        capped = next(
+            r["host_id"]
+            for r in first.hosts.to_pylist()
+            if r["tier"] == r["draft_graded"] == "expert"
+        )
+        with Session(store) as s, s.begin():
+            override_store.set_override(s, capped, "cap", "ordinary", "test", None, "tester")
+        daily.backfill(platform["data"], D, D, draft, store, tmp_path / "grace.duckdb")
+        sim = rules_ops.simulate(
+            rules_ops.FromWarehouse(platform["wh"]),
+            D,
+            book,
+            draft,
+            db=store,
+        )
+    held = tiers_in(db)
+    records = {r["host_id"]: r for r in sim.records()}
+    assert {h: r["draft_tier"] for h, r in records.items()} == {h: held[h] for h in records}
+    # The version in force: what the platform's run recorded, but for the capped host.
+    recorded = tiers_in(f"sqlite:///{platform['db']}")
+    assert {h: r["tier"] for h, r in records.items() if h != capped} == {
+        h: recorded[h] for h in records if h != capped
+    }
+    assert records[capped]["tier"] == records[capped]["draft_tier"] == "ordinary"
+    assert records[capped]["reasons"] == ["override: cap ordinary (#1: test)"]
+    # Hosts the draft grades lower keep their tier in grace, and say so.
+    rows = {r["host_id"]: r for r in sim.hosts.to_pylist()}
+    graced = [h for h, r in rows.items() if r["draft_by"] == "grace"]
+    assert len(graced) > 5
+    for h in graced:
+        r = rows[h]
+        assert Tier(r["draft_graded"]).rank < Tier(r["draft_tier"]).rank
+        assert r["draft_tier"] == held[h] and r["draft_lower"] == 1
+        assert records[h]["reasons"][0].startswith("grace: graded ")
+    lines = {x["line"]: x for x in rules_ops.summary(sim)["lines"]}
+    assert sum(x["grace"]["draft_tier"] for x in lines.values()) == len(graced)
+    assert sum(x["grace"]["tier"] for x in lines.values()) == 0
+    assert sum(x["overrides"]["draft_tier"] for x in lines.values()) == 1
+
+
 def test_simulate_from_a_data_folder_equals_the_warehouse_and_lists_hosts_near_thresholds(platform):
     book, draft = rulebooks.load(), rulebooks.load(platform["draft"])
     from_wh = rules_ops.simulate(rules_ops.FromWarehouse(platform["wh"]), D, book, draft)
@@ -151,6 +225,8 @@ def test_simulate_cli_jsonl_and_table(platform):
         str(D),
         "--warehouse",
         str(platform["wh"]),
+        "--db",
+        f"sqlite:///{platform['db']}",
     ]
     done = runner.invoke(app, [*args, "--format", "jsonl"])
     assert done.exit_code == 0, done.output
@@ -158,6 +234,13 @@ def test_simulate_cli_jsonl_and_table(platform):
     assert rows and all(
         list(r) == ["host_id", "line", "tier", "draft_tier", "changed", "reasons"] for r in rows
     )
+    assert "not applied" not in done.stderr
+    # From a data folder there are no current tiers: grace and overrides are not applied.
+    data = [*args[:5], "--data", str(platform["data"]), "--format", "jsonl"]
+    from_data = runner.invoke(app, data)
+    assert from_data.exit_code == 0, from_data.output
+    assert "grace and overrides are not applied" in from_data.stderr
+    assert [orjson.loads(line) for line in from_data.stdout.splitlines()] == rows
     table = runner.invoke(app, args, env={"COLUMNS": "160"})
     assert table.exit_code == 0, table.output
     assert (
@@ -173,8 +256,7 @@ def test_simulate_cli_jsonl_and_table(platform):
                 str(platform["draft"]),
                 "--date",
                 "2026-12-20",
-                "--warehouse",
-                str(platform["wh"]),
+                *args[5:],
             ],
             "lacks the facts",
         ),
@@ -280,4 +362,21 @@ def test_calibrate_cli_writes_a_draft_that_validates_and_says_why(platform, tmp_
     book = rulebooks.load(out)
     assert [v.effective_from for v in book.versions] == [date(2026, 1, 1), date(2026, 12, 1)]
     assert book.versions[-1].version == "2026-12-01"
+    # Only thresholds move: surfacing, the channel, privileges and grace stay as they were.
+    first, new = book.versions
+    assert (new.surfacing, new.channel, new.privileges, new.downgrade_grace_days) == (
+        first.surfacing,
+        first.channel,
+        first.privileges,
+        first.downgrade_grace_days,
+    )
+    assert new.surfacing and new.channel is not None
     assert "comments are not kept" in out.read_text()
+
+
+def test_calibrate_moves_only_a_days_metrics():
+    """A live session's metric (surfacing) is no threshold of a day's grading to calibrate."""
+    base = rulebooks.load().versions[0]
+    target = [calibrate.parse_target("consumer.expert=0.2")]
+    with pytest.raises(InvalidInput, match=r"session_viewers.*unknown metric"):
+        calibrate.check(base, target, ["session_viewers"])

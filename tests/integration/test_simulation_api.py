@@ -77,6 +77,7 @@ def test_operators_simulate_a_draft_from_the_api_and_nothing_changes(stack):
     body = r.json()
     assert digest(files) == before
     assert (body["day"], body["version"], body["draft_version"]) == (str(D), "2026.1", "2026.4")
+    assert body["policy_applied"] and body["downgrade_grace_days"] == {"tier": 0, "draft_tier": 0}
     consumer = next(line for line in body["lines"] if line["line"] == "consumer")
     cells = {(c["tier"], c["draft_tier"]): c["hosts"] for c in consumer["matrix"]}
     assert cells[("expert", "ordinary")] == 1 and cells[("expert", "expert")] == 1
@@ -116,10 +117,14 @@ def test_the_dashboard_simulates_a_pasted_or_uploaded_draft_in_chinese_and_engli
     assert pasted.status_code == 200
     assert 'data-tier="expert" data-draft-tier="ordinary" data-count="1"' in pasted.text
     assert 'data-host="h5"' in pasted.text and "达人主播" in pasted.text
+    # The reasons in words, Chinese first (the API keeps the rule text).
+    assert "近30天有效场次 ≥ 6" in pasted.text and "未达标" in pasted.text
+    assert "live_sessions_30d" not in pasted.text.split('data-host="h5"')[1]
     uploaded = client.post(
         "/operator/simulate?lang=en", files={"upload": ("draft.yaml", DRAFT.encode(), "text/yaml")}
     )
     assert uploaded.status_code == 200 and "Hosts that change tier" in uploaded.text
+    assert "valid sessions, 30 d ≥ 6" in uploaded.text and "not met" in uploaded.text
     assert 'data-host="h5"' in uploaded.text
     bad = client.post("/operator/simulate?lang=zh", data={"draft": "versions: nope"})
     assert bad.status_code == 400 and "无法模拟" in bad.text

@@ -1,16 +1,19 @@
 """Grace before a downgrade and manual overrides (domain/policy.py), and the bulk statement
-of the recording step (store/day_run.decide_sql) held equal to it at every combination."""
+of the recording step (store/day_run.decide_sql) and the Ibis expression of rules simulate
+(pipeline/policy.hold) held equal to it at every combination."""
 
 from __future__ import annotations
 
 import itertools
 
 import duckdb
+import ibis
 import pyarrow as pa
 import pytest
 
 from livetier.domain.policy import DecidedBy, decide, grace_ended
 from livetier.domain.tiers import Tier
+from livetier.pipeline.policy import hold
 from livetier.store.day_run import decide_sql
 
 N, OR, E, H = Tier.NONE, Tier.ORDINARY, Tier.EXPERT, Tier.HONOR
@@ -89,17 +92,22 @@ def _grid() -> list[tuple[object, ...]]:
     ]
 
 
-def test_the_bulk_statement_equals_the_rule_at_every_combination():
+@pytest.mark.parametrize("bulk", ["sql", "ibis"])
+def test_the_bulk_statement_equals_the_rule_at_every_combination(bulk):
+    """store/day_run.decide_sql (the day run) and pipeline/policy.hold (rules simulate)."""
     rows = _grid()
     names = ["cur", "graded", "lower_before", "grace", "basic_met", "o_kind", "o_tier"]
     table = pa.table({n: [r[i] for r in rows] for i, n in enumerate(names)})
-    con = duckdb.connect()
-    con.register("src", table)
-    sql = decide_sql("src", "grace")
-    got = con.execute(
-        f"SELECT cur, graded, lower_before, grace, basic_met, o_kind, o_tier, kept, lower_after,"
-        f" decided_by FROM ({sql})"
-    ).fetchall()
+    out = ["cur", "graded", "lower_before", "grace", "basic_met", "o_kind", "o_tier"]
+    out += ["kept", "lower_after", "decided_by"]
+    if bulk == "sql":
+        con = duckdb.connect()
+        con.register("src", table)
+        sql = decide_sql("src", "grace")
+        got = con.execute(f"SELECT {', '.join(out)} FROM ({sql})").fetchall()
+    else:
+        t = ibis.duckdb.connect().create_table("src", table)
+        got = [tuple(r.values()) for r in hold(t, t.grace).select(*out).to_pyarrow().to_pylist()]
     assert len(got) == len(rows) > 1000
     for cur, graded, lower, grace, basic, kind, tier, kept, lower_after, by in got:
         o = Tier(tier) if tier else None

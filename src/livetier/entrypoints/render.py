@@ -324,6 +324,23 @@ def status_panel(st: HostStatus) -> Table:
     return table
 
 
+def _policy_caption(view: dict[str, Any], line: dict[str, Any]) -> str | None:
+    """What grace and overrides do to the line's tiers (tiers are what hosts would hold),
+    when either version has grace or an override is in force."""
+    days, grace, over = view["downgrade_grace_days"], line["grace"], line["overrides"]
+    if not view.get("policy_applied") or not (
+        days["tier"] or days["draft_tier"] or over["tier"] or over["draft_tier"]
+    ):
+        return None
+    said = [
+        f"downgrade_grace_days {days['tier']} → {days['draft_tier']}: grace keeps "
+        f"{grace['tier']} → {grace['draft_tier']} hosts graded lower at their tier"
+    ]
+    if over["tier"] or over["draft_tier"]:
+        said.append(f"overrides set {over['tier']} → {over['draft_tier']} hosts' tier")
+    return "; ".join(said)
+
+
 def simulation_tables(view: dict[str, Any]) -> list[Table]:
     """``rules simulate`` as tables (the service's summary): per line the transition matrix
     (tier in force down, draft tier across, hosts and share of the line), the privileges
@@ -332,7 +349,8 @@ def simulation_tables(view: dict[str, Any]) -> list[Table]:
     for line in view["lines"]:
         matrix = Table(
             title=f"{line['line']}: {view['version']} → {view['draft_version']} on {view['day']}"
-            f" ({line['changed']} of {line['hosts']} hosts change)"
+            f" ({line['changed']} of {line['hosts']} hosts change)",
+            caption=_policy_caption(view, line),
         )
         matrix.add_column("in force ↓ / draft →")
         for tier in Tier:

@@ -327,10 +327,17 @@ class MovedThreshold(BaseModel):
     nearest: list[NearHost] = Field(description="The hosts closest to the draft's target.")
 
 
+class PolicyCount(BaseModel):
+    tier: int = Field(description="Hosts it decides under the version in force.")
+    draft_tier: int = Field(description="Hosts it decides under the draft.")
+
+
 class LineSimulation(BaseModel):
     line: str
     hosts: int
     changed: int
+    grace: PolicyCount = Field(description="Hosts graded lower that grace keeps at their tier.")
+    overrides: PolicyCount = Field(description="Hosts whose tier an override in force sets.")
     matrix: list[TransitionCell] = Field(description="Tier in force x draft tier.")
     privileges: list[PrivilegeShift]
     thresholds: list[MovedThreshold]
@@ -342,7 +349,10 @@ class SimulatedHost(BaseModel):
     tier: TierName
     draft_tier: TierName
     changed: bool
-    reasons: list[str] = Field(description="The draft's criteria that decide the difference.")
+    reasons: list[str] = Field(
+        description="The draft's criteria that decide the difference; `grace: ...` when grace "
+        "keeps the host's tier under the draft, `override: ...` when an override decides it."
+    )
 
 
 class Simulation(BaseModel):
@@ -351,6 +361,14 @@ class Simulation(BaseModel):
     draft_version: str
     hosts: int
     changed: int
+    policy_applied: bool = Field(
+        description="Tiers are what hosts would hold: grades through grace and the overrides "
+        "in force, from the state store's standing before the day."
+    )
+    downgrade_grace_days: dict[str, int] = Field(
+        description="Each version's grace: tier (the version in force) and draft_tier."
+    )
+    note: str | None = None
     lines: list[LineSimulation]
     changed_hosts: list[SimulatedHost] = Field(description="The first 200 changed hosts.")
 

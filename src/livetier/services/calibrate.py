@@ -24,6 +24,7 @@ a daily run under the draft gives.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import math
 import re
 from collections.abc import Iterable, Iterator
@@ -479,13 +480,13 @@ def calibrate(
                 above = above | (basic & _met(group, cols))
             lines[line] = tiers
         try:
-            new = Version(
-                version_id(when, {v.version for v in rulebook.versions}),
-                when,
-                base.basic,
-                lines,
-                dict(base.privileges),
-                dict(base.fatigue_days),
+            # Everything but the moved thresholds as in the base version: privileges,
+            # fatigue, surfacing, the channel and downgrade_grace_days.
+            new = dataclasses.replace(
+                base,
+                version=version_id(when, {v.version for v in rulebook.versions}),
+                effective_from=when,
+                lines=lines,
             )
             book = Rulebook(rulebook.name, rulebook.definitions, (*rulebook.versions, new))
         except RuleError as e:

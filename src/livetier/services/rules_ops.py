@@ -1,10 +1,13 @@
 """Operating the thresholds: simulate a draft rule version on the whole population beside the
 version in force (``rules simulate``), from the warehouse, a data folder or a run's serving
-snapshot. Nothing here writes: the warehouse is opened read-only and the state store is not
-opened at all. Calibration (``rules calibrate``) is in services/calibrate.py."""
+snapshot. What a host would HOLD under each version is its grade passed through the policy
+(domain/policy.py: grace before a downgrade, overrides) from the state store's standing before
+day D, when one is given. Nothing here writes: the warehouse is opened read-only and the state
+store is only read. Calibration (``rules calibrate``) is in services/calibrate.py."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -18,8 +21,10 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 from ibis import _
+from sqlalchemy import Engine, select
 
 from livetier.domain.metrics import METRICS, Kind
+from livetier.domain.policy import DecidedBy
 from livetier.domain.rulebook import Rulebook, RuleError, Version
 from livetier.domain.simulation import (
     MovedThreshold,
@@ -29,7 +34,7 @@ from livetier.domain.simulation import (
     privilege_shifts,
 )
 from livetier.domain.tiers import Tier
-from livetier.pipeline import contract, facts, grading
+from livetier.pipeline import contract, facts, grading, policy
 from livetier.pipeline.clean import clean
 from livetier.pipeline.engine import duckdb_engine
 from livetier.pipeline.storage import DataPath
@@ -37,6 +42,9 @@ from livetier.pipeline.timestamps import PlatformZone
 from livetier.services.daily.ingest import definitions_key
 from livetier.services.errors import InvalidInput
 from livetier.services.evaluate import paused_gc
+from livetier.store import overrides as override_store
+from livetier.store.models import GraceDay, HostTier, TierChange
+from livetier.store.runs import previous_run_day
 from livetier.store.warehouse import open_warehouse
 
 NEAREST = 5
@@ -167,6 +175,69 @@ def _snapshot_metrics(source: FromSnapshot, day: date) -> Iterator[tuple[ir.Tabl
         con.disconnect()
 
 
+# where the hosts stand before day D ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What a day run of D starts from, read from the state store: the tier each known host
+    holds before D, its grace counter as of the previous day run, and the overrides in force
+    on D. A host it does not know holds none (a new host)."""
+
+    hosts: pa.Table  # host_id, cur, lower_before, o_kind, o_tier (hosts with any standing)
+    overrides: dict[str, override_store.InForce]
+
+    @property
+    def empty(self) -> bool:
+        return bool(self.hosts.num_rows == 0)
+
+
+NO_STANDING_NOTE = (
+    "grace and overrides are not applied: no current tiers (simulating from a data folder "
+    "without a state store compares the grades only)"
+)
+
+
+def standing(db: Engine, day: date, *, tiers: bool = True) -> Standing:
+    """The hosts' standing before a run of ``day``: the tiers held after the latest run,
+    taken back to before ``day`` through the changes recorded on ``day`` or later (each
+    host's earliest one says what it held before), the grace counters of the day run before
+    ``day`` and the overrides in force on ``day`` (as services/daily/record.py reads them).
+    ``tiers=False``: the overrides only (without grace the tier held before does not matter,
+    and reading every host's costs seconds at a million)."""
+    cur: dict[str, str] = {}
+    lower: dict[str, int] = {}
+    with db.connect() as c:
+        if tiers:
+            cur = {h: t for h, t in c.execute(select(HostTier.host_id, HostTier.tier))}
+            later = (
+                select(TierChange.host_id, TierChange.from_tier)
+                .where(TierChange.day >= day)
+                .order_by(TierChange.day.desc(), TierChange.id.desc())
+            )
+            for h, from_tier in c.execute(later):  # the earliest change is assigned last
+                cur[h] = from_tier
+            previous = previous_run_day(c, day)
+            if previous is not None:
+                grace = select(GraceDay.host_id, GraceDay.lower_days).where(
+                    GraceDay.day == previous
+                )
+                lower = {h: n for h, n in c.execute(grace)}
+        in_force = {o.host_id: o for o in override_store.in_force(c, day)}
+    ids = sorted(cur.keys() | lower.keys() | in_force.keys())
+    o = [in_force.get(h) for h in ids]
+    table = pa.table(
+        {
+            "host_id": pa.array(ids, pa.string()),
+            "cur": pa.array([cur.get(h, Tier.NONE.value) for h in ids], pa.string()),
+            "lower_before": pa.array([lower.get(h, 0) for h in ids], pa.int64()),
+            "o_kind": pa.array([x.kind if x else None for x in o], pa.string()),
+            "o_tier": pa.array([x.tier if x else None for x in o], pa.string()),
+        }
+    )
+    return Standing(table, in_force)
+
+
 # the comparison --------------------------------------------------------------------------
 
 
@@ -197,14 +268,16 @@ class LineSimulation:
 
 @dataclass
 class Simulation:
-    """Day D graded by the version in force and by the draft, host by host."""
+    """Day D graded by the version in force and by the draft, host by host: the tier each
+    would hold (through grace and overrides when a standing was given)."""
 
     day: date
     current: Version
     draft: Version
     lines: list[LineSimulation]
-    hosts: pa.Table  # host_id, line, tier, draft_tier, changed; by host id
-    reasons: dict[str, list[str]] = field(default_factory=dict)  # changed hosts (if asked)
+    hosts: pa.Table  # host_id, line, tier, draft_tier, changed, ...; by host id
+    reasons: dict[str, list[str]] = field(default_factory=dict)  # changed or policy-held
+    policy_applied: bool = False  # grace and overrides applied (a standing was given)
 
     def records(self) -> Iterator[dict[str, Any]]:
         """One record per graded host, with exactly the public keys of ``--format jsonl``."""
@@ -221,9 +294,20 @@ class Simulation:
     def changed_records(self, limit: int) -> list[dict[str, Any]]:
         """The first ``limit`` changed hosts' records, by host id."""
         changed = self.hosts.filter(self.hosts["changed"]).slice(0, limit)
-        return list(
-            Simulation(self.day, self.current, self.draft, [], changed, self.reasons).records()
-        )
+        return list(dataclasses.replace(self, lines=[], hosts=changed).records())
+
+    def decided(self, column: str) -> dict[str, dict[str, int]]:
+        """Per line, how many hosts grace and overrides decide (``by``: the version in force,
+        ``draft_by``: the draft)."""
+        out: dict[str, dict[str, int]] = {ls.line: {} for ls in self.lines}
+        if column not in self.hosts.column_names:
+            return out
+        for line, by in zip(
+            self.hosts["line"].to_pylist(), self.hosts[column].to_pylist(), strict=True
+        ):
+            if by != DecidedBy.GRADE.value:
+                out[line][by] = out[line].get(by, 0) + 1
+        return out
 
 
 def draft_version(draft: Rulebook, version: str | None) -> Version:
@@ -259,17 +343,23 @@ def simulate(
     draft: Rulebook,
     version: str | None = None,
     *,
+    db: Engine | None = None,
     reasons: bool = True,
     nearest: int = NEAREST,
 ) -> Simulation:
     """Grade ``day`` with the draft's version (its latest, or ``version``) beside the version
-    of ``rulebook`` in force that day. ``reasons``: also say, for every changed host, which of
-    the draft's criteria decide the difference (a full grading of the changed hosts)."""
+    of ``rulebook`` in force that day; with the state store ``db``, each grade passes through
+    the policy as a day run of ``day`` would (``standing``: grace with each version's
+    ``downgrade_grace_days``, the overrides in force). ``reasons``: also say, for every
+    changed host, which of the draft's criteria (or grace, or an override) decide the
+    difference (a full grading of the changed hosts)."""
     current = rulebook.version_for(day)
     new = draft_version(draft, version)
     _check_comparable(rulebook, draft, current, new)
+    grace = bool(current.downgrade_grace_days or new.downgrade_grace_days)
+    state = standing(db, day, tiers=grace) if db is not None else None
     with day_metrics(source, day, rulebook) as (metrics, keep):
-        return _compare(day, current, new, metrics, keep, reasons=reasons, nearest=nearest)
+        return _compare(day, current, new, metrics, keep, state, reasons=reasons, nearest=nearest)
 
 
 def _compare(
@@ -278,17 +368,30 @@ def _compare(
     draft: Version,
     metrics: ir.Table,
     keep: Keep,
+    state: Standing | None,
     *,
     reasons: bool,
     nearest: int,
 ) -> Simulation:
+    standing_table = keep(ibis.memtable(state.hosts)) if state and not state.empty else None
     parts = []
     for line in draft.lines:
-        now = grading.tiers(current, metrics, line).select("host_id", "tier")
-        then = grading.tiers(draft, metrics, line).select("host_id", draft_tier="tier")
+        now = _held(current, metrics, line, state, standing_table)
+        then = _held(draft, metrics, line, state, standing_table)
+        then = then.rename(
+            draft_tier="tier", draft_graded="graded", draft_by="by", draft_lower="lower"
+        )
         parts.append(
             now.join(then, "host_id").select(
-                "host_id", line=ibis.literal(line), tier="tier", draft_tier="draft_tier"
+                "host_id",
+                line=ibis.literal(line),
+                tier="tier",
+                draft_tier="draft_tier",
+                graded="graded",
+                draft_graded="draft_graded",
+                by="by",
+                draft_by="draft_by",
+                draft_lower="draft_lower",
             )
         )
     both = keep(ibis.union(*parts).mutate(changed=_.tier != _.draft_tier))
@@ -314,10 +417,47 @@ def _compare(
             )
         )
     hosts = both.order_by("host_id").to_pyarrow()
-    sim = Simulation(day, current, draft, lines, hosts)
+    sim = Simulation(day, current, draft, lines, hosts, policy_applied=state is not None)
     if reasons:
-        sim.reasons = _reasons(current, draft, metrics, both)
+        sim.reasons = _reasons(current, draft, metrics, both, state)
     return sim
+
+
+def _held(
+    version: Version,
+    metrics: ir.Table,
+    line: str,
+    state: Standing | None,
+    standing_table: ir.Table | None,
+) -> ir.Table:
+    """host_id, graded (the version's grade), tier (what the host would hold after a day run
+    under ``version``), by (what decided it) and lower (its grace counter after the run)."""
+    graded = grading.tiers(version, metrics, line)
+    graded = graded.select("host_id", graded="tier", basic_met=grading.basic_met(version, graded))
+    if state is None:  # no standing: the grade, as evaluate gives it
+        return graded.select(
+            "host_id", "graded", tier="graded", by=ibis.literal(DecidedBy.GRADE.value), lower=0
+        )
+    if standing_table is None:  # a store with no hosts yet: everyone is new
+        source = graded.mutate(
+            cur=ibis.literal(Tier.NONE.value),
+            lower_before=0,
+            o_kind=ibis.null("string"),
+            o_tier=ibis.null("string"),
+        )
+    else:
+        joined = graded.left_join(standing_table, "host_id")
+        source = joined.select(
+            "host_id",
+            "graded",
+            "basic_met",
+            cur=joined.cur.fill_null(Tier.NONE.value),
+            lower_before=joined.lower_before.fill_null(0),
+            o_kind="o_kind",
+            o_tier="o_tier",
+        )
+    decided = policy.hold(source, version.downgrade_grace_days)
+    return decided.select("host_id", "graded", tier="kept", by="decided_by", lower="lower_after")
 
 
 def _nearest(metrics: ir.Table, both: ir.Table, m: MovedThreshold, k: int) -> list[Nearest]:
@@ -342,12 +482,34 @@ def _nearest(metrics: ir.Table, both: ir.Table, m: MovedThreshold, k: int) -> li
 
 
 def _reasons(
-    current: Version, draft: Version, metrics: ir.Table, both: ir.Table
+    current: Version, draft: Version, metrics: ir.Table, both: ir.Table, state: Standing | None
 ) -> dict[str, list[str]]:
-    """For every changed host, the draft's criteria that decide its difference."""
+    """For every changed host, what decides its difference: an override in force (when it
+    decides the draft's tier), grace (when it keeps the host's tier under the draft), else
+    the draft's criteria (between the tier the host would hold under the version in force,
+    said first when grace or an override holds it, and the draft's grade). A host the
+    draft's grace or an override keeps off its draft grade is said too, changed or not."""
     out: dict[str, list[str]] = {}
+    overrides = state.overrides if state else {}
+    by_grade = DecidedBy.GRADE.value
     for line in draft.lines:
-        changed = both.filter(both.changed & (both.line == line)).select("host_id")
+        told = both.filter((both.line == line) & (both.changed | (both.draft_by != by_grade)))
+        policy_rows = {
+            r["host_id"]: r
+            for r in told.filter((told.by != by_grade) | (told.draft_by != by_grade))
+            .to_pyarrow()
+            .to_pylist()
+        }
+        for h, r in policy_rows.items():
+            if r["draft_by"] == DecidedBy.OVERRIDE.value:
+                out[h] = [overrides[h].history_reason()]
+            elif r["draft_by"] == DecidedBy.GRACE.value:
+                out[h] = [
+                    f"grace: graded {r['draft_graded']} by the draft, keeps {r['draft_tier']} "
+                    f"(lower day run {r['draft_lower']} of the {draft.downgrade_grace_days} "
+                    "downgrade_grace_days allow)"
+                ]
+        changed = told.filter(told.changed & (told.draft_by == by_grade)).select("host_id")
         if not changed.count().to_pyarrow().as_py():
             continue
         with paused_gc():
@@ -361,7 +523,21 @@ def _reasons(
                 )
                 graded[name] = {e.host_id: e for e in grading.read_back(version, line, rows)}
         for host_id, ev in graded["draft"].items():
-            out[host_id] = decisive(graded["current"][host_id], ev)
+            now = graded["current"][host_id]
+            said: list[str] = []
+            r = policy_rows.get(host_id)
+            if r is not None:  # the version in force's tier is held by grace or an override
+                held = Tier(r["tier"])
+                if r["by"] == DecidedBy.GRACE.value:
+                    said.append(
+                        f"grace: the version in force keeps {held.value} (graded "
+                        f"{r['graded']}); the draft's downgrade_grace_days "
+                        f"{draft.downgrade_grace_days} does not"
+                    )
+                elif r["by"] == DecidedBy.OVERRIDE.value:
+                    said.append(f"{overrides[host_id].history_reason()} (the version in force)")
+                now = dataclasses.replace(now, tier=held)
+            out[host_id] = said + decisive(now, ev)
     return out
 
 
@@ -370,6 +546,7 @@ def summary(sim: Simulation) -> dict[str, Any]:
     line the transition matrix with shares, privileges gained and lost, and the hosts
     closest to each moved threshold."""
     lines = []
+    now, then = sim.decided("by"), sim.decided("draft_by")
     for ls in sim.lines:
         total = ls.hosts or 1
         lines.append(
@@ -377,6 +554,14 @@ def summary(sim: Simulation) -> dict[str, Any]:
                 "line": ls.line,
                 "hosts": ls.hosts,
                 "changed": ls.changed,
+                "grace": {
+                    "tier": now[ls.line].get(DecidedBy.GRACE.value, 0),
+                    "draft_tier": then[ls.line].get(DecidedBy.GRACE.value, 0),
+                },
+                "overrides": {
+                    "tier": now[ls.line].get(DecidedBy.OVERRIDE.value, 0),
+                    "draft_tier": then[ls.line].get(DecidedBy.OVERRIDE.value, 0),
+                },
                 "matrix": [
                     {
                         "tier": a.value,
@@ -418,6 +603,12 @@ def summary(sim: Simulation) -> dict[str, Any]:
         "draft_version": sim.draft.version,
         "hosts": sum(ls.hosts for ls in sim.lines),
         "changed": sum(ls.changed for ls in sim.lines),
+        "policy_applied": sim.policy_applied,
+        "downgrade_grace_days": {
+            "tier": sim.current.downgrade_grace_days,
+            "draft_tier": sim.draft.downgrade_grace_days,
+        },
+        "note": None if sim.policy_applied else NO_STANDING_NOTE,
         "lines": lines,
     }
 
@@ -451,7 +642,7 @@ def simulate_served(
         raise DraftRefused(str(e)) from None
     source = FromSnapshot(snapshot.hosts, latest.day)
     try:
-        sim = simulate(source, when, view.rulebook, draft, version)
+        sim = simulate(source, when, view.rulebook, draft, version, db=view.db)
     except InvalidInput as e:
         raise DraftRefused(e.say(lambda name: name)) from None
     except RuleError as e:  # no version of the rules in force on that day

@@ -3,6 +3,7 @@ files, grade a draft beside the version in force, and calibrate thresholds to ti
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -15,12 +16,14 @@ from livetier.entrypoints import render
 from livetier.entrypoints.cli.lazy import lazy
 from livetier.entrypoints.cli.options import (
     DateOpt,
+    DbOpt,
     ListFormat,
     ListFormatOpt,
     MemoryOpt,
     RulesOpt,
     WarehouseOpt,
     day,
+    err,
     memory,
     out,
     settings,
@@ -31,7 +34,9 @@ from livetier.entrypoints.cli.options import (
 if TYPE_CHECKING:
     from livetier import rulebooks
     from livetier.services import calibrate, rules_ops
+    from livetier.store import schema
 else:
+    schema = lazy("livetier.store.schema")
     calibrate = lazy("livetier.services.calibrate")
     rulebooks = lazy("livetier.rulebooks")  # pydantic: not for --help
     rules_ops = lazy("livetier.services.rules_ops")
@@ -139,32 +144,38 @@ def rules_simulate(
     ] = None,
     rules: RulesOpt = None,
     warehouse: WarehouseOpt = None,
+    db: DbOpt = None,
     fmt: ListFormatOpt = ListFormat.table,
     memory_limit: MemoryOpt = None,
 ) -> None:
-    """Grade day D with a draft rule version beside the version in force: who moves, which
-    privileges they gain or lose, and which draft criteria decide it. Changes no state."""
+    """Grade day D with a draft rule version beside the version in force: what each host would
+    hold (from the warehouse: its grade through grace and the overrides in force, from the
+    state store), who moves, which privileges they gain or lose, and which draft criteria,
+    grace or override decide it. Changes no state."""
     with user_errors():
-        config = settings(warehouse=warehouse, rules=rules)
+        config = settings(db=db, warehouse=warehouse, rules=rules)
         when = day(day_text)
         ram = memory(memory_limit)
         draft = rulebooks.load(draft_file)
-        source: rules_ops.Source = (
-            rules_ops.FromData(data, ram)
-            if data is not None
-            else rules_ops.FromWarehouse(config.warehouse, ram)
-        )
-        sim = rules_ops.simulate(
-            source,
-            when,
-            rulebooks.load(config.rules),
-            draft,
-            version,
-            reasons=fmt is ListFormat.jsonl,
-        )
+        book = rulebooks.load(config.rules)
+        with ExitStack() as stack:
+            store = None
+            source: rules_ops.Source
+            if data is not None:
+                source = rules_ops.FromData(data, ram)
+            else:
+                source = rules_ops.FromWarehouse(config.warehouse, ram)
+                store = stack.enter_context(schema.connected(config.db, migrate=False))
+            sim = rules_ops.simulate(
+                source, when, book, draft, version, db=store, reasons=fmt is ListFormat.jsonl
+            )
     if fmt is ListFormat.jsonl:
+        if not sim.policy_applied:
+            err.print(f"note: {rules_ops.NO_STANDING_NOTE}", highlight=False, soft_wrap=True)
         write_jsonl(sim.records())
         return
+    if not sim.policy_applied:
+        out.print(f"note: {rules_ops.NO_STANDING_NOTE}", highlight=False, soft_wrap=True)
     for table in render.simulation_tables(rules_ops.summary(sim)):
         out.print(table)
 

@@ -166,7 +166,34 @@ TEXT: dict[str, tuple[str, str]] = {
     "sim.value": ("数值", "value"),
     "sim.changed": ("身份变化的主播（前 {n} 位）", "Hosts that change tier (first {n})"),
     "sim.draft_tier": ("草案身份", "draft tier"),
-    "sim.reasons": ("决定差异的草案条件", "draft criteria that decide it"),
+    "sim.reasons": (
+        "决定差异的原因（草案条件、降级宽限或人工调整）",
+        "what decides it (draft criteria, grace or an override)",
+    ),
+    "sim.set": ("{tier}：", "{tier}: "),
+    "sim.values": ("（{values}）", " ({values})"),
+    "sim.value_sep": ("，", ", "),
+    "sim.in_force": ("（现行版本）", " (the version in force)"),
+    "sim.grace_kept": (
+        "降级宽限：草案评为{graded}，仍保留{tier}（连续第 {n} 个较低运行日，宽限 {days} 个）",
+        "grace: graded {graded} by the draft, keeps {tier} (lower day run {n} of {days} "
+        "grace days)",
+    ),
+    "sim.grace_ends": (
+        "降级宽限：现行版本仍保留{tier}（评为{graded}），草案宽限 {days} 个运行日，不再保留",
+        "grace: the version in force keeps {tier} (graded {graded}); the draft's {days} "
+        "grace days do not",
+    ),
+    "sim.policy": (
+        "降级宽限 {before} → {after} 个运行日：宽限保留 {kept} → {draft_kept} 位评级较低的主播；"
+        "人工调整决定 {over} → {draft_over} 位",
+        "downgrade grace {before} → {after} day runs: grace keeps {kept} → {draft_kept} hosts "
+        "graded lower; overrides set {over} → {draft_over}",
+    ),
+    "sim.no_policy": (
+        "未应用降级宽限与人工调整：没有当前身份",
+        "grace and overrides are not applied: no current tiers",
+    ),
     "sim.error": ("无法模拟：", "Cannot simulate: "),
     "op.overrides": ("人工调整身份", "Manual overrides"),
     "op.overrides_hint": (

@@ -12,7 +12,7 @@ from typing import Any
 from livetier.domain.describe import OP_SIGN
 from livetier.domain.metrics import METRICS
 from livetier.domain.rulebook import Op
-from livetier.entrypoints.web.i18n import translator
+from livetier.entrypoints.web.i18n import tier_name, translator
 
 _REASON = re.compile(r"(?P<set>\w+): (?P<rule>.+)")
 _CRITERION = re.compile(
@@ -99,3 +99,94 @@ def in_words(change: dict[str, Any], lang: str) -> dict[str, Any]:
     return change | {
         "reason_words": [reason_text(r, change["direction"], lang) for r in change["reasons"]]
     }
+
+
+# rules simulate's reasons (services/rules_ops.py, domain/simulation.decisive): the rule in
+# table words (domain.describe.node_text), its outcome and the host's values, or grace, or an
+# override.
+_SAID = re.compile(r"(?P<set>\w+): (?P<rule>.+): (?P<outcome>met|not met) \((?P<values>.*)\)")
+_SIGN_OP = {"≥": ">=", "≤": "<=", "≠": "!=", "=": "==", ">": ">", "<": "<", "yes": "is_true"}
+_SIGN_OP["no"] = "is_false"
+_SIGNED = re.compile(r"(\w+) (≥|≤|≠|=|>|<|yes|no)(?=[ )]|$)")
+_LISTED = re.compile(r"(\w+) (not in|in) ([^()]+?)(?=\)| or |$)")
+_VALUE = re.compile(r"(\w+) (.*?)(?=, \w+ |$)")
+_GRACE_KEPT = re.compile(
+    r"grace: graded (?P<graded>\w+) by the draft, keeps (?P<tier>\w+) \(lower day run "
+    r"(?P<n>\d+) of the (?P<days>\d+) downgrade_grace_days allow\)"
+)
+_GRACE_ENDS = re.compile(
+    r"grace: the version in force keeps (?P<tier>\w+) \(graded (?P<graded>\w+)\); the "
+    r"draft's downgrade_grace_days (?P<days>\d+) does not"
+)
+_IN_FORCE = " (the version in force)"
+
+
+def _stored_rule(rule: str) -> str:
+    """A rule in table words (``a ≥ 5``, ``c not in x, y``) as the stored text reads it."""
+    rule = _LISTED.sub(
+        lambda m: f"{m[1]} {m[2].replace(' ', '_')} {[x.strip() for x in m[3].split(',')]!r}",
+        rule,
+    )
+    return _SIGNED.sub(
+        lambda m: f"{m[1]} {_SIGN_OP[m[2]]}",
+        rule,
+    )
+
+
+def _value(text: str, t: Callable[..., str]) -> str:
+    return {"True": t("yes"), "False": t("no"), "None": "—"}.get(text, text)
+
+
+def simulation_reason_text(reason: str, lang: str) -> str:
+    """One reason of ``rules simulate`` in words, e.g. 达人主播：近30天有效场次 ≥ 4 或
+    近30天直播买家数 ≥ 50 达标（近30天有效场次 4，近30天直播买家数 0）; text that is not
+    one is shown as it is."""
+    t = translator(lang)
+    kept = _GRACE_KEPT.fullmatch(reason)
+    if kept is not None:
+        return t(
+            "sim.grace_kept",
+            graded=tier_name(kept["graded"], lang),
+            tier=tier_name(kept["tier"], lang),
+            n=kept["n"],
+            days=kept["days"],
+        )
+    ends = _GRACE_ENDS.fullmatch(reason)
+    if ends is not None:
+        return t(
+            "sim.grace_ends",
+            graded=tier_name(ends["graded"], lang),
+            tier=tier_name(ends["tier"], lang),
+            days=ends["days"],
+        )
+    if reason.startswith("override: "):
+        rest = reason.removeprefix("override: ")
+        if rest.endswith(_IN_FORCE):
+            return t("change.override") + rest.removesuffix(_IN_FORCE) + t("sim.in_force")
+        return t("change.override") + rest
+    found = _SAID.fullmatch(reason)
+    if found is None:
+        return reason
+    try:
+        words, end, _ = _rule(_stored_rule(found["rule"]), 0, lang, t)
+    except (_Unreadable, KeyError, ValueError, SyntaxError):
+        return reason
+    if end != len(_stored_rule(found["rule"])):
+        return reason
+    if found["set"] == "basic":
+        prefix = t("change.basic")
+    else:
+        try:
+            prefix = t("sim.set", tier=tier_name(found["set"], lang))
+        except ValueError:
+            return reason
+    outcome = t("change.met" if found["outcome"] == "met" else "change.unmet")
+    values = t("sim.value_sep").join(
+        f"{_metric(m[1], lang)} {_value(m[2], t)}" for m in _VALUE.finditer(found["values"]) if m[0]
+    )
+    return f"{prefix}{words} {outcome}" + (t("sim.values", values=values) if values else "")
+
+
+def simulated_in_words(host: dict[str, Any], lang: str) -> dict[str, Any]:
+    """A simulated host record with ``reason_words``: its reasons in words."""
+    return host | {"reason_words": [simulation_reason_text(r, lang) for r in host["reasons"]]}

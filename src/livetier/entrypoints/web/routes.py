@@ -24,6 +24,7 @@ from livetier.entrypoints.web.pages import (
     host_page,
     operator_page,
 )
+from livetier.entrypoints.web.reasons import simulated_in_words
 from livetier.services import keys, overrides, rules_ops, state
 from livetier.services.served import Served
 from livetier.services.status import UnknownHost
@@ -288,6 +289,8 @@ async def simulate(
         )
     except rules_ops.DraftRefused as e:
         return pages.page(request, "simulate.html", who, 400, error=str(e), **context)
+    lang = language(request)
+    result["changed_hosts"] = [simulated_in_words(h, lang) for h in result["changed_hosts"]]
     return pages.page(request, "simulate.html", who, result=result, **context)
 
 

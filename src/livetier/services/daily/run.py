@@ -34,6 +34,7 @@ from livetier.services.daily.ingest import ingest as ingest_facts
 from livetier.services.errors import InvalidInput
 from livetier.store import runs, serving
 from livetier.store.models import RunStatus
+from livetier.store.schema import IMMEDIATE
 from livetier.store.warehouse import Warehouse, open_warehouse
 
 
@@ -200,8 +201,11 @@ def _record(
     distribution: dict[str, dict[str, int]],
     events: bool = True,
 ) -> tuple[RunOutcome, record.Recorded]:
-    """Record the day's changes and mark the run succeeded, in one state-store transaction."""
-    with Session(db) as s, s.begin():
+    """Record the day's changes and mark the run succeeded, in one state-store transaction.
+    On SQLite it takes the write lock first (IMMEDIATE): it reads, then writes, and a deferred
+    transaction whose read snapshot another writer (serve's live processor renewing its lease)
+    has moved past fails at once with "database is locked" instead of waiting."""
+    with Session(db.execution_options(**IMMEDIATE)) as s, s.begin():
         recorded = record.record_day(
             s, run_id, run.day, run.version, graded, run.settings.at_risk_days, wh, emit=events
         )
