@@ -199,6 +199,7 @@ class Processor:
         self._zones: dict[int, PlatformZone] = {}
         self._days: dict[datetime, date] = {}
         self._cached = False  # the engine holds every processed event (see _append)
+        self._arrow: dict[str, pa.Table] = {}  # the same in Arrow, on Spark (see _append)
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
@@ -311,9 +312,19 @@ class Processor:
             e = LiveEvent
             with self.db.connect() as c:
                 stored = c.execute(select(*_EVENT_COLUMNS).where(e.processed.is_(True))).all()
-            for kind, table in _tables(stored).items():
-                con.create_table(_CACHE[kind], table, overwrite=True)
+            self._arrow = _tables(stored)
+            if self._pipeline is None:
+                for kind, table in self._arrow.items():
+                    con.create_table(_CACHE[kind], table, overwrite=True)
             self._cached = True
+        if self._pipeline is not None:
+            # Spark: a table created from Arrow reads its UTC instants back in the session's
+            # zone (docs/design.md, engine pitfalls); a memtable keeps them, so the copy stays
+            # in Arrow here and each batch hands the engine memtables
+            for kind, table in batch.items():
+                if table.num_rows:
+                    self._arrow[kind] = pa.concat_tables([self._arrow[kind], table])
+            return {kind: ibis.memtable(table) for kind, table in self._arrow.items()}
         for kind, table in batch.items():
             if table.num_rows:
                 con.insert(_CACHE[kind], table)
