@@ -199,7 +199,6 @@ class Processor:
         self._zones: dict[int, PlatformZone] = {}
         self._days: dict[datetime, date] = {}
         self._cached = False  # the engine holds every processed event (see _append)
-        self._arrow: dict[str, pa.Table] = {}  # the same in Arrow, on Spark (see _append)
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
@@ -283,6 +282,9 @@ class Processor:
             tables = self._append(batch)
             hosts, days = self._affected(batch, tables)
             loaded = self._select(tables, hosts, days) if hosts else None
+            if loaded is not None and self._pipeline is not None:  # to the stream's engine
+                local = self._local().con
+                loaded = {k: ibis.memtable(local.to_pyarrow(v)) for k, v in loaded.items()}
             computed = self._compute(loaded, days) if loaded is not None else None
             checkpoint("live-computed")
             return self._write(pending, hosts, days, loaded, computed)
@@ -307,24 +309,14 @@ class Processor:
         The tables live in the processor's engine between batches: built from the state store
         when this processor (re)takes the lease or after a failed batch, then each batch adds
         its own events, instead of reading every stored event of the touched hosts back."""
-        con = self._engine_now().con
+        con = self._local().con
         if not self._cached:
             e = LiveEvent
             with self.db.connect() as c:
                 stored = c.execute(select(*_EVENT_COLUMNS).where(e.processed.is_(True))).all()
-            self._arrow = _tables(stored)
-            if self._pipeline is None:
-                for kind, table in self._arrow.items():
-                    con.create_table(_CACHE[kind], table, overwrite=True)
+            for kind, table in _tables(stored).items():
+                con.create_table(_CACHE[kind], table, overwrite=True)
             self._cached = True
-        if self._pipeline is not None:
-            # Spark: a table created from Arrow reads its UTC instants back in the session's
-            # zone (docs/design.md, engine pitfalls); a memtable keeps them, so the copy stays
-            # in Arrow here and each batch hands the engine memtables
-            for kind, table in batch.items():
-                if table.num_rows:
-                    self._arrow[kind] = pa.concat_tables([self._arrow[kind], table])
-            return {kind: ibis.memtable(table) for kind, table in self._arrow.items()}
         for kind, table in batch.items():
             if table.num_rows:
                 con.insert(_CACHE[kind], table)
@@ -342,7 +334,7 @@ class Processor:
         id (the batch rejects an order id whose rows disagree, say on the host: every host
         concerned is recomputed); for an event of a session, its host, its start day (a
         session counts on its start day) and the event's own day (a view's day)."""
-        con = self._engine_now().con
+        con = self._local().con
         hosts: set[str] = set()
         minutes: set[datetime] = set()
         for name in ("started", "paid"):
@@ -400,7 +392,7 @@ class Processor:
         def within(x: ibis.Table) -> ibis.Table:
             return x.filter((x.at >= lo_at) & (x.at < hi_at)).semi_join(who, "host_id")
 
-        engine = self._engine_now()
+        engine = self._local()
         started = engine.keep(within(t["started"]), "_live_started_in")
         sessions = started.select("session_id")
         paid_in = within(t["paid"]).select("order_id")
@@ -413,8 +405,14 @@ class Processor:
         return {k: engine.keep(v, f"_live_{k}_sel") for k, v in chosen.items()}
 
     def _engine_now(self) -> PipelineEngine:
+        """The engine that computes: the stream's (Spark) when given, else the local one."""
         if self._pipeline is not None:
             return self._pipeline  # its owner closes it
+        return self._local()
+
+    def _local(self) -> PipelineEngine:
+        """The processor's own DuckDB engine: its copy of the events and the choice of what
+        a batch recomputes live here whatever engine computes."""
         if self._engine is None:
             self._engine = duckdb_engine(threads=2)
         return self._engine
