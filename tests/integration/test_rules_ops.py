@@ -172,6 +172,20 @@ def test_simulate_with_grace_and_an_override_equals_a_daily_run_under_the_draft(
             draft,
             db=store,
         )
+        # The tiers held come from the warehouse's copy of the state only when that copy is
+        # this store's (the platform's warehouse mirrors another store), and give the same
+        # standing as the store's rows: D's recorded changes taken back, the override kept.
+        own = rules_ops.FromWarehouse(tmp_path / "grace.duckdb")
+        assert rules_ops.warehouse_tiers(rules_ops.FromWarehouse(platform["wh"]), store) is None
+        copy = rules_ops.warehouse_tiers(own, store)
+        assert copy is not None and copy.num_rows == len(tiers_in(db))
+        from_copy = rules_ops.standing(store, D, held=copy).hosts.sort_by("host_id")
+        from_rows = rules_ops.standing(store, D).hosts.sort_by("host_id")
+        assert from_copy.equals(from_rows)
+        assert capped in from_rows.column("host_id").to_pylist()
+        assert from_rows.num_rows > len(first.hosts) // 2
+        again = rules_ops.simulate(own, D, book, draft, db=store, reasons=False)
+        assert again.hosts.sort_by("host_id").equals(sim.hosts.sort_by("host_id"))
     held = tiers_in(db)
     records = {r["host_id"]: r for r in sim.records()}
     assert {h: r["draft_tier"] for h, r in records.items()} == {h: held[h] for h in records}

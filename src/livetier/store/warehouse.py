@@ -35,6 +35,7 @@ from pathlib import Path
 import duckdb
 import ibis
 import ibis.expr.types as ir
+import pyarrow as pa
 
 from livetier.domain.metrics import METRICS, PROFILE_METRICS, Kind
 from livetier.pipeline.clean import REPORT_COLUMNS
@@ -171,6 +172,11 @@ class Warehouse(DayRunStatements):
         """Which state-store run the ``host_state`` copy reflects (None: none yet)."""
         rows = self._raw.execute("SELECT value FROM meta WHERE key = 'host_state'").fetchall()
         return str(rows[0][0]) if rows else None
+
+    def state_tiers(self) -> pa.Table:
+        """The ``host_state`` copy's host_id and tier (read it only when ``state_of`` names
+        the store's latest succeeded run)."""
+        return self._raw.sql("SELECT host_id, tier FROM host_state").to_arrow_table()
 
     # writes -----------------------------------------------------------------------------
 
