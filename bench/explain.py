@@ -53,6 +53,14 @@ def generate(hosts: int, views: float) -> Path:
     return folder
 
 
+def count_rows(flat: Path) -> dict[str, int]:
+    """Rows per table of a flat Parquet folder (from the files' metadata)."""
+    import pyarrow.parquet as pq
+
+    tables = ("hosts", "sessions", "views", "orders")
+    return {t: pq.ParquetFile(flat / f"{t}.parquet").metadata.num_rows for t in tables}
+
+
 def partitioned(flat: Path) -> Path:
     """`livetier partition` of a flat folder, cached."""
     out = flat.with_name(flat.name + "-parts")
@@ -120,13 +128,21 @@ def main() -> None:
     ap.add_argument("--views-per-host-day", type=float, default=12.0)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--probes", type=int, default=3, help="hosts explained, spread over ids")
-    a = ap.parse_args()
-    parts = partitioned(generate(a.hosts, a.views_per_host_day))
-    summary = json.loads(
-        (parts.with_name(parts.name.removesuffix("-parts")) / "summary.json").read_text()
+    ap.add_argument(
+        "--flat",
+        type=Path,
+        help="an already generated flat folder of --hosts hosts covering DAY's window (for "
+        "example bench/simulate.py's bench/.data/sim-N/data) instead of generating one",
     )
+    a = ap.parse_args()
+    flat = a.flat or generate(a.hosts, a.views_per_host_day)
+    if not (flat / "summary.json").exists():
+        (flat / "summary.json").write_text(json.dumps(count_rows(flat)))
+    parts = partitioned(flat)
+    summary = json.loads((flat / "summary.json").read_text())
     step = max(1, a.hosts // a.probes)
-    hosts = [f"h{i:06d}" for i in range(1, a.hosts + 1, step)][: a.probes]
+    width = len(str(a.hosts))  # the generator's ids: h + the number, zero-padded to this
+    hosts = [f"h{i:0{width}d}" for i in range(1, a.hosts + 1, step)][: a.probes]
 
     from livetier import rulebooks
     from livetier.services import explain

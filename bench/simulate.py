@@ -9,7 +9,10 @@ Timed in one session, alternating, each from a fresh read-only open of the wareh
     how long it holds, into the warehouse's temporary tables and back as Arrow);
   * simulate: `services.rules_ops.simulate(..., reasons=False)`, what the table output needs
     (both versions' tiers, the matrix, privileges, the hosts nearest each moved threshold);
-  * simulate+reasons: the same with every changed host's deciding criteria (`--format jsonl`).
+  * simulate+reasons: the same with every changed host's deciding criteria (`--format jsonl`);
+  * simulate+store+grace: the table output of a draft that also sets `downgrade_grace_days: 2`,
+    with the state store of that run (the tiers held before the day and the grace counters:
+    read from the warehouse's copy of the state, current with the store).
 
 The draft moves the consumer expert and honor thresholds (5 -> 4 sessions, 300 -> 250
 buyers), so a few percent of hosts change tier.
@@ -26,6 +29,7 @@ import statistics
 import subprocess
 import sys
 import time
+from contextlib import nullcontext
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -65,6 +69,10 @@ def prepare(hosts: int) -> tuple[Path, Path, Path]:
     )
     draft = root / "draft.yaml"
     draft.write_text(text + "\n" + version)
+    grace = version.replace(
+        "effective_from: 2026-10-01", "effective_from: 2026-10-01\n    downgrade_grace_days: 2"
+    )
+    (root / "draft-grace.yaml").write_text(text + "\n" + grace)
     return data, wh, draft
 
 
@@ -81,14 +89,23 @@ def time_grading(wh: Path) -> float:
     return time.perf_counter() - t0
 
 
-def time_simulate(wh: Path, draft: Path, reasons: bool) -> tuple[float, int]:
+def time_simulate(
+    wh: Path, draft: Path, reasons: bool, store: Path | None = None
+) -> tuple[float, int]:
     from livetier import rulebooks
     from livetier.services import rules_ops
+    from livetier.store.schema import connected
 
     t0 = time.perf_counter()
-    sim = rules_ops.simulate(
-        rules_ops.FromWarehouse(wh), DAY, rulebooks.load(), rulebooks.load(draft), reasons=reasons
-    )
+    with connected(f"sqlite:///{store}", migrate=False) if store else nullcontext() as db:
+        sim = rules_ops.simulate(
+            rules_ops.FromWarehouse(wh),
+            DAY,
+            rulebooks.load(),
+            rulebooks.load(draft),
+            db=db,
+            reasons=reasons,
+        )
     if reasons:
         sum(1 for _ in sim.records())
     elapsed = time.perf_counter() - t0
@@ -101,13 +118,20 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     _data, wh, draft = prepare(args.hosts)
-    times: dict[str, list[float]] = {"grading": [], "simulate": [], "simulate+reasons": []}
+    store, grace = wh.with_name("state.db"), draft.with_name("draft-grace.yaml")
+    times: dict[str, list[float]] = {
+        "grading": [],
+        "simulate": [],
+        "simulate+reasons": [],
+        "simulate+store+grace": [],
+    }
     changed = 0
     for i in range(args.repeat):
         times["grading"].append(time_grading(wh))
         t, changed = time_simulate(wh, draft, reasons=False)
         times["simulate"].append(t)
         times["simulate+reasons"].append(time_simulate(wh, draft, reasons=True)[0])
+        times["simulate+store+grace"].append(time_simulate(wh, grace, False, store)[0])
         print(f"round {i + 1}: " + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in times.items()))
     medians = {k: statistics.median(v) for k, v in times.items()}
     result = {

@@ -295,3 +295,30 @@ def test_the_api_and_the_details_page_show_a_host_only_its_own_records_masked(se
     assert operator.status_code == 200
     assert "Metric details" in operator.text and "paid before viewing" in operator.text
     assert "same_instant" in operator.text
+
+
+def test_a_bad_value_stops_the_explanation_of_its_host_only(tmp_path):
+    """Values are checked on the rows an explanation reads: a bad value in h_s's sessions is
+    a clear exit 2 naming the file, row and column for h_s, and no concern of h_b's (the
+    daily run, which reads every row, refuses the folder)."""
+    folder = boundary_platform().write(tmp_path / "data")
+    path = folder / "sessions.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    row = next(i for i, line in enumerate(lines) if line.split(",")[0] == "gone")
+    cells = lines[row].split(",")
+    cells[header.index("deleted")] = "maybe"
+    lines[row] = ",".join(cells)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    runner = CliRunner()
+    args = ["--date", D.isoformat(), "--data", str(folder), "--format", "jsonl"]
+    bad = runner.invoke(cli, ["explain", "h_s", *args])
+    assert bad.exit_code == 2 and bad.exception is not None
+    assert "Traceback" not in bad.output
+    assert f"row {row} (line {row + 1}), column deleted: 'maybe' is not a boolean" in bad.stderr
+    assert "sessions.csv" in bad.stderr
+    good = runner.invoke(cli, ["explain", "h_b", *args])
+    assert good.exit_code == 0, good.output
+    assert sum(json.loads(x)["counted"] for x in good.stdout.splitlines()) > 0
+    with pytest.raises(Exception, match="column deleted"):
+        evaluate(folder, D, BOOK)

@@ -244,17 +244,24 @@ def load(engine: Engine, folder: DataPath, name: str, days: Iterable[date] | Non
     For a partitioned table only the partitions of ``days`` are read (all when None), and
     each row carries its partition's day as ``_part``; a flat file is read whole.
     """
+    return check(name, *read_raw(engine, folder, name, days))
+
+
+def read_raw(
+    engine: Engine, folder: DataPath, name: str, days: Iterable[date] | None = None
+) -> tuple[Located, ibis.Table]:
+    """Table ``name`` as it is stored, unchecked (``load`` without ``check``): for a reader
+    that narrows it first and checks only the rows it keeps (``check`` of those)."""
     located = locate(folder, name)
     if located.partitions is None:
-        raw = _read(engine, (located.path,))
-    else:
-        parts = [
-            _read(engine, files).mutate(_part=ibis.literal(day))
-            for day, files in sorted(located.partitions.items())
-            if (days is None or day in set(days)) and files
-        ]
-        raw = ibis.union(*parts) if parts else _empty(name)
-    return check(name, located, raw)
+        return located, _read(engine, (located.path,))
+    wanted = None if days is None else set(days)
+    parts = [
+        _read(engine, files).mutate(_part=ibis.literal(day))
+        for day, files in sorted(located.partitions.items())
+        if (wanted is None or day in wanted) and files
+    ]
+    return located, ibis.union(*parts) if parts else _empty(name)
 
 
 def _read(engine: Engine, files: tuple[DataPath, ...]) -> ibis.Table:
@@ -271,8 +278,9 @@ def _empty(name: str) -> ibis.Table:
     return ibis.memtable(pa.table({**columns, "_part": pa.array([], pa.date32())}))
 
 
-def check(name: str, located: Located, raw: ibis.Table) -> Source:
-    """Check raw rows against the contract and parse them to contract types."""
+def check(name: str, located: Located, raw: ibis.Table, *, values: bool = True) -> Source:
+    """Check raw rows against the contract and parse them to contract types. ``values=False``
+    checks the columns only (no scan): for a reader that checks the rows it keeps later."""
     contract = CONTRACT[name]
     path = located.path
     # An all-empty Parquet column has no type of its own: read it as empty text.
@@ -290,7 +298,8 @@ def check(name: str, located: Located, raw: ibis.Table) -> Source:
             raise ContractError(
                 f"{path}: column {column}: expected {col.value}, found {raw[column].type()} (row 1)"
             )
-    _check_types(raw, located, present)
+    if values:
+        _check_types(raw, located, present)
     extra = {"_part": raw["_part"]} if "_part" in raw.columns else {}
     return Source(
         name, path, raw.select(**{c: _parse(raw[c], k, c) for c, k in present.items()}, **extra)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import ibis
 from sqlalchemy import Engine as Database
 from sqlalchemy.orm import Session
 
@@ -151,24 +152,36 @@ def _explain(
     version = rulebook.version_for(day)
     first, last = pipeline.listed_days(day, d.window_days)
     days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
-    sources = {
-        name: contract.load(engine, data, name, None if name == "hosts" else days)
+    # The tables as stored, their columns checked against the contract; their values are
+    # checked below on the rows the hosts' records need, not on the whole platform.
+    raw = {
+        name: contract.read_raw(engine, data, name, None if name == "hosts" else days)
         for name in contract.CONTRACT
     }
     # A view just after midnight may belong to a session of the evening before.
     located = contract.locate(data, "sessions")
     before = first - timedelta(days=1)
-    lookup = (
-        contract.load(engine, data, "sessions", [before])
-        if located.partitions is not None and before in located.partitions
-        else None
-    )
+    if located.partitions is not None and before in located.partitions:
+        raw["lookup"] = contract.read_raw(engine, data, "sessions", [before])
+    unchecked = {
+        name: contract.check(_table(name), *got, values=False) for name, got in raw.items()
+    }
     zone = PlatformZone.around(d.timezone, day)
     with ExitStack() as cached:
-        # The hosts' raw rows are read once and kept (a few hundred rows a host): the checks
-        # then compile and run on those, not on the union of every day partition.
-        narrow, narrow_lookup = pipeline.narrowed(
-            sources, hosts, lookup, keep=lambda t: cached.enter_context(t.cache())
+        # The hosts' raw rows are read once and kept (a few hundred rows a host): their values
+        # are checked, and the records compiled and computed, on those alone.
+        stored = {
+            name: replace(unchecked[name], table=_ids_as_text(t)) for name, (_, t) in raw.items()
+        }
+        cut, cut_lookup = pipeline.narrowed(
+            {n: stored[n] for n in contract.CONTRACT},
+            hosts,
+            stored.get("lookup"),
+            keep=lambda t: cached.enter_context(t.cache()),
+        )
+        narrow = {n: contract.check(n, raw[n][0], cut[n].table) for n in contract.CONTRACT}
+        narrow_lookup = (
+            contract.check("sessions", raw["lookup"][0], cut_lookup.table) if cut_lookup else None
         )
         listed = narrow["hosts"].table.select("host_id").distinct().to_pyarrow()
         unknown = sorted(set(hosts) - set(listed["host_id"].to_pylist()))
@@ -209,6 +222,19 @@ def _explain(
     for found in out.values():
         _check_sums(found)
     return out
+
+
+def _ids_as_text(table: ibis.Table) -> ibis.Table:
+    """Ids stored as numbers compared as the contract reads them (text)."""
+    ids = [c for c in ("host_id", "session_id", "order_id") if c in table.columns]
+    return table.mutate(
+        **{c: table[c].cast("string") for c in ids if not table[c].type().is_string()}
+    )
+
+
+def _table(name: str) -> str:
+    """The contract table behind one of the explanation's inputs."""
+    return "sessions" if name == "lookup" else name
 
 
 def _check_sums(e: HostExplanation) -> None:
