@@ -31,7 +31,7 @@ from livetier.services.calibrate.search import (
 )
 from livetier.services.calibrate.targets import GRADED_METRICS, Target, check
 from livetier.services.errors import InvalidInput
-from livetier.services.rules_ops.sources import Source, day_metrics
+from livetier.services.rules_ops import Source, day_metrics
 
 
 @dataclass(frozen=True)
