@@ -5,7 +5,7 @@ snapshot. What a host would HOLD under each version is its grade passed through 
 day D, when one is given. Nothing here writes: the warehouse is opened read-only and the state
 store is only read. Calibration (``rules calibrate``) is in services/calibrate.
 
-One module per part: sources (day D's metrics), standing (the hosts' standing before D),
+One module per part: sources (day D's metrics), standings (the hosts' standing before D),
 comparison (the simulation) and report (its plain-data summary, and the HTTP service's
 simulation). This package exports what entry points, services and tests use."""
 
@@ -33,7 +33,7 @@ from livetier.services.rules_ops.sources import (
     Source,
     day_metrics,
 )
-from livetier.services.rules_ops.standing import (
+from livetier.services.rules_ops.standings import (
     NO_STANDING_NOTE,
     Standing,
     standing,

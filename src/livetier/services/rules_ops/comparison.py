@@ -33,7 +33,7 @@ from livetier.pipeline import grading, policy
 from livetier.services.errors import InvalidInput
 from livetier.services.evaluate import paused_gc
 from livetier.services.rules_ops.sources import Keep, Source, day_metrics
-from livetier.services.rules_ops.standing import Standing, standing, warehouse_tiers
+from livetier.services.rules_ops.standings import Standing, standing, warehouse_tiers
 
 NEAREST = 5
 """Hosts listed per moved threshold: those whose value lies closest to the draft's target."""

@@ -12,7 +12,7 @@ from livetier.domain.tiers import Tier
 from livetier.services.errors import InvalidInput
 from livetier.services.rules_ops.comparison import Simulation, simulate
 from livetier.services.rules_ops.sources import FromSnapshot
-from livetier.services.rules_ops.standing import NO_STANDING_NOTE
+from livetier.services.rules_ops.standings import NO_STANDING_NOTE
 
 
 def summary(sim: Simulation) -> dict[str, Any]:
