@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import csv
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -11,9 +14,11 @@ from zoneinfo import ZoneInfo
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
 from livetier import rulebooks
 from livetier.domain.evaluation import HostEvaluation
+from livetier.pipeline.engine import Engine, spark_engine
 from livetier.services.evaluate import Evaluation, evaluate
 
 # A consumer host that meets the basic requirements and every profile criterion of honor.
@@ -200,3 +205,25 @@ class Clock:
 
     def __call__(self) -> datetime:
         return self.at
+
+
+@contextmanager
+def local_spark(shuffle_partitions: int = 4) -> Iterator[Engine]:
+    """A local Spark engine (``local[2]``, quiet), stopped on exit; the test is skipped without
+    Java 17 or PySpark. tests/conftest.py's ``spark`` fixture gives one per module."""
+    if shutil.which("java") is None:
+        pytest.skip("Spark needs Java 17 on PATH (Debian: openjdk-17-jre-headless)")
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        pytest.skip("PySpark is not installed: pip install -e '.[dev]'")
+    engine = spark_engine(
+        "local[2]",
+        {
+            "spark.ui.showConsoleProgress": "false",
+            "spark.sql.shuffle.partitions": str(shuffle_partitions),
+        },
+    )
+    engine.con._session.sparkContext.setLogLevel("ERROR")
+    yield engine
+    engine.con._session.stop()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from uuid import uuid4
 
 import pytest
@@ -47,6 +48,16 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[Any]:
+    """A local Spark engine shared by a module's tests (builders.local_spark); skipped without
+    Java 17 or PySpark. A module needing other settings defines its own ``spark`` fixture."""
+    from builders import local_spark  # not at import: builders loads Ibis and PyArrow
+
+    with local_spark() as engine:
+        yield engine
 
 
 # Tests over ~5 s on their own, beyond the modules marked slow in their own file: measured with

@@ -71,3 +71,19 @@ def test_commands_that_touch_no_data_import_no_heavy_library(args):
 def test_a_data_command_still_imports_what_it_uses(tmp_path):
     # The lazy modules run on first use: a command that reads the state store imports them.
     assert {"sqlalchemy", "alembic"} <= _imported("tiers", "--db", f"sqlite:///{tmp_path}/s.db")
+
+
+def test_a_lazy_package_used_by_another_runs_once():
+    # The CLI binds rules_ops and calibrate lazily; calibrate reads day metrics through
+    # rules_ops: each of their modules must run once (cli/lazy.py), or isinstance fails.
+    code = """
+import sys
+import livetier.entrypoints.cli
+from livetier.services import calibrate, rules_ops
+calibrate.calibrate
+sources = sys.modules["livetier.services.rules_ops.sources"]
+assert rules_ops.FromWarehouse is sources.FromWarehouse
+assert calibrate.calibration.day_metrics is sources.day_metrics
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr

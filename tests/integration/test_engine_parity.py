@@ -8,14 +8,13 @@ and the data-quality report must all be equal.
 
 from __future__ import annotations
 
-import shutil
 from datetime import date, datetime, timedelta
 
 import pytest
 
 from builders import Platform
 from livetier import rulebooks
-from livetier.pipeline.engine import duckdb_engine, spark_engine
+from livetier.pipeline.engine import duckdb_engine
 from livetier.services import daily, state
 from livetier.services.evaluate import evaluate, host_record
 from livetier.store.schema import open_engine
@@ -29,23 +28,6 @@ pytestmark = [
 ]
 
 D = date(2026, 11, 26)
-
-
-@pytest.fixture(scope="module")
-def spark():
-    if shutil.which("java") is None:
-        pytest.skip("Spark needs Java 17 on PATH (Debian: openjdk-17-jre-headless)")
-    try:
-        import pyspark  # noqa: F401
-    except ImportError:
-        pytest.skip("PySpark is not installed: pip install -e '.[dev]'")
-    engine = spark_engine(
-        "local[2]",
-        {"spark.ui.showConsoleProgress": "false", "spark.sql.shuffle.partitions": "4"},
-    )
-    engine.con._session.sparkContext.setLogLevel("ERROR")
-    yield engine
-    engine.con._session.stop()
 
 
 def _edges() -> Platform:

@@ -21,7 +21,7 @@ from builders import Platform
 from livetier import rulebooks
 from livetier.entrypoints.cli import app
 from livetier.pipeline.contract import ContractError
-from livetier.pipeline.engine import duckdb_engine, spark_engine
+from livetier.pipeline.engine import duckdb_engine
 from livetier.pipeline.storage import HadoopPath
 from livetier.services import export, state
 from livetier.services.evaluate import SHOWN_METRICS, evaluate, host_record
@@ -39,23 +39,6 @@ pytestmark = [
 D = date(2026, 11, 26)
 SHUFFLE = "spark.sql.shuffle.partitions=4"
 ON_SPARK = ("--engine", "spark", "--spark-master", "local[2]", "--spark-conf", SHUFFLE)
-
-
-@pytest.fixture(scope="module")
-def spark():
-    if shutil.which("java") is None:
-        pytest.skip("Spark needs Java 17 on PATH (Debian: openjdk-17-jre-headless)")
-    try:
-        import pyspark  # noqa: F401
-    except ImportError:
-        pytest.skip("PySpark is not installed: pip install -e '.[dev]'")
-    engine = spark_engine(
-        "local[2]",
-        {"spark.ui.showConsoleProgress": "false", "spark.sql.shuffle.partitions": "4"},
-    )
-    engine.con._session.sparkContext.setLogLevel("ERROR")
-    yield engine
-    engine.con._session.stop()
 
 
 @pytest.fixture(scope="module")

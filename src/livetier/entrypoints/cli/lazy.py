@@ -4,6 +4,11 @@ Ibis, DuckDB, PyArrow, SQLAlchemy and FastAPI take over a second to import; ``li
 --help``, ``--version`` and the ``rules`` commands need none of them (tests/e2e/test_startup.py).
 A command module binds such a module with ``lazy()`` and imports it under ``TYPE_CHECKING`` for
 the type checker; the module runs when a command first reads one of its names.
+
+Code outside a lazy package imports the package's names from the package, not from its
+submodules: importing a submodule runs the not-yet-run package while the import system looks
+for that submodule, and a submodule the package imports would then run twice (two copies of
+its classes, so ``isinstance`` fails).
 """
 
 from __future__ import annotations

@@ -101,7 +101,7 @@ def in_words(change: dict[str, Any], lang: str) -> dict[str, Any]:
     }
 
 
-# rules simulate's reasons (services/rules_ops.py, domain/simulation.decisive): the rule in
+# rules simulate's reasons (services/rules_ops, domain/simulation.decisive): the rule in
 # table words (domain.describe.node_text), its outcome and the host's values, or grace, or an
 # override.
 _SAID = re.compile(r"(?P<set>\w+): (?P<rule>.+): (?P<outcome>met|not met) \((?P<values>.*)\)")
