@@ -49,8 +49,10 @@ class DayGrades:
         if wanted is None:
             return {}
         out: dict[str, HostEvaluation] = {}
-        for line, graded in self.graded_by_line.items():
-            rows = graded.semi_join(wanted, "host_id").to_pyarrow().to_pylist()
+        # The hosts first, then their grade: not every host graded to keep a few.
+        metrics = self.kept.metrics.semi_join(wanted, "host_id")
+        for line in self.graded_by_line:
+            rows = grading.grade(self.version, metrics, line).to_pyarrow().to_pylist()
             with paused_gc():
                 out.update((e.host_id, e) for e in grading.read_back(self.version, line, rows))
         return out
