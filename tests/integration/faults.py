@@ -217,6 +217,8 @@ def _warehouse(place: Place, tiers: list[list[Any]], latest: Any) -> dict[str, A
             "ORDER BY ALL",
             "profiles": "SELECT * FROM profiles ORDER BY ALL",
             "quality": "SELECT * FROM quality ORDER BY ALL",
+            "host_checks": "SELECT * FROM host_checks ORDER BY ALL",
+            "listed_hosts": "SELECT * FROM listed_hosts ORDER BY ALL",
             "meta": "SELECT * FROM meta WHERE key <> 'host_state' ORDER BY ALL",
         }
         out = {name: _rows(con.execute(sql).fetchall()) for name, sql in q.items()}

@@ -1731,12 +1731,12 @@ WITH "t6" AS (
   ) AS "t81"
 )
 SELECT
-  "t100"."host_id",
-  DATE_DIFF('DAY', MAKE_DATE(2026, 11, 26), "t100"."lost_day") + 30 AS "holds_days"
+  "t99"."host_id",
+  DATE_DIFF('DAY', MAKE_DATE(2026, 11, 26), "t99"."lost_day") + 30 AS "holds_days"
 FROM (
   SELECT
     "t85"."host_id",
-    "t99"."lost_day"
+    "t98"."lost_day"
   FROM (
     SELECT
       "t83"."host_id"
@@ -1746,262 +1746,339 @@ FROM (
   ) AS "t85"
   LEFT OUTER JOIN (
     SELECT
-      "t97"."host_id",
-      MIN("t97"."day") AS "lost_day"
+      "t96"."host_id",
+      MIN("t96"."day") AS "lost_day"
     FROM (
       SELECT
-        *
+        "t95"."host_id",
+        "t95"."snapshot_date",
+        "t95"."category_line",
+        "t95"."enterprise_member",
+        "t95"."risk_assessment_passed",
+        "t95"."major_tax_violation",
+        "t95"."prohibited_goods_violation",
+        "t95"."compliance_violation",
+        "t95"."severe_infringement_penalty",
+        "t95"."business_status_abnormal",
+        "t95"."dishonest_record",
+        "t95"."competitiveness_passed",
+        "t95"."category",
+        "t95"."trade_medal",
+        CASE WHEN ISNAN("t95"."bsr_description") THEN NULL ELSE "t95"."bsr_description" END AS "bsr_description",
+        CASE WHEN ISNAN("t95"."bsr_shipping") THEN NULL ELSE "t95"."bsr_shipping" END AS "bsr_shipping",
+        "t95"."fans",
+        "t95"."live_sessions_30d" - "t95"."_gone_valid_sessions" AS "live_sessions_30d",
+        "t95"."live_buyers_30d" - "t95"."_gone_live_buyers" AS "live_buyers_30d",
+        "t95"."cross_day_sessions_30d" - "t95"."_gone_cross_day_sessions" AS "cross_day_sessions_30d",
+        "t95"."tier",
+        "t95"."met__basic_0",
+        "t95"."progress__basic_0",
+        "t95"."met__basic_1",
+        "t95"."progress__basic_1",
+        "t95"."met__basic_2",
+        "t95"."progress__basic_2",
+        "t95"."met__basic_3",
+        "t95"."progress__basic_3",
+        "t95"."met__basic_4",
+        "t95"."progress__basic_4",
+        "t95"."met__basic_5",
+        "t95"."progress__basic_5",
+        "t95"."met__basic_6",
+        "t95"."progress__basic_6",
+        "t95"."met__basic_7",
+        "t95"."progress__basic_7",
+        "t95"."met__basic_8",
+        "t95"."progress__basic_8",
+        "t95"."met__basic_9",
+        "t95"."progress__basic_9",
+        "t95"."met__basic",
+        "t95"."progress__basic",
+        "t95"."met__ordinary",
+        "t95"."progress__ordinary",
+        "t95"."met__expert_0",
+        "t95"."progress__expert_0",
+        "t95"."met__expert_1",
+        "t95"."progress__expert_1",
+        "t95"."met__expert_2",
+        "t95"."progress__expert_2",
+        "t95"."met__expert_3_0",
+        "t95"."progress__expert_3_0",
+        "t95"."met__expert_3_1",
+        "t95"."progress__expert_3_1",
+        "t95"."closest__expert_3",
+        "t95"."met__expert_3",
+        "t95"."progress__expert_3",
+        "t95"."met__expert",
+        "t95"."progress__expert",
+        "t95"."met__honor_0",
+        "t95"."progress__honor_0",
+        "t95"."met__honor_1",
+        "t95"."progress__honor_1",
+        "t95"."met__honor_2",
+        "t95"."progress__honor_2",
+        "t95"."met__honor_3",
+        "t95"."progress__honor_3",
+        "t95"."met__honor_4",
+        "t95"."progress__honor_4",
+        "t95"."met__honor_5",
+        "t95"."progress__honor_5",
+        "t95"."met__honor",
+        "t95"."progress__honor",
+        "t95"."_rank_now",
+        "t95"."fixed__basic",
+        "t95"."fixed__ordinary",
+        "t95"."fixed__expert_0",
+        "t95"."fixed__expert_1",
+        "t95"."fixed__expert_2",
+        "t95"."fixed__honor_0",
+        "t95"."fixed__honor_1",
+        "t95"."fixed__honor_2",
+        "t95"."fixed__honor_3",
+        "t95"."day",
+        "t95"."_gone_valid_sessions",
+        "t95"."_gone_live_buyers",
+        "t95"."_gone_cross_day_sessions",
+        CASE
+          WHEN "t95"."fixed__basic"
+          AND (
+            "t95"."fixed__honor_0"
+            AND "t95"."fixed__honor_1"
+            AND "t95"."fixed__honor_2"
+            AND "t95"."fixed__honor_3"
+            AND COALESCE((
+              "t95"."live_sessions_30d" - "t95"."_gone_valid_sessions"
+            ) >= 15, FALSE)
+            AND COALESCE((
+              "t95"."live_buyers_30d" - "t95"."_gone_live_buyers"
+            ) >= 300, FALSE)
+          )
+          THEN 3
+          WHEN "t95"."fixed__basic"
+          AND (
+            "t95"."fixed__expert_0"
+            AND "t95"."fixed__expert_1"
+            AND "t95"."fixed__expert_2"
+            AND (
+              COALESCE((
+                "t95"."live_sessions_30d" - "t95"."_gone_valid_sessions"
+              ) >= 5, FALSE)
+              OR COALESCE((
+                "t95"."live_buyers_30d" - "t95"."_gone_live_buyers"
+              ) >= 50, FALSE)
+            )
+          )
+          THEN 2
+          WHEN "t95"."fixed__basic" AND "t95"."fixed__ordinary"
+          THEN 1
+          ELSE 0
+        END AS "_rank"
       FROM (
         SELECT
-          "t95"."host_id",
-          "t95"."snapshot_date",
-          "t95"."category_line",
-          "t95"."enterprise_member",
-          "t95"."risk_assessment_passed",
-          "t95"."major_tax_violation",
-          "t95"."prohibited_goods_violation",
-          "t95"."compliance_violation",
-          "t95"."severe_infringement_penalty",
-          "t95"."business_status_abnormal",
-          "t95"."dishonest_record",
-          "t95"."competitiveness_passed",
-          "t95"."category",
-          "t95"."trade_medal",
-          CASE WHEN ISNAN("t95"."bsr_description") THEN NULL ELSE "t95"."bsr_description" END AS "bsr_description",
-          CASE WHEN ISNAN("t95"."bsr_shipping") THEN NULL ELSE "t95"."bsr_shipping" END AS "bsr_shipping",
-          "t95"."fans",
-          "t95"."live_sessions_30d" - "t95"."_gone_valid_sessions" AS "live_sessions_30d",
-          "t95"."live_buyers_30d" - "t95"."_gone_live_buyers" AS "live_buyers_30d",
-          "t95"."cross_day_sessions_30d" - "t95"."_gone_cross_day_sessions" AS "cross_day_sessions_30d",
-          "t95"."tier",
-          "t95"."met__basic_0",
-          "t95"."progress__basic_0",
-          "t95"."met__basic_1",
-          "t95"."progress__basic_1",
-          "t95"."met__basic_2",
-          "t95"."progress__basic_2",
-          "t95"."met__basic_3",
-          "t95"."progress__basic_3",
-          "t95"."met__basic_4",
-          "t95"."progress__basic_4",
-          "t95"."met__basic_5",
-          "t95"."progress__basic_5",
-          "t95"."met__basic_6",
-          "t95"."progress__basic_6",
-          "t95"."met__basic_7",
-          "t95"."progress__basic_7",
-          "t95"."met__basic_8",
-          "t95"."progress__basic_8",
-          "t95"."met__basic_9",
-          "t95"."progress__basic_9",
-          "t95"."met__basic",
-          "t95"."progress__basic",
-          "t95"."met__ordinary",
-          "t95"."progress__ordinary",
-          "t95"."met__expert_0",
-          "t95"."progress__expert_0",
-          "t95"."met__expert_1",
-          "t95"."progress__expert_1",
-          "t95"."met__expert_2",
-          "t95"."progress__expert_2",
-          "t95"."met__expert_3_0",
-          "t95"."progress__expert_3_0",
-          "t95"."met__expert_3_1",
-          "t95"."progress__expert_3_1",
-          "t95"."closest__expert_3",
-          "t95"."met__expert_3",
-          "t95"."progress__expert_3",
-          "t95"."met__expert",
-          "t95"."progress__expert",
-          "t95"."met__honor_0",
-          "t95"."progress__honor_0",
-          "t95"."met__honor_1",
-          "t95"."progress__honor_1",
-          "t95"."met__honor_2",
-          "t95"."progress__honor_2",
-          "t95"."met__honor_3",
-          "t95"."progress__honor_3",
-          "t95"."met__honor_4",
-          "t95"."progress__honor_4",
-          "t95"."met__honor_5",
-          "t95"."progress__honor_5",
-          "t95"."met__honor",
-          "t95"."progress__honor",
-          "t95"."_rank_now",
-          "t95"."day",
-          "t95"."_gone_valid_sessions",
-          "t95"."_gone_live_buyers",
-          "t95"."_gone_cross_day_sessions",
-          CASE
-            WHEN COALESCE("t95"."enterprise_member" = TRUE, FALSE)
-            AND COALESCE("t95"."risk_assessment_passed" = TRUE, FALSE)
-            AND COALESCE("t95"."major_tax_violation" = FALSE, FALSE)
-            AND COALESCE("t95"."prohibited_goods_violation" = FALSE, FALSE)
-            AND COALESCE("t95"."compliance_violation" = FALSE, FALSE)
-            AND COALESCE("t95"."severe_infringement_penalty" = FALSE, FALSE)
-            AND COALESCE("t95"."business_status_abnormal" = FALSE, FALSE)
-            AND COALESCE("t95"."dishonest_record" = FALSE, FALSE)
-            AND COALESCE("t95"."competitiveness_passed" = TRUE, FALSE)
-            AND COALESCE(
-              NOT (
-                "t95"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
-              ),
-              FALSE
-            )
-            AND (
-              COALESCE("t95"."trade_medal" >= 3, FALSE)
-              AND COALESCE(
-                CASE WHEN ISNAN("t95"."bsr_description") THEN NULL ELSE "t95"."bsr_description" END >= 4.7,
-                FALSE
-              )
-              AND COALESCE(
-                CASE WHEN ISNAN("t95"."bsr_shipping") THEN NULL ELSE "t95"."bsr_shipping" END >= 4.3,
-                FALSE
-              )
-              AND COALESCE("t95"."fans" >= 500, FALSE)
-              AND COALESCE((
-                "t95"."live_sessions_30d" - "t95"."_gone_valid_sessions"
-              ) >= 15, FALSE)
-              AND COALESCE((
-                "t95"."live_buyers_30d" - "t95"."_gone_live_buyers"
-              ) >= 300, FALSE)
-            )
-            THEN 3
-            WHEN COALESCE("t95"."enterprise_member" = TRUE, FALSE)
-            AND COALESCE("t95"."risk_assessment_passed" = TRUE, FALSE)
-            AND COALESCE("t95"."major_tax_violation" = FALSE, FALSE)
-            AND COALESCE("t95"."prohibited_goods_violation" = FALSE, FALSE)
-            AND COALESCE("t95"."compliance_violation" = FALSE, FALSE)
-            AND COALESCE("t95"."severe_infringement_penalty" = FALSE, FALSE)
-            AND COALESCE("t95"."business_status_abnormal" = FALSE, FALSE)
-            AND COALESCE("t95"."dishonest_record" = FALSE, FALSE)
-            AND COALESCE("t95"."competitiveness_passed" = TRUE, FALSE)
-            AND COALESCE(
-              NOT (
-                "t95"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
-              ),
-              FALSE
-            )
-            AND (
-              COALESCE("t95"."trade_medal" >= 2, FALSE)
-              AND COALESCE(
-                CASE WHEN ISNAN("t95"."bsr_description") THEN NULL ELSE "t95"."bsr_description" END >= 4.6,
-                FALSE
-              )
-              AND COALESCE(
-                CASE WHEN ISNAN("t95"."bsr_shipping") THEN NULL ELSE "t95"."bsr_shipping" END >= 4.3,
-                FALSE
-              )
-              AND (
-                COALESCE((
-                  "t95"."live_sessions_30d" - "t95"."_gone_valid_sessions"
-                ) >= 5, FALSE)
-                OR COALESCE((
-                  "t95"."live_buyers_30d" - "t95"."_gone_live_buyers"
-                ) >= 50, FALSE)
-              )
-            )
-            THEN 2
-            WHEN COALESCE("t95"."enterprise_member" = TRUE, FALSE)
-            AND COALESCE("t95"."risk_assessment_passed" = TRUE, FALSE)
-            AND COALESCE("t95"."major_tax_violation" = FALSE, FALSE)
-            AND COALESCE("t95"."prohibited_goods_violation" = FALSE, FALSE)
-            AND COALESCE("t95"."compliance_violation" = FALSE, FALSE)
-            AND COALESCE("t95"."severe_infringement_penalty" = FALSE, FALSE)
-            AND COALESCE("t95"."business_status_abnormal" = FALSE, FALSE)
-            AND COALESCE("t95"."dishonest_record" = FALSE, FALSE)
-            AND COALESCE("t95"."competitiveness_passed" = TRUE, FALSE)
-            AND COALESCE(
-              NOT (
-                "t95"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
-              ),
-              FALSE
-            )
-            AND TRUE
-            THEN 1
-            ELSE 0
-          END AS "_rank"
+          "t88"."host_id",
+          "t88"."snapshot_date",
+          "t88"."category_line",
+          "t88"."enterprise_member",
+          "t88"."risk_assessment_passed",
+          "t88"."major_tax_violation",
+          "t88"."prohibited_goods_violation",
+          "t88"."compliance_violation",
+          "t88"."severe_infringement_penalty",
+          "t88"."business_status_abnormal",
+          "t88"."dishonest_record",
+          "t88"."competitiveness_passed",
+          "t88"."category",
+          "t88"."trade_medal",
+          "t88"."bsr_description",
+          "t88"."bsr_shipping",
+          "t88"."fans",
+          "t88"."live_sessions_30d",
+          "t88"."live_buyers_30d",
+          "t88"."cross_day_sessions_30d",
+          "t88"."tier",
+          "t88"."met__basic_0",
+          "t88"."progress__basic_0",
+          "t88"."met__basic_1",
+          "t88"."progress__basic_1",
+          "t88"."met__basic_2",
+          "t88"."progress__basic_2",
+          "t88"."met__basic_3",
+          "t88"."progress__basic_3",
+          "t88"."met__basic_4",
+          "t88"."progress__basic_4",
+          "t88"."met__basic_5",
+          "t88"."progress__basic_5",
+          "t88"."met__basic_6",
+          "t88"."progress__basic_6",
+          "t88"."met__basic_7",
+          "t88"."progress__basic_7",
+          "t88"."met__basic_8",
+          "t88"."progress__basic_8",
+          "t88"."met__basic_9",
+          "t88"."progress__basic_9",
+          "t88"."met__basic",
+          "t88"."progress__basic",
+          "t88"."met__ordinary",
+          "t88"."progress__ordinary",
+          "t88"."met__expert_0",
+          "t88"."progress__expert_0",
+          "t88"."met__expert_1",
+          "t88"."progress__expert_1",
+          "t88"."met__expert_2",
+          "t88"."progress__expert_2",
+          "t88"."met__expert_3_0",
+          "t88"."progress__expert_3_0",
+          "t88"."met__expert_3_1",
+          "t88"."progress__expert_3_1",
+          "t88"."closest__expert_3",
+          "t88"."met__expert_3",
+          "t88"."progress__expert_3",
+          "t88"."met__expert",
+          "t88"."progress__expert",
+          "t88"."met__honor_0",
+          "t88"."progress__honor_0",
+          "t88"."met__honor_1",
+          "t88"."progress__honor_1",
+          "t88"."met__honor_2",
+          "t88"."progress__honor_2",
+          "t88"."met__honor_3",
+          "t88"."progress__honor_3",
+          "t88"."met__honor_4",
+          "t88"."progress__honor_4",
+          "t88"."met__honor_5",
+          "t88"."progress__honor_5",
+          "t88"."met__honor",
+          "t88"."progress__honor",
+          "t88"."_rank_now",
+          "t88"."fixed__basic",
+          "t88"."fixed__ordinary",
+          "t88"."fixed__expert_0",
+          "t88"."fixed__expert_1",
+          "t88"."fixed__expert_2",
+          "t88"."fixed__honor_0",
+          "t88"."fixed__honor_1",
+          "t88"."fixed__honor_2",
+          "t88"."fixed__honor_3",
+          "t94"."day",
+          "t94"."_gone_valid_sessions",
+          "t94"."_gone_live_buyers",
+          "t94"."_gone_cross_day_sessions"
         FROM (
           SELECT
-            "t87"."host_id",
-            "t87"."snapshot_date",
-            "t87"."category_line",
-            "t87"."enterprise_member",
-            "t87"."risk_assessment_passed",
-            "t87"."major_tax_violation",
-            "t87"."prohibited_goods_violation",
-            "t87"."compliance_violation",
-            "t87"."severe_infringement_penalty",
-            "t87"."business_status_abnormal",
-            "t87"."dishonest_record",
-            "t87"."competitiveness_passed",
-            "t87"."category",
-            "t87"."trade_medal",
-            "t87"."bsr_description",
-            "t87"."bsr_shipping",
-            "t87"."fans",
-            "t87"."live_sessions_30d",
-            "t87"."live_buyers_30d",
-            "t87"."cross_day_sessions_30d",
-            "t87"."tier",
-            "t87"."met__basic_0",
-            "t87"."progress__basic_0",
-            "t87"."met__basic_1",
-            "t87"."progress__basic_1",
-            "t87"."met__basic_2",
-            "t87"."progress__basic_2",
-            "t87"."met__basic_3",
-            "t87"."progress__basic_3",
-            "t87"."met__basic_4",
-            "t87"."progress__basic_4",
-            "t87"."met__basic_5",
-            "t87"."progress__basic_5",
-            "t87"."met__basic_6",
-            "t87"."progress__basic_6",
-            "t87"."met__basic_7",
-            "t87"."progress__basic_7",
-            "t87"."met__basic_8",
-            "t87"."progress__basic_8",
-            "t87"."met__basic_9",
-            "t87"."progress__basic_9",
-            "t87"."met__basic",
-            "t87"."progress__basic",
-            "t87"."met__ordinary",
-            "t87"."progress__ordinary",
-            "t87"."met__expert_0",
-            "t87"."progress__expert_0",
-            "t87"."met__expert_1",
-            "t87"."progress__expert_1",
-            "t87"."met__expert_2",
-            "t87"."progress__expert_2",
-            "t87"."met__expert_3_0",
-            "t87"."progress__expert_3_0",
-            "t87"."met__expert_3_1",
-            "t87"."progress__expert_3_1",
-            "t87"."closest__expert_3",
-            "t87"."met__expert_3",
-            "t87"."progress__expert_3",
-            "t87"."met__expert",
-            "t87"."progress__expert",
-            "t87"."met__honor_0",
-            "t87"."progress__honor_0",
-            "t87"."met__honor_1",
-            "t87"."progress__honor_1",
-            "t87"."met__honor_2",
-            "t87"."progress__honor_2",
-            "t87"."met__honor_3",
-            "t87"."progress__honor_3",
-            "t87"."met__honor_4",
-            "t87"."progress__honor_4",
-            "t87"."met__honor_5",
-            "t87"."progress__honor_5",
-            "t87"."met__honor",
-            "t87"."progress__honor",
-            "t87"."_rank_now",
-            "t94"."day",
-            "t94"."_gone_valid_sessions",
-            "t94"."_gone_live_buyers",
-            "t94"."_gone_cross_day_sessions"
+            "t83"."host_id",
+            "t83"."snapshot_date",
+            "t83"."category_line",
+            "t83"."enterprise_member",
+            "t83"."risk_assessment_passed",
+            "t83"."major_tax_violation",
+            "t83"."prohibited_goods_violation",
+            "t83"."compliance_violation",
+            "t83"."severe_infringement_penalty",
+            "t83"."business_status_abnormal",
+            "t83"."dishonest_record",
+            "t83"."competitiveness_passed",
+            "t83"."category",
+            "t83"."trade_medal",
+            "t83"."bsr_description",
+            "t83"."bsr_shipping",
+            "t83"."fans",
+            "t83"."live_sessions_30d",
+            "t83"."live_buyers_30d",
+            "t83"."cross_day_sessions_30d",
+            "t83"."tier",
+            "t83"."met__basic_0",
+            "t83"."progress__basic_0",
+            "t83"."met__basic_1",
+            "t83"."progress__basic_1",
+            "t83"."met__basic_2",
+            "t83"."progress__basic_2",
+            "t83"."met__basic_3",
+            "t83"."progress__basic_3",
+            "t83"."met__basic_4",
+            "t83"."progress__basic_4",
+            "t83"."met__basic_5",
+            "t83"."progress__basic_5",
+            "t83"."met__basic_6",
+            "t83"."progress__basic_6",
+            "t83"."met__basic_7",
+            "t83"."progress__basic_7",
+            "t83"."met__basic_8",
+            "t83"."progress__basic_8",
+            "t83"."met__basic_9",
+            "t83"."progress__basic_9",
+            "t83"."met__basic",
+            "t83"."progress__basic",
+            "t83"."met__ordinary",
+            "t83"."progress__ordinary",
+            "t83"."met__expert_0",
+            "t83"."progress__expert_0",
+            "t83"."met__expert_1",
+            "t83"."progress__expert_1",
+            "t83"."met__expert_2",
+            "t83"."progress__expert_2",
+            "t83"."met__expert_3_0",
+            "t83"."progress__expert_3_0",
+            "t83"."met__expert_3_1",
+            "t83"."progress__expert_3_1",
+            "t83"."closest__expert_3",
+            "t83"."met__expert_3",
+            "t83"."progress__expert_3",
+            "t83"."met__expert",
+            "t83"."progress__expert",
+            "t83"."met__honor_0",
+            "t83"."progress__honor_0",
+            "t83"."met__honor_1",
+            "t83"."progress__honor_1",
+            "t83"."met__honor_2",
+            "t83"."progress__honor_2",
+            "t83"."met__honor_3",
+            "t83"."progress__honor_3",
+            "t83"."met__honor_4",
+            "t83"."progress__honor_4",
+            "t83"."met__honor_5",
+            "t83"."progress__honor_5",
+            "t83"."met__honor",
+            "t83"."progress__honor",
+            CASE
+              WHEN "t83"."tier" = 'none'
+              THEN 0
+              WHEN "t83"."tier" = 'ordinary'
+              THEN 1
+              WHEN "t83"."tier" = 'expert'
+              THEN 2
+              WHEN "t83"."tier" = 'honor'
+              THEN 3
+              ELSE 0
+            END AS "_rank_now",
+            COALESCE("t83"."enterprise_member" = TRUE, FALSE)
+            AND COALESCE("t83"."risk_assessment_passed" = TRUE, FALSE)
+            AND COALESCE("t83"."major_tax_violation" = FALSE, FALSE)
+            AND COALESCE("t83"."prohibited_goods_violation" = FALSE, FALSE)
+            AND COALESCE("t83"."compliance_violation" = FALSE, FALSE)
+            AND COALESCE("t83"."severe_infringement_penalty" = FALSE, FALSE)
+            AND COALESCE("t83"."business_status_abnormal" = FALSE, FALSE)
+            AND COALESCE("t83"."dishonest_record" = FALSE, FALSE)
+            AND COALESCE("t83"."competitiveness_passed" = TRUE, FALSE)
+            AND COALESCE(
+              NOT (
+                "t83"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+              ),
+              FALSE
+            ) AS "fixed__basic",
+            TRUE AS "fixed__ordinary",
+            COALESCE("t83"."trade_medal" >= 2, FALSE) AS "fixed__expert_0",
+            COALESCE("t83"."bsr_description" >= 4.6, FALSE) AS "fixed__expert_1",
+            COALESCE("t83"."bsr_shipping" >= 4.3, FALSE) AS "fixed__expert_2",
+            COALESCE("t83"."trade_medal" >= 3, FALSE) AS "fixed__honor_0",
+            COALESCE("t83"."bsr_description" >= 4.7, FALSE) AS "fixed__honor_1",
+            COALESCE("t83"."bsr_shipping" >= 4.3, FALSE) AS "fixed__honor_2",
+            COALESCE("t83"."fans" >= 500, FALSE) AS "fixed__honor_3"
+          FROM "t82" AS "t83"
+          WHERE
+            "t83"."tier" <> 'none'
+        ) AS "t88"
+        SEMI JOIN (
+          SELECT
+            "t87"."host_id"
           FROM (
             SELECT
               "t83"."host_id",
@@ -2018,12 +2095,12 @@ FROM (
               "t83"."competitiveness_passed",
               "t83"."category",
               "t83"."trade_medal",
-              "t83"."bsr_description",
-              "t83"."bsr_shipping",
+              CASE WHEN ISNAN("t83"."bsr_description") THEN NULL ELSE "t83"."bsr_description" END AS "bsr_description",
+              CASE WHEN ISNAN("t83"."bsr_shipping") THEN NULL ELSE "t83"."bsr_shipping" END AS "bsr_shipping",
               "t83"."fans",
-              "t83"."live_sessions_30d",
-              "t83"."live_buyers_30d",
-              "t83"."cross_day_sessions_30d",
+              0 AS "live_sessions_30d",
+              0 AS "live_buyers_30d",
+              0 AS "cross_day_sessions_30d",
               "t83"."tier",
               "t83"."met__basic_0",
               "t83"."progress__basic_0",
@@ -2088,14 +2165,169 @@ FROM (
                 WHEN "t83"."tier" = 'honor'
                 THEN 3
                 ELSE 0
-              END AS "_rank_now"
+              END AS "_rank_now",
+              COALESCE("t83"."enterprise_member" = TRUE, FALSE)
+              AND COALESCE("t83"."risk_assessment_passed" = TRUE, FALSE)
+              AND COALESCE("t83"."major_tax_violation" = FALSE, FALSE)
+              AND COALESCE("t83"."prohibited_goods_violation" = FALSE, FALSE)
+              AND COALESCE("t83"."compliance_violation" = FALSE, FALSE)
+              AND COALESCE("t83"."severe_infringement_penalty" = FALSE, FALSE)
+              AND COALESCE("t83"."business_status_abnormal" = FALSE, FALSE)
+              AND COALESCE("t83"."dishonest_record" = FALSE, FALSE)
+              AND COALESCE("t83"."competitiveness_passed" = TRUE, FALSE)
+              AND COALESCE(
+                NOT (
+                  "t83"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+                ),
+                FALSE
+              ) AS "fixed__basic",
+              TRUE AS "fixed__ordinary",
+              COALESCE("t83"."trade_medal" >= 2, FALSE) AS "fixed__expert_0",
+              COALESCE("t83"."bsr_description" >= 4.6, FALSE) AS "fixed__expert_1",
+              COALESCE("t83"."bsr_shipping" >= 4.3, FALSE) AS "fixed__expert_2",
+              COALESCE("t83"."trade_medal" >= 3, FALSE) AS "fixed__honor_0",
+              COALESCE("t83"."bsr_description" >= 4.7, FALSE) AS "fixed__honor_1",
+              COALESCE("t83"."bsr_shipping" >= 4.3, FALSE) AS "fixed__honor_2",
+              COALESCE("t83"."fans" >= 500, FALSE) AS "fixed__honor_3"
             FROM "t82" AS "t83"
             WHERE
-              "t83"."tier" <> 'none'
+              "t83"."tier" <> 'none' AND "t83"."category_line" = 'consumer'
           ) AS "t87"
+          WHERE
+            CASE
+              WHEN "t87"."fixed__basic"
+              AND (
+                "t87"."fixed__honor_0"
+                AND "t87"."fixed__honor_1"
+                AND "t87"."fixed__honor_2"
+                AND "t87"."fixed__honor_3"
+                AND COALESCE("t87"."live_sessions_30d" >= 15, FALSE)
+                AND COALESCE("t87"."live_buyers_30d" >= 300, FALSE)
+              )
+              THEN 3
+              WHEN "t87"."fixed__basic"
+              AND (
+                "t87"."fixed__expert_0"
+                AND "t87"."fixed__expert_1"
+                AND "t87"."fixed__expert_2"
+                AND (
+                  COALESCE("t87"."live_sessions_30d" >= 5, FALSE)
+                  OR COALESCE("t87"."live_buyers_30d" >= 50, FALSE)
+                )
+              )
+              THEN 2
+              WHEN "t87"."fixed__basic" AND "t87"."fixed__ordinary"
+              THEN 1
+              ELSE 0
+            END < "t87"."_rank_now"
+        ) AS "t90"
+          ON "t88"."host_id" = "t90"."host_id"
+        INNER JOIN (
+          SELECT
+            "t77"."host_id",
+            "t77"."day",
+            SUM("t77"."valid_sessions") OVER (
+              PARTITION BY "t77"."host_id"
+              ORDER BY "t77"."day" ASC
+              ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+            ) AS "_gone_valid_sessions",
+            SUM("t77"."live_buyers") OVER (
+              PARTITION BY "t77"."host_id"
+              ORDER BY "t77"."day" ASC
+              ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+            ) AS "_gone_live_buyers",
+            SUM("t77"."cross_day_sessions") OVER (
+              PARTITION BY "t77"."host_id"
+              ORDER BY "t77"."day" ASC
+              ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+            ) AS "_gone_cross_day_sessions"
+          FROM "t75" AS "t77"
           SEMI JOIN (
             SELECT
-              "t88"."host_id"
+              "t88"."host_id",
+              "t88"."snapshot_date",
+              "t88"."category_line",
+              "t88"."enterprise_member",
+              "t88"."risk_assessment_passed",
+              "t88"."major_tax_violation",
+              "t88"."prohibited_goods_violation",
+              "t88"."compliance_violation",
+              "t88"."severe_infringement_penalty",
+              "t88"."business_status_abnormal",
+              "t88"."dishonest_record",
+              "t88"."competitiveness_passed",
+              "t88"."category",
+              "t88"."trade_medal",
+              "t88"."bsr_description",
+              "t88"."bsr_shipping",
+              "t88"."fans",
+              "t88"."live_sessions_30d",
+              "t88"."live_buyers_30d",
+              "t88"."cross_day_sessions_30d",
+              "t88"."tier",
+              "t88"."met__basic_0",
+              "t88"."progress__basic_0",
+              "t88"."met__basic_1",
+              "t88"."progress__basic_1",
+              "t88"."met__basic_2",
+              "t88"."progress__basic_2",
+              "t88"."met__basic_3",
+              "t88"."progress__basic_3",
+              "t88"."met__basic_4",
+              "t88"."progress__basic_4",
+              "t88"."met__basic_5",
+              "t88"."progress__basic_5",
+              "t88"."met__basic_6",
+              "t88"."progress__basic_6",
+              "t88"."met__basic_7",
+              "t88"."progress__basic_7",
+              "t88"."met__basic_8",
+              "t88"."progress__basic_8",
+              "t88"."met__basic_9",
+              "t88"."progress__basic_9",
+              "t88"."met__basic",
+              "t88"."progress__basic",
+              "t88"."met__ordinary",
+              "t88"."progress__ordinary",
+              "t88"."met__expert_0",
+              "t88"."progress__expert_0",
+              "t88"."met__expert_1",
+              "t88"."progress__expert_1",
+              "t88"."met__expert_2",
+              "t88"."progress__expert_2",
+              "t88"."met__expert_3_0",
+              "t88"."progress__expert_3_0",
+              "t88"."met__expert_3_1",
+              "t88"."progress__expert_3_1",
+              "t88"."closest__expert_3",
+              "t88"."met__expert_3",
+              "t88"."progress__expert_3",
+              "t88"."met__expert",
+              "t88"."progress__expert",
+              "t88"."met__honor_0",
+              "t88"."progress__honor_0",
+              "t88"."met__honor_1",
+              "t88"."progress__honor_1",
+              "t88"."met__honor_2",
+              "t88"."progress__honor_2",
+              "t88"."met__honor_3",
+              "t88"."progress__honor_3",
+              "t88"."met__honor_4",
+              "t88"."progress__honor_4",
+              "t88"."met__honor_5",
+              "t88"."progress__honor_5",
+              "t88"."met__honor",
+              "t88"."progress__honor",
+              "t88"."_rank_now",
+              "t88"."fixed__basic",
+              "t88"."fixed__ordinary",
+              "t88"."fixed__expert_0",
+              "t88"."fixed__expert_1",
+              "t88"."fixed__expert_2",
+              "t88"."fixed__honor_0",
+              "t88"."fixed__honor_1",
+              "t88"."fixed__honor_2",
+              "t88"."fixed__honor_3"
             FROM (
               SELECT
                 "t83"."host_id",
@@ -2112,12 +2344,12 @@ FROM (
                 "t83"."competitiveness_passed",
                 "t83"."category",
                 "t83"."trade_medal",
-                CASE WHEN ISNAN("t83"."bsr_description") THEN NULL ELSE "t83"."bsr_description" END AS "bsr_description",
-                CASE WHEN ISNAN("t83"."bsr_shipping") THEN NULL ELSE "t83"."bsr_shipping" END AS "bsr_shipping",
+                "t83"."bsr_description",
+                "t83"."bsr_shipping",
                 "t83"."fans",
-                0 AS "live_sessions_30d",
-                0 AS "live_buyers_30d",
-                0 AS "cross_day_sessions_30d",
+                "t83"."live_sessions_30d",
+                "t83"."live_buyers_30d",
+                "t83"."cross_day_sessions_30d",
                 "t83"."tier",
                 "t83"."met__basic_0",
                 "t83"."progress__basic_0",
@@ -2183,191 +2415,36 @@ FROM (
                   THEN 3
                   ELSE 0
                 END AS "_rank_now",
-                CASE
-                  WHEN COALESCE("t83"."enterprise_member" = TRUE, FALSE)
-                  AND COALESCE("t83"."risk_assessment_passed" = TRUE, FALSE)
-                  AND COALESCE("t83"."major_tax_violation" = FALSE, FALSE)
-                  AND COALESCE("t83"."prohibited_goods_violation" = FALSE, FALSE)
-                  AND COALESCE("t83"."compliance_violation" = FALSE, FALSE)
-                  AND COALESCE("t83"."severe_infringement_penalty" = FALSE, FALSE)
-                  AND COALESCE("t83"."business_status_abnormal" = FALSE, FALSE)
-                  AND COALESCE("t83"."dishonest_record" = FALSE, FALSE)
-                  AND COALESCE("t83"."competitiveness_passed" = TRUE, FALSE)
-                  AND COALESCE(
-                    NOT (
-                      "t83"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
-                    ),
-                    FALSE
-                  )
-                  AND (
-                    COALESCE("t83"."trade_medal" >= 3, FALSE)
-                    AND COALESCE(
-                      CASE WHEN ISNAN("t83"."bsr_description") THEN NULL ELSE "t83"."bsr_description" END >= 4.7,
-                      FALSE
-                    )
-                    AND COALESCE(
-                      CASE WHEN ISNAN("t83"."bsr_shipping") THEN NULL ELSE "t83"."bsr_shipping" END >= 4.3,
-                      FALSE
-                    )
-                    AND COALESCE("t83"."fans" >= 500, FALSE)
-                    AND COALESCE(0 >= 15, FALSE)
-                    AND COALESCE(0 >= 300, FALSE)
-                  )
-                  THEN 3
-                  WHEN COALESCE("t83"."enterprise_member" = TRUE, FALSE)
-                  AND COALESCE("t83"."risk_assessment_passed" = TRUE, FALSE)
-                  AND COALESCE("t83"."major_tax_violation" = FALSE, FALSE)
-                  AND COALESCE("t83"."prohibited_goods_violation" = FALSE, FALSE)
-                  AND COALESCE("t83"."compliance_violation" = FALSE, FALSE)
-                  AND COALESCE("t83"."severe_infringement_penalty" = FALSE, FALSE)
-                  AND COALESCE("t83"."business_status_abnormal" = FALSE, FALSE)
-                  AND COALESCE("t83"."dishonest_record" = FALSE, FALSE)
-                  AND COALESCE("t83"."competitiveness_passed" = TRUE, FALSE)
-                  AND COALESCE(
-                    NOT (
-                      "t83"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
-                    ),
-                    FALSE
-                  )
-                  AND (
-                    COALESCE("t83"."trade_medal" >= 2, FALSE)
-                    AND COALESCE(
-                      CASE WHEN ISNAN("t83"."bsr_description") THEN NULL ELSE "t83"."bsr_description" END >= 4.6,
-                      FALSE
-                    )
-                    AND COALESCE(
-                      CASE WHEN ISNAN("t83"."bsr_shipping") THEN NULL ELSE "t83"."bsr_shipping" END >= 4.3,
-                      FALSE
-                    )
-                    AND (
-                      COALESCE(0 >= 5, FALSE) OR COALESCE(0 >= 50, FALSE)
-                    )
-                  )
-                  THEN 2
-                  WHEN COALESCE("t83"."enterprise_member" = TRUE, FALSE)
-                  AND COALESCE("t83"."risk_assessment_passed" = TRUE, FALSE)
-                  AND COALESCE("t83"."major_tax_violation" = FALSE, FALSE)
-                  AND COALESCE("t83"."prohibited_goods_violation" = FALSE, FALSE)
-                  AND COALESCE("t83"."compliance_violation" = FALSE, FALSE)
-                  AND COALESCE("t83"."severe_infringement_penalty" = FALSE, FALSE)
-                  AND COALESCE("t83"."business_status_abnormal" = FALSE, FALSE)
-                  AND COALESCE("t83"."dishonest_record" = FALSE, FALSE)
-                  AND COALESCE("t83"."competitiveness_passed" = TRUE, FALSE)
-                  AND COALESCE(
-                    NOT (
-                      "t83"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
-                    ),
-                    FALSE
-                  )
-                  AND TRUE
-                  THEN 1
-                  ELSE 0
-                END AS "_rank"
+                COALESCE("t83"."enterprise_member" = TRUE, FALSE)
+                AND COALESCE("t83"."risk_assessment_passed" = TRUE, FALSE)
+                AND COALESCE("t83"."major_tax_violation" = FALSE, FALSE)
+                AND COALESCE("t83"."prohibited_goods_violation" = FALSE, FALSE)
+                AND COALESCE("t83"."compliance_violation" = FALSE, FALSE)
+                AND COALESCE("t83"."severe_infringement_penalty" = FALSE, FALSE)
+                AND COALESCE("t83"."business_status_abnormal" = FALSE, FALSE)
+                AND COALESCE("t83"."dishonest_record" = FALSE, FALSE)
+                AND COALESCE("t83"."competitiveness_passed" = TRUE, FALSE)
+                AND COALESCE(
+                  NOT (
+                    "t83"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+                  ),
+                  FALSE
+                ) AS "fixed__basic",
+                TRUE AS "fixed__ordinary",
+                COALESCE("t83"."trade_medal" >= 2, FALSE) AS "fixed__expert_0",
+                COALESCE("t83"."bsr_description" >= 4.6, FALSE) AS "fixed__expert_1",
+                COALESCE("t83"."bsr_shipping" >= 4.3, FALSE) AS "fixed__expert_2",
+                COALESCE("t83"."trade_medal" >= 3, FALSE) AS "fixed__honor_0",
+                COALESCE("t83"."bsr_description" >= 4.7, FALSE) AS "fixed__honor_1",
+                COALESCE("t83"."bsr_shipping" >= 4.3, FALSE) AS "fixed__honor_2",
+                COALESCE("t83"."fans" >= 500, FALSE) AS "fixed__honor_3"
               FROM "t82" AS "t83"
               WHERE
-                "t83"."tier" <> 'none' AND "t83"."category_line" = 'consumer'
+                "t83"."tier" <> 'none'
             ) AS "t88"
-            WHERE
-              "t88"."_rank" < "t88"."_rank_now"
-          ) AS "t90"
-            ON "t87"."host_id" = "t90"."host_id"
-          INNER JOIN (
-            SELECT
-              "t77"."host_id",
-              "t77"."day",
-              SUM("t77"."valid_sessions") OVER (
-                PARTITION BY "t77"."host_id"
-                ORDER BY "t77"."day" ASC
-                ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-              ) AS "_gone_valid_sessions",
-              SUM("t77"."live_buyers") OVER (
-                PARTITION BY "t77"."host_id"
-                ORDER BY "t77"."day" ASC
-                ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-              ) AS "_gone_live_buyers",
-              SUM("t77"."cross_day_sessions") OVER (
-                PARTITION BY "t77"."host_id"
-                ORDER BY "t77"."day" ASC
-                ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-              ) AS "_gone_cross_day_sessions"
-            FROM "t75" AS "t77"
             SEMI JOIN (
               SELECT
-                "t87"."host_id",
-                "t87"."snapshot_date",
-                "t87"."category_line",
-                "t87"."enterprise_member",
-                "t87"."risk_assessment_passed",
-                "t87"."major_tax_violation",
-                "t87"."prohibited_goods_violation",
-                "t87"."compliance_violation",
-                "t87"."severe_infringement_penalty",
-                "t87"."business_status_abnormal",
-                "t87"."dishonest_record",
-                "t87"."competitiveness_passed",
-                "t87"."category",
-                "t87"."trade_medal",
-                "t87"."bsr_description",
-                "t87"."bsr_shipping",
-                "t87"."fans",
-                "t87"."live_sessions_30d",
-                "t87"."live_buyers_30d",
-                "t87"."cross_day_sessions_30d",
-                "t87"."tier",
-                "t87"."met__basic_0",
-                "t87"."progress__basic_0",
-                "t87"."met__basic_1",
-                "t87"."progress__basic_1",
-                "t87"."met__basic_2",
-                "t87"."progress__basic_2",
-                "t87"."met__basic_3",
-                "t87"."progress__basic_3",
-                "t87"."met__basic_4",
-                "t87"."progress__basic_4",
-                "t87"."met__basic_5",
-                "t87"."progress__basic_5",
-                "t87"."met__basic_6",
-                "t87"."progress__basic_6",
-                "t87"."met__basic_7",
-                "t87"."progress__basic_7",
-                "t87"."met__basic_8",
-                "t87"."progress__basic_8",
-                "t87"."met__basic_9",
-                "t87"."progress__basic_9",
-                "t87"."met__basic",
-                "t87"."progress__basic",
-                "t87"."met__ordinary",
-                "t87"."progress__ordinary",
-                "t87"."met__expert_0",
-                "t87"."progress__expert_0",
-                "t87"."met__expert_1",
-                "t87"."progress__expert_1",
-                "t87"."met__expert_2",
-                "t87"."progress__expert_2",
-                "t87"."met__expert_3_0",
-                "t87"."progress__expert_3_0",
-                "t87"."met__expert_3_1",
-                "t87"."progress__expert_3_1",
-                "t87"."closest__expert_3",
-                "t87"."met__expert_3",
-                "t87"."progress__expert_3",
-                "t87"."met__expert",
-                "t87"."progress__expert",
-                "t87"."met__honor_0",
-                "t87"."progress__honor_0",
-                "t87"."met__honor_1",
-                "t87"."progress__honor_1",
-                "t87"."met__honor_2",
-                "t87"."progress__honor_2",
-                "t87"."met__honor_3",
-                "t87"."progress__honor_3",
-                "t87"."met__honor_4",
-                "t87"."progress__honor_4",
-                "t87"."met__honor_5",
-                "t87"."progress__honor_5",
-                "t87"."met__honor",
-                "t87"."progress__honor",
-                "t87"."_rank_now"
+                "t87"."host_id"
               FROM (
                 SELECT
                   "t83"."host_id",
@@ -2384,12 +2461,12 @@ FROM (
                   "t83"."competitiveness_passed",
                   "t83"."category",
                   "t83"."trade_medal",
-                  "t83"."bsr_description",
-                  "t83"."bsr_shipping",
+                  CASE WHEN ISNAN("t83"."bsr_description") THEN NULL ELSE "t83"."bsr_description" END AS "bsr_description",
+                  CASE WHEN ISNAN("t83"."bsr_shipping") THEN NULL ELSE "t83"."bsr_shipping" END AS "bsr_shipping",
                   "t83"."fans",
-                  "t83"."live_sessions_30d",
-                  "t83"."live_buyers_30d",
-                  "t83"."cross_day_sessions_30d",
+                  0 AS "live_sessions_30d",
+                  0 AS "live_buyers_30d",
+                  0 AS "cross_day_sessions_30d",
                   "t83"."tier",
                   "t83"."met__basic_0",
                   "t83"."progress__basic_0",
@@ -2454,202 +2531,107 @@ FROM (
                     WHEN "t83"."tier" = 'honor'
                     THEN 3
                     ELSE 0
-                  END AS "_rank_now"
+                  END AS "_rank_now",
+                  COALESCE("t83"."enterprise_member" = TRUE, FALSE)
+                  AND COALESCE("t83"."risk_assessment_passed" = TRUE, FALSE)
+                  AND COALESCE("t83"."major_tax_violation" = FALSE, FALSE)
+                  AND COALESCE("t83"."prohibited_goods_violation" = FALSE, FALSE)
+                  AND COALESCE("t83"."compliance_violation" = FALSE, FALSE)
+                  AND COALESCE("t83"."severe_infringement_penalty" = FALSE, FALSE)
+                  AND COALESCE("t83"."business_status_abnormal" = FALSE, FALSE)
+                  AND COALESCE("t83"."dishonest_record" = FALSE, FALSE)
+                  AND COALESCE("t83"."competitiveness_passed" = TRUE, FALSE)
+                  AND COALESCE(
+                    NOT (
+                      "t83"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
+                    ),
+                    FALSE
+                  ) AS "fixed__basic",
+                  TRUE AS "fixed__ordinary",
+                  COALESCE("t83"."trade_medal" >= 2, FALSE) AS "fixed__expert_0",
+                  COALESCE("t83"."bsr_description" >= 4.6, FALSE) AS "fixed__expert_1",
+                  COALESCE("t83"."bsr_shipping" >= 4.3, FALSE) AS "fixed__expert_2",
+                  COALESCE("t83"."trade_medal" >= 3, FALSE) AS "fixed__honor_0",
+                  COALESCE("t83"."bsr_description" >= 4.7, FALSE) AS "fixed__honor_1",
+                  COALESCE("t83"."bsr_shipping" >= 4.3, FALSE) AS "fixed__honor_2",
+                  COALESCE("t83"."fans" >= 500, FALSE) AS "fixed__honor_3"
                 FROM "t82" AS "t83"
                 WHERE
-                  "t83"."tier" <> 'none'
+                  "t83"."tier" <> 'none' AND "t83"."category_line" = 'consumer'
               ) AS "t87"
-              SEMI JOIN (
-                SELECT
-                  "t88"."host_id"
-                FROM (
-                  SELECT
-                    "t83"."host_id",
-                    "t83"."snapshot_date",
-                    "t83"."category_line",
-                    "t83"."enterprise_member",
-                    "t83"."risk_assessment_passed",
-                    "t83"."major_tax_violation",
-                    "t83"."prohibited_goods_violation",
-                    "t83"."compliance_violation",
-                    "t83"."severe_infringement_penalty",
-                    "t83"."business_status_abnormal",
-                    "t83"."dishonest_record",
-                    "t83"."competitiveness_passed",
-                    "t83"."category",
-                    "t83"."trade_medal",
-                    CASE WHEN ISNAN("t83"."bsr_description") THEN NULL ELSE "t83"."bsr_description" END AS "bsr_description",
-                    CASE WHEN ISNAN("t83"."bsr_shipping") THEN NULL ELSE "t83"."bsr_shipping" END AS "bsr_shipping",
-                    "t83"."fans",
-                    0 AS "live_sessions_30d",
-                    0 AS "live_buyers_30d",
-                    0 AS "cross_day_sessions_30d",
-                    "t83"."tier",
-                    "t83"."met__basic_0",
-                    "t83"."progress__basic_0",
-                    "t83"."met__basic_1",
-                    "t83"."progress__basic_1",
-                    "t83"."met__basic_2",
-                    "t83"."progress__basic_2",
-                    "t83"."met__basic_3",
-                    "t83"."progress__basic_3",
-                    "t83"."met__basic_4",
-                    "t83"."progress__basic_4",
-                    "t83"."met__basic_5",
-                    "t83"."progress__basic_5",
-                    "t83"."met__basic_6",
-                    "t83"."progress__basic_6",
-                    "t83"."met__basic_7",
-                    "t83"."progress__basic_7",
-                    "t83"."met__basic_8",
-                    "t83"."progress__basic_8",
-                    "t83"."met__basic_9",
-                    "t83"."progress__basic_9",
-                    "t83"."met__basic",
-                    "t83"."progress__basic",
-                    "t83"."met__ordinary",
-                    "t83"."progress__ordinary",
-                    "t83"."met__expert_0",
-                    "t83"."progress__expert_0",
-                    "t83"."met__expert_1",
-                    "t83"."progress__expert_1",
-                    "t83"."met__expert_2",
-                    "t83"."progress__expert_2",
-                    "t83"."met__expert_3_0",
-                    "t83"."progress__expert_3_0",
-                    "t83"."met__expert_3_1",
-                    "t83"."progress__expert_3_1",
-                    "t83"."closest__expert_3",
-                    "t83"."met__expert_3",
-                    "t83"."progress__expert_3",
-                    "t83"."met__expert",
-                    "t83"."progress__expert",
-                    "t83"."met__honor_0",
-                    "t83"."progress__honor_0",
-                    "t83"."met__honor_1",
-                    "t83"."progress__honor_1",
-                    "t83"."met__honor_2",
-                    "t83"."progress__honor_2",
-                    "t83"."met__honor_3",
-                    "t83"."progress__honor_3",
-                    "t83"."met__honor_4",
-                    "t83"."progress__honor_4",
-                    "t83"."met__honor_5",
-                    "t83"."progress__honor_5",
-                    "t83"."met__honor",
-                    "t83"."progress__honor",
-                    CASE
-                      WHEN "t83"."tier" = 'none'
-                      THEN 0
-                      WHEN "t83"."tier" = 'ordinary'
-                      THEN 1
-                      WHEN "t83"."tier" = 'expert'
-                      THEN 2
-                      WHEN "t83"."tier" = 'honor'
-                      THEN 3
-                      ELSE 0
-                    END AS "_rank_now",
-                    CASE
-                      WHEN COALESCE("t83"."enterprise_member" = TRUE, FALSE)
-                      AND COALESCE("t83"."risk_assessment_passed" = TRUE, FALSE)
-                      AND COALESCE("t83"."major_tax_violation" = FALSE, FALSE)
-                      AND COALESCE("t83"."prohibited_goods_violation" = FALSE, FALSE)
-                      AND COALESCE("t83"."compliance_violation" = FALSE, FALSE)
-                      AND COALESCE("t83"."severe_infringement_penalty" = FALSE, FALSE)
-                      AND COALESCE("t83"."business_status_abnormal" = FALSE, FALSE)
-                      AND COALESCE("t83"."dishonest_record" = FALSE, FALSE)
-                      AND COALESCE("t83"."competitiveness_passed" = TRUE, FALSE)
-                      AND COALESCE(
-                        NOT (
-                          "t83"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
-                        ),
-                        FALSE
-                      )
-                      AND (
-                        COALESCE("t83"."trade_medal" >= 3, FALSE)
-                        AND COALESCE(
-                          CASE WHEN ISNAN("t83"."bsr_description") THEN NULL ELSE "t83"."bsr_description" END >= 4.7,
-                          FALSE
-                        )
-                        AND COALESCE(
-                          CASE WHEN ISNAN("t83"."bsr_shipping") THEN NULL ELSE "t83"."bsr_shipping" END >= 4.3,
-                          FALSE
-                        )
-                        AND COALESCE("t83"."fans" >= 500, FALSE)
-                        AND COALESCE(0 >= 15, FALSE)
-                        AND COALESCE(0 >= 300, FALSE)
-                      )
-                      THEN 3
-                      WHEN COALESCE("t83"."enterprise_member" = TRUE, FALSE)
-                      AND COALESCE("t83"."risk_assessment_passed" = TRUE, FALSE)
-                      AND COALESCE("t83"."major_tax_violation" = FALSE, FALSE)
-                      AND COALESCE("t83"."prohibited_goods_violation" = FALSE, FALSE)
-                      AND COALESCE("t83"."compliance_violation" = FALSE, FALSE)
-                      AND COALESCE("t83"."severe_infringement_penalty" = FALSE, FALSE)
-                      AND COALESCE("t83"."business_status_abnormal" = FALSE, FALSE)
-                      AND COALESCE("t83"."dishonest_record" = FALSE, FALSE)
-                      AND COALESCE("t83"."competitiveness_passed" = TRUE, FALSE)
-                      AND COALESCE(
-                        NOT (
-                          "t83"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
-                        ),
-                        FALSE
-                      )
-                      AND (
-                        COALESCE("t83"."trade_medal" >= 2, FALSE)
-                        AND COALESCE(
-                          CASE WHEN ISNAN("t83"."bsr_description") THEN NULL ELSE "t83"."bsr_description" END >= 4.6,
-                          FALSE
-                        )
-                        AND COALESCE(
-                          CASE WHEN ISNAN("t83"."bsr_shipping") THEN NULL ELSE "t83"."bsr_shipping" END >= 4.3,
-                          FALSE
-                        )
-                        AND (
-                          COALESCE(0 >= 5, FALSE) OR COALESCE(0 >= 50, FALSE)
-                        )
-                      )
-                      THEN 2
-                      WHEN COALESCE("t83"."enterprise_member" = TRUE, FALSE)
-                      AND COALESCE("t83"."risk_assessment_passed" = TRUE, FALSE)
-                      AND COALESCE("t83"."major_tax_violation" = FALSE, FALSE)
-                      AND COALESCE("t83"."prohibited_goods_violation" = FALSE, FALSE)
-                      AND COALESCE("t83"."compliance_violation" = FALSE, FALSE)
-                      AND COALESCE("t83"."severe_infringement_penalty" = FALSE, FALSE)
-                      AND COALESCE("t83"."business_status_abnormal" = FALSE, FALSE)
-                      AND COALESCE("t83"."dishonest_record" = FALSE, FALSE)
-                      AND COALESCE("t83"."competitiveness_passed" = TRUE, FALSE)
-                      AND COALESCE(
-                        NOT (
-                          "t83"."category" IN ('adult_health', 'pharmaceutical', 'health_care', 'e_cigarette')
-                        ),
-                        FALSE
-                      )
-                      AND TRUE
-                      THEN 1
-                      ELSE 0
-                    END AS "_rank"
-                  FROM "t82" AS "t83"
-                  WHERE
-                    "t83"."tier" <> 'none' AND "t83"."category_line" = 'consumer'
-                ) AS "t88"
-                WHERE
-                  "t88"."_rank" < "t88"."_rank_now"
-              ) AS "t90"
-                ON "t87"."host_id" = "t90"."host_id"
-            ) AS "t92"
-              ON "t77"."host_id" = "t92"."host_id"
-          ) AS "t94"
-            ON "t87"."host_id" = "t94"."host_id"
-        ) AS "t95"
-        WHERE
-          "t95"."category_line" = 'consumer'
-      ) AS "t96"
+              WHERE
+                CASE
+                  WHEN "t87"."fixed__basic"
+                  AND (
+                    "t87"."fixed__honor_0"
+                    AND "t87"."fixed__honor_1"
+                    AND "t87"."fixed__honor_2"
+                    AND "t87"."fixed__honor_3"
+                    AND COALESCE("t87"."live_sessions_30d" >= 15, FALSE)
+                    AND COALESCE("t87"."live_buyers_30d" >= 300, FALSE)
+                  )
+                  THEN 3
+                  WHEN "t87"."fixed__basic"
+                  AND (
+                    "t87"."fixed__expert_0"
+                    AND "t87"."fixed__expert_1"
+                    AND "t87"."fixed__expert_2"
+                    AND (
+                      COALESCE("t87"."live_sessions_30d" >= 5, FALSE)
+                      OR COALESCE("t87"."live_buyers_30d" >= 50, FALSE)
+                    )
+                  )
+                  THEN 2
+                  WHEN "t87"."fixed__basic" AND "t87"."fixed__ordinary"
+                  THEN 1
+                  ELSE 0
+                END < "t87"."_rank_now"
+            ) AS "t90"
+              ON "t88"."host_id" = "t90"."host_id"
+          ) AS "t92"
+            ON "t77"."host_id" = "t92"."host_id"
+        ) AS "t94"
+          ON "t88"."host_id" = "t94"."host_id"
+      ) AS "t95"
       WHERE
-        "t96"."_rank" < "t96"."_rank_now"
-    ) AS "t97"
+        "t95"."category_line" = 'consumer'
+        AND CASE
+          WHEN "t95"."fixed__basic"
+          AND (
+            "t95"."fixed__honor_0"
+            AND "t95"."fixed__honor_1"
+            AND "t95"."fixed__honor_2"
+            AND "t95"."fixed__honor_3"
+            AND COALESCE((
+              "t95"."live_sessions_30d" - "t95"."_gone_valid_sessions"
+            ) >= 15, FALSE)
+            AND COALESCE((
+              "t95"."live_buyers_30d" - "t95"."_gone_live_buyers"
+            ) >= 300, FALSE)
+          )
+          THEN 3
+          WHEN "t95"."fixed__basic"
+          AND (
+            "t95"."fixed__expert_0"
+            AND "t95"."fixed__expert_1"
+            AND "t95"."fixed__expert_2"
+            AND (
+              COALESCE((
+                "t95"."live_sessions_30d" - "t95"."_gone_valid_sessions"
+              ) >= 5, FALSE)
+              OR COALESCE((
+                "t95"."live_buyers_30d" - "t95"."_gone_live_buyers"
+              ) >= 50, FALSE)
+            )
+          )
+          THEN 2
+          WHEN "t95"."fixed__basic" AND "t95"."fixed__ordinary"
+          THEN 1
+          ELSE 0
+        END < "t95"."_rank_now"
+    ) AS "t96"
     GROUP BY
       1
-  ) AS "t99"
-    ON "t85"."host_id" = "t99"."host_id"
-) AS "t100"
+  ) AS "t98"
+    ON "t85"."host_id" = "t98"."host_id"
+) AS "t99"

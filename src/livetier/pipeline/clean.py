@@ -155,18 +155,20 @@ def _rejected(table: str, bad: ibis.Table, row_id: Any, detail: Any) -> ibis.Tab
 
 
 @dataclass(frozen=True)
-class _Hosts:
-    """The checked host profiles and what the event tables need of them."""
+class CheckedHosts:
+    """The checked host profiles, what the event tables need of them, and their report."""
 
     clean: ibis.Table  # host_id, snapshot_date, category_line, profile
     snapshots: ibis.Table  # host_id, snapshot_date of every dated row, even rejected
     known: ibis.Table  # host_id of every listed host, even one whose profile was rejected
+    problems: ibis.Table  # REPORT_COLUMNS: the hosts file's duplicates and rejected rows
 
 
-def _clean_hosts(
-    h: ibis.Table, lines: Iterable[str], keep: Keep, reports: list[ibis.Table]
-) -> _Hosts:
-    """Check the host profiles, one row per host and snapshot; report duplicates and rejects."""
+def clean_hosts(h: ibis.Table, lines: Iterable[str], keep: Keep = lambda t: t) -> CheckedHosts:
+    """Check the host profiles, one row per host and snapshot; report duplicates and rejects.
+    What it finds depends on the hosts file and the rules' lines alone (not on the day), so a
+    daily run keeps it for the next run (store/warehouse.py, ``host_checks``)."""
+    reports: list[ibis.Table] = []
     has_snapshots = "snapshot_date" in h.columns
     if not has_snapshots:
         # One snapshot valid for every day (docs/rules.md): dated before any evaluation day. A
@@ -202,7 +204,7 @@ def _clean_hosts(
             ),
         )
     )
-    return _Hosts(
+    return CheckedHosts(
         clean=without(h.filter(h._problem.isnull()), "_problem", "_copies"),
         snapshots=h.filter(h.host_id.notnull() & h.snapshot_date.notnull()).select(
             "host_id", "snapshot_date"
@@ -210,6 +212,7 @@ def _clean_hosts(
         # Events of a listed host whose profile rows were rejected are not "unknown": the host
         # is simply not graded, and its rows are already in the report.
         known=h.filter(h.host_id.notnull()).select("host_id").distinct(),
+        problems=ibis.union(*reports),
     )
 
 
@@ -396,19 +399,48 @@ def clean(
     paid order, the only views that can make a live buyer. The rest count for nothing, so
     what ``keep`` holds of tens of millions of views is a fraction of them.
     """
+    hosts = clean_hosts(sources["hosts"].table, lines, keep)
+    events = clean_events(sources, zone, hosts.known, lookup_sessions, keep, narrow_views)
+    return Cleaned(
+        hosts.clean,
+        hosts.snapshots.distinct(),
+        events.sessions,
+        events.views,
+        events.orders,
+        ibis.union(hosts.problems, events.problems),
+    )
+
+
+@dataclass(frozen=True)
+class CleanEvents:
+    """The clean event tables and the report of the rejected events."""
+
+    sessions: ibis.Table
+    views: ibis.Table
+    orders: ibis.Table
+    problems: ibis.Table
+
+
+def clean_events(
+    sources: dict[str, Source],
+    zone: PlatformZone,
+    known_hosts: ibis.Table,
+    lookup_sessions: Source | None = None,
+    keep: Keep = lambda t: t,
+    narrow_views: bool = True,
+) -> CleanEvents:
+    """``clean`` of the sessions, views and orders, against ``known_hosts`` (host_id of every
+    listed host: ``CheckedHosts.known``); ``sources["hosts"]`` is not read."""
     reports: list[ibis.Table] = []
-    hosts = _clean_hosts(sources["hosts"].table, lines, keep, reports)
-    s = keep(_checked_sessions(sources["sessions"].table, zone, hosts.known))
+    s = keep(_checked_sessions(sources["sessions"].table, zone, known_hosts))
     sessions = _clean_sessions(s, reports)
-    orders = _clean_orders(sources["orders"].table, zone, hosts.known, keep, reports)
+    orders = _clean_orders(sources["orders"].table, zone, known_hosts, keep, reports)
     # Sessions of the day before the days read (partitioned input) serve only the lookup of a
     # view's host: a view just after midnight belongs to a session started the evening before.
     known = [s]
     if lookup_sessions is not None:
-        known.append(_checked_sessions(lookup_sessions.table, zone, hosts.known))
+        known.append(_checked_sessions(lookup_sessions.table, zone, known_hosts))
     views = _clean_views(
         sources["views"].table, zone, _session_hosts(known), orders, keep, reports, narrow_views
     )
-    return Cleaned(
-        hosts.clean, hosts.snapshots.distinct(), sessions, views, orders, ibis.union(*reports)
-    )
+    return CleanEvents(sessions, views, orders, ibis.union(*reports))

@@ -58,11 +58,16 @@ def _criterion(c: Criterion, value: ir.Value) -> tuple[ir.BooleanValue, ir.Float
     return met, ibis.ifelse(met, 1.0, progress)
 
 
-def _met(node: Node, t: ir.Table) -> ir.BooleanValue:
-    """Whether ``node`` is met, without its progress: all a tier needs."""
+def _met(
+    node: Node, t: ir.Table, path: str = "", fixed: frozenset[str] = frozenset()
+) -> ir.BooleanValue:
+    """Whether ``node`` is met, without its progress: all a tier needs. A node whose path
+    is in ``fixed`` reads its outcome from the column ``fixed_columns`` made for it."""
+    if path in fixed:
+        return t[_col(path, "fixed")]
     if isinstance(node, Criterion):
         return _criterion(node, t[node.metric])[0]
-    mets = [_met(c, t) for c in node.children]
+    mets = [_met(c, t, f"{path}.{i}", fixed) for i, c in enumerate(node.children)]
     met = mets[0] if mets else ibis.literal(node.mode == "all")
     for m in mets[1:]:
         met = (met & m) if node.mode == "all" else (met | m)
@@ -121,10 +126,42 @@ def tiers(version: Version, metrics: ir.Table, line: str) -> ir.Table:
     return _tier_only(version, metrics, line, "tier")
 
 
-def ranks(version: Version, metrics: ir.Table, line: str) -> ir.Table:
+def ranks(
+    version: Version, metrics: ir.Table, line: str, fixed: frozenset[str] = frozenset()
+) -> ir.Table:
     """Only the rank of the tier (``_rank``: none 0 .. honor 3), for the many what-if points
-    of how long a tier holds: an integer compares far faster than the tier's name."""
-    return _tier_only(version, metrics, line, "_rank")
+    of how long a tier holds: an integer compares far faster than the tier's name.
+    ``fixed``: the nodes whose outcome ``metrics`` already holds (``fixed_columns``)."""
+    return _tier_only(version, metrics, line, "_rank", fixed)
+
+
+def fixed_columns(
+    version: Version, hosts: ir.Table, line: str, varying: frozenset[str]
+) -> tuple[dict[str, ir.BooleanValue], frozenset[str]]:
+    """The outcome of every largest node of ``line``'s requirements that reads none of the
+    ``varying`` metrics, as columns of ``hosts`` (named for ``ranks(fixed=...)``, which takes
+    their paths, also returned). What-if points that change only ``varying`` metrics then read
+    these columns instead of grading the same profile again at every point."""
+    out: dict[str, ir.BooleanValue] = {}
+    paths: set[str] = set()
+
+    def walk(node: Node, path: str) -> None:
+        if not _reads(node, varying):
+            out[_col(path, "fixed")] = _met(node, hosts)
+            paths.add(path)
+        elif isinstance(node, Group):
+            for i, child in enumerate(node.children):
+                walk(child, f"{path}.{i}")
+
+    for name, group in version.requirement_sets(line).items():
+        walk(group, name)
+    return out, frozenset(paths)
+
+
+def _reads(node: Node, metrics: frozenset[str]) -> bool:
+    if isinstance(node, Criterion):
+        return node.metric in metrics
+    return any(_reads(c, metrics) for c in node.children)
 
 
 def basic_met(version: Version, hosts: ir.Table) -> ir.BooleanValue:
@@ -133,10 +170,12 @@ def basic_met(version: Version, hosts: ir.Table) -> ir.BooleanValue:
     return _met(version.basic, hosts)
 
 
-def _tier_only(version: Version, metrics: ir.Table, line: str, column: str) -> ir.Table:
+def _tier_only(
+    version: Version, metrics: ir.Table, line: str, column: str, fixed: frozenset[str] = frozenset()
+) -> ir.Table:
     hosts = _line_hosts(metrics, line)
     sets = version.requirement_sets(line)
-    mets = {name: _met(group, hosts) for name, group in sets.items()}
+    mets = {name: _met(group, hosts, name, fixed) for name, group in sets.items()}
     return hosts.mutate(**{column: _highest(mets, rank=column == "_rank")})
 
 

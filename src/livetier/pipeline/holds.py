@@ -49,13 +49,16 @@ def line_holds(
     """
     first, last = window(day, window_days)
     tiered = graded.filter(graded.tier != Tier.NONE.value)
-    tiered = tiered.mutate(_rank_now=tier_rank(tiered.tier))
+    # Only the activity metrics change from point to point: what reads none of them (the
+    # profile's criteria, the basic requirements) is graded once per host, not per point.
+    fixed, paths = grading.fixed_columns(version, tiered, line, frozenset(METRIC_OF_FACT.values()))
+    tiered = tiered.mutate(_rank_now=tier_rank(tiered.tier), **fixed)
     candidates = tiered
     if _monotone(version, line):
         # More activity never lowers a tier under these rules, so a host that keeps its tier
         # with no activity at all keeps it every day: only the others need the day-by-day walk.
         zero = tiered.mutate(**{m: ibis.literal(0, "int64") for m in METRIC_OF_FACT.values()})
-        floor = grading.ranks(version, zero, line)
+        floor = grading.ranks(version, zero, line, paths)
         drops = floor.filter(floor._rank < floor._rank_now)
         candidates = tiered.semi_join(drops.select("host_id"), "host_id")
     f = facts.filter(facts.day.between(first, last)).semi_join(candidates, "host_id")
@@ -71,7 +74,7 @@ def line_holds(
             for fact, metric in METRIC_OF_FACT.items()
         },
     )
-    regraded = grading.ranks(version, points, line)
+    regraded = grading.ranks(version, points, line, paths)
     lost = regraded.filter(regraded._rank < regraded._rank_now)
     # Day d leaves on d + window + 1: the tier holds the days strictly between D and then.
     first_lost = lost.group_by("host_id").agg(lost_day=lost.day.min())

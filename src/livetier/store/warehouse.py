@@ -13,6 +13,11 @@ It holds what a daily run needs so that it reads only the raw events of the days
 - ``quality``: each run day's data-quality report: every finding of every run of that day,
   each once (a recomputation adds to the report, never erases it); ``quality_days`` names
   the days a report was stored for, so a clean day tells apart from a day never run.
+- ``host_checks`` and ``listed_hosts``: what checking the hosts file found (its report
+  entries, and every listed host id), named in ``meta`` by the file's name, size and
+  modification time and the rules' lines. A run whose hosts file is the one named there
+  reuses them (and ``profiles``) instead of reading and checking a million host rows again;
+  any other file is checked afresh.
 - ``host_state``: a copy of the state store's host tiers as of its last succeeded run (named
   in ``meta``), so that a run compares a million grades with the state in one join instead
   of reading a million rows out of the state store. The state store stays the truth: a copy
@@ -38,7 +43,7 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from livetier.domain.metrics import METRICS, PROFILE_METRICS, Kind
-from livetier.pipeline.clean import REPORT_COLUMNS
+from livetier.pipeline.clean import REPORT_COLUMNS, CheckedHosts
 from livetier.pipeline.engine import Engine, configure_duckdb
 from livetier.pipeline.facts import FACT_COLUMNS
 from livetier.store.day_run import DayRunStatements
@@ -68,6 +73,9 @@ _SCHEMA = [
     "reason VARCHAR, detail VARCHAR, counted BOOLEAN)",
     "CREATE TABLE IF NOT EXISTS quality_days (day DATE PRIMARY KEY)",
     "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)",
+    'CREATE TABLE IF NOT EXISTS host_checks ("table" VARCHAR, row_id VARCHAR, reason VARCHAR, '
+    "detail VARCHAR, counted BOOLEAN)",
+    "CREATE TABLE IF NOT EXISTS listed_hosts (host_id VARCHAR NOT NULL)",
     "CREATE TABLE IF NOT EXISTS host_state (host_id VARCHAR NOT NULL, tier VARCHAR NOT NULL, "
     "first_seen DATE NOT NULL, at_risk BOOLEAN NOT NULL)",
 ]
@@ -131,6 +139,16 @@ class Warehouse(DayRunStatements):
             "host_id", "snapshot_date", "category_line", *PROFILE_METRICS
         )
         return hosts, p.select("host_id", "snapshot_date")
+
+    def checked_hosts(self, source: str) -> CheckedHosts | None:
+        """What checking the hosts file ``source`` found, when it is the file last checked
+        (None: it is not, and must be checked)."""
+        last = self._raw.execute("SELECT value FROM meta WHERE key = 'host_checks'").fetchall()
+        if not last or last[0][0] != source:
+            return None
+        hosts, snapshots = self.profiles()
+        con = self.engine.con
+        return CheckedHosts(hosts, snapshots, con.table("listed_hosts"), con.table("host_checks"))
 
     def stored_days(self, definitions: str) -> set[date]:
         """The days whose facts are stored under these definitions."""
@@ -282,6 +300,20 @@ class Warehouse(DayRunStatements):
         for table in ("_gone", "_added", "_new_profiles"):
             self._raw.execute(f"DROP TABLE {table}")
         return int(written)
+
+    def save_host_checks(self, hosts: CheckedHosts, source: str) -> None:
+        """Keep what checking the hosts file ``source`` found, for the next run (the
+        profiles themselves are mirrored by ``sync_profiles``)."""
+        self._raw.execute("DELETE FROM meta WHERE key = 'host_checks'")
+        self._raw.execute("DELETE FROM host_checks")
+        self._raw.execute("DELETE FROM listed_hosts")
+        self._insert("host_checks", hosts.problems.select(*REPORT_COLUMNS))
+        self._insert("listed_hosts", hosts.known.select("host_id"))
+        self._raw.execute("INSERT INTO meta VALUES ('host_checks', ?)", [source])
+
+    def _insert(self, table: str, rows: ir.Table) -> None:
+        """Add the rows of ``rows`` (an expression on this warehouse) to ``table``."""
+        self.engine.con.insert(table, rows)
 
     def save_quality(self, day: date, problems: ir.Table) -> int:
         """Add this run's findings to the data-quality report of ``day`` (those already in it

@@ -4,6 +4,7 @@ on demand why a host moved."""
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,22 +26,33 @@ from livetier.store.warehouse import Warehouse
 
 @dataclass
 class DayGrades:
-    """Day D's tier of every gradable host and how long it holds (one Arrow table), and the
-    full evaluation of any host on demand (for the reasons of a change)."""
+    """Day D's tier of every gradable host and how long it holds (kept in the warehouse, not
+    read into Python), and the full evaluation of any host on demand (for the reasons of a
+    change)."""
 
-    table: pa.Table  # host_id, tier, holds_days, basic_met
+    count: int  # how many hosts were graded
     graded_by_line: dict[str, ir.Table] = field(repr=False)
     version: Version = field(repr=False)
     kept: GradedDay = field(repr=False)  # the same, kept in the warehouse for the run
 
+    def missing(self, host_ids: Iterable[str]) -> list[str]:
+        """Those of ``host_ids`` that were not graded, in order."""
+        wanted = _ids(host_ids)
+        if wanted is None:
+            return []
+        gone = wanted.anti_join(self.kept.grades, "host_id").to_pyarrow()
+        return sorted(gone.column("host_id").to_pylist())
+
     def explain(self, host_ids: list[str]) -> dict[str, HostEvaluation]:
         """Full evaluations of ``host_ids`` (read back from the engine)."""
-        if not host_ids:
+        wanted = _ids(host_ids)
+        if wanted is None:
             return {}
-        wanted = ibis.memtable(pa.table({"host_id": pa.array(sorted(host_ids), pa.string())}))
         out: dict[str, HostEvaluation] = {}
-        for line, graded in self.graded_by_line.items():
-            rows = graded.semi_join(wanted, "host_id").to_pyarrow().to_pylist()
+        # The hosts first, then their grade: not every host graded to keep a few.
+        metrics = self.kept.metrics.semi_join(wanted, "host_id")
+        for line in self.graded_by_line:
+            rows = grading.grade(self.version, metrics, line).to_pyarrow().to_pylist()
             with paused_gc():
                 out.update((e.host_id, e) for e in grading.read_back(self.version, line, rows))
         return out
@@ -64,7 +76,15 @@ def grade_day(wh: Warehouse, version: Version, day: date, window_days: int) -> D
         joined = tiered.left_join(g.holds, "host_id")
         parts.append(joined.select("host_id", "tier", "holds_days", "basic_met"))
     table = wh.temp_table("_day_grades", ibis.union(*parts))
-    return DayGrades(table.to_pyarrow(), by_line, version, GradedDay(cached, table))
+    return DayGrades(
+        int(table.count().to_pyarrow().as_py()), by_line, version, GradedDay(cached, table)
+    )
+
+
+def _ids(host_ids: Iterable[str]) -> ir.Table | None:
+    """Host ids as a one-column table (None for none)."""
+    ids = sorted(set(host_ids))
+    return ibis.memtable(pa.table({"host_id": pa.array(ids, pa.string())})) if ids else None
 
 
 def reasons(ev: HostEvaluation, before: Tier) -> list[str]:

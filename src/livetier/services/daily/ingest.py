@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -14,7 +14,7 @@ import ibis.expr.types as ir
 
 from livetier.domain.rulebook import Definitions, Rulebook
 from livetier.pipeline import contract, facts
-from livetier.pipeline.clean import clean
+from livetier.pipeline.clean import CheckedHosts, Cleaned, clean_events, clean_hosts
 from livetier.pipeline.engine import Engine as Compute
 from livetier.pipeline.timestamps import PlatformZone
 from livetier.services.daily.failpoint import checkpoint
@@ -25,6 +25,11 @@ _KEEP_AT_MOST_DAYS = 7
 """Checked events are materialised (one pass for facts and report) only for runs computing
 this many days or fewer: a daily run's day costs about 1 GiB at 12M views, a 60-day backfill
 pass would hold about 7 GiB (measured), where computing twice costs only time."""
+
+
+_HOST_CHECKS = "checks=1"
+"""Names the host checks (pipeline/clean.clean_hosts) in what the warehouse keeps of them: a
+release that checks the hosts file differently changes it, and the file is checked again."""
 
 
 @dataclass(frozen=True)
@@ -59,17 +64,23 @@ def ingest(
     """Compute the facts of ``compute`` from raw data and store them, with the profiles and
     the day's data-quality report, in one warehouse transaction.
 
-    On another engine than the warehouse's (Spark), the results cross to the warehouse as
-    Arrow tables: a day's facts, the profiles and the report, never the raw events."""
+    The hosts file is checked only when it is not the one the warehouse last checked
+    (``Warehouse.checked_hosts``): its profiles, listed ids and report entries are then
+    reused. On another engine than the warehouse's (Spark), the results cross to the
+    warehouse as Arrow tables: a day's facts, the profiles and the report, never the raw
+    events."""
     d = rulebook.definitions
     lines = list(lines)
     _check_partitions(layout, compute)
     checkpoint("partitions-checked")
     engine = compute_engine or wh.engine
+    source = f"{files_key(layout['hosts'])}|lines={','.join(lines)}|{_HOST_CHECKS}"
     try:
+        stored = wh.checked_hosts(source)  # the hosts file as the last run checked it
         sources = {  # profiles are read whole: the latest snapshot may be of any day
             name: contract.load(engine, data, name, None if name == "hosts" else compute)
             for name in contract.CONTRACT
+            if name != "hosts" or stored is None
         }
         checkpoint("sources-loaded")
         # A view just after midnight may belong to a session of the evening before.
@@ -88,26 +99,40 @@ def ingest(
                 return t  # a backfill or first run: recomputing beats holding 60M rows
             return engine.con.create_table(f"_checked_{next(stages)}", t, temp=True, overwrite=True)
 
-        cleaned = clean(sources, zone, lines, lookup, keep)
+        hosts = stored or clean_hosts(sources["hosts"].table, lines, keep)
+        known = hosts.known if stored is None or engine is wh.engine else _moved(hosts.known)
+        events = clean_events(sources, zone, known, lookup, keep)
         checkpoint("events-cleaned")
+        cleaned = Cleaned(
+            hosts.clean,
+            hosts.snapshots.distinct(),
+            events.sessions,
+            events.views,
+            events.orders,
+            events.problems,
+        )
         daily = facts.daily_facts(cleaned, d.valid_session_longer_than_minutes, compute)
         profile = facts.profile_as_of(cleaned.hosts, cleaned.snapshots, day)
-        problems = ibis.union(
-            cleaned.problems, facts.not_graded(sources["hosts"].table, profile, day)
-        )
-        hosts, snapshots = cleaned.hosts, cleaned.snapshots
-        if engine is not wh.engine:
-            daily, hosts, snapshots, problems = (
-                ibis.memtable(t.to_pyarrow()) for t in (daily, hosts, snapshots, problems)
-            )
+        host_problems = ibis.union(hosts.problems, facts.not_graded(hosts.known, profile, day))
+        event_problems = events.problems
+        if engine is not wh.engine:  # to the warehouse: a day's facts and the report
+            daily, event_problems = _moved(daily), _moved(event_problems)
+            if stored is None:
+                h = hosts
+                hosts = CheckedHosts(
+                    *(_moved(t) for t in (h.clean, h.snapshots, h.known, h.problems))
+                )
+                cleaned = replace(cleaned, hosts=hosts.clean, snapshots=hosts.snapshots.distinct())
+                host_problems = _moved(host_problems)
         with wh.transaction():
             checkpoint("facts-transaction-begun")
             changed = wh.replace_days(compute, daily, definitions_key(d), day, now())
             checkpoint("facts-written")  # inside the warehouse transaction: rolled back
-            source = f"{files_key(layout['hosts'])}|lines={','.join(lines)}"
-            wh.sync_profiles(hosts, snapshots, source)
+            if stored is None:
+                wh.sync_profiles(cleaned.hosts, cleaned.snapshots, source)
+                wh.save_host_checks(hosts, source)
             checkpoint("profiles-synced")
-            count = wh.save_quality(day, problems)
+            count = wh.save_quality(day, ibis.union(event_problems, host_problems))
             checkpoint("quality-saved")
         checkpoint("facts-committed")
     except (*engine.errors, *wh.engine.errors) as e:  # raised lazily, by the first reader
@@ -115,6 +140,11 @@ def ingest(
         files = [f for located in layout.values() for f in located.files(compute)]
         raise storage_failure(wh.path, e) or contract.unreadable(data, files, e) from None
     return Ingested(changed, count)
+
+
+def _moved(t: ir.Table) -> ir.Table:
+    """A table of another engine (Spark) as rows of the warehouse's."""
+    return ibis.memtable(t.to_pyarrow())
 
 
 def _check_partitions(layout: dict[str, contract.Located], compute: list[date]) -> None:

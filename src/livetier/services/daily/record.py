@@ -290,10 +290,10 @@ def _withdraw(
     """A re-run of the day: delete the day's changes it replaces or withdraws, and put the
     hosts whose change is withdrawn back to their state before the day; returns a correction
     per withdrawn change (a replaced one is sent as a new change event, as before)."""
-    graded_ids = set(graded.table.column("host_id").to_pylist())
     redo = [recorded[h].id for h, _, _ in plan.moved if h in recorded]
     redo += [recorded[h].id for h in plan.withdrawn]
-    gone = [h for h in recorded if h not in graded_ids]
+    not_graded = set(graded.missing(recorded))
+    gone = [h for h in recorded if h in not_graded]
     redo += [recorded[h].id for h in gone]
     plan.replaced += len(gone)
     for i in range(0, len(redo), _PARAMETERS_AT_MOST):

@@ -214,7 +214,7 @@ def _record(
             run.day,
             run_id,
             RunStatus.SUCCEEDED.value,
-            graded=graded.table.num_rows,
+            graded=graded.count,
             changes=recorded.changes,
             replaced=recorded.replaced,
             events=recorded.events,
