@@ -5,8 +5,7 @@ into the layout a daily run reads one day at a time. Each event goes to the part
 platform day, computed exactly as the pipeline computes it. Rows whose day is unknown (an
 unpaid order, an unparseable timestamp) go to the first day's partition, where the run
 treats them as it would in a flat file: unpaid orders never count, and unparseable rows are
-reported. ``hosts`` is copied as it is. Each partition is sorted by the column a one-host
-reader looks rows up by (``CLUSTER``).
+reported. ``hosts`` is copied as it is.
 """
 
 from __future__ import annotations
@@ -25,11 +24,6 @@ from livetier.pipeline.timestamps import PlatformZone, add_instant
 
 EVENT_DAY = {"sessions": "started_at", "views": "viewed_at", "orders": "paid_at"}
 """The timestamp whose platform day decides an event's partition."""
-
-CLUSTER = {"sessions": "host_id", "views": "session_id", "orders": "host_id"}
-"""The column each day partition is sorted by: one host's rows (its sessions and orders, then
-its sessions' views) lie together, so a reader of one host (``livetier explain``) skips the
-rest of each file by its row groups' statistics instead of scanning a day of the platform."""
 
 
 @dataclass(frozen=True)
@@ -90,9 +84,7 @@ def _write(engine: Engine, src: Path, out: Path, zone: PlatformZone) -> Partitio
         )
         dated = add_instant(parsed, "_ts", zone, "_utc", "_day")
         first = dated.aggregate(first=dated._day.min()).to_pyarrow()["first"][0].as_py()
-        table = dated.select(
-            *raw.columns, day=ibis.coalesce(dated._day, first).cast("string")
-        ).order_by(["day", CLUSTER[name]])
+        table = dated.select(*raw.columns, day=ibis.coalesce(dated._day, first).cast("string"))
         suffix = files[0].suffix.lstrip(".")
         options = "FORMAT parquet" if suffix == "parquet" else "FORMAT csv, HEADER true"
         sql = engine.con.compile(table)
