@@ -41,11 +41,13 @@ from livetier.pipeline.engine import Engine as PipelineEngine
 from livetier.pipeline.engine import duckdb_engine
 from livetier.pipeline.timestamps import PlatformZone
 from livetier.services.errors import InvalidInput
+from livetier.services.live import events
 from livetier.services.live.ingest import on_accept
 from livetier.store import serving
 from livetier.store.failpoint import checkpoint
 from livetier.store.models import (
     HostTier,
+    LiveBlock,
     LiveEvent,
     LiveFact,
     LiveProcessor,
@@ -269,7 +271,7 @@ class Processor:
         e = LiveEvent
         with self.db.connect() as c:
             pending: list[Any] = c.execute(
-                select(e.seq, *_EVENT_COLUMNS)
+                select(e.seq, *events.EVENT_COLUMNS)
                 .where(e.processed.is_(False))
                 .order_by(e.seq)
                 .limit(self.batch_size)
@@ -277,8 +279,47 @@ class Processor:
         if not pending:
             return None
         checkpoint("live-batch-read")
+        seqs = sorted(e.seq for e in pending)
+
+        def mark(s: Session) -> None:
+            for ranges in _chunks(_ranges(seqs), 200):
+                s.connection().execute(  # Core: the ORM would fetch the rows to sync them
+                    update(LiveEvent)
+                    .where(or_(*(LiveEvent.seq.between(a, b) for a, b in ranges)))
+                    .values(processed=True)
+                )
+
+        return self._run(events.from_rows(pending), mark)
+
+    def apply(self, block: pa.Table) -> int:
+        """Process a block of events given whole (``live replay``: ``events.SCHEMA``, in time
+        order) without the inbox: the block is stored in ``live_blocks`` in the transaction
+        of its results. A block already stored (the same events again) changes nothing: 0,
+        else the number of its events. Takes the lease if this processor does not hold it."""
+        if not block.num_rows:
+            return 0
+        self.acquire()
+        data, digest = events.encode(block)
+        with self.db.connect() as c:
+            if c.execute(select(LiveBlock.seq).where(LiveBlock.digest == digest)).first():
+                return 0
+        checkpoint("live-batch-read")
+
+        def mark(s: Session) -> None:
+            s.connection().execute(
+                insert(LiveBlock).values(
+                    digest=digest, events=block.num_rows, data=data, added_at=self.clock()
+                )
+            )
+
+        self._run(block, mark)
+        return block.num_rows
+
+    def _run(self, every: pa.Table, mark: Callable[[Session], None]) -> BatchResult:
+        """Compute and write the results of a batch of events (``events.SCHEMA``); ``mark``
+        records the events as processed in the results' transaction."""
         try:
-            batch = _tables(pending)
+            batch = events.split(every)
             tables = self._append(batch)
             hosts, days = self._affected(batch, tables)
             loaded = self._select(tables, hosts, days) if hosts else None
@@ -287,7 +328,8 @@ class Processor:
                 loaded = {k: ibis.memtable(local.to_pyarrow(v)) for k, v in loaded.items()}
             computed = self._compute(loaded, days) if loaded is not None else None
             checkpoint("live-computed")
-            return self._write(pending, hosts, days, loaded, computed)
+            clock = pc.max(every.column("at")).as_py()
+            return self._write(every.num_rows, clock, mark, hosts, days, loaded, computed)
         except BaseException:
             self._forget()  # the engine's tables hold events that were not marked processed
             raise
@@ -313,8 +355,12 @@ class Processor:
         if not self._cached:
             e = LiveEvent
             with self.db.connect() as c:
-                stored = c.execute(select(*_EVENT_COLUMNS).where(e.processed.is_(True))).all()
-            for kind, table in _tables(stored).items():
+                stored = c.execute(
+                    select(*events.EVENT_COLUMNS).where(e.processed.is_(True))
+                ).all()
+                blocks = [events.decode(d) for d in c.scalars(select(LiveBlock.data))]
+            every = pa.concat_tables([events.from_rows(stored), *blocks])
+            for kind, table in events.split(every).items():
                 con.create_table(_CACHE[kind], table, overwrite=True)
             self._cached = True
         for kind, table in batch.items():
@@ -473,14 +519,15 @@ class Processor:
 
     def _write(
         self,
-        pending: list[Any],
+        count: int,
+        clock: datetime,
+        mark: Callable[[Session], None],
         hosts: set[str],
         days: set[date],
         loaded: dict[str, ibis.Table] | None,
         computed: dict[str, Any] | None,
     ) -> BatchResult:
         now = self.clock()
-        clock = max(e.at for e in pending)
         ongoing: set[str] = set()
         if loaded is not None and computed is not None:
             con = self._engine_now().con
@@ -493,7 +540,7 @@ class Processor:
                 .where(and_(LiveProcessor.name == NAME, LiveProcessor.owner == self.owner))
                 .values(
                     lease_until=now + timedelta(seconds=self.lease_seconds),
-                    processed=LiveProcessor.processed + len(pending),
+                    processed=LiveProcessor.processed + count,
                     updated_at=now,
                 )
             )
@@ -508,16 +555,11 @@ class Processor:
                 surfaced, ended = self._write_sessions(s, hosts, computed, ongoing, now)
                 self._write_facts(s, hosts, days, computed["facts"], now)
             checkpoint("live-results-written")
-            for ranges in _chunks(_ranges(sorted(e.seq for e in pending)), 200):
-                s.connection().execute(  # Core: the ORM would fetch the rows to sync them
-                    update(LiveEvent)
-                    .where(or_(*(LiveEvent.seq.between(a, b) for a, b in ranges)))
-                    .values(processed=True)
-                )
+            mark(s)
             checkpoint("live-events-marked")
         checkpoint("live-committed")
         return BatchResult(
-            len(pending),
+            count,
             len(computed["sessions"]) if computed else 0,
             len(computed["facts"]) if computed else 0,
             surfaced,
@@ -749,48 +791,7 @@ class Processor:
             self._engine = None
 
 
-_EVENT_COLUMNS = (
-    LiveEvent.kind,
-    LiveEvent.session_id,
-    LiveEvent.host_id,
-    LiveEvent.buyer_id,
-    LiveEvent.order_id,
-    LiveEvent.at,
-    LiveEvent.deleted,
-)
-_KINDS = {
-    "session_started": ("started", expr.STARTED),
-    "session_ended": ("ended", expr.ENDED),
-    "viewed": ("viewed", expr.VIEWED),
-    "paid": ("paid", expr.PAID),
-}
-_CACHE = {name: f"_live_events_{name}" for name, _ in _KINDS.values()}
-
-
-def _tables(rows: Sequence[Any]) -> dict[str, pa.Table]:
-    """Stored event rows (``_EVENT_COLUMNS`` first) as the pipeline's four event tables."""
-    names = [c.key for c in _EVENT_COLUMNS]
-    fields = list(rows[0]._fields) if rows else names
-    columns = list(zip(*rows, strict=True)) if rows else [() for _ in fields]
-    types = {"kind": pa.string(), "at": pa.timestamp("us"), "deleted": pa.bool_()}
-    every = pa.table(
-        {n: pa.array(columns[fields.index(n)], types.get(n, pa.string())) for n in names}
-    )
-    at = every.column("at").cast(pa.timestamp("us", tz="UTC"))  # stored naive UTC
-    every = every.set_column(names.index("at"), "at", at)
-    out = {}
-    for kind, (name, wanted) in _KINDS.items():
-        rows_of = every.filter(pc.equal(every.column("kind"), kind))
-        out[name] = rows_of.select(list(wanted)).cast(
-            pa.schema([(c, _arrow_type(t)) for c, t in wanted.items()])
-        )
-    return out
-
-
-def _arrow_type(kind: Any) -> pa.DataType:
-    if kind.is_timestamp():
-        return pa.timestamp("us", tz="UTC")
-    return pa.bool_() if kind.is_boolean() else pa.string()
+_CACHE = {name: f"_live_events_{name}" for name, _ in events.KINDS.values()}
 
 
 def _minutes(at: pa.ChunkedArray) -> list[datetime]:
