@@ -35,7 +35,7 @@ from livetier.store.failpoint import checkpoint
 from livetier.store.models import LiveFile
 
 EVENT_FILES = (".ndjson", ".jsonl", ".parquet")
-REPLAY_BATCH = 200_000
+REPLAY_BATCH = 2_000_000
 """Events per micro-batch of ``live replay`` by default."""
 
 
