@@ -5,12 +5,13 @@ A synthetic platform of --hosts hosts with one day of events (Parquet) is genera
 (cached in bench/.data/live-<hosts>). Then, --repeat times, alternating:
   * batch:  read the folder with the data contract, clean, daily_facts of the day (DuckDB),
             the rows fetched: what a daily run computes for a new day;
-  * replay: `services.live.files.replay` into a fresh SQLite state store (the inbox, the
-            processor's micro-batches of --batch events, sessions, facts and outbox).
+  * replay: `services.live.files.replay` into a fresh SQLite state store (the folder read
+            as Arrow, the processor's micro-batches of --batch events handed over whole and
+            stored as blocks, sessions, facts and outbox).
 Prints and writes bench/results/live_replay.json: medians and the ratio replay / batch, and
 checks that the replayed facts equal the batch's.
 
-Run: `python bench/live_replay.py [--hosts 100000] [--repeat 3] [--batch 200000]`.
+Run: `python bench/live_replay.py [--hosts 100000] [--repeat 3] [--batch 2000000]`.
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--hosts", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--batch", type=int, default=200_000)
+    parser.add_argument("--batch", type=int, default=files.REPLAY_BATCH)
     args = parser.parse_args()
     data = HERE / ".data" / f"live-{args.hosts}"
     if not (data / "views.parquet").exists():

@@ -277,6 +277,22 @@ class LiveFile(Base):
     accepted_at: Mapped[datetime]
 
 
+class LiveBlock(Base):
+    """A block of live events stored whole (``live replay``): the events of one replayed
+    micro-batch as Parquet, recorded in the same transaction as the results computed from
+    them. ``digest`` (of the Parquet) is unique, so replaying the same events again finds
+    them recorded and changes nothing. The processor's copy of the events is the inbox's
+    processed events and these blocks."""
+
+    __tablename__ = "live_blocks"
+
+    seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    events: Mapped[int]
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    added_at: Mapped[datetime]
+
+
 class GraceDay(Base):
     """A host in grace after a day run: it graded below its tier on ``lower_days``
     consecutive day runs up to this one and keeps the tier (domain/policy.py). Only hosts

@@ -54,7 +54,7 @@ def replay_cmd(
     db: DbOpt = None,
     rules: RulesOpt = None,
     engine: EngineOpt = EngineName.duckdb,
-    batch: BatchOpt = 200_000,
+    batch: BatchOpt = 2_000_000,
 ) -> None:
     """Replay a data folder (hosts, sessions, views, orders) as one time-ordered event
     stream through the live processor. Replaying again changes nothing."""

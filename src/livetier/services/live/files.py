@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import ibis
 import orjson
+import pyarrow as pa
 import pyarrow.parquet as pq
 from ibis import _
 from sqlalchemy import Engine, select
@@ -27,12 +28,15 @@ from livetier.pipeline.engine import Engine as PipelineEngine
 from livetier.pipeline.engine import duckdb_engine
 from livetier.pipeline.timestamps import PlatformZone, add_instant
 from livetier.services.errors import InvalidInput
+from livetier.services.live import events
 from livetier.services.live.ingest import check, store_rows
 from livetier.services.live.processor import Processor
 from livetier.store.failpoint import checkpoint
 from livetier.store.models import LiveFile
 
 EVENT_FILES = (".ndjson", ".jsonl", ".parquet")
+REPLAY_BATCH = 2_000_000
+"""Events per micro-batch of ``live replay`` by default."""
 
 
 @dataclass
@@ -154,16 +158,18 @@ def _event_id(kind: str, *parts: Any) -> str:
     return f"{kind}:{hashlib.blake2b(text.encode(), digest_size=16).hexdigest()}"
 
 
-def replay_events(
+def replay_table(
     data: Path, rulebook: Rulebook, engine: PipelineEngine
-) -> tuple[list[dict[str, Any]], dict[str, str], Counter[str]]:
-    """The data folder as events in time order, each host's category line (its latest
-    profile's), and the rows that cannot be events (reason -> count).
+) -> tuple[pa.Table, dict[str, str], Counter[str]]:
+    """The data folder as one table of events (``events.SCHEMA``) in time order, each host's
+    category line (its latest profile's), and the rows that cannot be events (reason ->
+    count).
 
-    Each event's id is a digest of its source row, so identical rows are one event (the
-    batch counts them once) and rows of one id that differ stay two (the batch rejects
-    both, and so does the processor). A session row is replayed only if both its timestamps
-    parse (else the batch rejects it and its views); an order without ``paid_at`` is unpaid.
+    Identical rows are one event (the batch counts them once) and rows of one id that differ
+    stay two (the batch rejects both, and so does the processor). A session row is replayed
+    only if both its timestamps parse (else the batch rejects it and its views); an order
+    without ``paid_at`` is unpaid. Events of one instant come starts first, ends last, the
+    rest by their values: the order is the same on every read of the same folder.
     """
     # The zone's offsets for the years around today (a replay of older data: its years too).
     zone = PlatformZone.around(rulebook.definitions.timezone, datetime.now(UTC).date(), 10)
@@ -183,99 +189,122 @@ def replay_events(
         for r in con.to_pyarrow(latest.select("host_id", "category_line")).to_pylist()
         if r["category_line"] is not None
     }
-    rejected: Counter[str] = Counter()
-    events: list[dict[str, Any]] = []
+    parts: list[ibis.Table] = []
+    problems: list[ibis.Table] = []
 
-    def text(t: ibis.Table, c: str) -> ibis.Value:
-        return t[c].cast("string")
+    def reason(t: ibis.Table, cases: list[tuple[ibis.BooleanValue, str]]) -> ibis.Table:
+        """``t`` with ``_why``: the first reason its row is no event (NULL: an event)."""
+        why = ibis.cases(*cases, else_=ibis.null("string"))
+        t = t.mutate(_why=why)
+        problems.append(t.filter(t._why.notnull()).select(_why=t._why))
+        return t.filter(t._why.isnull())
 
     s = sources["sessions"].table
     s = add_instant(
         add_instant(s, "started_at", zone, "s_utc", "s_day"), "ended_at", zone, "e_utc", "e_day"
     )
-    s = s.select(
-        "session_id",
-        "host_id",
-        "s_utc",
-        "e_utc",
-        "deleted",
-        raw_s=text(s, "started_at"),
-        raw_e=text(s, "ended_at"),
+    s = reason(
+        s,
+        [
+            (s.session_id.isnull() | s.host_id.isnull(), "sessions: missing_id"),
+            (s.s_utc.isnull() | s.e_utc.isnull(), "sessions: unparseable_timestamp"),
+        ],
     )
-    for r in con.to_pyarrow(s).to_pylist():
-        if r["session_id"] is None or r["host_id"] is None:
-            rejected["sessions: missing_id"] += 1
-            continue
-        if r["s_utc"] is None or r["e_utc"] is None:
-            rejected["sessions: unparseable_timestamp"] += 1
-            continue
-        key = (r["session_id"], r["host_id"], r["raw_s"], r["raw_e"], r["deleted"])
-        events.append(
-            {
-                "event_id": _event_id("session_started", *key),
-                "kind": "session_started",
-                "session_id": r["session_id"],
-                "host_id": r["host_id"],
-                "at": r["s_utc"],
-            }
+    none = ibis.null("string")
+    parts.append(
+        s.select(
+            kind=ibis.literal("session_started"),
+            session_id=s.session_id.cast("string"),
+            host_id=s.host_id.cast("string"),
+            buyer_id=none,
+            order_id=none,
+            at=s.s_utc,
+            deleted=ibis.null("boolean"),
         )
-        events.append(
-            {
-                "event_id": _event_id("session_ended", *key),
-                "kind": "session_ended",
-                "session_id": r["session_id"],
-                "at": r["e_utc"],
-                "deleted": r["deleted"],
-            }
+    )
+    parts.append(
+        s.select(
+            kind=ibis.literal("session_ended"),
+            session_id=s.session_id.cast("string"),
+            host_id=none,
+            buyer_id=none,
+            order_id=none,
+            at=s.e_utc,
+            deleted=s.deleted.cast("boolean"),
         )
+    )
     v = add_instant(sources["views"].table, "viewed_at", zone, "utc", "day")
-    v = v.select("session_id", "buyer_id", "utc", raw=text(v, "viewed_at"))
-    for r in con.to_pyarrow(v).to_pylist():
-        if r["session_id"] is None or r["buyer_id"] is None:
-            rejected["views: missing_id"] += 1
-        elif r["utc"] is None:
-            rejected["views: unparseable_timestamp"] += 1
-        else:
-            events.append(
-                {
-                    "event_id": _event_id("viewed", r["session_id"], r["buyer_id"], r["raw"]),
-                    "kind": "viewed",
-                    "session_id": r["session_id"],
-                    "buyer_id": r["buyer_id"],
-                    "at": r["utc"],
-                }
-            )
+    v = reason(
+        v,
+        [
+            (v.session_id.isnull() | v.buyer_id.isnull(), "views: missing_id"),
+            (v.utc.isnull(), "views: unparseable_timestamp"),
+        ],
+    )
+    parts.append(
+        v.select(
+            kind=ibis.literal("viewed"),
+            session_id=v.session_id.cast("string"),
+            host_id=none,
+            buyer_id=v.buyer_id.cast("string"),
+            order_id=none,
+            at=v.utc,
+            deleted=ibis.null("boolean"),
+        )
+    )
     o = add_instant(sources["orders"].table, "paid_at", zone, "utc", "day")
-    o = o.select("order_id", "host_id", "buyer_id", "utc", raw=text(o, "paid_at"))
-    rows = con.to_pyarrow(o).to_pylist()
+    o = o.filter(o.paid_at.notnull())  # unpaid: never counts, not a problem
     # An unpaid row is no event, but an order id with an unpaid row and a different paid one
     # is a conflicting duplicate the batch rejects whole: so is its paid event here.
-    unpaid = {r["order_id"] for r in rows if r["raw"] is None}
-    for r in rows:
-        if r["raw"] is None:
-            continue  # unpaid: never counts, not a problem
-        if r["order_id"] in unpaid:
-            rejected["orders: conflicting_duplicate"] += 1
-            continue
-        if r["order_id"] is None or r["host_id"] is None or r["buyer_id"] is None:
-            rejected["orders: missing_id"] += 1
-        elif r["utc"] is None:
-            rejected["orders: unparseable_timestamp"] += 1
-        else:
-            events.append(
-                {
-                    "event_id": _event_id(
-                        "paid", r["order_id"], r["host_id"], r["buyer_id"], r["raw"]
-                    ),
-                    "kind": "paid",
-                    "order_id": r["order_id"],
-                    "host_id": r["host_id"],
-                    "buyer_id": r["buyer_id"],
-                    "at": r["utc"],
-                }
-            )
-    events.sort(key=lambda e: (e["at"], _KINDS_ORDER[e["kind"]], e["event_id"]))
-    return events, lines, rejected
+    raw = sources["orders"].table
+    unpaid = raw.filter(raw.paid_at.isnull()).select("order_id").distinct()
+    o = reason(
+        o,
+        [
+            (o.order_id.isin(unpaid.order_id), "orders: conflicting_duplicate"),
+            (
+                o.order_id.isnull() | o.host_id.isnull() | o.buyer_id.isnull(),
+                "orders: missing_id",
+            ),
+            (o.utc.isnull(), "orders: unparseable_timestamp"),
+        ],
+    )
+    parts.append(
+        o.select(
+            kind=ibis.literal("paid"),
+            session_id=none,
+            host_id=o.host_id.cast("string"),
+            buyer_id=o.buyer_id.cast("string"),
+            order_id=o.order_id.cast("string"),
+            at=o.utc,
+            deleted=ibis.null("boolean"),
+        )
+    )
+    every = ibis.union(*parts, distinct=True)
+    rank = ibis.cases(*((every.kind == k, n) for k, n in _KINDS_ORDER.items()), else_=9)
+    ordered = every.order_by(
+        [every.at, rank, every.session_id, every.host_id, every.buyer_id, every.order_id]
+    )
+    table = con.to_pyarrow(ordered.select(*events.SCHEMA.names)).cast(events.SCHEMA)
+    counted = con.to_pyarrow(ibis.union(*problems).group_by("_why").agg(n=_.count()))
+    rejected = Counter(
+        dict(zip(counted.column("_why").to_pylist(), counted.column("n").to_pylist(), strict=True))
+    )
+    return table, lines, rejected
+
+
+def replay_events(
+    data: Path, rulebook: Rulebook, engine: PipelineEngine
+) -> tuple[list[dict[str, Any]], dict[str, str], Counter[str]]:
+    """``replay_table`` as event dicts in time order, each with an ``event_id`` (a digest of
+    its values): what ``live follow`` or the HTTP API would accept."""
+    table, lines, rejected = replay_table(data, rulebook, engine)
+    out = []
+    for r in table.to_pylist():
+        event = {k: v for k, v in r.items() if v is not None}
+        event["event_id"] = _event_id(r["kind"], *r.values())
+        out.append(event)
+    return out, lines, rejected
 
 
 def replay(
@@ -284,33 +313,33 @@ def replay(
     data: Path,
     *,
     engine: str = "duckdb",
-    batch_events: int = 200_000,
-    events: list[dict[str, Any]] | None = None,
+    batch_events: int = REPLAY_BATCH,
 ) -> ReplayReport:
-    """Replay a data-contract folder through the inbox and the processor, in time order, in
-    micro-batches of ``batch_events``. Replaying again changes nothing: every event is a
-    duplicate of itself. ``events`` (already read) skips reading ``data``."""
+    """Replay a data-contract folder through the processor, in time order, in micro-batches
+    of ``batch_events``, each handed over whole (``Processor.apply``: no inbox row per event;
+    the batch's events are stored as one block with its results). Replaying again changes
+    nothing: each micro-batch is found stored (the same folder and batch size give the same
+    micro-batches). Events still in the inbox are processed too."""
     started = time.perf_counter()
     processor = Processor(db, rulebook, engine=engine, batch_size=batch_events)
     compute = duckdb_engine(threads=2)
     try:
-        found, lines, rejected = replay_events(data, rulebook, compute)
+        table, lines, rejected = replay_table(data, rulebook, compute)
     finally:
         compute.close()
-    stream = events if events is not None else found
     processor.lines.known.update(lines)
     report = ReplayReport(rejected=rejected)
     try:
         processor.acquire()
-        for start in range(0, len(stream), batch_events):
-            chunk = stream[start : start + batch_events]
-            stored = store_rows(db, chunk)
-            report.events += len(chunk)
-            report.accepted += stored
-            report.duplicates += len(chunk) - stored
-            report.processed += processor.process()
+        for start in range(0, table.num_rows, batch_events):
+            chunk = table.slice(start, batch_events)
+            applied = processor.apply(chunk)
+            report.events += chunk.num_rows
+            report.accepted += applied
+            report.duplicates += chunk.num_rows - applied
+            report.processed += applied
             report.batches += 1
-        report.processed += processor.process()  # anything left by a killed run before
+        report.processed += processor.process()  # events accepted into the inbox meanwhile
     finally:
         processor.release()
         processor.close()

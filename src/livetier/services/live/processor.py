@@ -19,7 +19,7 @@ import socket
 import threading
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -29,30 +29,24 @@ import ibis
 import pyarrow as pa
 import pyarrow.compute as pc
 from ibis import _
-from sqlalchemy import Engine, and_, delete, insert, or_, select, tuple_, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Engine, and_, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from livetier.domain.live import SURFACING_PRIVILEGE, Nth, grants, needed, surfaced_at
-from livetier.domain.rulebook import Group, Rulebook, Version, metrics_of
-from livetier.domain.tiers import Tier
+from livetier.domain.rulebook import Rulebook
 from livetier.pipeline import live as expr
 from livetier.pipeline.engine import Engine as PipelineEngine
 from livetier.pipeline.engine import duckdb_engine
 from livetier.pipeline.timestamps import PlatformZone
 from livetier.services.errors import InvalidInput
+from livetier.services.live import events
 from livetier.services.live.ingest import on_accept
-from livetier.store import serving
+from livetier.services.live.results import Lines, Writing, _chunks, needs_of
 from livetier.store.failpoint import checkpoint
 from livetier.store.models import (
-    HostTier,
+    LiveBlock,
     LiveEvent,
-    LiveFact,
     LiveProcessor,
-    LiveSession,
-    OutboxEvent,
 )
-from livetier.store.runs import latest_succeeded_run
 from livetier.store.schema import IMMEDIATE
 
 log = logging.getLogger(__name__)
@@ -70,17 +64,6 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def _chunks(items: Iterable[Any], size: int = CHUNK) -> Iterable[list[Any]]:
-    batch: list[Any] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 @dataclass(frozen=True)
 class BatchResult:
     """What one batch did."""
@@ -92,55 +75,7 @@ class BatchResult:
     ended: int
 
 
-class Lines:
-    """Each host's category line, from the latest succeeded run's serving snapshot in the
-    state store (reloaded when a newer run succeeds); unknown for a host not graded."""
-
-    def __init__(self, db: Engine, known: Mapping[str, str] | None = None) -> None:
-        self.db = db
-        self.known = dict(known or {})
-        self.run_id: int | None = None
-        self.lines: dict[str, str] = {}
-
-    def of(self, hosts: Iterable[str]) -> dict[str, str]:
-        """The known lines of ``hosts``: given ones first, else the snapshot's."""
-        hosts = set(hosts)
-        given = {h: self.known[h] for h in hosts if h in self.known}
-        if len(given) == len(hosts):
-            return given
-        with self.db.connect() as c:
-            latest = latest_succeeded_run(c)
-        if latest is not None and latest.id != self.run_id:
-            snap = serving.Snapshot.load(self.db, latest.id)
-            if snap is not None and "category_line" in snap.hosts.column_names:
-                ids = snap.hosts.column("host_id").to_pylist()
-                lines = snap.hosts.column("category_line").to_pylist()
-                self.lines = dict(zip(ids, lines, strict=True))
-                self.run_id = latest.id
-        return {h: self.lines[h] for h in hosts if h in self.lines} | given
-
-
-def surfacing_group(version: Version, line: str | None) -> Group | None:
-    """The surfacing requirements of ``line``; when the line is unknown, the requirements
-    every line shares (None when they differ, or the version has none)."""
-    if line is not None and line in version.surfacing:
-        return version.surfacing[line]
-    groups = set(version.surfacing.values())
-    return next(iter(groups)) if len(groups) == 1 else None
-
-
-def needs_of(rulebook: Rulebook) -> set[tuple[str, int]]:
-    """Every (metric, n) whose n-th item's instant a surfacing requirement may ask for."""
-    return {
-        (c.metric, needed(c))
-        for v in rulebook.versions
-        for group in v.surfacing.values()
-        for c in metrics_of(group)
-        if needed(c) > 0
-    }
-
-
-class Processor:
+class Processor(Writing):
     """Drains accepted live events into sessions, facts and outbox events.
 
     ``process()`` handles every pending event (in micro-batches of ``batch_size``) and returns
@@ -269,7 +204,7 @@ class Processor:
         e = LiveEvent
         with self.db.connect() as c:
             pending: list[Any] = c.execute(
-                select(e.seq, *_EVENT_COLUMNS)
+                select(e.seq, *events.EVENT_COLUMNS)
                 .where(e.processed.is_(False))
                 .order_by(e.seq)
                 .limit(self.batch_size)
@@ -277,8 +212,46 @@ class Processor:
         if not pending:
             return None
         checkpoint("live-batch-read")
+        seqs = sorted(e.seq for e in pending)
+
+        def mark(s: Session) -> None:
+            for ranges in _chunks(_ranges(seqs), 200):
+                s.connection().execute(  # Core: the ORM would fetch the rows to sync them
+                    update(LiveEvent)
+                    .where(or_(*(LiveEvent.seq.between(a, b) for a, b in ranges)))
+                    .values(processed=True)
+                )
+
+        return self._run(events.from_rows(pending), mark)
+
+    def apply(self, block: pa.Table) -> int:
+        """Process a block of events given whole (``live replay``: ``events.SCHEMA``, in time
+        order) without the inbox: the block is stored in ``live_blocks`` in the transaction
+        of its results. A block already stored (the same events again) changes nothing: 0,
+        else the number of its events. Takes the lease if this processor does not hold it."""
+        if not block.num_rows:
+            return 0
+        self.acquire()
+        data, digest = events.encode(block)
+        with self.db.connect() as c:
+            if c.execute(select(LiveBlock.seq).where(LiveBlock.digest == digest)).first():
+                return 0
+        checkpoint("live-batch-read")
+
+        def mark(s: Session) -> None:
+            s.connection().execute(
+                insert(LiveBlock).values(
+                    digest=digest, events=block.num_rows, data=data, added_at=self.clock()
+                )
+            )
+
+        return self._run(block, mark).events
+
+    def _run(self, every: pa.Table, mark: Callable[[Session], None]) -> BatchResult:
+        """Compute and write the results of a batch of events (``events.SCHEMA``); ``mark``
+        records the events as processed in the results' transaction."""
         try:
-            batch = _tables(pending)
+            batch = events.split(every)
             tables = self._append(batch)
             hosts, days = self._affected(batch, tables)
             loaded = self._select(tables, hosts, days) if hosts else None
@@ -287,7 +260,8 @@ class Processor:
                 loaded = {k: ibis.memtable(local.to_pyarrow(v)) for k, v in loaded.items()}
             computed = self._compute(loaded, days) if loaded is not None else None
             checkpoint("live-computed")
-            return self._write(pending, hosts, days, loaded, computed)
+            clock = pc.max(every.column("at")).as_py()
+            return self._write(every.num_rows, clock, mark, hosts, days, loaded, computed)
         except BaseException:
             self._forget()  # the engine's tables hold events that were not marked processed
             raise
@@ -313,8 +287,10 @@ class Processor:
         if not self._cached:
             e = LiveEvent
             with self.db.connect() as c:
-                stored = c.execute(select(*_EVENT_COLUMNS).where(e.processed.is_(True))).all()
-            for kind, table in _tables(stored).items():
+                stored = c.execute(select(*events.EVENT_COLUMNS).where(e.processed.is_(True))).all()
+                blocks = [events.decode(d) for d in c.scalars(select(LiveBlock.data))]
+            every = pa.concat_tables([events.from_rows(stored), *blocks])
+            for kind, table in events.split(every).items():
                 con.create_table(_CACHE[kind], table, overwrite=True)
             self._cached = True
         for kind, table in batch.items():
@@ -473,14 +449,15 @@ class Processor:
 
     def _write(
         self,
-        pending: list[Any],
+        count: int,
+        clock: datetime,
+        mark: Callable[[Session], None],
         hosts: set[str],
         days: set[date],
         loaded: dict[str, ibis.Table] | None,
         computed: dict[str, Any] | None,
     ) -> BatchResult:
         now = self.clock()
-        clock = max(e.at for e in pending)
         ongoing: set[str] = set()
         if loaded is not None and computed is not None:
             con = self._engine_now().con
@@ -493,7 +470,7 @@ class Processor:
                 .where(and_(LiveProcessor.name == NAME, LiveProcessor.owner == self.owner))
                 .values(
                     lease_until=now + timedelta(seconds=self.lease_seconds),
-                    processed=LiveProcessor.processed + len(pending),
+                    processed=LiveProcessor.processed + count,
                     updated_at=now,
                 )
             )
@@ -508,196 +485,16 @@ class Processor:
                 surfaced, ended = self._write_sessions(s, hosts, computed, ongoing, now)
                 self._write_facts(s, hosts, days, computed["facts"], now)
             checkpoint("live-results-written")
-            for ranges in _chunks(_ranges(sorted(e.seq for e in pending)), 200):
-                s.connection().execute(  # Core: the ORM would fetch the rows to sync them
-                    update(LiveEvent)
-                    .where(or_(*(LiveEvent.seq.between(a, b) for a, b in ranges)))
-                    .values(processed=True)
-                )
+            mark(s)
             checkpoint("live-events-marked")
         checkpoint("live-committed")
         return BatchResult(
-            len(pending),
+            count,
             len(computed["sessions"]) if computed else 0,
             len(computed["facts"]) if computed else 0,
             surfaced,
             ended,
         )
-
-    def _write_sessions(
-        self,
-        s: Session,
-        hosts: set[str],
-        computed: dict[str, Any],
-        ongoing: set[str],
-        now: datetime,
-    ) -> tuple[int, int]:
-        rows = computed["sessions"]
-        ids = [r["session_id"] for r in rows]
-        existing: dict[str, Any] = {}
-        x = LiveSession
-        for chunk in _chunks(ids):
-            existing.update(
-                {
-                    r.session_id: r
-                    for r in s.execute(
-                        select(x.session_id, x.surfaced_at, x.surfaced_event, x.ended_event).where(
-                            x.session_id.in_(chunk)
-                        )
-                    )
-                }
-            )
-        tiers: dict[str, Tier] = {}
-        for chunk in _chunks(sorted(hosts)):
-            tiers.update(
-                {
-                    h: Tier(t)
-                    for h, t in s.execute(
-                        select(HostTier.host_id, HostTier.tier).where(HostTier.host_id.in_(chunk))
-                    )
-                }
-            )
-        lines = self.lines.of({r["host_id"] for r in rows})
-        decided: dict[str, datetime | None] = {}
-        for r in rows:
-            sid = r["session_id"]
-            old = existing.get(sid)
-            version = self.rulebook.version_for(r["start_day"])
-            tier = tiers.get(r["host_id"], Tier.NONE)
-            end = None if sid in ongoing else r["end_utc"]
-            at: datetime | None = None
-            # The tier is checked when a session first surfaces; once surfaced, the instant
-            # is recomputed from event time alone (late events may move it, or withdraw it).
-            was = old is not None and old.surfaced_at is not None
-            if was or grants(version, tier, SURFACING_PRIVILEGE):
-                group = surfacing_group(version, lines.get(r["host_id"]))
-                times: dict[tuple[str, int], datetime] = computed["nth"].get(sid, {})
-                at = surfaced_at(group, _lookup(times), r["start_utc"], end)
-            decided[sid] = at
-        moments = {sid: at for sid, at in decided.items() if at is not None}
-        metrics_at = self._counts_at(computed["q"], moments)
-        surfaced = ended = 0
-        values: list[dict[str, Any]] = []
-        events = _Outbox(self._day)
-        for r in rows:
-            sid = r["session_id"]
-            old = existing.get(sid)
-            c = computed["counts"].get(sid, {"viewers": 0, "buyers": 0})
-            at = decided[sid]
-            end = None if sid in ongoing else r["end_utc"]
-            metrics = metrics_at.get(sid, {"viewers": 0, "buyers": 0}) if at is not None else None
-            surfaced_event = old.surfaced_event if old is not None else None
-            ended_event = old.ended_event if old is not None else None
-            version = self.rulebook.version_for(r["start_day"])
-            tier = tiers.get(r["host_id"], Tier.NONE)
-            if at is not None and old is not None and old.surfaced_at is None:
-                surfaced_event = ended_event = None  # withdrawn before, surfaced again now
-            if at is not None and surfaced_event is None:
-                surfaced_event = events.add(
-                    len(values),
-                    "surfaced_event",
-                    "surfaced",
-                    r["host_id"],
-                    at,
-                    {
-                        "session_id": sid,
-                        "surfaced_at": _iso(at),
-                        "viewers": (metrics or {}).get("viewers", 0),
-                        "buyers": (metrics or {}).get("buyers", 0),
-                        "tier": tier.value,
-                        "rulebook_version": version.version,
-                    },
-                )
-                surfaced += 1
-            withdrawn = at is None and old is not None and old.surfaced_at is not None
-            if ended_event is None and surfaced_event is not None and (end or withdrawn):
-                # Ended; or a late event (an end before the crossing) shows that by event time
-                # it never was surfaced: the surfacing sent is withdrawn.
-                first = old.surfaced_at if withdrawn and old is not None else at
-                assert first is not None
-                ended_event = events.add(
-                    len(values),
-                    "ended_event",
-                    "surfacing_ended",
-                    r["host_id"],
-                    end or first,
-                    {
-                        "session_id": sid,
-                        "surfaced_at": _iso(first),
-                        "ended_at": _iso(end) if end else None,
-                        "withdrawn": withdrawn,
-                    },
-                )
-                ended += 1
-            values.append(
-                {
-                    "session_id": sid,
-                    "host_id": r["host_id"],
-                    "started_at": r["start_utc"],
-                    "ended_at": end,
-                    "day": r["start_day"],
-                    "line": lines.get(r["host_id"]),
-                    "viewers": int(c["viewers"]),
-                    "buyers": int(c["buyers"]),
-                    "surfaced_at": at,
-                    "surfaced_metrics": metrics,
-                    "surfaced_event": surfaced_event,
-                    "ended_event": ended_event,
-                    "updated_at": now,
-                }
-            )
-        # A session the checks now reject (its end before its start, rows that disagree) is no
-        # session: its row goes, unless it was announced (then it is kept, ended or withdrawn).
-        gone = [
-            sid
-            for sid in computed["loaded_sessions"] - set(ids)
-            if sid not in existing or existing[sid].surfaced_event is None
-        ]
-        for chunk in _chunks(sorted(gone)):
-            s.execute(
-                delete(LiveSession).where(
-                    and_(LiveSession.session_id.in_(chunk), LiveSession.surfaced_event.is_(None))
-                )
-            )
-        events.insert(s, values)
-        _upsert(s, LiveSession, values, ["session_id"])
-        return surfaced, ended
-
-    def _write_facts(
-        self,
-        s: Session,
-        hosts: set[str],
-        days: set[date],
-        facts: list[dict[str, Any]],
-        now: datetime,
-    ) -> None:
-        values = [
-            {
-                "host_id": f["host_id"],
-                "day": f["day"],
-                "valid_sessions": int(f["valid_sessions"]),
-                "live_buyers": int(f["live_buyers"]),
-                "updated_at": now,
-            }
-            for f in facts
-            if f["host_id"] in hosts and f["day"] in days
-        ]
-        # A host-day recomputed without facts (its only session rejected) has none now.
-        kept = {(v["host_id"], v["day"]) for v in values}
-        stale = []
-        for chunk in _chunks(sorted(hosts)):
-            stale += [
-                (h, d)
-                for h, d in s.execute(
-                    select(LiveFact.host_id, LiveFact.day).where(
-                        and_(LiveFact.host_id.in_(chunk), LiveFact.day.in_(sorted(days)))
-                    )
-                )
-                if (h, d) not in kept
-            ]
-        for chunk in _chunks(stale, 500):
-            s.execute(delete(LiveFact).where(tuple_(LiveFact.host_id, LiveFact.day).in_(chunk)))
-        _upsert(s, LiveFact, values, ["host_id", "day"])
 
     # the background loop ----------------------------------------------------------------
 
@@ -749,48 +546,7 @@ class Processor:
             self._engine = None
 
 
-_EVENT_COLUMNS = (
-    LiveEvent.kind,
-    LiveEvent.session_id,
-    LiveEvent.host_id,
-    LiveEvent.buyer_id,
-    LiveEvent.order_id,
-    LiveEvent.at,
-    LiveEvent.deleted,
-)
-_KINDS = {
-    "session_started": ("started", expr.STARTED),
-    "session_ended": ("ended", expr.ENDED),
-    "viewed": ("viewed", expr.VIEWED),
-    "paid": ("paid", expr.PAID),
-}
-_CACHE = {name: f"_live_events_{name}" for name, _ in _KINDS.values()}
-
-
-def _tables(rows: Sequence[Any]) -> dict[str, pa.Table]:
-    """Stored event rows (``_EVENT_COLUMNS`` first) as the pipeline's four event tables."""
-    names = [c.key for c in _EVENT_COLUMNS]
-    fields = list(rows[0]._fields) if rows else names
-    columns = list(zip(*rows, strict=True)) if rows else [() for _ in fields]
-    types = {"kind": pa.string(), "at": pa.timestamp("us"), "deleted": pa.bool_()}
-    every = pa.table(
-        {n: pa.array(columns[fields.index(n)], types.get(n, pa.string())) for n in names}
-    )
-    at = every.column("at").cast(pa.timestamp("us", tz="UTC"))  # stored naive UTC
-    every = every.set_column(names.index("at"), "at", at)
-    out = {}
-    for kind, (name, wanted) in _KINDS.items():
-        rows_of = every.filter(pc.equal(every.column("kind"), kind))
-        out[name] = rows_of.select(list(wanted)).cast(
-            pa.schema([(c, _arrow_type(t)) for c, t in wanted.items()])
-        )
-    return out
-
-
-def _arrow_type(kind: Any) -> pa.DataType:
-    if kind.is_timestamp():
-        return pa.timestamp("us", tz="UTC")
-    return pa.bool_() if kind.is_boolean() else pa.string()
+_CACHE = {name: f"_live_events_{name}" for name, _ in events.KINDS.values()}
 
 
 def _minutes(at: pa.ChunkedArray) -> list[datetime]:
@@ -814,62 +570,3 @@ def _ranges(seqs: list[int]) -> list[tuple[int, int]]:
         else:
             out.append((n, n))
     return out
-
-
-class _Outbox:
-    """Outbox events of one batch, inserted together; each session row they belong to gets
-    its event's id."""
-
-    PENDING = -1
-
-    def __init__(self, day: Callable[[datetime], date]) -> None:
-        self.day = day
-        self.rows: list[dict[str, Any]] = []
-        self.targets: list[tuple[int, str]] = []
-
-    def add(
-        self, index: int, field: str, kind: str, host_id: str, at: datetime, payload: dict[str, Any]
-    ) -> int:
-        self.rows.append(
-            {
-                "kind": kind,
-                "host_id": host_id,
-                "day": self.day(at),
-                "payload": payload,
-                "run_id": None,
-            }
-        )
-        self.targets.append((index, field))
-        return self.PENDING
-
-    def insert(self, s: Session, values: list[dict[str, Any]]) -> None:
-        if not self.rows:
-            return
-        stmt = insert(OutboxEvent).returning(OutboxEvent.id, sort_by_parameter_order=True)
-        ids = list(s.connection().execute(stmt, self.rows).scalars())  # Core: one statement
-        for (index, field), id_ in zip(self.targets, ids, strict=True):
-            values[index][field] = id_
-
-
-def _lookup(times: dict[tuple[str, int], datetime]) -> Nth:
-    def nth(metric: str, n: int) -> datetime | None:
-        return times.get((metric, n))
-
-    return nth
-
-
-def _iso(at: datetime) -> str:
-    return at.replace(tzinfo=UTC).isoformat().replace("+00:00", "Z")
-
-
-def _upsert(s: Session, model: Any, values: list[dict[str, Any]], keys: list[str]) -> None:
-    if not values:
-        return
-    dialect = postgresql if s.get_bind().dialect.name == "postgresql" else sqlite
-    for chunk in _chunks(values, 2000):
-        stmt = dialect.insert(model)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=keys,
-            set_={c: stmt.excluded[c] for c in chunk[0] if c not in keys},
-        )
-        s.connection().execute(stmt, chunk)  # Core: the ORM's bulk path goes row by row
