@@ -3,6 +3,7 @@ invalid requests as 422 answers that repeat at most the start of what was sent."
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import orjson
@@ -42,7 +43,13 @@ ECHO_CHARS = 200
 
 def _echo(value: Any) -> Any:
     """``value``, or its start as text when it is long."""
-    text = value if isinstance(value, str) else orjson.dumps(value).decode()
+    if isinstance(value, str):
+        text = value
+    else:
+        try:
+            text = orjson.dumps(value).decode()
+        except TypeError:  # orjson refuses integers beyond 64 bits; the standard library not
+            text = json.dumps(value, default=str)
     if len(text) <= ECHO_CHARS:
         return value
     return f"{text[:ECHO_CHARS]}… ({len(text)} characters)"
