@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import random
-import shutil
 from datetime import UTC, date
 from pathlib import Path
 from typing import Any
@@ -27,10 +26,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from builders import local_spark
 from livetier import rulebooks
 from livetier.pipeline.clean import clean
 from livetier.pipeline.contract import load as load_table
-from livetier.pipeline.engine import duckdb_engine, spark_engine
+from livetier.pipeline.engine import duckdb_engine
 from livetier.pipeline.facts import daily_facts
 from livetier.pipeline.timestamps import PlatformZone
 from livetier.services import live
@@ -57,19 +57,9 @@ _TIME = {
 
 @pytest.fixture(scope="module")
 def spark():
-    if shutil.which("java") is None:
-        pytest.skip("Spark needs Java 17 on PATH (Debian: openjdk-17-jre-headless)")
-    try:
-        import pyspark  # noqa: F401
-    except ImportError:
-        pytest.skip("PySpark is not installed: pip install -e '.[dev]'")
-    engine = spark_engine(
-        "local[2]",
-        {"spark.ui.showConsoleProgress": "false", "spark.sql.shuffle.partitions": "2"},
-    )
-    engine.con._session.sparkContext.setLogLevel("ERROR")
-    yield engine
-    engine.con._session.stop()
+    """The shared local Spark engine with 2 shuffle partitions (small micro-batches)."""
+    with local_spark(2) as engine:
+        yield engine
 
 
 def _rules_file(folder: Path) -> Path:
