@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from livetier.entrypoints.settings import Settings
-from livetier.store.schema import DEFAULT_DB
-from livetier.store.warehouse import DEFAULT_PATH
+from livetier.store.defaults import DEFAULT_DB, DEFAULT_WAREHOUSE
 
 
 @pytest.fixture(autouse=True)
@@ -18,7 +17,7 @@ def no_livetier_variables(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_options_win_over_the_environment_which_wins_over_the_defaults(monkeypatch):
-    assert Settings() == Settings(db=DEFAULT_DB, warehouse=DEFAULT_PATH, rules=None)
+    assert Settings() == Settings(db=DEFAULT_DB, warehouse=DEFAULT_WAREHOUSE, rules=None)
     monkeypatch.setenv("LIVETIER_DB", "sqlite:///env.db")
     monkeypatch.setenv("LIVETIER_RULES", "env.yaml")
     given = Settings().override(db=None, warehouse=Path("w.duckdb"), rules=None)
@@ -27,7 +26,7 @@ def test_options_win_over_the_environment_which_wins_over_the_defaults(monkeypat
 
 def test_an_empty_variable_is_not_set(monkeypatch):
     monkeypatch.setenv("LIVETIER_WAREHOUSE", "")
-    assert Settings().warehouse == DEFAULT_PATH
+    assert Settings().warehouse == DEFAULT_WAREHOUSE
 
 
 def test_the_environment_of_settings_rebuilds_them(monkeypatch):

@@ -11,8 +11,7 @@ from typing import Any
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from livetier.store.schema import DEFAULT_DB
-from livetier.store.warehouse import DEFAULT_PATH
+from livetier.store.defaults import DEFAULT_DB, DEFAULT_WAREHOUSE
 
 
 class Settings(BaseSettings):
@@ -25,7 +24,7 @@ class Settings(BaseSettings):
 
     db: str = DEFAULT_DB
     """The state store's SQLAlchemy URL (``LIVETIER_DB``, ``--db``)."""
-    warehouse: Path = DEFAULT_PATH
+    warehouse: Path = DEFAULT_WAREHOUSE
     """The DuckDB warehouse file (``LIVETIER_WAREHOUSE``, ``--warehouse``)."""
     rules: Path | None = None
     """A rulebook file; None is the shipped 1688 rulebook (``LIVETIER_RULES``, ``--rules``)."""

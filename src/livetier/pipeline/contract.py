@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -256,17 +256,24 @@ def read_raw(
     if located.partitions is None:
         return located, _read(engine, (located.path,))
     wanted = None if days is None else set(days)
-    parts = [
-        _read(engine, files).mutate(_part=ibis.literal(day))
+    parts = {
+        day: files
         for day, files in sorted(located.partitions.items())
         if (wanted is None or day in wanted) and files
-    ]
-    return located, ibis.union(*parts) if parts else _empty(name)
+    }
+    if not parts:
+        return located, _empty(name)
+    every = tuple(f for files in parts.values() for f in files)
+    return located, _read(engine, every, lambda: engine.read_days(parts))
 
 
-def _read(engine: Engine, files: tuple[DataPath, ...]) -> ibis.Table:
+def _read(
+    engine: Engine,
+    files: tuple[DataPath, ...],
+    read: Callable[[], ibis.Table] | None = None,
+) -> ibis.Table:
     try:
-        return engine.read(files)
+        return read() if read is not None else engine.read(files)
     except engine.errors as e:  # the engine's reader names the problem; we add the file
         where = files[0] if len(files) == 1 else f"{files[0].parent.parent} ({len(files)} files)"
         raise unreadable(where, files, e) from None

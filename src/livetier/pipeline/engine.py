@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +60,9 @@ class Engine:
     """What the engine raises for input it cannot read (a ragged CSV row, a broken file)."""
     reads_many: bool = True
     """Whether the backend's read_csv/read_parquet take a list of paths (else: one each)."""
+    reads_partitions: bool = False
+    """Whether those readers find each file's Hive partition (``day=YYYY-MM-DD``) in its path,
+    so that many days of a table are one read (else: one read a day, unioned)."""
     absolute: Callable[[DataPath], set[str]] | None = None
     """The timestamp columns of a Parquet file that hold absolute instants, where the
     backend's Ibis types do not say so (Ibis maps Spark's zoned TIMESTAMP and its
@@ -77,6 +81,17 @@ class Engine:
         if self.stream is not None:
             return self.stream(table, rows)
         return iter(table.to_pyarrow_batches(chunk_size=rows))
+
+    def read_days(self, parts: Mapping[date, tuple[DataPath, ...]]) -> ibis.Table:
+        """Day partitions' files (``.../day=YYYY-MM-DD/file``, a day at least, each with
+        files) as one table, each row with its partition's day as ``_part``."""
+        if not self.reads_partitions:
+            return ibis.union(
+                *(self.read(files).mutate(_part=ibis.literal(day)) for day, files in parts.items())
+            )
+        every = tuple(f for files in parts.values() for f in files)
+        table = self.read(every, hive_partitioning=True).rename(_part="day")
+        return table.mutate(_part=table._part.cast("date"))
 
     hold: Callable[[ibis.Table, str], ibis.Table] | None = None
     """How the backend holds a computed table under a name, where Ibis's temporary tables do
@@ -98,14 +113,14 @@ class Engine:
         """Close the backend's connection (a Spark session: stopped)."""
         self.con.disconnect()
 
-    def read(self, files: tuple[DataPath, ...]) -> ibis.Table:
+    def read(self, files: tuple[DataPath, ...], **options: Any) -> ibis.Table:
         """Open CSV or Parquet files (all of one kind, with the same columns) as one table."""
         if len(files) > 1 and not self.reads_many:
             return ibis.union(*(self.read((f,)) for f in files))
         paths: Any = [str(f) for f in files] if self.reads_many else str(files[0])
         if files[0].suffix == ".csv":
-            return self.con.read_csv(paths, **READ_CSV_OPTIONS[self.name])
-        table = self.con.read_parquet(paths)
+            return self.con.read_csv(paths, **READ_CSV_OPTIONS[self.name], **options)
+        table = self.con.read_parquet(paths, **options)
         if self.absolute is None:
             return table
         zoned = self.absolute(files[0])
@@ -165,7 +180,14 @@ def configure_duckdb(
         # out an ORDER BY's batches out of order.
         yield from con.con.sql(str(con.compile(table))).to_arrow_reader(rows)
 
-    return Engine(con, "duckdb", errors=(duckdb.Error,), write_parquet=write_parquet, stream=stream)
+    return Engine(
+        con,
+        "duckdb",
+        errors=(duckdb.Error,),
+        reads_partitions=True,
+        write_parquet=write_parquet,
+        stream=stream,
+    )
 
 
 def spark_engine(master: str = "local[*]", conf: dict[str, str] | None = None) -> Engine:

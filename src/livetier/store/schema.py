@@ -20,8 +20,6 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, exc, make_url
 
-DEFAULT_DB = "sqlite:///livetier.db"
-"""The state store when none is configured: ./livetier.db (SQLite)."""
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 

@@ -48,9 +48,6 @@ from livetier.pipeline.engine import Engine, configure_duckdb
 from livetier.pipeline.facts import FACT_COLUMNS
 from livetier.store.day_run import DayRunStatements
 
-DEFAULT_PATH = Path("livetier.duckdb")
-"""The warehouse file when none is configured."""
-
 FACTS = FACT_COLUMNS[2:]  # the additive counts, after host_id and day
 _SQL_TYPE = {Kind.BOOL: "BOOLEAN", Kind.INT: "BIGINT", Kind.FLOAT: "DOUBLE", Kind.STR: "VARCHAR"}
 _IBIS_TYPE = {Kind.BOOL: "boolean", Kind.INT: "int64", Kind.FLOAT: "float64", Kind.STR: "string"}
