@@ -19,7 +19,8 @@ Times given to and returned by this package are naive UTC ``datetime``s, or awar
 from __future__ import annotations
 
 from livetier.services.live.ingest import KINDS, IngestReport, accept_events, on_accept
-from livetier.services.live.processor import Processor, ProcessorBusy
+from livetier.services.live.lease import ProcessorBusy
+from livetier.services.live.processor import Processor
 from livetier.services.live.read import (
     Channel,
     ChannelRoom,
