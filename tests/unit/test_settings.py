@@ -39,3 +39,15 @@ def test_the_environment_of_settings_rebuilds_them(monkeypatch):
 def test_an_unknown_setting_is_refused():
     with pytest.raises(ValueError, match="extra"):
         Settings().override(warehous=Path("typo.duckdb"))
+
+
+def test_duckdb_memory_defaults_to_3_5_gb_or_80_percent_of_a_smaller_machine(monkeypatch):
+    from livetier.entrypoints.cli import options
+
+    assert options.memory(None, options.EngineName.spark) is None  # Spark has its own settings
+    assert options.memory(" 1GB ") == "1GB"  # an explicit limit wins
+    pages = {"SC_PHYS_PAGES": 1_000_000, "SC_PAGE_SIZE": 4096}  # 4.096 GB of RAM
+    monkeypatch.setattr(options.os, "sysconf", pages.__getitem__)
+    assert options.memory(None) == "3276MB"  # 80% of it: less than 3.5 GB
+    pages["SC_PHYS_PAGES"] = 2_000_000  # 8.192 GB
+    assert options.memory(None) == "3500MB"
