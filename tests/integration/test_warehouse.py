@@ -296,6 +296,22 @@ def test_contract_errors_in_a_partition_name_the_file(tmp_path, db, warehouse):
         daily.run_day(parts, D, rulebooks.load(), db, warehouse)
 
 
+def test_a_day_partition_whose_file_lacks_a_column_is_named_when_days_are_read_together(
+    tmp_path,
+):
+    """Many days of a table are one read on DuckDB (Engine.read_days): a file that lacks a
+    column the other days have stops the read with an error that names that file."""
+    flat = _platform().write(tmp_path / "flat")
+    parts = tmp_path / "parts"
+    partition(flat, parts, "Asia/Shanghai", D)
+    bad = parts / "sessions" / f"day={days_before(3)}" / "bad.csv"
+    bad.write_text(
+        f"session_id,host_id,started_at,ended_at\ns_bad,h_ord,{days_before(3)}T20:00:00,x\n"
+    )
+    with pytest.raises(ContractError, match=r"bad\.csv: input cannot be read: .*deleted"):
+        evaluate(parts, D, rulebooks.load())
+
+
 def test_holds_follow_rules_where_less_activity_can_raise_a_tier(tmp_path, db, warehouse):
     """With a "<=" on activity the tier may come back as days leave; it holds until the first
     day it drops, and the bulk walk (every fact day) agrees with the pure one."""

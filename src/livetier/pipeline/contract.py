@@ -348,7 +348,11 @@ def unreadable(where: DataPath | str, files: Iterable[DataPath], error: Exceptio
         if why := csv_problem(path):
             return ContractError(why)
     message = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
-    named = [p for p in files if str(p) in str(error) or p.name in str(error)]
+    text = str(error)
+    # The file the engine names first is the one it failed on (a schema mismatch also names
+    # the file whose schema it compared with, after it).
+    named = sorted((p for p in files if str(p) in text), key=lambda p: text.find(str(p)))
+    named = named or [p for p in files if p.name in text]  # an engine that names files only
     return ContractError(f"{named[0] if named else where}: input cannot be read: {message}")
 
 
