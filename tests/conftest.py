@@ -18,6 +18,12 @@ PG_ADMIN_URL = os.environ.get(
     "LIVETIER_TEST_PG", "postgresql+psycopg://livetier:livetier@127.0.0.1:5432/postgres"
 )
 
+# Every Spark test of a run shares one JVM (PySpark starts it once per process), and the heap
+# it keeps between sessions grows over the suite: Spark's default driver heap (1 GB) ran out
+# in a late test (java.lang.OutOfMemoryError in collectToPython), now and then. The JVM is
+# started with this unless the environment says otherwise.
+os.environ.setdefault("SPARK_DRIVER_MEMORY", "2g")
+
 
 @pytest.fixture(autouse=True)
 def warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:

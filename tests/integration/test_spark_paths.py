@@ -63,6 +63,12 @@ def cli(*args: str):
     return CliRunner().invoke(app, list(args))
 
 
+def failed(result) -> str:
+    """What a failed CLI run printed, and the exception it ended with (a Spark error's text
+    holds the Java stack, which the exception's repr leaves out)."""
+    return f"{result.output}\n{result.exception}" if result.exception else result.output
+
+
 def _records(result) -> dict:
     return {
         h.host_id: host_record(h, result.metrics[h.host_id], result.holds.get(h.host_id))
@@ -184,7 +190,7 @@ def test_out_writes_parquet_with_what_the_jsonl_output_shows(request, platforms,
     else:
         args = ["--data", str(folder), "--out", str(out)]
     result = cli("evaluate", "--date", str(D), "--format", "jsonl", *args)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 0, failed(result)
     shown = {r["host_id"]: r for r in map(json.loads, result.stdout.splitlines())}
 
     assert (out / "_SUCCESS").exists() and any(out.glob("part-*.parquet"))
@@ -252,7 +258,7 @@ def test_a_daily_run_reads_its_input_by_url(spark, platforms, tmp_path):
         db, warehouse = f"sqlite:///{tmp_path / name}.db", str(tmp_path / f"{name}.duckdb")
         store = ["--db", db, "--warehouse", warehouse]
         result = cli("run", "--date", str(D), *args, *store)
-        assert result.exit_code == 0, result.output
+        assert result.exit_code == 0, failed(result)
         again = cli("run", "--date", str(D), *args, *store)
         assert "already run with the same input" in again.stdout, again.output
         engine = open_engine(db)
@@ -265,7 +271,7 @@ def test_a_daily_run_reads_its_input_by_url(spark, platforms, tmp_path):
     days = ["--from", str(D - timedelta(days=1)), "--to", str(D)]
     store = ["--db", db, "--warehouse", str(tmp_path / "backfill.duckdb")]
     result = cli("backfill", "--data", url(platforms["parts"]), *days, *ON_SPARK, *store)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 0, failed(result)
     engine = open_engine(db)
     backfilled = state.tiers(engine)
     engine.dispose()
